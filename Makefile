@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := challenge
+
+.PHONY: run test test-postgres install install-test chromium migrate seed lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# A random secret key for this machine, written once (instance/ is git-ignored).
+instance/config.py:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+
+migrate: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed-demo --if-empty
+
+run: $(VENV)/.installed instance/config.py seed
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium and CJK fonts for the browser tests (never `playwright install`).
+chromium:
+	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "浏览器测试需要 Chromium：sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest
+
+# The same suite against a throwaway PostgreSQL server (installed with apt when missing).
+test-postgres: $(VENV)/.installed-test chromium
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,0 +1,127 @@
+"""揭榜挂帅 platform: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, has_request_context, render_template, request, session
+from flask_wtf.csrf import CSRFError
+
+from .config import DEV_SECRET_KEY, DefaultConfig
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureConfigError(RuntimeError):
+    pass
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()  # FLASK_* variables
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'challenge.sqlite'}")
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    _refuse_dev_secret(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    _configure_sqlite(app)
+
+    from . import filters, models  # noqa: F401  (models register with the metadata)
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .hall.views import bp as hall_bp
+    from .posting.views import bp as posting_bp
+    from .account.views import bp as account_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(hall_bp)
+    app.register_blueprint(posting_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(account_bp)
+    filters.register(app)
+
+    from .cli import register as register_cli
+
+    register_cli(app)
+    _register_errors(app)
+    return app
+
+
+def _refuse_dev_secret(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise InsecureConfigError(
+            "拒绝启动：SECRET_KEY 仍是开发用默认值。请设置环境变量 SECRET_KEY（例如 "
+            "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`），"
+            "或在 instance/config.py 中写入 SECRET_KEY = '...'。"
+            " Refusing to start with the development SECRET_KEY: set SECRET_KEY.")
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on, and a busy timeout so concurrent writers wait instead of failing."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _pragmas(dbapi_connection, connection_record):  # pragma: no cover - driver hook
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+
+def _select_locale() -> str:
+    if not has_request_context():
+        return "zh"
+    lang = request.args.get("lang")
+    if lang in ("zh", "en"):
+        session["lang"] = lang
+    return session.get("lang", "zh")
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return page(403, "无权访问", "您没有权限查看此页面或执行此操作。如需访问，请先登录合适的账号或联系管理员。")
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return page(404, "页面不存在", "您访问的页面不存在或已被删除。")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return page(400, "页面已过期", "表单已过期或缺少安全令牌，请返回上一页刷新后重试。")
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return page(413, "文件过大", "上传的内容超过了大小限制。")
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return page(500, "系统错误", "服务器处理时出现问题，已记录。请稍后重试。")

@@ -1,0 +1,87 @@
+"""My workspace: the role's home page, notifications and my expert profile."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AccessGrant, Challenge, ChallengeInvitation, ExpertProfile, Notification
+from ..states import AccessState, ChallengeState, Role
+from ..timeutil import utcnow
+from ..views_common import role_required
+from ..workflow import record
+from .forms import ProfileForm
+
+bp = Blueprint("account", __name__, url_prefix="/me")
+
+
+@bp.route("/")
+@login_required
+def home():
+    if current_user.role is Role.ADMIN:
+        return redirect(url_for("admin.index"))
+    if current_user.role is Role.ENTERPRISE:
+        return redirect(url_for("posting.mine"))
+    grants = db.session.scalars(
+        select(AccessGrant).where(AccessGrant.user_id == current_user.id)
+        .options(selectinload(AccessGrant.challenge)).order_by(AccessGrant.requested_at.desc())).all()
+    invitations = db.session.scalars(
+        select(ChallengeInvitation).where(ChallengeInvitation.user_id == current_user.id)
+        .options(selectinload(ChallengeInvitation.challenge))).all()
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc()).limit(5)).all()
+    open_count = db.session.scalar(select(db.func.count(Challenge.id)).where(
+        Challenge.state == ChallengeState.OPEN))
+    return render_template("account/home.html", grants=grants, invitations=invitations,
+                           notifications=notifications, open_count=open_count,
+                           AccessState=AccessState, title=_("我的工作台"))
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    page = db.paginate(select(Notification).where(Notification.user_id == current_user.id)
+                       .order_by(Notification.id.desc()), per_page=30, error_out=False)
+    return render_template("account/notifications.html", page=page, title=_("消息通知"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read():
+    db.session.execute(update(Notification).where(
+        Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow()))
+    db.session.commit()
+    flash(_("已全部标记为已读。"), "success")
+    return redirect(url_for("account.notifications"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required(Role.SOLVER, Role.REVIEWER)
+def profile():
+    profile = db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == current_user.id))
+    form = ProfileForm(obj=profile)
+    if profile is None and not form.is_submitted():
+        form.name.data = current_user.name
+    if form.validate_on_submit():
+        if profile is None:
+            profile = ExpertProfile(user_id=current_user.id,
+                                    organization_id=current_user.organization_id,
+                                    organization_name=current_user.org_name)
+            db.session.add(profile)
+        changes = {}
+        for name in ("name", "title", "fields", "keywords", "results", "bio"):
+            value = (getattr(form, name).data or "").strip()
+            if getattr(profile, name, None) != value:
+                changes[name] = [getattr(profile, name, None), value]
+                setattr(profile, name, value)
+        db.session.flush()
+        if changes:
+            record(profile, "edit", current_user, object_type="expert_profile", changes=changes)
+        db.session.commit()
+        flash(_("专家档案已保存。"), "success")
+        return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form, title=_("我的专家档案"))

@@ -1,0 +1,48 @@
+"""Account operations for bureau staff; audited like every other change."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ExpertProfile, Organization, User
+from ..states import OrgType, Role
+from ..workflow import record
+
+
+class OrganizationMismatch(ValueError):
+    pass
+
+
+def find_or_create_org(name: str, org_type: OrgType, region: str = "") -> Organization:
+    org = db.session.scalar(select(Organization).where(Organization.name == name.strip()))
+    if org is None:
+        org = Organization(name=name.strip(), type=org_type, region=region.strip())
+        db.session.add(org)
+        db.session.flush()
+    elif org.type is not org_type:
+        raise OrganizationMismatch(_("该单位已登记为「%(t)s」。", t=org.type.label))
+    return org
+
+
+def create_user(actor: User | None, form) -> User:
+    org = find_or_create_org(form.org_name.data, OrgType(form.org_type.data), form.region.data or "")
+    user = User(email=form.email.data, name=form.name.data.strip(), role=Role(form.role.data),
+                organization=org)
+    user.set_password(form.password.data)
+    db.session.add(user)
+    db.session.flush()
+    if user.role in (Role.REVIEWER, Role.SOLVER):
+        db.session.add(ExpertProfile(user_id=user.id, name=user.name, title=form.title.data or "",
+                                     organization_id=org.id, organization_name=org.name,
+                                     fields=form.fields.data or ""))
+    record(user, "create_account", actor, object_type="user",
+           changes={"role": [None, user.role.value], "email": [None, user.email]})
+    return user
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    record(user, "activate" if active else "deactivate", actor, object_type="user",
+           changes={"active": [user.active, active]})
+    user.active = active

@@ -1,0 +1,77 @@
+"""Command-line tasks: flask create-admin, seed-demo, close-expired."""
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Challenge, User
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(close_expired_command)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="邮箱", help="登录邮箱")
+@click.option("--name", prompt="姓名", help="显示姓名")
+@click.option("--org", default="科学技术局", show_default=True, help="所属单位（科技局）")
+@click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
+def create_admin(email: str, name: str, org: str, password: str) -> None:
+    """Create a bureau administrator account."""
+    from flask import current_app
+
+    from .admin.operations import OrganizationMismatch, find_or_create_org
+    from .states import OrgType, Role
+
+    email = email.strip().lower()
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise click.ClickException(
+            f"密码至少需要 {current_app.config['PASSWORD_MIN_LENGTH']} 个字符。")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"邮箱 {email} 已被使用。")
+    try:
+        organization = find_or_create_org(org, OrgType.OTHER)
+    except OrganizationMismatch as exc:
+        raise click.ClickException(str(exc)) from None
+    from .workflow import record
+
+    user = User(email=email, name=name.strip(), role=Role.ADMIN, organization=organization)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(user, "create_account", None, object_type="user",
+           changes={"role": [None, "admin"], "email": [None, email]})
+    db.session.commit()
+    click.echo(f"已创建管理员 {email}。")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="仅在数据库中还没有任何账号时写入。")
+def seed_demo(if_empty: bool) -> None:
+    """Fill the database with demo organizations, accounts and 榜."""
+    from .demo import seed
+
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("数据库已有数据，跳过演示数据。")
+            return
+        raise click.ClickException("数据库已有数据；演示数据只能写入空数据库。")
+    accounts = seed()
+    click.echo("演示数据已写入。可用以下账号登录 http://127.0.0.1:5000 ：")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<12} {email:<26} 密码 {password}")
+
+
+@click.command("close-expired")
+def close_expired_command() -> None:
+    """Move open 榜 whose claim deadline has passed to review."""
+    from .posting.operations import close_expired
+
+    closed = close_expired()
+    for challenge in closed:
+        click.echo(f"已截止：#{challenge.id} {challenge.title}")
+    open_left = db.session.scalar(select(func.count(Challenge.id)).where(Challenge.state == "open"))
+    click.echo(f"截止 {len(closed)} 个榜；仍在揭榜中 {open_left} 个。")

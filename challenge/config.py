@@ -1,0 +1,21 @@
+"""Configuration defaults; instance/config.py and the environment override them."""
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class DefaultConfig:
+    SECRET_KEY = DEV_SECRET_KEY
+    # None means "SQLite file in the instance folder"; create_app fills it in.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_TIME_LIMIT = None
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+    DISPLAY_TIMEZONE = "Asia/Shanghai"
+    PER_PAGE = 12
+    PASSWORD_MIN_LENGTH = 8
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024

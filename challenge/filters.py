@@ -1,0 +1,52 @@
+"""Template filters and globals: money in 万元, times in Asia/Shanghai, permission checks."""
+
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from . import permissions, workflow
+from .extensions import db
+from .money import format_wan
+from .states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType, Role
+from .timeutil import days_left, local
+
+
+def localtime(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "—" if dt is None else local(dt).strftime(fmt)
+
+
+def localdate(dt) -> str:
+    return localtime(dt, "%Y-%m-%d")
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (for filters and pagination)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return request.path + (f"?{query}" if query else "")
+
+
+def unread_count() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    from .models import Notification
+
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
+                                 days_left=days_left)
+    app.jinja_env.globals.update(
+        perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event, url_with=url_with, unread_count=unread_count,
+        Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
+        Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,
+    )

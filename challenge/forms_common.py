@@ -1,0 +1,67 @@
+"""Field helpers shared by several areas' forms."""
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.validators import ValidationError
+
+from .money import MoneyError, parse_wan
+from .timeutil import local_today
+
+MAX_WAN_FEN = 1_000_000 * 1_000_000  # 100 亿元 in 分: beyond any 榜
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class WanField(StringField):
+    """An amount typed in 万元; `.fen` holds the exact integer 分 after validation."""
+
+    fen: int | None = None
+
+    def __init__(self, label=None, validators=None, minimum_fen: int = 1, **kw):
+        kw.setdefault("render_kw", {"inputmode": "decimal", "placeholder": "万元"})
+        super().__init__(label, validators, **kw)
+        self.minimum_fen = minimum_fen
+
+    def pre_validate(self, form):
+        self.fen = None
+        text = (self.data or "").strip()
+        if not text:
+            raise ValidationError(_l("请填写金额（单位：万元）。"))
+        try:
+            fen = parse_wan(text)
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from None
+        if fen < self.minimum_fen:
+            raise ValidationError(_l("金额必须大于 0。") if self.minimum_fen > 0
+                                  else _l("金额不能为负数。"))
+        if fen > MAX_WAN_FEN:
+            raise ValidationError(_l("金额超出合理范围（最多 1,000,000 万元）。"))
+        self.fen = fen
+
+
+class DateStringField(StringField):
+    """A YYYY-MM-DD date with a Chinese error message; `.date` holds the parsed value."""
+
+    date: dt.date | None = None
+
+    def __init__(self, label=None, validators=None, future: bool = False, **kw):
+        kw.setdefault("render_kw", {"type": "date", "placeholder": "YYYY-MM-DD"})
+        super().__init__(label, validators, **kw)
+        self.future = future
+
+    def pre_validate(self, form):
+        self.date = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.date = dt.datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            raise ValidationError(_l("日期格式应为 YYYY-MM-DD，例如 2026-12-31。")) from None
+        if self.future and self.date <= local_today():
+            raise ValidationError(_l("日期必须晚于今天。"))

@@ -1,0 +1,170 @@
+"""榜单大厅: the public list, the public face of a 榜, and the guarded confidential body."""
+
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, func, or_, select
+
+from .. import permissions as can
+from ..extensions import db
+from ..models import AccessGrant, Challenge, ChallengeInvitation
+from ..money import MoneyError, parse_wan
+from ..posting import operations as ops
+from ..posting.forms import AccessRequestForm, UndertakingForm
+from ..states import PUBLIC_STATES, ChallengeKind, ChallengeState, Confidentiality, Role
+from ..views_common import get_or_404, require
+
+bp = Blueprint("hall", __name__)
+
+SORTS = {
+    "deadline": (Challenge.deadline_at.is_(None), Challenge.deadline_at.asc()),
+    "bounty": (Challenge.bounty_fen.desc(),),
+    "newest": (Challenge.published_at.desc(),),
+}
+HALL_STATES = [ChallengeState.OPEN, ChallengeState.REVIEWING, ChallengeState.PUBLICITY,
+               ChallengeState.CONTRACTED, ChallengeState.ACCEPTED, ChallengeState.AWARDED,
+               ChallengeState.CLOSED, ChallengeState.UNCLAIMED, ChallengeState.FAILED]
+
+
+@bp.before_app_request
+def close_expired_on_access():
+    """The deadline check runs on access too, so no 榜 stays open past its deadline."""
+    if request.endpoint and request.endpoint.split(".")[0] in ("hall", "posting", "admin",
+                                                                 "account"):
+        ops.close_expired()
+
+
+def listed_for(user):
+    """SQL condition: the 榜 this user may see in the hall."""
+    visible = Challenge.state.in_(PUBLIC_STATES)
+    if can.is_admin(user):
+        return visible
+    open_to = [Challenge.confidentiality != Confidentiality.DIRECTED]
+    if can.signed_in(user):
+        open_to.append(Challenge.id.in_(select(ChallengeInvitation.challenge_id).where(
+            ChallengeInvitation.user_id == user.id)))
+        if user.role is Role.ENTERPRISE:
+            open_to.append(Challenge.issuer_org_id == user.organization_id)
+    return and_(visible, or_(*open_to))
+
+
+def keyword_condition(text: str):
+    """Every word must appear in the public face (never in the confidential body)."""
+    terms = [t for t in text.replace("，", " ").replace(",", " ").split() if t][:8]
+    conditions = []
+    for term in terms:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(*(col.ilike(pattern, escape="\\") for col in (
+            Challenge.title, Challenge.summary, Challenge.field, Challenge.industry_tags))))
+    return and_(*conditions) if conditions else None
+
+
+@bp.route("/")
+def index():
+    args = request.args
+    errors = {}
+    conditions = [listed_for(current_user)]
+    q = args.get("q", "").strip()[:100]
+    if q:
+        conditions.append(keyword_condition(q))
+    state = args.get("state", "open")
+    if state and state != "all":
+        if state not in {s.value for s in HALL_STATES}:
+            state = "open"
+        conditions.append(Challenge.state == ChallengeState(state))
+    field = args.get("field", "").strip()
+    if field:
+        conditions.append(Challenge.field == field)
+    for name in ("min", "max"):
+        raw = args.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            fen = parse_wan(raw)
+            if fen < 0:
+                raise MoneyError(_("金额不能为负数。"))
+        except MoneyError as exc:
+            errors[name] = str(exc)
+            continue
+        conditions.append(Challenge.bounty_fen >= fen if name == "min" else Challenge.bounty_fen <= fen)
+    kind_counts = dict(db.session.execute(
+        select(Challenge.kind, func.count()).where(*conditions).group_by(Challenge.kind)).all())
+    kind = args.get("kind", "")
+    if kind in {k.value for k in ChallengeKind}:
+        conditions.append(Challenge.kind == ChallengeKind(kind))
+    else:
+        kind = ""
+    sort = args.get("sort", "newest")
+    if sort not in SORTS:
+        sort = "newest"
+    query = select(Challenge).where(*conditions).order_by(*SORTS[sort], Challenge.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    fields = db.session.scalars(select(Challenge.field).where(listed_for(current_user))
+                                .distinct().order_by(Challenge.field)).all()
+    return render_template(
+        "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
+        kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES,
+        title=_("榜单大厅"))
+
+
+def visible_challenge_or_404(challenge_id: int) -> Challenge:
+    challenge = get_or_404(Challenge, challenge_id)
+    if not can.can_view_challenge(current_user, challenge):
+        abort(404)  # do not reveal that a draft or an invitation-only 榜 exists
+    return challenge
+
+
+@bp.route("/challenges/<int:challenge_id>")
+def detail(challenge_id: int):
+    challenge = visible_challenge_or_404(challenge_id)
+    grant = can.grant_for(current_user, challenge)
+    return render_template("hall/detail.html", challenge=challenge, grant=grant,
+                           title=challenge.title)
+
+
+@bp.route("/challenges/<int:challenge_id>/body")
+def body(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    if can.can_accept_undertaking(current_user, challenge):
+        flash(_("查阅保密内容前，请先签署保密承诺。"), "warning")
+        return redirect(url_for("hall.undertaking", challenge_id=challenge.id))
+    require(can.can_view_body(current_user, challenge))
+    if challenge.is_confidential:
+        ops.log_body_view(challenge, current_user, request.remote_addr or "")
+        db.session.commit()
+    response = make_response(render_template("hall/body.html", challenge=challenge,
+                                             title=_("保密内容：%(t)s", t=challenge.title)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/challenges/<int:challenge_id>/request-access", methods=["GET", "POST"])
+@login_required
+def request_access(challenge_id: int):
+    challenge = visible_challenge_or_404(challenge_id)
+    require(can.can_request_access(current_user, challenge))
+    form = AccessRequestForm()
+    if form.validate_on_submit():
+        ops.request_access(challenge, current_user, form.note.data)
+        db.session.commit()
+        flash(_("申请已提交，发榜方处理后将通知您。"), "success")
+        return redirect(url_for("hall.detail", challenge_id=challenge.id))
+    return render_template("hall/request_access.html", form=form, challenge=challenge,
+                           title=_("申请查阅保密内容"))
+
+
+@bp.route("/challenges/<int:challenge_id>/undertaking", methods=["GET", "POST"])
+@login_required
+def undertaking(challenge_id: int):
+    challenge = visible_challenge_or_404(challenge_id)
+    require(can.can_accept_undertaking(current_user, challenge))
+    form = UndertakingForm()
+    if form.validate_on_submit():
+        grant: AccessGrant = can.grant_for(current_user, challenge)
+        ops.accept_undertaking(grant, current_user)
+        db.session.commit()
+        flash(_("已签署保密承诺。"), "success")
+        return redirect(url_for("hall.body", challenge_id=challenge.id))
+    return render_template("hall/undertaking.html", form=form, challenge=challenge,
+                           title=_("保密承诺"))

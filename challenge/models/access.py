@@ -1,0 +1,53 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..states import AccessState
+from ..timeutil import utcnow
+from .base import UTCDateTime, enum_column
+
+
+class AccessGrant(db.Model):
+    """A solver's request to read a confidential body, and the issuer's answer."""
+
+    __tablename__ = "access_grants"
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[AccessState] = enum_column(AccessState, default=AccessState.REQUESTED)
+    request_note: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    undertaking_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    challenge = relationship("Challenge")
+    user = relationship("User", foreign_keys=[user_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<AccessGrant challenge={self.challenge_id} user={self.user_id} {self.state}>"
+
+
+class AccessLog(db.Model):
+    """One row per view of a confidential body."""
+
+    __tablename__ = "access_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    user = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<AccessLog challenge={self.challenge_id} user={self.user_id} {self.viewed_at}>"

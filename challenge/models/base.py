@@ -1,0 +1,52 @@
+"""Column types shared by the models."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, String, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..timeutil import utcnow
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in Python, naive UTC in the database (same on SQLite and PostgreSQL)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware datetimes only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def enum_column(enum_cls, **kw):
+    """Store a StrEnum by value in a plain VARCHAR (portable, migration-friendly)."""
+    from sqlalchemy import Enum
+
+    return mapped_column(
+        Enum(enum_cls, native_enum=False, length=24, validate_strings=True,
+             values_callable=lambda e: [m.value for m in e]),
+        **kw,
+    )
+
+
+class CreatedMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+def csv_list(text: str | None) -> list[str]:
+    """Split a stored comma list; tolerate Chinese separators typed by users."""
+    if not text:
+        return []
+    for sep in ("，", "、", "；", ";", "\n"):
+        text = text.replace(sep, ",")
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+__all__ = ["UTCDateTime", "enum_column", "CreatedMixin", "csv_list", "String"]

@@ -1,0 +1,119 @@
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType
+from ..timeutil import utcnow
+from .base import CreatedMixin, UTCDateTime, csv_list, enum_column
+
+
+class Challenge(CreatedMixin, db.Model):
+    """A 榜: a public, desensitised face (summary) and a confidential body (detail)."""
+
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint("bounty_fen >= 0", name="bounty_nonnegative"),
+        CheckConstraint("investment_fen >= 0", name="investment_nonnegative"),
+        CheckConstraint("max_winners >= 1", name="max_winners_positive"),
+        CheckConstraint("period_months >= 1", name="period_positive"),
+        Index("ix_challenges_state_deadline", "state", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[ChallengeKind] = enum_column(ChallengeKind, index=True)
+    field: Mapped[str] = mapped_column(String(50), index=True)
+    industry_tags: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+    bounty_fen: Mapped[int] = mapped_column(BigInteger)
+    investment_fen: Mapped[int] = mapped_column(BigInteger)
+    funding_mode: Mapped[FundingMode] = enum_column(FundingMode)
+    max_winners: Mapped[int] = mapped_column(default=1)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    period_months: Mapped[int] = mapped_column(default=12)
+    eligible_org_types: Mapped[str] = mapped_column(String(100), default="")
+    eligible_regions: Mapped[str] = mapped_column(String(200), default="")
+    qualifications: Mapped[str] = mapped_column(Text, default="")
+    confidentiality: Mapped[Confidentiality] = enum_column(Confidentiality)
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    contact_email: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[ChallengeState] = enum_column(ChallengeState, default=ChallengeState.DRAFT)
+    issuer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Optimistic locking: two concurrent transitions cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    issuer = relationship("Organization")
+    created_by = relationship("User")
+    indicators = relationship(
+        "ChallengeIndicator", back_populates="challenge", order_by="ChallengeIndicator.position",
+        cascade="all, delete-orphan",
+    )
+    invitations = relationship("ChallengeInvitation", back_populates="challenge",
+                               cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Challenge {self.id} {self.title!r} {self.state}>"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return csv_list(self.industry_tags)
+
+    @property
+    def eligible_type_list(self) -> list[OrgType]:
+        return [OrgType(v) for v in csv_list(self.eligible_org_types)]
+
+    @property
+    def region_list(self) -> list[str]:
+        return csv_list(self.eligible_regions)
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality is not Confidentiality.PUBLIC
+
+
+class ChallengeIndicator(db.Model):
+    """A quantified technical indicator: what must be reached and how it is measured."""
+
+    __tablename__ = "challenge_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(30), default="")
+    method: Mapped[str] = mapped_column(String(200), default="")
+
+    challenge = relationship("Challenge", back_populates="indicators")
+
+    def __repr__(self) -> str:
+        return f"<ChallengeIndicator {self.name} {self.target}{self.unit}>"
+
+
+class ChallengeInvitation(CreatedMixin, db.Model):
+    """Who may see a 定向 (invitation-only) 榜."""
+
+    __tablename__ = "challenge_invitations"
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    challenge = relationship("Challenge", back_populates="invitations")
+    user = relationship("User", foreign_keys=[user_id])
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+    def __repr__(self) -> str:
+        return f"<ChallengeInvitation {self.challenge_id} user={self.user_id}>"

@@ -1,0 +1,227 @@
+"""发榜: an enterprise drafts, submits and withdraws its 榜 and answers access requests."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import permissions as can
+from ..extensions import db
+from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
+from ..money import wan_input
+from ..states import ChallengeState, Role
+from ..timeutil import local_date
+from ..views_common import get_or_404, require, role_required
+from ..workflow import TransitionError, allowed, perform
+from . import operations as ops
+from .forms import (AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm)
+
+bp = Blueprint("posting", __name__)
+
+
+@bp.route("/my/challenges")
+@role_required(Role.ENTERPRISE)
+def mine():
+    state = request.args.get("state", "")
+    query = (select(Challenge).where(Challenge.issuer_org_id == current_user.organization_id)
+             .order_by(Challenge.updated_at.desc()))
+    if state in ChallengeState.__members__.values():
+        query = query.where(Challenge.state == ChallengeState(state))
+    page = db.paginate(query, per_page=20, error_out=False)
+    pending = db.session.scalars(
+        select(AccessGrant).join(Challenge)
+        .where(Challenge.issuer_org_id == current_user.organization_id,
+               AccessGrant.state == "requested")
+        .options(selectinload(AccessGrant.user), selectinload(AccessGrant.challenge))).all()
+    return render_template("posting/mine.html", page=page, state=state, pending=pending,
+                           title=_("我的榜单"))
+
+
+def _fill_from(form: ChallengeForm, challenge: Challenge) -> None:
+    form.process(obj=challenge, data={
+        "bounty": wan_input(challenge.bounty_fen), "investment": wan_input(challenge.investment_fen),
+        "deadline": local_date(challenge.deadline_at).isoformat() if challenge.deadline_at else "",
+        "kind": challenge.kind.value, "funding_mode": challenge.funding_mode.value,
+        "confidentiality": challenge.confidentiality.value,
+        "eligible_org_types": [t.value for t in challenge.eligible_type_list],
+        "indicators": [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
+                       for i in challenge.indicators] or [{}],
+    })
+
+
+@bp.route("/challenges/new", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def new():
+    form = ChallengeForm()
+    if form.validate_on_submit():
+        challenge = ops.create_challenge(current_user, form.values())
+        return _save_then_maybe_submit(challenge, _("草稿已保存。"))
+    return render_template("posting/edit.html", form=form, challenge=None,
+                           blank_indicator=IndicatorForm(prefix="indicators-__index__"),
+                           title=_("发布新榜"))
+
+
+@bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.can_edit_challenge(current_user, challenge))
+    form = ChallengeForm()
+    if request.method == "GET":
+        _fill_from(form, challenge)
+    if form.validate_on_submit():
+        note = request.form.get("edit_note", "").strip()
+        changes = ops.update_challenge(challenge, current_user, form.values(), note=note)
+        if current_user.role is Role.ADMIN:
+            db.session.commit()
+            flash(_("已保存修改（%(n)d 项）。", n=len(changes)) if changes else _("内容没有变化。"),
+                  "success")
+            return redirect(url_for("admin.challenge", challenge_id=challenge.id))
+        return _save_then_maybe_submit(challenge, _("修改已保存。"))
+    return render_template("posting/edit.html", form=form, challenge=challenge,
+                           blank_indicator=IndicatorForm(prefix="indicators-__index__"),
+                           title=_("编辑榜单"))
+
+
+def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
+    if "submit" in request.form:
+        try:
+            perform(challenge, "submit", current_user)
+        except TransitionError as exc:
+            db.session.commit()
+            flash(saved_message + " " + exc.message, "warning")
+            return redirect(url_for("posting.edit", challenge_id=challenge.id))
+        db.session.commit()
+        flash(_("已提交科技局审核，审核结果将通过站内消息通知您。"), "success")
+        return redirect(url_for("hall.detail", challenge_id=challenge.id))
+    db.session.commit()
+    flash(saved_message, "success")
+    return redirect(url_for("posting.edit", challenge_id=challenge.id))
+
+
+@bp.route("/challenges/<int:challenge_id>/submit", methods=["POST"])
+@login_required
+def submit(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(allowed(challenge, "submit", current_user))
+    try:
+        perform(challenge, "submit", current_user)
+        db.session.commit()
+        flash(_("已提交科技局审核。"), "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("hall.detail", challenge_id=challenge.id))
+
+
+@bp.route("/challenges/<int:challenge_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(allowed(challenge, "withdraw", current_user))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            perform(challenge, "withdraw", current_user, reason=form.reason.data)
+            db.session.commit()
+            flash(_("已撤榜。"), "success")
+            return redirect(url_for("hall.detail", challenge_id=challenge.id))
+        except TransitionError as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+    return render_template("posting/withdraw.html", form=form, challenge=challenge,
+                           title=_("撤榜"))
+
+
+@bp.route("/challenges/<int:challenge_id>/access")
+@login_required
+def access(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.can_manage_access(current_user, challenge))
+    grants = db.session.scalars(
+        select(AccessGrant).where(AccessGrant.challenge_id == challenge.id)
+        .options(selectinload(AccessGrant.user)).order_by(AccessGrant.requested_at.desc())).all()
+    invitations = db.session.scalars(
+        select(ChallengeInvitation).where(ChallengeInvitation.challenge_id == challenge.id)
+        .options(selectinload(ChallengeInvitation.user))).all()
+    logs = db.paginate(
+        select(AccessLog).where(AccessLog.challenge_id == challenge.id)
+        .options(selectinload(AccessLog.user)).order_by(AccessLog.viewed_at.desc()),
+        per_page=50, error_out=False)
+    return render_template("posting/access.html", challenge=challenge, grants=grants,
+                           invitations=invitations, logs=logs, decision_form=AccessDecisionForm(),
+                           invite_form=InviteForm(), title=_("保密内容访问管理"))
+
+
+@bp.route("/access/<int:grant_id>/decide", methods=["POST"])
+@login_required
+def decide_access(grant_id: int):
+    grant = get_or_404(AccessGrant, grant_id)
+    require(can.can_manage_access(current_user, grant.challenge))
+    form = AccessDecisionForm()
+    if form.validate_on_submit():
+        try:
+            ops.decide_access(grant, current_user, form.decision.data, form.reason.data or "")
+            db.session.commit()
+            flash(_("已同意查阅申请。") if form.decision.data == "grant" else _("已拒绝查阅申请。"),
+                  "success")
+        except TransitionError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+    else:
+        flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
+    return redirect(url_for("posting.access", challenge_id=grant.challenge_id))
+
+
+@bp.route("/access/<int:grant_id>/revoke", methods=["POST"])
+@login_required
+def revoke_access(grant_id: int):
+    grant = get_or_404(AccessGrant, grant_id)
+    require(can.can_manage_access(current_user, grant.challenge))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            ops.decide_access(grant, current_user, "revoke", form.reason.data)
+            db.session.commit()
+            flash(_("已撤销授权。"), "success")
+        except TransitionError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+    else:
+        flash(_("撤销授权需要填写理由。"), "danger")
+    return redirect(url_for("posting.access", challenge_id=grant.challenge_id))
+
+
+@bp.route("/challenges/<int:challenge_id>/invite", methods=["POST"])
+@login_required
+def invite(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.can_manage_access(current_user, challenge))
+    form = InviteForm()
+    if form.validate_on_submit():
+        solver = ops.find_solver(form.email.data)
+        if solver is None:
+            flash(_("没有找到该邮箱对应的揭榜方账号。"), "danger")
+        elif can.is_invited(solver, challenge):
+            flash(_("%(name)s 已在邀请名单中。", name=solver.name), "info")
+        else:
+            ops.invite_solver(challenge, current_user, solver)
+            db.session.commit()
+            flash(_("已邀请 %(name)s。", name=solver.name), "success")
+    else:
+        flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
+    return redirect(url_for("posting.access", challenge_id=challenge.id))
+
+
+@bp.route("/challenges/<int:challenge_id>/history")
+@login_required
+def history(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.is_admin(current_user) or can.is_issuer(current_user, challenge))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "challenge",
+                                 AuditEvent.object_id == challenge.id)
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
+    return render_template("posting/history.html", challenge=challenge, events=events,
+                           title=_("操作记录"))

@@ -1,0 +1,183 @@
+"""States, roles and the allowed transitions, as data you can read top to bottom.
+
+`challenge.workflow.perform` is the one door that applies these tables.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LabelledEnum(StrEnum):
+    """A string enum whose members carry a translatable Chinese label."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[type(self)][self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class Role(LabelledEnum):
+    ENTERPRISE = "enterprise"
+    SOLVER = "solver"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class OrgType(LabelledEnum):
+    ENTERPRISE = "enterprise"
+    UNIVERSITY = "university"
+    INSTITUTE = "institute"
+    OTHER = "other"
+
+
+class ChallengeKind(LabelledEnum):
+    CHOKEPOINT = "chokepoint"
+    IMPORT_SUBSTITUTION = "import_substitution"
+    INDUSTRY_SHORTAGE = "industry_shortage"
+    OTHER = "other"
+
+
+class FundingMode(LabelledEnum):
+    REWARD = "reward"
+    MILESTONE = "milestone"
+    HORSE_RACE = "horse_race"
+    POST_FUNDING = "post_funding"
+
+
+class Confidentiality(LabelledEnum):
+    PUBLIC = "public"
+    DESENSITIZED = "desensitized"
+    DIRECTED = "directed"
+
+
+class ChallengeState(LabelledEnum):
+    DRAFT = "draft"
+    SCREENING = "screening"
+    OPEN = "open"
+    REVIEWING = "reviewing"
+    PUBLICITY = "publicity"
+    CONTRACTED = "contracted"
+    ACCEPTED = "accepted"
+    AWARDED = "awarded"
+    CLOSED = "closed"
+    UNCLAIMED = "unclaimed"
+    WITHDRAWN = "withdrawn"
+    FAILED = "failed"
+
+
+class AccessState(LabelledEnum):
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+# Labels per enum class: equal values in different enums (Role.ENTERPRISE and
+# OrgType.ENTERPRISE are both 'enterprise') must not share one dictionary.
+LABELS: dict[type, dict] = {
+    Role: {
+        Role.ENTERPRISE: _l("发榜方（企业）"),
+        Role.SOLVER: _l("揭榜方"),
+        Role.REVIEWER: _l("评审专家"),
+        Role.ADMIN: _l("管理员"),
+    },
+    OrgType: {
+        OrgType.ENTERPRISE: _l("企业"),
+        OrgType.UNIVERSITY: _l("高校"),
+        OrgType.INSTITUTE: _l("科研院所"),
+        OrgType.OTHER: _l("其他"),
+    },
+    ChallengeKind: {
+        ChallengeKind.CHOKEPOINT: _l("卡脖子技术"),
+        ChallengeKind.IMPORT_SUBSTITUTION: _l("进口替代技术"),
+        ChallengeKind.INDUSTRY_SHORTAGE: _l("产业短缺技术"),
+        ChallengeKind.OTHER: _l("其他"),
+    },
+    FundingMode: {
+        FundingMode.REWARD: _l("揭榜奖励"),
+        FundingMode.MILESTONE: _l("里程碑资助"),
+        FundingMode.HORSE_RACE: _l("赛马"),
+        FundingMode.POST_FUNDING: _l("事后资助"),
+    },
+    Confidentiality: {
+        Confidentiality.PUBLIC: _l("公开"),
+        Confidentiality.DESENSITIZED: _l("脱敏"),
+        Confidentiality.DIRECTED: _l("定向"),
+    },
+    ChallengeState: {
+        ChallengeState.DRAFT: _l("草稿"),
+        ChallengeState.SCREENING: _l("待审核"),
+        ChallengeState.OPEN: _l("揭榜中"),
+        ChallengeState.REVIEWING: _l("评审中"),
+        ChallengeState.PUBLICITY: _l("公示中"),
+        ChallengeState.CONTRACTED: _l("已签约"),
+        ChallengeState.ACCEPTED: _l("已验收"),
+        ChallengeState.AWARDED: _l("已奖励"),
+        ChallengeState.CLOSED: _l("已结榜"),
+        ChallengeState.UNCLAIMED: _l("流榜"),
+        ChallengeState.WITHDRAWN: _l("已撤榜"),
+        ChallengeState.FAILED: _l("攻关失败"),
+    },
+    AccessState: {
+        AccessState.REQUESTED: _l("待处理"),
+        AccessState.GRANTED: _l("已授权"),
+        AccessState.REFUSED: _l("已拒绝"),
+    },
+}
+
+# The system clock acts as an actor too (deadlines passing).
+SYSTEM = "system"
+
+CS = ChallengeState
+PRE_CONTRACT = frozenset({CS.DRAFT, CS.SCREENING, CS.OPEN, CS.REVIEWING, CS.PUBLICITY, CS.UNCLAIMED})
+# Visible in the public hall (public face only); drafts, screening and withdrawn 榜 are not.
+PUBLIC_STATES = frozenset({CS.OPEN, CS.REVIEWING, CS.PUBLICITY, CS.CONTRACTED, CS.ACCEPTED,
+                           CS.AWARDED, CS.CLOSED, CS.UNCLAIMED, CS.FAILED})
+# The enterprise may change its own text only while the 榜 is a draft.
+EDITABLE_BY_ISSUER = frozenset({CS.DRAFT})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: StrEnum
+    actors: frozenset  # Role members and/or SYSTEM
+    needs_reason: bool = False
+    label: str = ""
+
+
+def T(action, sources, target, actors, needs_reason=False, label=""):
+    return Transition(action, frozenset(sources), target, frozenset(actors), needs_reason, label)
+
+
+E, A = Role.ENTERPRISE, Role.ADMIN
+
+CHALLENGE_TRANSITIONS: tuple[Transition, ...] = (
+    #  action       from                         to              who            reason
+    T("submit",    {CS.DRAFT},                   CS.SCREENING,   {E},           False, _l("提交审核")),
+    T("return",    {CS.SCREENING},               CS.DRAFT,       {A},           True,  _l("退回修改")),
+    T("publish",   {CS.SCREENING},               CS.OPEN,        {A},           False, _l("发布")),
+    T("close",     {CS.OPEN},                    CS.REVIEWING,   {A, SYSTEM},   False, _l("截止揭榜")),
+    T("unclaim",   {CS.REVIEWING},               CS.UNCLAIMED,   {A},           True,  _l("流榜")),
+    T("republish", {CS.UNCLAIMED},               CS.OPEN,        {A},           False, _l("重新发布")),
+    T("decide",    {CS.REVIEWING},               CS.PUBLICITY,   {A},           True,  _l("确定揭榜方")),
+    T("reopen",    {CS.PUBLICITY},               CS.REVIEWING,   {A},           True,  _l("重新评定")),
+    T("contract",  {CS.PUBLICITY},               CS.CONTRACTED,  {A},           False, _l("签约")),
+    T("accept",    {CS.CONTRACTED},              CS.ACCEPTED,    {A},           False, _l("验收通过")),
+    T("award",     {CS.ACCEPTED},                CS.AWARDED,     {A},           False, _l("兑现奖励")),
+    T("finish",    {CS.AWARDED},                 CS.CLOSED,      {A},           False, _l("结榜")),
+    T("fail",      {CS.CONTRACTED},              CS.FAILED,      {A},           True,  _l("判定失败")),
+    T("withdraw",  PRE_CONTRACT,                 CS.WITHDRAWN,   {E, A},        True,  _l("撤榜")),
+)
+
+AS = AccessState
+ACCESS_TRANSITIONS: tuple[Transition, ...] = (
+    T("grant",     {AS.REQUESTED, AS.REFUSED},   AS.GRANTED,     {E, A},        False, _l("同意查阅")),
+    T("refuse",    {AS.REQUESTED},               AS.REFUSED,     {E, A},        True,  _l("拒绝查阅")),
+    T("revoke",    {AS.GRANTED},                 AS.REFUSED,     {E, A},        True,  _l("撤销授权")),
+)

@@ -1,0 +1,37 @@
+"""Times are stored in UTC and shown in the bureau's zone (Asia/Shanghai)."""
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(SHANGHAI)
+
+
+def local_today() -> date:
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def end_of_local_day(day: date) -> datetime:
+    """The last second of a Shanghai calendar day, as a UTC instant (deadlines)."""
+    end = datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
+    return end.astimezone(timezone.utc)
+
+
+def local_date(dt: datetime) -> date:
+    return local(dt).date()
+
+
+def days_left(deadline: datetime, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    return (local_date(deadline) - local_date(now)).days if deadline > now else -1
+
+
+__all__ = ["SHANGHAI", "utcnow", "local", "local_today", "end_of_local_day", "local_date",
+           "days_left", "timedelta"]

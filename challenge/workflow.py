@@ -1,0 +1,263 @@
+"""The one door for state changes.
+
+`perform(obj, action, actor)` looks the action up in the object's transition table
+(challenge.states), checks the current state, the actor's role and relationship to the
+object and the preconditions, applies the change with its time stamps, writes the
+AuditEvent and queues notifications. Views and commands never assign `.state` themselves.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .extensions import db
+from .models import AccessGrant, AuditEvent, Challenge, Notification, User
+from .states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, SYSTEM, Role, Transition
+from .timeutil import utcnow
+
+Actor = User | str  # a User, or SYSTEM for the clock
+
+
+class TransitionError(Exception):
+    """A refused transition; the message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Context:
+    actor: Actor
+    now: datetime
+    reason: str
+    params: dict[str, Any]
+
+    @property
+    def actor_id(self) -> int | None:
+        return None if self.actor == SYSTEM else self.actor.id
+
+
+@dataclass
+class Workflow:
+    object_type: str
+    transitions: tuple[Transition, ...]
+    owns: Callable[[User, Any], bool]
+    guards: dict[str, Callable[[Any, Context], str | None]] = field(default_factory=dict)
+    effects: dict[str, Callable[[Any, Context], None]] = field(default_factory=dict)
+    notices: dict[str, Callable[[Any, Context], Iterable[tuple[int, str, str]]]] = field(
+        default_factory=dict)
+
+    def find(self, action: str) -> Transition:
+        for t in self.transitions:
+            if t.action == action:
+                return t
+        raise TransitionError(_("未知操作：%(action)s", action=action))
+
+
+def actor_may(workflow: Workflow, t: Transition, obj, actor: Actor) -> bool:
+    """Role in the table, and for non-admins a relationship to the object."""
+    if actor == SYSTEM:
+        return SYSTEM in t.actors
+    if not actor.is_active or actor.role not in t.actors:
+        return False
+    return actor.role is Role.ADMIN or workflow.owns(actor, obj)
+
+
+def allowed(obj, action: str, actor: Actor | None) -> bool:
+    """May this actor take this action now (state, role, ownership)? Used to show buttons."""
+    if actor is None or (actor != SYSTEM and not getattr(actor, "is_authenticated", False)):
+        return False
+    workflow = workflow_for(obj)
+    t = workflow.find(action)
+    return obj.state in t.sources and actor_may(workflow, t, obj, actor)
+
+
+def perform(obj, action: str, actor: Actor, *, reason: str = "", now: datetime | None = None,
+            **params) -> AuditEvent:
+    """Apply one transition or raise TransitionError; flushes, the caller commits."""
+    workflow = workflow_for(obj)
+    t = workflow.find(action)
+    if obj.state not in t.sources:
+        raise TransitionError(_("当前状态为「%(state)s」，不能%(action)s。",
+                                state=obj.state.label, action=t.label))
+    if not actor_may(workflow, t, obj, actor):
+        raise TransitionError(_("您没有权限%(action)s。", action=t.label))
+    reason = (reason or "").strip()
+    if t.needs_reason and not reason:
+        raise TransitionError(_("%(action)s需要填写理由。", action=t.label))
+    ctx = Context(actor=actor, now=now or utcnow(), reason=reason, params=params)
+    guard = workflow.guards.get(action)
+    problem = guard(obj, ctx) if guard else None
+    if problem:
+        raise TransitionError(problem)
+    before = obj.state
+    obj.state = t.target
+    effect = workflow.effects.get(action)
+    if effect:
+        effect(obj, ctx)
+    event = record(obj, action, actor, reason=reason, from_state=before, to_state=t.target,
+                   now=ctx.now, object_type=workflow.object_type)
+    for user_id, message, link in workflow.notices.get(action, lambda o, c: ())(obj, ctx):
+        db.session.add(Notification(user_id=user_id, message=message, link=link))
+    db.session.flush()
+    return event
+
+
+def record(obj, action: str, actor: Actor | None, *, reason: str = "", changes: dict | None = None,
+           from_state=None, to_state=None, now: datetime | None = None,
+           object_type: str | None = None) -> AuditEvent:
+    """Write an audit event for a change that is not a state transition (edits, views of rules)."""
+    if obj.id is None:
+        db.session.flush()
+    event = AuditEvent(
+        occurred_at=now or utcnow(),
+        actor_id=None if actor in (None, SYSTEM) else actor.id,
+        object_type=object_type or workflow_for(obj).object_type,
+        object_id=obj.id,
+        action=action,
+        from_state=None if from_state is None else str(from_state),
+        to_state=None if to_state is None else str(to_state),
+        reason=reason,
+        changes=changes or None,
+    )
+    db.session.add(event)
+    return event
+
+
+def latest_event(obj, action: str) -> AuditEvent | None:
+    """The most recent audit event of one kind on an object (e.g. the last return reason)."""
+    return db.session.scalar(
+        select(AuditEvent).where(AuditEvent.object_type == workflow_for(obj).object_type,
+                                 AuditEvent.object_id == obj.id, AuditEvent.action == action)
+        .order_by(AuditEvent.id.desc()).limit(1))
+
+
+# -- the challenge (榜) workflow ------------------------------------------------------------
+
+def challenge_link(challenge: Challenge) -> str:
+    return f"/challenges/{challenge.id}"
+
+
+def issuer_user_ids(challenge: Challenge) -> list[int]:
+    return list(db.session.scalars(select(User.id).where(
+        User.organization_id == challenge.issuer_org_id, User.role == Role.ENTERPRISE,
+        User.active.is_(True))))
+
+
+def admin_user_ids() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.role == Role.ADMIN,
+                                                         User.active.is_(True))))
+
+
+def _owns_challenge(user: User, challenge: Challenge) -> bool:
+    return user.role is Role.ENTERPRISE and user.organization_id == challenge.issuer_org_id
+
+
+def _guard_submit(c: Challenge, ctx: Context) -> str | None:
+    if not c.indicators:
+        return _("请至少填写一项量化技术指标后再提交。")
+    if c.deadline_at is not None and c.deadline_at <= ctx.now:
+        return _("期望截止日期已过，请修改后再提交。")
+    return None
+
+
+def _guard_publish(c: Challenge, ctx: Context) -> str | None:
+    deadline = ctx.params.get("deadline_at")
+    if deadline is None:
+        return _("发布时必须设定揭榜截止时间。")
+    if deadline <= ctx.now:
+        return _("揭榜截止时间必须晚于当前时间。")
+    return None
+
+
+def _guard_close(c: Challenge, ctx: Context) -> str | None:
+    if c.deadline_at is None or c.deadline_at > ctx.now:
+        return _("揭榜截止时间未到，不能截止揭榜。")
+    return None
+
+
+def _set_submitted(c: Challenge, ctx: Context) -> None:
+    c.submitted_at = ctx.now
+
+
+def _set_published(c: Challenge, ctx: Context) -> None:
+    c.deadline_at = ctx.params["deadline_at"]
+    c.published_at = ctx.now
+
+
+def _tell_issuer(message):
+    def notices(c: Challenge, ctx: Context):
+        text = str(message) % {"title": c.title, "reason": ctx.reason}
+        return [(uid, text, challenge_link(c)) for uid in issuer_user_ids(c)
+                if uid != ctx.actor_id]
+    return notices
+
+
+def _tell_admins(c: Challenge, ctx: Context):
+    text = _("新榜待审核：%(title)s", title=c.title)
+    return [(uid, text, f"/admin/challenges/{c.id}") for uid in admin_user_ids()]
+
+
+CHALLENGE_WORKFLOW = Workflow(
+    object_type="challenge",
+    transitions=CHALLENGE_TRANSITIONS,
+    owns=_owns_challenge,
+    guards={"submit": _guard_submit, "publish": _guard_publish, "republish": _guard_publish,
+            "close": _guard_close},
+    effects={"submit": _set_submitted, "publish": _set_published, "republish": _set_published},
+    notices={
+        "submit": _tell_admins,
+        "return": _tell_issuer(_l("您的榜「%(title)s」被退回修改：%(reason)s")),
+        "publish": _tell_issuer(_l("您的榜「%(title)s」已发布，开始揭榜。")),
+        "close": _tell_issuer(_l("您的榜「%(title)s」已截止揭榜，进入评审。")),
+        "republish": _tell_issuer(_l("您的榜「%(title)s」已重新发布。")),
+        "withdraw": _tell_issuer(_l("榜「%(title)s」已撤榜：%(reason)s")),
+    },
+)
+
+
+# -- access to a confidential body ----------------------------------------------------------
+
+def _owns_grant(user: User, grant: AccessGrant) -> bool:
+    return _owns_challenge(user, grant.challenge)
+
+
+def _set_decided(g: AccessGrant, ctx: Context) -> None:
+    g.decided_by_id = ctx.actor_id
+    g.decided_at = ctx.now
+    g.decision_note = ctx.reason
+
+
+def _tell_requester(message):
+    def notices(g: AccessGrant, ctx: Context):
+        text = str(message) % {"title": g.challenge.title, "reason": ctx.reason}
+        return [(g.user_id, text, challenge_link(g.challenge))]
+    return notices
+
+
+ACCESS_WORKFLOW = Workflow(
+    object_type="access_grant",
+    transitions=ACCESS_TRANSITIONS,
+    owns=_owns_grant,
+    effects={"grant": _set_decided, "refuse": _set_decided, "revoke": _set_decided},
+    notices={
+        "grant": _tell_requester(_l("您查阅「%(title)s」保密内容的申请已获同意，请先签署保密承诺。")),
+        "refuse": _tell_requester(_l("您查阅「%(title)s」保密内容的申请未获同意：%(reason)s")),
+        "revoke": _tell_requester(_l("您查阅「%(title)s」保密内容的授权已被撤销：%(reason)s")),
+    },
+)
+
+WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW}
+
+
+def workflow_for(obj) -> Workflow:
+    try:
+        return WORKFLOWS[type(obj)]
+    except KeyError:
+        raise TypeError(f"no workflow for {type(obj).__name__}") from None

@@ -1,0 +1,129 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so), migrated
+with Alembic once per run and reset per test; the app, client, CLI runner and a login helper."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from challenge import create_app
+from challenge.extensions import db
+from challenge.states import Role
+
+from . import factories
+from .factories import PASSWORD
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+USE_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+def _config(uri: str, **extra) -> dict:
+    return {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": uri,
+            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None, **extra}
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """Run the migrations once; SQLite tests copy the file, PostgreSQL tests truncate."""
+    if USE_POSTGRES:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        uri = POSTGRES_URL
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
+    app = create_app(_config(uri))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+@pytest.fixture
+def database_uri(migrated_template, tmp_path) -> str:
+    if USE_POSTGRES:
+        return migrated_template
+    path = tmp_path / "test.sqlite"
+    shutil.copy(migrated_template.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    app = create_app(_config(database_uri, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if USE_POSTGRES:
+            tables = [t.name for t in db.metadata.sorted_tables]
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/auth/login", data={"login": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def make():
+    """Factories bound to the test's database: make.user(Role.SOLVER), make.challenge(...)."""
+    class Make:
+        org = staticmethod(factories.make_org)
+        user = staticmethod(factories.make_user)
+        challenge = staticmethod(factories.make_challenge)
+        values = staticmethod(factories.challenge_values)
+
+    return Make
+
+
+@pytest.fixture
+def people(app, make):
+    """One account per role the access tables speak of, committed."""
+    issuer = make.user(Role.ENTERPRISE, name="发榜人")
+    crowd = {
+        "issuer": issuer,
+        "colleague": make.user(Role.ENTERPRISE, org=issuer.organization, name="同事"),
+        "other_enterprise": make.user(Role.ENTERPRISE, name="他企"),
+        "solver": make.user(Role.SOLVER, name="揭榜人"),
+        "other_solver": make.user(Role.SOLVER, name="另一揭榜人"),
+        "reviewer": make.user(Role.REVIEWER, name="专家"),
+        "admin": make.user(Role.ADMIN, name="管理员"),
+    }
+    db.session.commit()
+    return crowd
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + POSTGRES_URL.split('@')[-1] if USE_POSTGRES else 'SQLite'}"
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -1,0 +1,103 @@
+"""Factories that build entities through the same operations and workflow door as the app."""
+
+from datetime import timedelta
+from itertools import count
+
+from challenge.extensions import db
+from challenge.models import Challenge, Organization, User
+from challenge.posting import operations as ops
+from challenge.states import (SYSTEM, ChallengeKind, ChallengeState, Confidentiality, FundingMode,
+                              OrgType, Role)
+from challenge.timeutil import utcnow
+from challenge.validators import CREDIT_CODE_CHARS, credit_code_check_char
+from challenge.workflow import perform
+
+PASSWORD = "correct-horse-9"
+_seq = count(1)
+
+
+def credit_code(n: int) -> str:
+    body = f"91320500{n:09d}"
+    return body + credit_code_check_char(body)
+
+
+assert all(ch in CREDIT_CODE_CHARS for ch in credit_code(1))
+
+
+def make_org(name: str | None = None, type: OrgType = OrgType.ENTERPRISE, region="示范市高新区"):
+    n = next(_seq)
+    org = Organization(name=name or f"测试单位{n}", type=type, region=region,
+                       credit_code=credit_code(n) if type is OrgType.ENTERPRISE else None)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def make_user(role: Role, org: Organization | None = None, email: str | None = None,
+              name: str | None = None, active: bool = True) -> User:
+    n = next(_seq)
+    if org is None:
+        org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
+                    Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
+        org = make_org(type=org_type)
+    user = User(email=email or f"{role.value}{n}@example.cn", name=name or f"用户{n}", role=role,
+                organization=org, active=active)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def challenge_values(**overrides) -> dict:
+    values = {
+        "title": "熔喷布过滤效率提升", "kind": ChallengeKind.CHOKEPOINT, "field": "新材料",
+        "industry_tags": "纺织,医用防护", "summary": "需要提升熔喷非织造布的过滤效率并降低阻力。",
+        "detail": "现有产线过滤效率 95%，驻极衰减快，目标达到 N95 以上。", "bounty_fen": 300_000_000,
+        "investment_fen": 900_000_000, "funding_mode": FundingMode.REWARD, "max_winners": 1,
+        "deadline_at": None, "period_months": 12, "eligible_org_types": "",
+        "eligible_regions": "", "qualifications": "", "confidentiality": Confidentiality.PUBLIC,
+        "contact_name": "王工", "contact_phone": "13800001111", "contact_email": "",
+        "indicators": [{"name": "过滤效率", "target": "≥99.97", "unit": "%", "method": "NaCl 法"}],
+    }
+    values.update(overrides)
+    return values
+
+
+def make_challenge(issuer: User, state: ChallengeState = ChallengeState.DRAFT,
+                   admin: User | None = None, **overrides) -> Challenge:
+    """A 榜 walked to `state` through the workflow door (back-dated where time matters)."""
+    challenge = ops.create_challenge(issuer, challenge_values(**overrides))
+    if state is ChallengeState.DRAFT:
+        db.session.commit()
+        return challenge
+    admin = admin or make_user(Role.ADMIN)
+    now = utcnow()
+    perform(challenge, "submit", issuer, now=now - timedelta(days=40))
+    if state is ChallengeState.WITHDRAWN:
+        perform(challenge, "withdraw", issuer, reason="测试撤榜")
+    elif state is not ChallengeState.SCREENING:
+        past = state is not ChallengeState.OPEN
+        deadline = now - timedelta(days=1) if past else now + timedelta(days=30)
+        perform(challenge, "publish", admin, deadline_at=deadline, now=now - timedelta(days=35))
+        if past:
+            perform(challenge, "close", SYSTEM, now=now)
+            _walk_after_review(challenge, state, admin)
+    db.session.commit()
+    return challenge
+
+
+_AFTER_REVIEW = {
+    ChallengeState.REVIEWING: [],
+    ChallengeState.UNCLAIMED: ["unclaim"],
+    ChallengeState.PUBLICITY: ["decide"],
+    ChallengeState.CONTRACTED: ["decide", "contract"],
+    ChallengeState.FAILED: ["decide", "contract", "fail"],
+    ChallengeState.ACCEPTED: ["decide", "contract", "accept"],
+    ChallengeState.AWARDED: ["decide", "contract", "accept", "award"],
+    ChallengeState.CLOSED: ["decide", "contract", "accept", "award", "finish"],
+}
+
+
+def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User) -> None:
+    for action in _AFTER_REVIEW[state]:
+        perform(challenge, action, admin, reason="测试")
