@@ -4,12 +4,20 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from .money import MoneyError, parse_wan
 from .timeutil import local_today
 
 MAX_WAN_FEN = 1_000_000 * 1_000_000  # 100 亿元 in 分: beyond any 榜
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for SelectField/RadioField from (value, label) pairs or a LabelledEnum."""
+    if isinstance(pairs, type):
+        pairs = pairs.choices()
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -17,8 +17,9 @@ class LabelledEnum(StrEnum):
         return str(LABELS[type(self)][self])
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list[tuple[str, object]]:
+        """(value, lazy label) pairs, translated when rendered."""
+        return [(m.value, LABELS[cls][m]) for m in cls]
 
 
 class Role(LabelledEnum):

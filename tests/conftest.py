@@ -44,26 +44,37 @@ def migrated_template(tmp_path_factory) -> str:
     return uri
 
 
-@pytest.fixture
-def database_uri(migrated_template, tmp_path) -> str:
+@pytest.fixture(scope="session")
+def base_app(migrated_template, tmp_path_factory):
+    """One app for the run (templates compile once); tests needing other config make their own."""
     if USE_POSTGRES:
-        return migrated_template
-    path = tmp_path / "test.sqlite"
-    shutil.copy(migrated_template.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
+        uri = migrated_template
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    uploads = tmp_path_factory.mktemp("uploads")
+    return create_app(_config(uri, UPLOAD_FOLDER=str(uploads)))
 
 
-@pytest.fixture
-def app(database_uri, tmp_path):
-    app = create_app(_config(database_uri, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+def reset_database(app, template_uri: str) -> None:
+    """A fresh, migrated database: copy the template file (SQLite) or truncate (PostgreSQL)."""
     with app.app_context():
-        yield app
         db.session.remove()
         if USE_POSTGRES:
-            tables = [t.name for t in db.metadata.sorted_tables]
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
             with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+    if not USE_POSTGRES:
+        target = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        shutil.copy(template_uri.removeprefix("sqlite:///"), target)
+
+
+@pytest.fixture
+def app(base_app, migrated_template):
+    reset_database(base_app, migrated_template)
+    with base_app.app_context():
+        yield base_app
+        db.session.remove()
 
 
 @pytest.fixture

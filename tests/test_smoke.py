@@ -1,5 +1,5 @@
 from challenge.models import Challenge
-from challenge.states import ChallengeState, Role
+from challenge.states import ChallengeState
 
 
 def test_migrated_database_serves_hall(client, make, people):

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ..auth.forms import password_rules
 from ..extensions import db
-from ..forms_common import DateStringField
+from ..forms_common import DateStringField, options
 from ..models import User
 from ..states import OrgType, Role
 
@@ -21,10 +21,10 @@ class PublishForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    role = SelectField(_l("角色"), choices=[(Role.REVIEWER.value, _l("评审专家")),
+    role = SelectField(_l("角色"), choices=options([(Role.REVIEWER.value, _l("评审专家")),
                                              (Role.ADMIN.value, _l("管理员")),
                                              (Role.ENTERPRISE.value, _l("发榜方（企业）")),
-                                             (Role.SOLVER.value, _l("揭榜方"))])
+                                             (Role.SOLVER.value, _l("揭榜方"))]))
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")), Length(max=50)])
     email = EmailField(_l("邮箱"), validators=[
         DataRequired(_l("请输入邮箱。")), Email(_l("邮箱格式不正确。")), Length(max=120)])
@@ -32,7 +32,7 @@ class UserCreateForm(FlaskForm):
                                                       password_rules])
     org_name = StringField(_l("单位名称"), validators=[
         DataRequired(_l("请输入单位全称。")), Length(min=2, max=100)])
-    org_type = SelectField(_l("单位类型（新单位时使用）"), choices=OrgType.choices())
+    org_type = SelectField(_l("单位类型（新单位时使用）"), choices=options(OrgType))
     region = StringField(_l("所在地区（新单位时使用）"), validators=[Optional(), Length(max=60)])
     title = StringField(_l("职称（评审专家）"), validators=[Optional(), Length(max=50)])
     fields = StringField(_l("研究领域（评审专家，逗号分隔）"), validators=[Optional(), Length(max=300)])

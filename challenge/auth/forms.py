@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
+from ..forms_common import options
 from ..models import Organization, User
 from ..states import OrgType, Role
 from ..validators import MOBILE_RE, is_valid_credit_code
@@ -27,10 +28,10 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    role = RadioField(_l("注册身份"), choices=[
+    role = RadioField(_l("注册身份"), choices=options([
         (Role.ENTERPRISE.value, _l("发榜方：企业，发布技术需求")),
         (Role.SOLVER.value, _l("揭榜方：高校、院所、企业或团队的研发人员")),
-    ], validators=[DataRequired(_l("请选择注册身份。"))])
+    ]), validators=[DataRequired(_l("请选择注册身份。"))])
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")), Length(max=50)])
     email = EmailField(_l("邮箱"), validators=[
         DataRequired(_l("请输入邮箱。")), Email(_l("邮箱格式不正确。")), Length(max=120)])
@@ -41,7 +42,7 @@ class RegisterForm(FlaskForm):
         DataRequired(_l("请再次输入密码。")), EqualTo("password", _l("两次输入的密码不一致。"))])
     org_name = StringField(_l("单位名称"), validators=[
         DataRequired(_l("请输入单位全称。")), Length(min=2, max=100)])
-    org_type = SelectField(_l("单位类型"), choices=OrgType.choices())
+    org_type = SelectField(_l("单位类型"), choices=options(OrgType))
     region = StringField(_l("所在地区"), validators=[DataRequired(_l("请输入所在地区。")),
                                                   Length(max=60)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=18)])

@@ -5,7 +5,7 @@ from wtforms import (EmailField, FieldList, Form, FormField, IntegerField, Radio
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from ..forms_common import DateStringField, MultiCheckboxField, WanField
+from ..forms_common import DateStringField, MultiCheckboxField, WanField, options
 from ..states import ChallengeKind, Confidentiality, FundingMode, OrgType
 from ..timeutil import end_of_local_day
 from ..validators import is_valid_phone
@@ -26,7 +26,7 @@ class IndicatorForm(Form):
 class ChallengeForm(FlaskForm):
     title = StringField(_l("榜单名称"), validators=[
         DataRequired(_l("请填写榜单名称。")), Length(max=80, message=_l("名称不超过 80 个字。"))])
-    kind = SelectField(_l("榜单类型"), choices=ChallengeKind.choices())
+    kind = SelectField(_l("榜单类型"), choices=options(ChallengeKind))
     field = StringField(_l("技术领域"), validators=[
         DataRequired(_l("请填写技术领域。")), Length(max=50)],
         render_kw={"placeholder": "如：新材料、集成电路、生物医药"})
@@ -41,21 +41,21 @@ class ChallengeForm(FlaskForm):
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=MAX_INDICATORS)
     bounty = WanField(_l("榜额（万元）"))
     investment = WanField(_l("企业研发总投入（万元）"))
-    funding_mode = SelectField(_l("资助方式"), choices=FundingMode.choices())
+    funding_mode = SelectField(_l("资助方式"), choices=options(FundingMode))
     max_winners = IntegerField(_l("最多揭榜方数量"), default=1, validators=[
         InputRequired(_l("请填写整数。")), NumberRange(1, 10, _l("应在 1 到 10 之间。"))])
     deadline = DateStringField(_l("期望揭榜截止日期"), future=True)
     period_months = IntegerField(_l("攻关周期（月）"), default=12, validators=[
         InputRequired(_l("请填写整数。")), NumberRange(1, 120, _l("应在 1 到 120 个月之间。"))])
     eligible_org_types = MultiCheckboxField(_l("可揭榜单位类型（不选表示不限）"),
-                                            choices=OrgType.choices())
+                                            choices=options(OrgType))
     eligible_regions = StringField(_l("地区限制（不填表示不限）"), validators=[Length(max=200)])
     qualifications = TextAreaField(_l("资质要求"), validators=[Length(max=1000)])
-    confidentiality = RadioField(_l("保密级别"), choices=[
+    confidentiality = RadioField(_l("保密级别"), choices=options([
         (Confidentiality.PUBLIC.value, _l("公开：全部内容公开")),
         (Confidentiality.DESENSITIZED.value, _l("脱敏：隐藏企业名称，详细需求仅对获授权的揭榜方可见")),
         (Confidentiality.DIRECTED.value, _l("定向：仅受邀揭榜方可见")),
-    ], default=Confidentiality.DESENSITIZED.value)
+    ]), default=Confidentiality.DESENSITIZED.value)
     contact_name = StringField(_l("联系人"), validators=[
         DataRequired(_l("请填写联系人。")), Length(max=50)])
     contact_phone = StringField(_l("联系电话"), validators=[DataRequired(_l("请填写联系电话。"))])
@@ -126,7 +126,7 @@ class AccessRequestForm(FlaskForm):
 
 
 class AccessDecisionForm(FlaskForm):
-    decision = RadioField(_l("处理"), choices=[("grant", _l("同意")), ("refuse", _l("拒绝"))],
+    decision = RadioField(_l("处理"), choices=options([("grant", _l("同意")), ("refuse", _l("拒绝"))]),
                           validators=[DataRequired(_l("请选择同意或拒绝。"))])
     reason = TextAreaField(_l("说明（拒绝时必填）"), validators=[Length(max=1000)])
 
@@ -136,7 +136,7 @@ class AccessDecisionForm(FlaskForm):
 
 
 class UndertakingForm(FlaskForm):
-    agree = RadioField(_l("保密承诺"), choices=[("yes", _l("我已阅读并同意遵守上述保密承诺"))],
+    agree = RadioField(_l("保密承诺"), choices=options([("yes", _l("我已阅读并同意遵守上述保密承诺"))]),
                        validators=[DataRequired(_l("请勾选同意保密承诺。"))])
 
 
