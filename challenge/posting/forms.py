@@ -70,7 +70,7 @@ class ChallengeForm(FlaskForm):
         ok = super().validate(extra_validators)
         filled = [entry for entry in self.indicators if not entry.form.is_blank()]
         if not filled:
-            self.indicators.errors.append(_l("请至少填写一项量化技术指标。"))
+            self.indicators.errors.append(str(_l("请至少填写一项量化技术指标。")))
             ok = False
         for entry in filled:
             for sub in (entry.form.name, entry.form.target):

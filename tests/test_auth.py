@@ -1,0 +1,147 @@
+"""Accounts: register, log in (without revealing who exists), safe next, password change."""
+
+import pytest
+from sqlalchemy import select
+
+from challenge.extensions import db
+from challenge.models import AuditEvent, Organization, User
+from challenge.states import OrgType, Role
+from tests.factories import PASSWORD, credit_code
+
+
+def registration(**overrides):
+    data = {"role": "enterprise", "name": "张总", "email": "Zhang@Example.cn", "phone": "13912345678",
+            "password": "long-enough-1", "confirm": "long-enough-1", "org_name": "恒泰新材料有限公司",
+            "org_type": "enterprise", "region": "示范市高新区", "credit_code": credit_code(777)}
+    data.update(overrides)
+    return data
+
+
+def test_enterprise_registers_and_is_signed_in(client):
+    response = client.post("/auth/register", data=registration())
+    assert response.status_code == 302
+    user = db.session.scalars(select(User)).one()
+    assert user.email == "zhang@example.cn" and user.role is Role.ENTERPRISE
+    assert user.organization.type is OrgType.ENTERPRISE and user.password_hash != "long-enough-1"
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert client.get("/my/challenges").status_code == 200
+    assert db.session.scalars(select(AuditEvent.action)).all() == ["register"]
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"password": "short", "confirm": "short"}, "密码至少需要 8 个字符"),
+    ({"confirm": "different-1"}, "两次输入的密码不一致"),
+    ({"email": "bad"}, "邮箱格式不正确"),
+    ({"phone": "123"}, "请输入 11 位手机号"),
+    ({"credit_code": "91320500000000777X"}, "校验位不正确"),
+    ({"credit_code": ""}, "发榜企业须填写统一社会信用代码"),
+    ({"org_type": "university"}, "发榜方的单位类型应为「企业」"),
+    ({"name": ""}, "请输入姓名"),
+])
+def test_registration_errors_are_next_to_the_field(client, overrides, message):
+    response = client.post("/auth/register", data=registration(**overrides))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in html
+    assert "恒泰新材料有限公司" in html  # what was typed is kept
+    assert db.session.scalars(select(User)).first() is None
+
+
+def test_duplicate_email_and_existing_enterprise_are_refused(client, make):
+    org = make.org(name="恒泰新材料有限公司")
+    make.user(Role.SOLVER, email="zhang@example.cn")
+    db.session.commit()
+    html = client.post("/auth/register", data=registration()).get_data(as_text=True)
+    assert "该邮箱已注册" in html and "该企业已注册" in html
+    assert org.users == []
+
+
+def test_solver_joins_an_existing_university(client, make):
+    uni = make.org(name="江淮理工大学", type=OrgType.UNIVERSITY)
+    db.session.commit()
+    client.post("/auth/register", data=registration(
+        role="solver", email="li@jh.edu.cn", org_name="江淮理工大学", org_type="university",
+        credit_code=""))
+    user = db.session.scalars(select(User)).one()
+    assert user.organization_id == uni.id
+    assert db.session.scalar(select(db.func.count(Organization.id))) == 1
+
+
+def test_login_failure_does_not_reveal_whether_the_account_exists(client, people):
+    wrong_password = client.post("/auth/login", data={"login": people["solver"].email,
+                                                      "password": "nope-nope"})
+    no_account = client.post("/auth/login", data={"login": "ghost@example.cn",
+                                                  "password": "nope-nope"})
+    for response in (wrong_password, no_account):
+        assert response.status_code == 200 and "账号或密码不正确" in response.get_data(as_text=True)
+    strip = lambda r: r.get_data(as_text=True).replace(people["solver"].email, "").replace(  # noqa: E731
+        "ghost@example.cn", "")
+    assert strip(wrong_password) == strip(no_account)
+
+
+def test_login_by_phone_and_inactive_account(client, make):
+    user = make.user(Role.SOLVER)
+    user.phone = "13700001111"
+    blocked = make.user(Role.SOLVER, active=False)
+    db.session.commit()
+    assert client.post("/auth/login", data={"login": "13700001111", "password": PASSWORD}
+                       ).status_code == 302
+    client.post("/auth/logout")
+    html = client.post("/auth/login", data={"login": blocked.email, "password": PASSWORD}
+                       ).get_data(as_text=True)
+    assert "已停用" in html
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/my/challenges", "/my/challenges"),
+    ("https://evil.example/phish", "/me/"),
+    ("//evil.example/x", "/me/"),
+    ("/\\evil.example", "/me/"),
+    ("javascript:alert(1)", "/me/"),
+    ("", "/me/"),
+])
+def test_next_redirect_is_same_site_only(client, people, target, expected):
+    response = client.post(f"/auth/login?next={target}", data={
+        "login": people["issuer"].email, "password": PASSWORD})
+    assert response.headers["Location"] == expected
+
+
+def test_change_password(client, auth, people):
+    auth.login(people["solver"])
+    html = client.post("/auth/password", data={"current": "wrong", "password": "new-password-1",
+                                               "confirm": "new-password-1"}).get_data(as_text=True)
+    assert "当前密码不正确" in html
+    html = client.post("/auth/password", data={"current": PASSWORD, "password": "short",
+                                               "confirm": "short"}).get_data(as_text=True)
+    assert "至少需要 8 个字符" in html
+    client.post("/auth/password", data={"current": PASSWORD, "password": "new-password-1",
+                                        "confirm": "new-password-1"})
+    auth.logout()
+    assert auth.login(people["solver"], "new-password-1").status_code == 302
+
+
+def test_admin_creates_a_reviewer_with_profile(client, auth, people):
+    auth.login(people["admin"])
+    response = client.post("/admin/users/new", data={
+        "role": "reviewer", "name": "陈教授", "email": "chen@uni.cn", "password": "initial-pass-1",
+        "org_name": "江淮理工大学", "org_type": "university", "region": "示范市",
+        "title": "教授", "fields": "非织造材料,过滤"})
+    assert response.status_code == 302
+    reviewer = db.session.scalars(select(User).where(User.email == "chen@uni.cn")).one()
+    assert reviewer.role is Role.REVIEWER and reviewer.expert_profile[0].fields == "非织造材料,过滤"
+
+
+def test_admin_deactivates_an_account_and_it_cannot_log_in(client, auth, people):
+    auth.login(people["admin"])
+    client.post(f"/admin/users/{people['solver'].id}/active", data={"active": "0"})
+    auth.logout()
+    assert "已停用" in auth.login(people["solver"]).get_data(as_text=True)
+
+
+def test_csrf_is_enforced_when_enabled(app, people):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = app.test_client().post("/auth/login", data={"login": people["solver"].email,
+                                                               "password": PASSWORD})
+        assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
