@@ -45,11 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_sqlite(app)
 
     from . import filters, models  # noqa: F401  (models register with the metadata)
+    from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .hall.views import bp as hall_bp
     from .posting.views import bp as posting_bp
-    from .account.views import bp as account_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(hall_bp)
@@ -107,7 +107,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(e):
-        return page(403, "无权访问", "您没有权限查看此页面或执行此操作。如需访问，请先登录合适的账号或联系管理员。")
+        return page(403, "无权访问",
+                    "您没有权限查看此页面或执行此操作。如需访问，请先登录合适的账号或联系管理员。")
 
     @app.errorhandler(404)
     def not_found(e):

@@ -9,7 +9,18 @@ from sqlalchemy import func, select
 from . import permissions, workflow
 from .extensions import db
 from .money import format_wan
-from .states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType, Role
+from .posting.forms import FIELD_LABELS
+from .states import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    STATE_ENUMS,
+    ChallengeKind,
+    ChallengeState,
+    Confidentiality,
+    FundingMode,
+    OrgType,
+    Role,
+)
 from .timeutil import days_left, local
 
 
@@ -19,6 +30,24 @@ def localtime(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def localdate(dt) -> str:
     return localtime(dt, "%Y-%m-%d")
+
+
+def event_action(event) -> str:
+    label = ACTION_LABELS.get(event.object_type, {}).get(event.action) or EVENT_LABELS.get(
+        event.action)
+    return str(label) if label else event.action
+
+
+def event_state(event, value: str | None) -> str:
+    enum = STATE_ENUMS.get(event.object_type)
+    try:
+        return enum(value).label if enum and value else (value or "—")
+    except ValueError:
+        return value
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
 
 
 def url_with(**changes) -> str:
@@ -44,9 +73,11 @@ def unread_count() -> int:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
-                                 days_left=days_left)
+                                 days_left=days_left, field_label=field_label)
+    app.jinja_env.globals.update(event_action=event_action, event_state=event_state)
     app.jinja_env.globals.update(
-        perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event, url_with=url_with, unread_count=unread_count,
+        perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
+        url_with=url_with, unread_count=unread_count,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,
     )

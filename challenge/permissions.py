@@ -4,8 +4,14 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import AccessGrant, Challenge, ChallengeInvitation
-from .states import (EDITABLE_BY_ISSUER, PUBLIC_STATES, AccessState, ChallengeState,
-                     Confidentiality, Role)
+from .states import (
+    EDITABLE_BY_ISSUER,
+    PUBLIC_STATES,
+    AccessState,
+    ChallengeState,
+    Confidentiality,
+    Role,
+)
 
 
 def signed_in(user) -> bool:

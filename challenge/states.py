@@ -182,3 +182,15 @@ ACCESS_TRANSITIONS: tuple[Transition, ...] = (
     T("refuse",    {AS.REQUESTED},               AS.REFUSED,     {E, A},        True,  _l("拒绝查阅")),
     T("revoke",    {AS.GRANTED},                 AS.REFUSED,     {E, A},        True,  _l("撤销授权")),
 )
+
+
+# Audit actions that are not transitions, for the audit trail's display.
+EVENT_LABELS = {
+    "create": _l("创建草稿"), "edit": _l("修改内容"), "request": _l("申请查阅"),
+    "accept_undertaking": _l("签署保密承诺"), "invite": _l("邀请揭榜方"), "register": _l("注册账号"),
+    "create_account": _l("创建账号"), "change_password": _l("修改密码"), "activate": _l("启用账号"),
+    "deactivate": _l("停用账号"),
+}
+STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState}
+ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
+    ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS))}

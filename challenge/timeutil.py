@@ -1,13 +1,13 @@
 """Times are stored in UTC and shown in the bureau's zone (Asia/Shanghai)."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local(dt: datetime) -> datetime:
@@ -21,7 +21,7 @@ def local_today() -> date:
 def end_of_local_day(day: date) -> datetime:
     """The last second of a Shanghai calendar day, as a UTC instant (deadlines)."""
     end = datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
-    return end.astimezone(timezone.utc)
+    return end.astimezone(UTC)
 
 
 def local_date(dt: datetime) -> date:

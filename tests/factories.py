@@ -8,8 +8,15 @@ from werkzeug.security import generate_password_hash
 from challenge.extensions import db
 from challenge.models import Challenge, Organization, User
 from challenge.posting import operations as ops
-from challenge.states import (SYSTEM, ChallengeKind, ChallengeState, Confidentiality, FundingMode,
-                              OrgType, Role)
+from challenge.states import (
+    SYSTEM,
+    ChallengeKind,
+    ChallengeState,
+    Confidentiality,
+    FundingMode,
+    OrgType,
+    Role,
+)
 from challenge.timeutil import utcnow
 from challenge.validators import CREDIT_CODE_CHARS, credit_code_check_char
 from challenge.workflow import perform

@@ -16,7 +16,8 @@ ROLES = ["visitor", "issuer", "other_enterprise", "solver", "granted", "reviewer
 
 
 def row(visitor, issuer, other_enterprise, solver, granted, reviewer, admin):
-    return dict(zip(ROLES, (visitor, issuer, other_enterprise, solver, granted, reviewer, admin)))
+    return dict(zip(ROLES, (visitor, issuer, other_enterprise, solver, granted, reviewer, admin),
+                    strict=True))
 
 
 ALL_200 = row(200, 200, 200, 200, 200, 200, 200)

@@ -39,7 +39,8 @@ def hall(make, people):
 def test_visitor_sees_open_public_faces_only(client, hall):
     html = client.get("/").get_data(as_text=True)
     listed = titles(html)
-    assert set(listed) == {"熔喷布过滤效率提升", "高端轴承钢纯净度控制", "车规级芯片封装可靠性", "农产品冷链保鲜"}
+    assert set(listed) == {"熔喷布过滤效率提升", "高端轴承钢纯净度控制", "车规级芯片封装可靠性",
+                           "农产品冷链保鲜"}
     assert "共 4 个榜" in html
     assert "某企业" in html  # the 脱敏 榜's issuer is hidden
 

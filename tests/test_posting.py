@@ -139,6 +139,9 @@ def test_admin_edits_wording_and_the_change_is_audited(client, auth, make, peopl
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "edit")).one()
     assert event.changes["title"] == ["熔喷布过滤", "熔喷非织造布过滤效率与阻力协同提升"]
     assert event.reason == "与企业沟通后凝练" and event.actor_id == people["admin"].id
+    page = client.get(f"/admin/challenges/{challenge.id}").get_data(as_text=True)
+    assert "修改内容" in page and "榜单名称" in page and "<del>熔喷布过滤</del>" in page
+    assert "待审核 → " not in page and "草稿 → 待审核" in page
 
 
 def test_admin_publishes_with_deadline(client, auth, make, people):

@@ -1,6 +1,6 @@
 """Small domain rules: money in 分, 统一社会信用代码, times, labels."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -54,7 +54,7 @@ def test_phone(phone, ok):
 
 def test_deadline_is_end_of_shanghai_day_in_utc():
     assert end_of_local_day(date(2026, 12, 31)) == datetime(2026, 12, 31, 15, 59, 59,
-                                                            tzinfo=timezone.utc)
+                                                            tzinfo=UTC)
 
 
 def test_labels_do_not_collide_across_enums():

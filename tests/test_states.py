@@ -8,8 +8,14 @@ from sqlalchemy import func, select
 
 from challenge.extensions import db
 from challenge.models import AccessGrant, AuditEvent, Challenge, Notification
-from challenge.states import (ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, SYSTEM, AccessState,
-                              ChallengeState, Role)
+from challenge.states import (
+    ACCESS_TRANSITIONS,
+    CHALLENGE_TRANSITIONS,
+    SYSTEM,
+    AccessState,
+    ChallengeState,
+    Role,
+)
 from challenge.timeutil import utcnow
 from challenge.workflow import TransitionError, allowed, perform
 

@@ -1,7 +1,16 @@
 """榜单大厅: the public list, the public face of a 榜, and the guarded confidential body."""
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select

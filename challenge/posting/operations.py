@@ -7,8 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import AccessGrant, AccessLog, Challenge, ChallengeIndicator, ChallengeInvitation, \
-    Notification, User
+from ..models import (
+    AccessGrant,
+    AccessLog,
+    Challenge,
+    ChallengeIndicator,
+    ChallengeInvitation,
+    Notification,
+    User,
+)
 from ..states import SYSTEM, AccessState, ChallengeState, Confidentiality, Role
 from ..timeutil import utcnow
 from ..workflow import TransitionError, challenge_link, issuer_user_ids, perform, record

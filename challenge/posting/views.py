@@ -15,7 +15,7 @@ from ..timeutil import local_date
 from ..views_common import get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
 from . import operations as ops
-from .forms import (AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm)
+from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm
 
 bp = Blueprint("posting", __name__)
 
@@ -58,7 +58,7 @@ def new():
         challenge = ops.create_challenge(current_user, form.values())
         return _save_then_maybe_submit(challenge, _("草稿已保存。"))
     return render_template("posting/edit.html", form=form, challenge=None,
-                           blank_indicator=IndicatorForm(prefix="indicators-__index__"),
+                           blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
                            title=_("发布新榜"))
 
 
@@ -80,7 +80,7 @@ def edit(challenge_id: int):
             return redirect(url_for("admin.challenge", challenge_id=challenge.id))
         return _save_then_maybe_submit(challenge, _("修改已保存。"))
     return render_template("posting/edit.html", form=form, challenge=challenge,
-                           blank_indicator=IndicatorForm(prefix="indicators-__index__"),
+                           blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
                            title=_("编辑榜单"))
 
 
