@@ -26,7 +26,7 @@ instance/config.py:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 
-migrate: $(VENV)/.installed
+migrate: $(VENV)/.installed instance/config.py
 	$(BIN)/flask db upgrade
 
 seed: migrate

@@ -131,3 +131,24 @@ def test_issuer_and_admin_views_are_logged_too(client, auth, people, secret):
     viewers = db.session.scalars(select(AccessLog.user_id).where(
         AccessLog.challenge_id == secret.id)).all()
     assert viewers == [people["issuer"].id, people["admin"].id]
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, auth, people, secret):
+    ops.request_access(secret, people["solver"], "申请")
+    db.session.commit()
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == people["issuer"].id,
+        Notification.message.contains("申请查阅"))).one()
+    auth.login(people["solver"])
+    assert client.post(f"/me/notifications/{note.id}").status_code == 403
+    auth.logout()
+    auth.login(people["issuer"])
+    client.post("/me/notifications/read")
+    note.read_at = None
+    db.session.commit()
+    assert 'data-testid="unread">1<' in client.get("/me/notifications").get_data(as_text=True)
+    response = client.post(f"/me/notifications/{note.id}")
+    assert response.headers["Location"] == f"/challenges/{secret.id}/access"
+    db.session.expire_all()
+    assert db.session.get(Notification, note.id).read_at is not None
+    assert 'data-testid="unread"' not in client.get("/me/notifications").get_data(as_text=True)

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import AccessGrant, Challenge, ChallengeInvitation, ExpertProfile, Notification
 from ..states import AccessState, ChallengeState, Role
 from ..timeutil import utcnow
-from ..views_common import role_required
+from ..views_common import get_or_404, require, role_required
 from ..workflow import record
 from .forms import ProfileForm
 
@@ -46,6 +46,19 @@ def notifications():
     page = db.paginate(select(Notification).where(Notification.user_id == current_user.id)
                        .order_by(Notification.id.desc()), per_page=30, error_out=False)
     return render_template("account/notifications.html", page=page, title=_("消息通知"))
+
+
+@bp.route("/notifications/<int:notification_id>", methods=["POST"])
+@login_required
+def notification_open(notification_id: int):
+    """Mark one message read and go to what it is about."""
+    note = get_or_404(Notification, notification_id)
+    require(note.user_id == current_user.id)
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.commit()
+    return redirect(note.link if note.link.startswith("/") and not note.link.startswith("//")
+                    else url_for("account.notifications"))
 
 
 @bp.route("/notifications/read", methods=["POST"])
