@@ -1,0 +1,165 @@
+"""Ranking quality on the labelled set in bench/data/: the matcher against plain TF-IDF.
+
+    python bench/match_quality.py [--data bench/data]
+
+Metrics over all needs: nDCG@10 (gain 2^grade - 1), recall@10 (relevant = grade >= 2) and
+MRR (reciprocal rank of the first grade-3 expert within the top 100). The baseline is
+TF-IDF over the same normalised tokens (jieba words + CJK bigrams) with cosine similarity,
+without field weights, synonyms, BM25 saturation or fuzzy keyword matching.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from challenge.matching import Matcher, Need, Profile
+from challenge.matching.normalize import normalize
+from challenge.matching.text import CJK_CLASS, tokenize
+
+DEPTH = 100
+Ranker = Callable[[Need], list[str]]
+
+
+def load(data: Path) -> tuple[list[Profile], list[Need], dict[str, dict[str, int]]]:
+    def rows(name: str) -> list[dict]:
+        with open(data / name, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    profiles = [Profile(r["id"], r.get("name", ""), r.get("fields", []), r.get("keywords", []),
+                        r.get("bio", ""), r.get("works", [])) for r in rows("profiles.jsonl")]
+    needs = [Need(r["id"], r["title"], r.get("summary", ""), r.get("keywords", []),
+                  r.get("detail", "")) for r in rows("needs.jsonl")]
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    with open(data / "qrels.tsv", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            need_id, expert_id, grade = line.rstrip("\n").split("\t")
+            qrels[need_id][expert_id] = int(grade)
+    return profiles, needs, qrels
+
+
+class TfidfBaseline:
+    """Plain TF-IDF (smoothed idf, l2-normalised) over words and CJK bigrams, cosine ranking."""
+
+    def __init__(self, profiles: list[Profile]) -> None:
+        self.ids = [p.id for p in profiles]
+        self.vocab: dict[str, int] = {}
+        docs = [self._terms(" ".join([*p.fields, *p.keywords, p.bio, *p.works])) for p in profiles]
+        rows, cols, vals = [], [], []
+        for i, terms in enumerate(docs):
+            for t, c in terms.items():
+                rows.append(i)
+                cols.append(self.vocab.setdefault(t, len(self.vocab)))
+                vals.append(c)
+        tf = sp.csr_array((vals, (rows, cols)), shape=(len(docs), len(self.vocab)), dtype=float)
+        df = np.bincount(cols, minlength=len(self.vocab))
+        self.idf = np.log((1 + len(docs)) / (1 + df)) + 1
+        self.matrix = self._l2(tf * self.idf)
+
+    @staticmethod
+    def _terms(text: str) -> dict[str, int]:
+        import re
+
+        counts: dict[str, int] = defaultdict(int)
+        for w in tokenize(text):
+            counts[w] += 1
+        for run in re.findall(f"[{CJK_CLASS}]+", normalize(text)):
+            for i in range(len(run) - 1):
+                counts["~" + run[i : i + 2]] += 1
+        return counts
+
+    @staticmethod
+    def _l2(m: sp.csr_array) -> sp.csr_array:
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        return sp.csr_array(sp.diags_array(1 / norms) @ m)
+
+    def rank(self, need: Need) -> list[str]:
+        text = " ".join([need.title, *need.keywords, need.summary, need.detail])
+        q = np.zeros(len(self.vocab))
+        for t, c in self._terms(text).items():
+            j = self.vocab.get(t)
+            if j is not None:
+                q[j] = c * self.idf[j]
+        if not q.any():
+            return []
+        scores = self.matrix @ (q / np.linalg.norm(q))
+        top = np.argsort(-scores, kind="stable")[:DEPTH]
+        return [self.ids[i] for i in top if scores[i] > 0]
+
+
+def evaluate(rank: Ranker, needs: list[Need], qrels: dict[str, dict[str, int]]
+             ) -> dict[str, list[float]]:
+    """Per-need nDCG@10, recall@10 and reciprocal rank."""
+    ndcg, recall, rr = [], [], []
+    for need in needs:
+        judged = qrels.get(need.id, {})
+        ranked = rank(need)
+        dcg = sum((2 ** judged.get(e, 0) - 1) / math.log2(i + 2) for i, e in enumerate(ranked[:10]))
+        ideal = sorted(judged.values(), reverse=True)[:10]
+        idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+        ndcg.append(dcg / idcg if idcg else 0.0)
+        relevant = {e for e, g in judged.items() if g >= 2}
+        recall.append(len(relevant & set(ranked[:10])) / len(relevant) if relevant else 0.0)
+        first = next((i for i, e in enumerate(ranked[:DEPTH]) if judged.get(e, 0) == 3), None)
+        rr.append(1 / (first + 1) if first is not None else 0.0)
+    return {"nDCG@10": ndcg, "recall@10": recall, "MRR": rr}
+
+
+def machine() -> str:
+    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | "
+            f"CPUs: {os.cpu_count()} | Python {platform.python_version()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent / "data")
+    args = parser.parse_args()
+    profiles, needs, qrels = load(args.data)
+    print(f"machine: {machine()}")
+    print(f"data: {len(needs)} needs, {len(profiles)} profiles, "
+          f"{sum(len(v) for v in qrels.values())} graded pairs")
+
+    t0 = time.perf_counter()
+    matcher = Matcher(profiles)
+    t1 = time.perf_counter()
+    m_need = evaluate(lambda n: [m.id for m in matcher.top_experts(n, DEPTH)], needs, qrels)
+    t2 = time.perf_counter()
+    baseline = TfidfBaseline(profiles)
+    t3 = time.perf_counter()
+    b_need = evaluate(baseline.rank, needs, qrels)
+    t4 = time.perf_counter()
+
+    m_scores = {k: float(np.mean(v)) for k, v in m_need.items()}
+    b_scores = {k: float(np.mean(v)) for k, v in b_need.items()}
+    print(f"\n{'system':<16}{'nDCG@10':>10}{'recall@10':>11}{'MRR':>8}{'index s':>10}{'query s':>10}")
+    for name, s, ti, tq in (("matcher", m_scores, t1 - t0, t2 - t1),
+                            ("tfidf baseline", b_scores, t3 - t2, t4 - t3)):
+        print(f"{name:<16}{s['nDCG@10']:>10.4f}{s['recall@10']:>11.4f}{s['MRR']:>8.4f}"
+              f"{ti:>10.2f}{tq:>10.2f}")
+    print("\nper need, matcher vs baseline (better / equal / worse):")
+    for k in m_need:
+        diff = np.array(m_need[k]) - np.array(b_need[k])
+        print(f"  {k:<10} {int((diff > 1e-9).sum()):>4} / {int((abs(diff) <= 1e-9).sum()):>4} / "
+              f"{int((diff < -1e-9).sum()):>4}")
+    wins = all(m_scores[k] > b_scores[k] for k in m_scores)
+    print(f"\nmatcher beats baseline on every metric: {'yes' if wins else 'NO'}")
+    return 0 if wins else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
