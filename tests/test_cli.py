@@ -43,7 +43,8 @@ def test_seed_demo_builds_a_living_platform(runner):
     # Every state was reached through the workflow door, so every 榜 has its audit trail.
     for c in challenges:
         actions = db.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)).all()
+            AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)
+            .order_by(AuditEvent.id)).all()
         assert actions[0] == "create"
     assert db.session.scalar(select(func.count(AccessLog.id))) >= 1
 
