@@ -51,18 +51,23 @@ def assign_reviewers(
     max_load: int,
     conflicts: Iterable[tuple[Id, Id]] = (),
     time_limit: float | None = 60.0,
+    seats: Mapping[Id, int] | None = None,
+    load: Mapping[Id, int] | None = None,
 ) -> Assignment:
     """Assign *reviewers_per_need* reviewers to every need, each reviewer to at most *max_load*.
 
     *scores* maps need id → {reviewer id: match score}; a reviewer missing from a need's
     mapping is not a candidate for it. *conflicts* holds (need id, reviewer id) pairs that
-    must never be assigned. If the limits cannot all be met, the result lists each shortfall
-    in ``problems`` and holds the best assignment that fills as many seats as possible.
+    must never be assigned. *seats* overrides the number still to fill per need (a panel
+    already partly seated); *load* is what each reviewer already carries, counted against
+    *max_load*. If the limits cannot all be met, the result lists each shortfall in
+    ``problems`` and holds the best assignment that fills as many seats as possible.
     """
     if reviewers_per_need < 0 or max_load < 0:
         raise ValueError("reviewers_per_need and max_load must not be negative")
     banned = {(n, r) for n, r in conflicts}
     needs = list(scores)
+    wanted = [(seats or {}).get(n, reviewers_per_need) for n in needs]
     reviewers: dict[Id, int] = {}
     need_idx: list[int] = []
     rev_idx: list[int] = []
@@ -79,33 +84,36 @@ def assign_reviewers(
             rev_idx.append(reviewers.setdefault(reviewer, len(reviewers)))
             values.append(float(score))
             eligible += 1
-        if eligible < reviewers_per_need:
+        if eligible < wanted[i]:
             note = f"（另有 {excluded} 名因利益冲突回避）" if excluded else ""
             problems.append(f"榜 {need} 只有 {eligible} 名可回避冲突的评审专家，"
-                            f"需要 {reviewers_per_need} 名{note}")
-    if not needs or reviewers_per_need == 0:
+                            f"需要 {wanted[i]} 名{note}")
+    per_need = np.asarray(wanted, dtype=np.int64)
+    demand = int(per_need.sum())
+    if not needs or demand == 0:
         return Assignment(problems=problems)
 
-    demand = len(needs) * reviewers_per_need
-    capacity = len(reviewers) * max_load
+    caps = np.asarray([max(0, max_load - (load or {}).get(r, 0)) for r in reviewers],
+                      dtype=np.int64)
+    capacity = int(caps.sum())
     if capacity < demand:
         problems.append(f"评审总容量不足：{len(reviewers)} 名候选评审专家每人最多评 {max_load} 个榜，"
-                        f"共 {capacity} 个评审席位，需要 {demand} 个（缺 {demand - capacity} 个）")
+                        f"{'尚余' if load else '共'} {capacity} 个评审席位，需要 {demand} 个"
+                        f"（缺 {demand - capacity} 个）")
 
-    n_need, n_rev = len(needs), len(reviewers)
     ni = np.asarray(need_idx, dtype=np.int64)
     ri = np.asarray(rev_idx, dtype=np.int64)
-    filled = _max_seats(ni, ri, n_need, n_rev, reviewers_per_need, max_load)
+    filled = _max_seats(ni, ri, per_need, caps)
     if filled.value < demand:
         if problems:
             problems.append(f"因此最多只能安排 {filled.value} 个评审席位，需要 {demand} 个")
         else:
             problems.append(_hall_message(filled, ni, ri, needs, list(reviewers),
-                                          reviewers_per_need, max_load, demand))
+                                          per_need, caps, max_load, demand))
     if filled.value == 0:
         return Assignment(problems=problems)
-    return _solve(ni, ri, np.asarray(values), needs, list(reviewers), reviewers_per_need,
-                  max_load, filled.value, demand, problems, time_limit)
+    return _solve(ni, ri, np.asarray(values), needs, list(reviewers), per_need, caps,
+                  filled.value, demand, problems, time_limit)
 
 
 @dataclass
@@ -114,16 +122,15 @@ class _Flow:
     reachable: np.ndarray  # nodes on the source side of a minimum cut
 
 
-def _max_seats(ni: np.ndarray, ri: np.ndarray, n_need: int, n_rev: int, per_need: int,
-               max_load: int) -> _Flow:
+def _max_seats(ni: np.ndarray, ri: np.ndarray, per_need: np.ndarray, caps: np.ndarray) -> _Flow:
     """Max flow source → needs → reviewers → sink: the most seats any assignment can fill."""
+    n_need, n_rev = len(per_need), len(caps)
     source, sink = 0, 1 + n_need + n_rev
     rows = np.concatenate([np.zeros(n_need, np.int64), 1 + ni, 1 + n_need + np.arange(n_rev)])
     cols = np.concatenate([1 + np.arange(n_need), 1 + n_need + ri, np.full(n_rev, sink)])
-    caps = np.concatenate([np.full(n_need, per_need), np.ones(len(ni), np.int64),
-                           np.full(n_rev, max_load)]).astype(np.int32)
+    capacity = np.concatenate([per_need, np.ones(len(ni), np.int64), caps]).astype(np.int32)
     size = sink + 1
-    graph = sp.csr_array((caps, (rows, cols)), shape=(size, size))
+    graph = sp.csr_array((capacity, (rows, cols)), shape=(size, size))
     result = maximum_flow(graph, source, sink)
     residual = sp.csr_array(graph - result.flow)
     residual.data[residual.data < 0] = 0
@@ -133,7 +140,8 @@ def _max_seats(ni: np.ndarray, ri: np.ndarray, n_need: int, n_rev: int, per_need
 
 
 def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
-                  reviewers: list[Id], per_need: int, max_load: int, demand: int) -> str:
+                  reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, max_load: int,
+                  demand: int) -> str:
     """Name the group of needs whose candidate reviewers cannot cover them (Hall's condition)."""
     n_need = len(needs)
     side = np.zeros(1 + n_need + len(reviewers) + 1, dtype=bool)
@@ -141,15 +149,15 @@ def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
     group = np.flatnonzero(side[1 : 1 + n_need])
     in_group = np.isin(ni, group)
     pool, edges = np.unique(ri[in_group], return_counts=True)
-    seats = int(np.minimum(edges, max_load).sum())
+    seats = int(np.minimum(edges, caps[pool]).sum())
     return (f"受冲突回避和每人最多 {max_load} 个榜的限制，最多只能安排 {flow.value} 个评审席位，"
             f"需要 {demand} 个（缺 {demand - flow.value} 个）：榜 {_names(needs[i] for i in group)} "
-            f"共需 {len(group) * per_need} 名评审，可选的评审专家只有 {len(pool)} 名"
+            f"共需 {int(per_need[group].sum())} 名评审，可选的评审专家只有 {len(pool)} 名"
             f"（{_names(reviewers[i] for i in pool)}），最多只能提供 {seats} 个席位")
 
 
 def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
-           reviewers: list[Id], per_need: int, max_load: int, seats: int, demand: int,
+           reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, seats: int, demand: int,
            problems: list[str], time_limit: float | None) -> Assignment:
     m = len(values)
     cols = np.arange(m)
@@ -159,7 +167,7 @@ def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
     exact = seats == demand
     constraints = [
         LinearConstraint(by_need, per_need if exact else 0, per_need),
-        LinearConstraint(by_reviewer, 0, max_load),
+        LinearConstraint(by_reviewer, 0, caps),
     ]
     if not exact:
         constraints.append(LinearConstraint(ones[np.newaxis, :], seats, seats))

@@ -62,7 +62,8 @@ class SparseIndex:
 
     @property
     def avgdl(self) -> float:
-        return self._total_len / len(self._docs) if self._docs else 1.0
+        """Mean document length; 1 while every document is empty (a pool of bare names)."""
+        return (self._total_len / len(self._docs)) if self._docs and self._total_len else 1.0
 
     def add(self, doc_id: Hashable, counts: Mapping[str, float]) -> None:
         """Index a new document given its (field-weighted) term counts."""

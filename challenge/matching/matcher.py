@@ -45,9 +45,10 @@ def profile_phrases(p: Profile) -> list[str]:
 
 
 def need_phrases(n: Need) -> list[str]:
-    """A need's keywords, or the longer words of its title when it has none."""
-    keywords = _list(n.keywords)
-    return keywords or [w for w in tokenize(n.title) if len(w) >= 2]
+    """A need's keywords and the longer words of its title (a 榜's tags rarely name the
+    technology itself, its title does)."""
+    title_words = [w for w in tokenize(n.title) if len(w) >= 2]
+    return list(dict.fromkeys([*_list(n.keywords), *title_words]))
 
 
 class Matcher:

@@ -101,3 +101,21 @@ def test_empty_input():
     assert assign_reviewers({}, 3, 2).pairs == []
     result = assign_reviewers({"A": {}}, 1, 1)
     assert result.problems[0] == "榜 A 只有 0 名可回避冲突的评审专家，需要 1 名"
+
+
+def test_partly_seated_panels_and_existing_load_are_respected():
+    scores = {"A": {"r1": 90, "r2": 80, "r3": 70}, "B": {"r1": 85, "r2": 60, "r3": 50}}
+    result = assign_reviewers(scores, reviewers_per_need=3, max_load=2,
+                              seats={"A": 1, "B": 2}, load={"r1": 2})
+    assert result.feasible, result.problems
+    by_need = result.by_need()
+    assert len(by_need["A"]) == 1 and len(by_need["B"]) == 2
+    assert all(reviewer != "r1" for _, reviewer in result.pairs)  # r1 is already full
+
+
+def test_existing_load_can_make_it_infeasible_and_says_so():
+    scores = {"A": {"r1": 90, "r2": 80}}
+    result = assign_reviewers(scores, reviewers_per_need=2, max_load=1, load={"r2": 1})
+    assert not result.feasible
+    assert any("缺 1 个" in p for p in result.problems)
+    assert result.pairs == [("A", "r1")]

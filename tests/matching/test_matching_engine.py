@@ -179,3 +179,11 @@ def test_need_index_updates(need_index):
     assert need_index.search("冷链保鲜")[0].id == "a"
     assert need_index.remove("a") and "a" not in need_index
     assert "a" not in ids(need_index.search("冷链保鲜"))
+
+
+def test_a_pool_of_profiles_with_no_text_is_harmless():
+    """Imported people with only a name: no division by zero, no matches, then real ones."""
+    matcher = Matcher([Profile(1, name="张三"), Profile(2, name="李四")])
+    assert matcher.top_experts(Need(9, "熔喷布"), k=3) == []
+    matcher.add(Profile(3, keywords=["熔喷"]))
+    assert [m.id for m in matcher.top_experts(Need(9, "熔喷布"), k=3)] == [3]
