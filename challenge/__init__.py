@@ -43,19 +43,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     _configure_sqlite(app)
+    from .matching_service import MatchingService
+
+    app.extensions["matching"] = MatchingService()
 
     from . import filters, models  # noqa: F401  (models register with the metadata)
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .experts.views import bp as experts_bp
     from .hall.views import bp as hall_bp
     from .posting.views import bp as posting_bp
+    from .reviewing.views import bp as reviewing_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(hall_bp)
     app.register_blueprint(posting_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(reviewing_bp)
+    app.register_blueprint(experts_bp)
     filters.register(app)
 
     from .cli import register as register_cli

@@ -16,6 +16,7 @@ class DefaultConfig:
     DISPLAY_TIMEZONE = "Asia/Shanghai"
     PER_PAGE = 12
     PASSWORD_MIN_LENGTH = 8
+    REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

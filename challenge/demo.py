@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from . import demo_content as content
 from .extensions import db
-from .models import AccessGrant, Challenge, ExpertProfile, Organization, User
+from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, User
 from .money import parse_wan
 from .posting import operations as ops
-from .states import ChallengeKind, Confidentiality, FundingMode, OrgType, Role
+from .states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType, Role, WorkKind
 from .timeutil import end_of_local_day, local_today, utcnow
 from .workflow import perform
 
@@ -27,6 +27,8 @@ def seed() -> list[tuple[str, str, str]]:
         ops.invite_solver(challenge, issuer, users[spec["solver"]])
     for spec in content.ACCESS_REQUESTS:
         _access_request(spec, challenges[spec["challenge_title"]], users)
+    db.session.flush()
+    _panels(admin)
     db.session.commit()
     return [(u.role.label, u.email, spec["password"])
             for spec in content.USERS for u in [users[spec["email"]]]
@@ -69,11 +71,28 @@ def _experts(orgs: dict[str, Organization], users: dict[str, User]) -> None:
         org = orgs.get(spec["org"])
         db.session.add(ExpertProfile(
             user_id=users[spec["user"]].id if spec.get("user") else None,
+            source="self" if spec.get("user") else "import",
             name=spec["name"], title=spec.get("title", ""),
             organization_id=org.id if org else None,
             organization_name=org.name if org else spec["org"],
             fields=",".join(spec.get("fields", [])), keywords=",".join(spec.get("keywords", [])),
-            results="\n".join(spec.get("results", [])), bio=spec.get("bio", "")))
+            works=[_work(text, position) for position, text in enumerate(spec.get("results", []))],
+            bio=spec.get("bio", "")))
+
+
+def _work(text: str, position: int) -> ExpertWork:
+    """A demo result line such as "发明专利：一种……": the kind guessed from its label (or, without
+    one, from the words), and a label that only names the kind cut from the title."""
+    label, sep, rest = text.partition("：")
+    basis = label if sep else text
+    if "专利" in basis:
+        kind = WorkKind.PATENT
+    elif any(word in basis for word in ("项目", "课题", "基金")):
+        kind = WorkKind.PROJECT
+    else:
+        kind = WorkKind.PAPER
+    title = rest.strip() if sep and label in ("论文", "专利", "发明专利", "项目", "课题") else text
+    return ExpertWork(kind=kind, title=title, position=position)
 
 
 def _values(spec: dict) -> dict:
@@ -125,6 +144,20 @@ def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
     if state == "withdrawn":
         perform(challenge, "withdraw", creator, reason=spec["withdraw_reason"], now=now)
     return challenge
+
+
+def _panels(admin: User) -> None:
+    """Seat the matcher's proposal on all but the last 榜 under review (left for the demo)."""
+    from .reviewing import operations as panels
+
+    reviewing = list(db.session.scalars(select(Challenge).where(
+        Challenge.state == ChallengeState.REVIEWING).order_by(Challenge.id)))
+    plans, _ = panels.propose_panels(reviewing[:-1])
+    for plan in plans:
+        scores = {c.reviewer.id: c.match.score for c in plan.candidates}
+        for reviewer_id in plan.proposed:
+            panels.seat_reviewer(plan.challenge, db.session.get(User, reviewer_id), admin,
+                                 scores[reviewer_id])
 
 
 def _access_request(spec: dict, challenge: Challenge, users: dict[str, User]) -> None:

@@ -3,13 +3,14 @@
 from sqlalchemy import select
 
 from .extensions import db
-from .models import AccessGrant, Challenge, ChallengeInvitation
+from .models import AccessGrant, Challenge, ChallengeInvitation, ReviewAssignment
 from .states import (
     EDITABLE_BY_ISSUER,
     PUBLIC_STATES,
     AccessState,
     ChallengeState,
     Confidentiality,
+    PanelSeatState,
     Role,
 )
 
@@ -48,9 +49,17 @@ def has_body_access(user, challenge: Challenge) -> bool:
     return bool(grant and grant.state is AccessState.GRANTED and grant.undertaking_accepted_at)
 
 
+def is_panel_member(user, challenge: Challenge) -> bool:
+    if not signed_in(user) or user.role is not Role.REVIEWER:
+        return False
+    return db.session.scalar(select(ReviewAssignment.id).where(
+        ReviewAssignment.challenge_id == challenge.id, ReviewAssignment.reviewer_id == user.id,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED)) is not None
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
-    """The public face: listed states for everyone, 定向 only for invitees."""
-    if is_admin(user) or is_issuer(user, challenge):
+    """The public face: listed states for everyone, 定向 only for invitees and its panel."""
+    if is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge):
         return True
     if challenge.state not in PUBLIC_STATES:
         return False
@@ -70,7 +79,8 @@ def can_view_body(user, challenge: Challenge) -> bool:
         return False
     if challenge.confidentiality is Confidentiality.PUBLIC:
         return True
-    return is_admin(user) or is_issuer(user, challenge) or has_body_access(user, challenge)
+    return (is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge)
+            or has_body_access(user, challenge))
 
 
 def can_request_access(user, challenge: Challenge) -> bool:
@@ -87,6 +97,16 @@ def can_accept_undertaking(user, challenge: Challenge) -> bool:
 def can_manage_access(user, challenge: Challenge) -> bool:
     """Answer requests, invite, and read the access log."""
     return challenge.is_confidential and (is_admin(user) or is_issuer(user, challenge))
+
+
+def can_invite(user, challenge: Challenge) -> bool:
+    """Invite solvers while the 榜 is open (before that an invitee could not open it)."""
+    return ((is_admin(user) or is_issuer(user, challenge))
+            and challenge.state is ChallengeState.OPEN)
+
+
+def can_see_recommendations(user, challenge: Challenge) -> bool:
+    return is_admin(user) or is_issuer(user, challenge)
 
 
 def can_edit_challenge(user, challenge: Challenge) -> bool:

@@ -71,10 +71,24 @@ class ChallengeState(LabelledEnum):
     FAILED = "failed"
 
 
+class PanelSeatState(LabelledEnum):
+    ASSIGNED = "assigned"
+    DECLINED = "declined"
+
+
 class AccessState(LabelledEnum):
     REQUESTED = "requested"
     GRANTED = "granted"
     REFUSED = "refused"
+
+
+class WorkKind(LabelledEnum):
+    """The kind of an expert's representative result."""
+
+    PAPER = "paper"
+    PATENT = "patent"
+    PROJECT = "project"
+    OTHER = "other"
 
 
 # Labels per enum class: equal values in different enums (Role.ENTERPRISE and
@@ -123,10 +137,20 @@ LABELS: dict[type, dict] = {
         ChallengeState.WITHDRAWN: _l("已撤榜"),
         ChallengeState.FAILED: _l("攻关失败"),
     },
+    PanelSeatState: {
+        PanelSeatState.ASSIGNED: _l("已分配"),
+        PanelSeatState.DECLINED: _l("已回避"),
+    },
     AccessState: {
         AccessState.REQUESTED: _l("待处理"),
         AccessState.GRANTED: _l("已授权"),
         AccessState.REFUSED: _l("已拒绝"),
+    },
+    WorkKind: {
+        WorkKind.PAPER: _l("论文"),
+        WorkKind.PATENT: _l("专利"),
+        WorkKind.PROJECT: _l("项目"),
+        WorkKind.OTHER: _l("其他"),
     },
 }
 
@@ -183,14 +207,21 @@ ACCESS_TRANSITIONS: tuple[Transition, ...] = (
     T("revoke",    {AS.GRANTED},                 AS.REFUSED,     {E, A},        True,  _l("撤销授权")),
 )
 
+PS = PanelSeatState
+PANEL_TRANSITIONS: tuple[Transition, ...] = (
+    T("decline",   {PS.ASSIGNED},                PS.DECLINED,    {Role.REVIEWER, A}, True, _l("声明回避")),
+)
+
 
 # Audit actions that are not transitions, for the audit trail's display.
 EVENT_LABELS = {
     "create": _l("创建草稿"), "edit": _l("修改内容"), "request": _l("申请查阅"),
     "accept_undertaking": _l("签署保密承诺"), "invite": _l("邀请揭榜方"), "register": _l("注册账号"),
     "create_account": _l("创建账号"), "change_password": _l("修改密码"), "activate": _l("启用账号"),
-    "deactivate": _l("停用账号"),
+    "deactivate": _l("停用账号"), "assign": _l("分配评审专家"), "set_panel_size": _l("设定评审人数"),
 }
-STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState}
+STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
+               "review_assignment": PanelSeatState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
-    ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS))}
+    ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
+    ("review_assignment", PANEL_TRANSITIONS))}

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .extensions import db
-from .models import AccessGrant, AuditEvent, Challenge, Notification, User
-from .states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, SYSTEM, Role, Transition
+from .models import AccessGrant, AuditEvent, Challenge, Notification, ReviewAssignment, User
+from .states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, PANEL_TRANSITIONS, SYSTEM, Role, Transition
 from .timeutil import utcnow
 
 Actor = User | str  # a User, or SYSTEM for the clock
@@ -253,7 +253,33 @@ ACCESS_WORKFLOW = Workflow(
     },
 )
 
-WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW}
+# -- a reviewer's seat on a panel -----------------------------------------------------------
+
+def _owns_seat(user: User, seat: ReviewAssignment) -> bool:
+    return user.role is Role.REVIEWER and user.id == seat.reviewer_id
+
+
+def _set_declined(seat: ReviewAssignment, ctx: Context) -> None:
+    seat.declined_at = ctx.now
+    seat.conflict_note = ctx.reason
+
+
+def _tell_admins_declined(seat: ReviewAssignment, ctx: Context):
+    text = _("评审专家 %(name)s 对「%(title)s」声明回避：%(reason)s。请补充评审专家。",
+             name=seat.reviewer.name, title=seat.challenge.title, reason=ctx.reason)
+    return [(uid, text, f"/admin/panels/{seat.challenge_id}") for uid in admin_user_ids()]
+
+
+PANEL_WORKFLOW = Workflow(
+    object_type="review_assignment",
+    transitions=PANEL_TRANSITIONS,
+    owns=_owns_seat,
+    effects={"decline": _set_declined},
+    notices={"decline": _tell_admins_declined},
+)
+
+WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW,
+                                   ReviewAssignment: PANEL_WORKFLOW}
 
 
 def workflow_for(obj) -> Workflow:

@@ -52,11 +52,16 @@ def base_app(migrated_template, tmp_path_factory):
     else:
         uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     uploads = tmp_path_factory.mktemp("uploads")
-    return create_app(_config(uri, UPLOAD_FOLDER=str(uploads)))
+    app = create_app(_config(uri, UPLOAD_FOLDER=str(uploads)))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def reset_database(app, template_uri: str) -> None:
     """A fresh, migrated database: copy the template file (SQLite) or truncate (PostgreSQL)."""
+    app.extensions["matching"].reset()
     with app.app_context():
         db.session.remove()
         if USE_POSTGRES:

@@ -8,6 +8,7 @@ reviewer, admin. 302 for a visitor means "sent to the login page".
 import pytest
 
 from challenge.extensions import db
+from challenge.models import ExpertProfile
 from challenge.posting import operations as ops
 from challenge.states import ChallengeState, Confidentiality, Role
 from challenge.workflow import perform
@@ -64,14 +65,34 @@ TABLE = [
     ("POST", "/admin/challenges/{screening}/return", row(302, 403, 403, 403, 403, 403, 200)),
     ("POST", "/admin/challenges/{draft}/publish", row(302, 403, 403, 403, 403, 403, 403)),
     ("GET", "/admin/users", ADMIN_ONLY),
+    ("GET", "/admin/panels", ADMIN_ONLY),
+    ("GET", "/admin/panels/{screening}", ADMIN_ONLY),
+    ("POST", "/admin/panels/propose", row(302, 403, 403, 403, 403, 403, 302)),
+    ("POST", "/admin/panels/confirm", row(302, 403, 403, 403, 403, 403, 302)),
     ("GET", "/admin/users/new", ADMIN_ONLY),
     ("POST", "/admin/users/{solver_id}/active", row(302, 403, 403, 403, 403, 403, 302)),
+    ("GET", "/admin/experts/", ADMIN_ONLY),
+    ("GET", "/admin/experts/?status=inactive&source=import&q=熔喷&page=2", ADMIN_ONLY),
+    ("GET", "/admin/experts/import", ADMIN_ONLY),
+    ("GET", "/admin/experts/template.xlsx", ADMIN_ONLY),
+    ("GET", "/admin/experts/template.csv", ADMIN_ONLY),
+    ("GET", "/admin/experts/export.xlsx", ADMIN_ONLY),
+    ("GET", "/admin/experts/export.csv?q=熔喷", ADMIN_ONLY),
+    ("GET", "/admin/experts/{expert_id}/edit", ADMIN_ONLY),
+    ("POST", "/admin/experts/{expert_id}/active", row(302, 403, 403, 403, 403, 403, 302)),
+    ("POST", "/admin/experts/import", row(302, 403, 403, 403, 403, 403, 200)),
     ("GET", "/me/", row(302, 302, 302, 200, 200, 200, 302)),
     ("GET", "/me/notifications", row(302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/me/profile", row(302, 403, 403, 200, 200, 200, 403)),
     ("GET", "/auth/password", row(302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/auth/login", row(200, 302, 302, 302, 302, 302, 302)),
     ("GET", "/auth/register", row(200, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/challenges/{open_desensitized}/experts", row(302, 200, 403, 403, 403, 403, 200)),
+    ("GET", "/challenges/{draft}/experts", row(302, 200, 403, 403, 403, 403, 200)),
+    ("GET", "/challenges/similar?title=熔喷布", row(302, 200, 200, 403, 403, 403, 200)),
+    ("POST", "/challenges/{open_public}/invite", row(302, 302, 403, 403, 403, 403, 302)),
+    ("POST", "/challenges/{withdrawn}/invite", row(302, 403, 403, 403, 403, 403, 403)),
+    ("POST", "/challenges/{draft}/invite", row(302, 403, 403, 403, 403, 403, 403)),
     ("GET", "/challenges/999999", row(404, 404, 404, 404, 404, 404, 404)),
 ]
 
@@ -98,9 +119,13 @@ def world(make, people):
     directed_grant = ops.grant_for_user(c["open_directed"], granted)
     ops.accept_undertaking(directed_grant, granted)
     pending = ops.request_access(c["open_desensitized"], people["other_solver"], "申请")
+    expert = ExpertProfile(name="库中专家", organization_name="示范市研究院", source="import",
+                           fields="新材料", keywords="熔喷,驻极")
+    db.session.add(expert)
     db.session.commit()
     ids = {name: ch.id for name, ch in c.items()}
     ids.update(pending_grant=pending.id, solver_id=people["solver"].id)
+    ids["expert_id"] = expert.id
     accounts = dict(people, granted=granted)
     return ids, accounts
 

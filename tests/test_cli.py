@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from challenge.extensions import db
-from challenge.models import AccessLog, AuditEvent, Challenge, User
+from challenge.models import AccessLog, AuditEvent, Challenge, ReviewAssignment, User
 from challenge.states import ChallengeKind, ChallengeState, Confidentiality, Role
 
 
@@ -47,6 +47,10 @@ def test_seed_demo_builds_a_living_platform(runner):
             .order_by(AuditEvent.id)).all()
         assert actions[0] == "create"
     assert db.session.scalar(select(func.count(AccessLog.id))) >= 1
+    # Panels are seated on all but one 榜 under review, by the matcher's proposal.
+    seated = set(db.session.scalars(select(ReviewAssignment.challenge_id)))
+    reviewing = {c.id for c in challenges if c.state is ChallengeState.REVIEWING}
+    assert seated < reviewing and len(seated) == len(reviewing) - 1
 
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "跳过" in again.output

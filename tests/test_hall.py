@@ -69,12 +69,33 @@ def test_all_states_tab_shows_recent_non_open(client, hall):
     ("min=1000", {"车规级芯片封装可靠性"}),
     ("q=轴承", {"高端轴承钢纯净度控制"}),
     ("q=芯片 封装", {"车规级芯片封装可靠性"}),
-    ("q=芯片 轴承", set()),
     ("q=100%", set()),
     ("q=现代农业领域", {"农产品冷链保鲜"}),
 ])
 def test_filters_and_search(client, hall, query, expected):
     assert set(titles(client.get(f"/?{query}").get_data(as_text=True))) == expected
+
+
+def test_exact_words_win_over_fuzzy_hits(client, hall):
+    html = client.get("/?q=封装").get_data(as_text=True)
+    assert titles(html) == ["车规级芯片封装可靠性"] and "fuzzy-notice" not in html
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("熔喷部过滤", "熔喷布过滤效率提升"),          # a typo (部 for 布)
+    ("车规芯片可靠", "车规级芯片封装可靠性"),      # words not contiguous in the title
+    ("轴承钢纯度", "高端轴承钢纯净度控制"),        # a shortened word
+])
+def test_typos_and_segmentation_fall_back_to_the_matcher(client, hall, query, expected):
+    html = client.get(f"/?q={query}").get_data(as_text=True)
+    assert "fuzzy-notice" in html
+    assert titles(html)[0] == expected
+
+
+def test_fuzzy_fallback_still_respects_visibility_and_filters(client, hall):
+    html = client.get("/?q=定向保密需求").get_data(as_text=True)
+    assert "定向的保密需求" not in titles(html)
+    assert titles(client.get("/?q=熔喷部过滤&kind=other").get_data(as_text=True)) == []
 
 
 def test_search_never_matches_the_confidential_body(client, hall):

@@ -6,12 +6,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ..experts import operations as expert_ops
+from ..experts.forms import WorkForm
 from ..extensions import db
-from ..models import AccessGrant, Challenge, ChallengeInvitation, ExpertProfile, Notification
+from ..matching_service import recommend_challenges
+from ..models import (
+    AccessGrant,
+    Challenge,
+    ChallengeInvitation,
+    ExpertProfile,
+    Notification,
+    ReviewAssignment,
+)
 from ..states import AccessState, ChallengeState, Role
 from ..timeutil import utcnow
 from ..views_common import get_or_404, require, role_required
-from ..workflow import record
 from .forms import ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/me")
@@ -35,8 +44,15 @@ def home():
         .order_by(Notification.id.desc()).limit(5)).all()
     open_count = db.session.scalar(select(db.func.count(Challenge.id)).where(
         Challenge.state == ChallengeState.OPEN))
+    recommended = (recommend_challenges(current_user, k=5)
+                   if current_user.role is Role.SOLVER else [])
+    seats = db.session.scalars(
+        select(ReviewAssignment).where(ReviewAssignment.reviewer_id == current_user.id)
+        .options(selectinload(ReviewAssignment.challenge))
+        .order_by(ReviewAssignment.id.desc())).all()
     return render_template("account/home.html", grants=grants, invitations=invitations,
                            notifications=notifications, open_count=open_count,
+                           recommended=recommended, seats=seats,
                            AccessState=AccessState, title=_("我的工作台"))
 
 
@@ -80,21 +96,10 @@ def profile():
     if profile is None and not form.is_submitted():
         form.name.data = current_user.name
     if form.validate_on_submit():
-        if profile is None:
-            profile = ExpertProfile(user_id=current_user.id,
-                                    organization_id=current_user.organization_id,
-                                    organization_name=current_user.org_name)
-            db.session.add(profile)
-        changes = {}
-        for name in ("name", "title", "fields", "keywords", "results", "bio"):
-            value = (getattr(form, name).data or "").strip()
-            if getattr(profile, name, None) != value:
-                changes[name] = [getattr(profile, name, None), value]
-                setattr(profile, name, value)
-        db.session.flush()
-        if changes:
-            record(profile, "edit", current_user, object_type="expert_profile", changes=changes)
+        profile = profile or expert_ops.start_own_profile(current_user)
+        expert_ops.save_profile(current_user, profile, form.values(), form.works_values())
         db.session.commit()
         flash(_("专家档案已保存。"), "success")
         return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form, title=_("我的专家档案"))
+    return render_template("account/profile.html", form=form,
+                           blank_work=WorkForm(prefix="works-__index__-"), title=_("我的专家档案"))

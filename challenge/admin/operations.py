@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ExpertProfile, Organization, User
 from ..states import OrgType, Role
+from ..timeutil import utcnow
 from ..workflow import record
 
 
@@ -34,7 +35,7 @@ def create_user(actor: User | None, form) -> User:
     if user.role in (Role.REVIEWER, Role.SOLVER):
         db.session.add(ExpertProfile(user_id=user.id, name=user.name, title=form.title.data or "",
                                      organization_id=org.id, organization_name=org.name,
-                                     fields=form.fields.data or ""))
+                                     fields=form.fields.data or "", source="admin"))
     record(user, "create_account", actor, object_type="user",
            changes={"role": [None, user.role.value], "email": [None, user.email]})
     return user
@@ -46,3 +47,5 @@ def set_active(actor: User, user: User, active: bool) -> None:
     record(user, "activate" if active else "deactivate", actor, object_type="user",
            changes={"active": [user.active, active]})
     user.active = active
+    for profile in user.expert_profile:
+        profile.updated_at = utcnow()  # the matcher re-reads profiles touched since its last look

@@ -13,10 +13,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .. import permissions as can
 from ..extensions import db
+from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
 from ..money import MoneyError, parse_wan
 from ..posting import operations as ops
@@ -34,13 +35,14 @@ SORTS = {
 HALL_STATES = [ChallengeState.OPEN, ChallengeState.REVIEWING, ChallengeState.PUBLICITY,
                ChallengeState.CONTRACTED, ChallengeState.ACCEPTED, ChallengeState.AWARDED,
                ChallengeState.CLOSED, ChallengeState.UNCLAIMED, ChallengeState.FAILED]
+STATE_CHOICES = {"all", *(s.value for s in HALL_STATES)}
 
 
 @bp.before_app_request
 def close_expired_on_access():
     """The deadline check runs on access too, so no 榜 stays open past its deadline."""
     if request.endpoint and request.endpoint.split(".")[0] in ("hall", "posting", "admin",
-                                                                 "account"):
+                                                                 "account", "reviewing"):
         ops.close_expired()
 
 
@@ -72,19 +74,51 @@ def keyword_condition(text: str):
 @bp.route("/")
 def index():
     args = request.args
-    errors = {}
-    conditions = [listed_for(current_user)]
-    q = args.get("q", "").strip()[:100]
-    if q:
-        conditions.append(keyword_condition(q))
-    state = args.get("state", "open")
-    if state and state != "all":
-        if state not in {s.value for s in HALL_STATES}:
-            state = "open"
-        conditions.append(Challenge.state == ChallengeState(state))
+    errors: dict[str, str] = {}
+    filters = [listed_for(current_user), *_state_and_field_filters(args), *_bounty_filters(args, errors)]
+    state = args.get("state", "open") if args.get("state", "open") in STATE_CHOICES else "open"
     field = args.get("field", "").strip()
-    if field:
-        conditions.append(Challenge.field == field)
+    kind = args.get("kind", "") if args.get("kind", "") in {k.value for k in ChallengeKind} else ""
+    kind_filter = [Challenge.kind == ChallengeKind(kind)] if kind else []
+    sort = args.get("sort", "newest") if args.get("sort") in SORTS else "newest"
+    q = args.get("q", "").strip()[:100]
+
+    text_filter, ordering, fuzzy = [], [*SORTS[sort], Challenge.id.desc()], False
+    if q:
+        text_filter = [keyword_condition(q)]
+        if not db.session.scalar(select(Challenge.id).where(*filters, *kind_filter, *text_filter)
+                                 .limit(1)):
+            # Nothing contains the words as typed: ask the matcher (typos, other segmentation).
+            ids = search_ids(q)
+            if ids:
+                fuzzy = True
+                text_filter = [Challenge.id.in_(ids)]
+                ordering = [case({cid: rank for rank, cid in enumerate(ids)}, value=Challenge.id)]
+    query = select(Challenge).where(*filters, *kind_filter, *text_filter).order_by(*ordering)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    kind_counts = dict(db.session.execute(
+        select(Challenge.kind, func.count()).where(*filters, *text_filter)
+        .group_by(Challenge.kind)).all())
+    fields = db.session.scalars(select(Challenge.field).where(listed_for(current_user))
+                                .distinct().order_by(Challenge.field)).all()
+    return render_template(
+        "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
+        kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES, fuzzy=fuzzy,
+        title=_("榜单大厅"))
+
+
+def _state_and_field_filters(args) -> list:
+    state = args.get("state", "open")
+    state = state if state in STATE_CHOICES else "open"
+    found = [] if state == "all" else [Challenge.state == ChallengeState(state)]
+    if args.get("field", "").strip():
+        found.append(Challenge.field == args["field"].strip())
+    return found
+
+
+def _bounty_filters(args, errors: dict[str, str]) -> list:
+    """榜额 range in 万元; a bad bound is explained next to its box and ignored."""
+    found = []
     for name in ("min", "max"):
         raw = args.get(name, "").strip()
         if not raw:
@@ -96,25 +130,8 @@ def index():
         except MoneyError as exc:
             errors[name] = str(exc)
             continue
-        conditions.append(Challenge.bounty_fen >= fen if name == "min" else Challenge.bounty_fen <= fen)
-    kind_counts = dict(db.session.execute(
-        select(Challenge.kind, func.count()).where(*conditions).group_by(Challenge.kind)).all())
-    kind = args.get("kind", "")
-    if kind in {k.value for k in ChallengeKind}:
-        conditions.append(Challenge.kind == ChallengeKind(kind))
-    else:
-        kind = ""
-    sort = args.get("sort", "newest")
-    if sort not in SORTS:
-        sort = "newest"
-    query = select(Challenge).where(*conditions).order_by(*SORTS[sort], Challenge.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    fields = db.session.scalars(select(Challenge.field).where(listed_for(current_user))
-                                .distinct().order_by(Challenge.field)).all()
-    return render_template(
-        "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
-        kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES,
-        title=_("榜单大厅"))
+        found.append(Challenge.bounty_fen >= fen if name == "min" else Challenge.bounty_fen <= fen)
+    return found
 
 
 def visible_challenge_or_404(challenge_id: int) -> Challenge:

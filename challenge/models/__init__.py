@@ -3,13 +3,14 @@
 from .access import AccessGrant, AccessLog
 from .audit import AuditEvent, AuditImmutableError
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
-from .expert import ExpertProfile
+from .expert import ExpertProfile, ExpertWork
 from .notification import Notification
 from .organization import Organization
+from .review import ReviewAssignment
 from .user import User
 
 __all__ = [
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
-    "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "Notification",
-    "Organization", "User",
+    "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
+    "Organization", "ReviewAssignment", "User",
 ]

@@ -26,6 +26,7 @@ class Challenge(CreatedMixin, db.Model):
         CheckConstraint("investment_fen >= 0", name="investment_nonnegative"),
         CheckConstraint("max_winners >= 1", name="max_winners_positive"),
         CheckConstraint("period_months >= 1", name="period_positive"),
+        CheckConstraint("reviewers_required >= 1", name="reviewers_required_positive"),
         Index("ix_challenges_state_deadline", "state", "deadline_at"),
     )
 
@@ -55,6 +56,7 @@ class Challenge(CreatedMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reviewers_required: Mapped[int] = mapped_column(default=3, server_default="3")
     # Optimistic locking: two concurrent transitions cannot both win.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

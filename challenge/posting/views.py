@@ -1,6 +1,6 @@
 """发榜: an enterprise drafts, submits and withdraws its 榜 and answers access requests."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,7 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
+from ..matching_service import need_doc, recommend_experts, similar_challenges
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
+from ..models.base import csv_list
 from ..money import wan_input
 from ..states import ChallengeState, Role
 from ..timeutil import local_date
@@ -59,7 +61,7 @@ def new():
         return _save_then_maybe_submit(challenge, _("草稿已保存。"))
     return render_template("posting/edit.html", form=form, challenge=None,
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
-                           title=_("发布新榜"))
+                           similar=[], title=_("发布新榜"))
 
 
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
@@ -81,6 +83,8 @@ def edit(challenge_id: int):
         return _save_then_maybe_submit(challenge, _("修改已保存。"))
     return render_template("posting/edit.html", form=form, challenge=challenge,
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
+                           similar=similar_challenges(current_user, need_doc(challenge),
+                                                      exclude_id=challenge.id),
                            title=_("编辑榜单"))
 
 
@@ -197,7 +201,10 @@ def revoke_access(grant_id: int):
 @login_required
 def invite(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
-    require(can.can_manage_access(current_user, challenge))
+    require(can.can_invite(current_user, challenge))
+    back = (url_for("posting.experts", challenge_id=challenge.id)
+            if request.form.get("back") == "experts" or not challenge.is_confidential
+            else url_for("posting.access", challenge_id=challenge.id))
     form = InviteForm()
     if form.validate_on_submit():
         solver = ops.find_solver(form.email.data)
@@ -211,7 +218,44 @@ def invite(challenge_id: int):
             flash(_("已邀请 %(name)s。", name=solver.name), "success")
     else:
         flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
-    return redirect(url_for("posting.access", challenge_id=challenge.id))
+    return redirect(back)
+
+
+@bp.route("/challenges/<int:challenge_id>/experts")
+@login_required
+def experts(challenge_id: int):
+    """Recommended experts for a 榜, with the terms that matched: solvers to invite and
+    reviewers for the panel (conflicted ones listed apart)."""
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.can_see_recommendations(current_user, challenge))
+    suggestions = recommend_experts(challenge, k=60)
+    reviewers = [s for s in suggestions if s.profile.user and s.profile.user.role is Role.REVIEWER]
+    others = [s for s in suggestions if s not in reviewers]
+    invited = {i.user_id for i in challenge.invitations}
+    return render_template(
+        "posting/experts.html", challenge=challenge, invited=invited,
+        solvers=[s for s in others if not s.conflict][:10],
+        reviewers=[s for s in reviewers if not s.conflict][:10],
+        conflicted=[s for s in suggestions if s.conflict][:10],
+        title=_("推荐专家：%(t)s", t=challenge.title))
+
+
+@bp.route("/challenges/similar")
+@role_required(Role.ENTERPRISE, Role.ADMIN)
+def similar():
+    """Live near-duplicate check while a 榜 is being written (JSON)."""
+    args = request.args
+    need = need_doc(title=args.get("title", "")[:80], summary=args.get("summary", "")[:2000],
+                    field=args.get("field", "")[:50], tags=csv_list(args.get("tags", "")[:200]))
+    exclude = args.get("exclude", type=int)
+    return jsonify(items=[_similar_item(c, m) for c, m in
+                          similar_challenges(current_user, need, exclude_id=exclude)])
+
+
+def _similar_item(challenge: Challenge, match) -> dict:
+    return {"id": challenge.id, "title": challenge.title, "score": round(match.score),
+            "terms": match.terms[:6], "state": challenge.state.label,
+            "url": url_for("hall.detail", challenge_id=challenge.id)}
 
 
 @bp.route("/challenges/<int:challenge_id>/history")

@@ -10,40 +10,63 @@
     }
   });
 
-  // Indicator rows: add from the <template>, remove, keep names numbered 0..n-1.
-  var rows = document.getElementById("indicator-rows");
-  var template = document.getElementById("indicator-template");
-  var addButton = document.getElementById("add-indicator");
-  if (!rows || !template || !addButton) { return; }
+  // Row lists (a FieldList of FormFields): add a row from a <template>, remove one, and keep the
+  // field names numbered prefix-0-…, prefix-1-… so the server reads them in order.
+  //   <div data-rows="works" data-row-template="work-template" data-add-row="add-work">
+  //     <div data-row> … <button type="button" data-remove-row> … </div>
+  //   </div>
+  //   <template id="work-template"> one row, names written prefix-__index__-field </template>
+  function rowList(rows, template, addButton, prefix, rowSelector, removeSelector) {
+    if (!rows || !template || !addButton) { return; }
+    var pattern = new RegExp(prefix + "-(\\d+|__index__)-");
 
-  function renumber() {
-    Array.prototype.forEach.call(rows.querySelectorAll(".indicator-row"), function (row, index) {
-      row.querySelectorAll("input, label").forEach(function (el) {
-        ["name", "id", "for"].forEach(function (attr) {
-          var value = el.getAttribute(attr);
-          if (value) { el.setAttribute(attr, value.replace(/indicators-(\d+|__index__)-/, "indicators-" + index + "-")); }
+    function allRows() { return rows.querySelectorAll(rowSelector); }
+
+    function renumber() {
+      Array.prototype.forEach.call(allRows(), function (row, index) {
+        row.querySelectorAll("input, select, textarea, label").forEach(function (el) {
+          ["name", "id", "for"].forEach(function (attr) {
+            var value = el.getAttribute(attr);
+            if (value) { el.setAttribute(attr, value.replace(pattern, prefix + "-" + index + "-")); }
+          });
         });
       });
+    }
+
+    addButton.addEventListener("click", function () {
+      rows.appendChild(template.content.cloneNode(true));
+      renumber();
+      var added = allRows();
+      var first = added.length && added[added.length - 1].querySelector(
+        "input:not([type=hidden]), textarea");
+      if (first) { first.focus(); }
+    });
+
+    rows.addEventListener("click", function (event) {
+      var button = event.target.closest(removeSelector);
+      if (!button) { return; }
+      var row = button.closest(rowSelector);
+      if (allRows().length === 1) {  // keep one (empty) row to type into
+        row.querySelectorAll("input, textarea").forEach(function (input) { input.value = ""; });
+        row.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
+      } else {
+        row.remove();
+      }
+      renumber();
     });
   }
 
-  addButton.addEventListener("click", function () {
-    rows.appendChild(template.content.cloneNode(true));
-    renumber();
-    var inputs = rows.querySelectorAll(".indicator-row:last-child input");
-    if (inputs.length) { inputs[0].focus(); }
+  document.querySelectorAll("[data-rows]").forEach(function (rows) {
+    rowList(rows, document.getElementById(rows.getAttribute("data-row-template")),
+            document.getElementById(rows.getAttribute("data-add-row")),
+            rows.getAttribute("data-rows"), "[data-row]", "[data-remove-row]");
   });
 
-  rows.addEventListener("click", function (event) {
-    var button = event.target.closest(".remove-indicator");
-    if (!button) { return; }
-    var all = rows.querySelectorAll(".indicator-row");
-    var row = button.closest(".indicator-row");
-    if (all.length === 1) {
-      row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
-    } else {
-      row.remove();
-    }
-    renumber();
-  });
+  // The 榜 form's indicator rows, marked up by id and class.
+  var indicators = document.getElementById("indicator-rows");
+  if (indicators && !indicators.hasAttribute("data-rows")) {
+    rowList(indicators, document.getElementById("indicator-template"),
+            document.getElementById("add-indicator"), "indicators", ".indicator-row",
+            ".remove-indicator");
+  }
 })();

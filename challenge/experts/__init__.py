@@ -1,0 +1,1 @@
+"""专家库: the bureau's expert pool — import from Excel/CSV, export, edit, deactivate."""

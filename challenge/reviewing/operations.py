@@ -1,0 +1,168 @@
+"""评榜 panels: who may sit on a 榜's panel, proposals for many 榜 at once, seating and 回避."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..matching import Assignment, Match, assign_reviewers
+from ..matching_service import reviewer_matches
+from ..models import Challenge, ExpertProfile, Notification, ReviewAssignment, User
+from ..states import ChallengeState, PanelSeatState, Role
+from ..workflow import challenge_link, record
+
+CANDIDATES_PER_CHALLENGE = 50  # the solver scales with candidate pairs, not the whole pool
+
+
+class PanelError(ValueError):
+    """A seat that may not be given; the message is for the admin."""
+
+
+def seats_taken(challenge: Challenge) -> list[ReviewAssignment]:
+    return list(db.session.scalars(select(ReviewAssignment).where(
+        ReviewAssignment.challenge_id == challenge.id,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED)))
+
+
+def active_load(reviewer_ids) -> dict[int, int]:
+    """Seats each reviewer holds on panels of 榜 still under review."""
+    if not reviewer_ids:
+        return {}
+    rows = db.session.execute(
+        select(ReviewAssignment.reviewer_id, func.count()).join(Challenge)
+        .where(ReviewAssignment.reviewer_id.in_(list(reviewer_ids)),
+               ReviewAssignment.state == PanelSeatState.ASSIGNED,
+               Challenge.state == ChallengeState.REVIEWING)
+        .group_by(ReviewAssignment.reviewer_id)).all()
+    return dict(rows)
+
+
+def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]:
+    """Hard exclusions: the issuer's own people, and anyone who declared a conflict.
+
+    Bidders' organizations (lead and partners) join this list when bids exist.
+    """
+    declined = dict(db.session.execute(
+        select(ReviewAssignment.reviewer_id, ReviewAssignment.conflict_note).where(
+            ReviewAssignment.challenge_id == challenge.id,
+            ReviewAssignment.state == PanelSeatState.DECLINED)).all())
+    found = {}
+    for reviewer in reviewers:
+        if reviewer.organization_id == challenge.issuer_org_id:
+            found[reviewer.id] = _("与发榜单位相同")
+        elif reviewer.id in declined:
+            found[reviewer.id] = _("已声明回避：%(note)s", note=declined[reviewer.id])
+    return found
+
+
+@dataclass
+class Candidate:
+    reviewer: User
+    match: Match
+    conflict: str = ""
+    load: int = 0
+
+
+@dataclass
+class PanelPlan:
+    """One 榜's part of a proposal: who is proposed, who else could sit, what is short."""
+
+    challenge: Challenge
+    seated: list[ReviewAssignment]
+    candidates: list[Candidate]
+    proposed: list[int] = field(default_factory=list)
+
+    @property
+    def open_seats(self) -> int:
+        return max(0, self.challenge.reviewers_required - len(self.seated))
+
+
+def candidates_for(challenge: Challenge) -> list[Candidate]:
+    """Reviewer accounts ranked by expertise, with conflicts and current load attached."""
+    ranked = [(p.user, m) for p, m in reviewer_matches(challenge, CANDIDATES_PER_CHALLENGE)]
+    reviewers = [user for user, _ in ranked]
+    conflicts = conflicts_for(challenge, reviewers)
+    load = active_load([r.id for r in reviewers])
+    return [Candidate(user, match, conflicts.get(user.id, ""), load.get(user.id, 0))
+            for user, match in ranked]
+
+
+def propose_panels(challenges: list[Challenge]) -> tuple[list[PanelPlan], Assignment]:
+    """Maximise total match score over many 榜 at once, within conflicts, seats and load."""
+    max_load = current_app.config["REVIEWER_MAX_LOAD"]
+    plans = [PanelPlan(c, seats_taken(c), candidates_for(c)) for c in challenges]
+    scores, conflicts, load = {}, [], {}
+    for plan in plans:
+        seated = {s.reviewer_id for s in plan.seated}
+        scores[plan.challenge.id] = {cand.reviewer.id: cand.match.score
+                                     for cand in plan.candidates if cand.reviewer.id not in seated}
+        conflicts += [(plan.challenge.id, cand.reviewer.id) for cand in plan.candidates
+                      if cand.conflict]
+        load.update({cand.reviewer.id: cand.load for cand in plan.candidates})
+    result = assign_reviewers(
+        scores, reviewers_per_need=0, max_load=max_load, conflicts=conflicts,
+        seats={plan.challenge.id: plan.open_seats for plan in plans}, load=load,
+        time_limit=10.0)
+    chosen = result.by_need()
+    for plan in plans:
+        plan.proposed = chosen.get(plan.challenge.id, [])
+    problems = [_titled(p, plans) for p in result.problems]
+    return plans, Assignment(result.pairs, result.total_score, problems)
+
+
+def _titled(problem: str, plans: list[PanelPlan]) -> str:
+    """Name 榜 by title rather than by id in the solver's messages."""
+    for plan in plans:
+        problem = problem.replace(f"榜 {plan.challenge.id} ", f"「{plan.challenge.title}」")
+        problem = problem.replace(f"榜 {plan.challenge.id}、", f"「{plan.challenge.title}」、")
+    return problem
+
+
+def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: float = 0) -> ReviewAssignment:
+    """Give one reviewer a seat, checking every rule on the server; audited and notified."""
+    if challenge.state is not ChallengeState.REVIEWING:
+        raise PanelError(_("只有评审中的榜可以分配评审专家。"))
+    if reviewer.role is not Role.REVIEWER or not reviewer.active:
+        raise PanelError(_("%(name)s 不是在册的评审专家。", name=reviewer.name))
+    conflict = conflicts_for(challenge, [reviewer]).get(reviewer.id)
+    if conflict:
+        raise PanelError(_("%(name)s 须回避「%(title)s」：%(why)s。",
+                           name=reviewer.name, title=challenge.title, why=conflict))
+    existing = db.session.scalar(select(ReviewAssignment).where(
+        ReviewAssignment.challenge_id == challenge.id, ReviewAssignment.reviewer_id == reviewer.id))
+    if existing is not None:
+        raise PanelError(_("%(name)s 已在「%(title)s」的评审组中。", name=reviewer.name,
+                           title=challenge.title))
+    max_load = current_app.config["REVIEWER_MAX_LOAD"]
+    if active_load([reviewer.id]).get(reviewer.id, 0) >= max_load:
+        raise PanelError(_("%(name)s 已承担 %(n)d 个榜的评审，达到上限。", name=reviewer.name, n=max_load))
+    if len(seats_taken(challenge)) >= challenge.reviewers_required:
+        raise PanelError(_("「%(title)s」的评审组已满（%(n)d 人）。", title=challenge.title,
+                           n=challenge.reviewers_required))
+    seat = ReviewAssignment(challenge_id=challenge.id, reviewer_id=reviewer.id,
+                            assigned_by_id=actor.id, match_score=round(score))
+    db.session.add(seat)
+    db.session.flush()
+    record(seat, "assign", actor, to_state=PanelSeatState.ASSIGNED,
+           changes={"challenge": [None, challenge.id], "reviewer": [None, reviewer.id]})
+    db.session.add(Notification(user_id=reviewer.id, link=challenge_link(challenge),
+                                message=_("您被邀请评审「%(title)s」。如有利益冲突请声明回避。",
+                                          title=challenge.title)))
+    return seat
+
+
+def set_panel_size(challenge: Challenge, size: int, actor: User) -> None:
+    if size < 1 or size > 15:
+        raise PanelError(_("评审人数应在 1 到 15 之间。"))
+    if size < len(seats_taken(challenge)):
+        raise PanelError(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=len(seats_taken(challenge))))
+    if size != challenge.reviewers_required:
+        record(challenge, "set_panel_size", actor,
+               changes={"reviewers_required": [challenge.reviewers_required, size]})
+        challenge.reviewers_required = size
+
+
+def reviewer_profile(user: User) -> ExpertProfile | None:
+    return db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == user.id))

@@ -1,0 +1,134 @@
+"""评榜 panels: the bureau assigns reviewers (many 榜 at once, or one by one); a reviewer may
+declare a conflict (回避) before scoring."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Challenge, ReviewAssignment, User
+from ..posting.forms import ReasonForm
+from ..states import ChallengeState, PanelSeatState, Role
+from ..views_common import get_or_404, require, role_required
+from ..workflow import TransitionError, allowed, perform
+from . import operations as ops
+
+bp = Blueprint("reviewing", __name__)
+
+
+@bp.route("/admin/panels")
+@role_required(Role.ADMIN)
+def panels():
+    challenges = db.session.scalars(
+        select(Challenge).where(Challenge.state == ChallengeState.REVIEWING)
+        .options(selectinload(Challenge.issuer)).order_by(Challenge.deadline_at)).all()
+    seated = {c.id: len(ops.seats_taken(c)) for c in challenges}
+    return render_template("reviewing/panels.html", challenges=challenges, seated=seated,
+                           title=_("评审专家分配"))
+
+
+def _selected_challenges() -> list[Challenge]:
+    ids = [int(v) for v in request.form.getlist("challenge") if v.isdigit()]
+    return list(db.session.scalars(select(Challenge).where(
+        Challenge.id.in_(ids), Challenge.state == ChallengeState.REVIEWING)
+        .order_by(Challenge.deadline_at)))
+
+
+@bp.route("/admin/panels/propose", methods=["POST"])
+@role_required(Role.ADMIN)
+def propose():
+    challenges = _selected_challenges()
+    if not challenges:
+        flash(_("请至少选择一个评审中的榜。"), "warning")
+        return redirect(url_for("reviewing.panels"))
+    plans, result = ops.propose_panels(challenges)
+    return render_template("reviewing/proposal.html", plans=plans, result=result, errors=[],
+                           title=_("分配方案"))
+
+
+@bp.route("/admin/panels/confirm", methods=["POST"])
+@role_required(Role.ADMIN)
+def confirm():
+    """Seat what the admin confirmed (after any edits); all or nothing."""
+    challenges = _selected_challenges()
+    errors, seated = [], 0
+    for challenge in challenges:
+        picked = [int(v) for v in request.form.getlist(f"seat-{challenge.id}") if v.isdigit()]
+        if len(set(picked)) != len(picked):
+            errors.append(_("「%(t)s」中同一位专家被选了多次。", t=challenge.title))
+            continue
+        for reviewer_id in picked:
+            reviewer = db.session.get(User, reviewer_id)
+            try:
+                if reviewer is None:
+                    raise ops.PanelError(_("评审专家不存在。"))
+                score = float(request.form.get(f"score-{challenge.id}-{reviewer_id}", 0) or 0)
+                ops.seat_reviewer(challenge, reviewer, current_user, score)
+                seated += 1
+            except ops.PanelError as exc:
+                errors.append(str(exc))
+    if errors:
+        db.session.rollback()
+        plans, result = ops.propose_panels(challenges)
+        for plan in plans:  # show the admin's own picks again, not the solver's
+            plan.proposed = [int(v) for v in request.form.getlist(f"seat-{plan.challenge.id}")
+                             if v.isdigit()]
+        return render_template("reviewing/proposal.html", plans=plans, result=result,
+                               errors=errors, title=_("分配方案"))
+    db.session.commit()
+    flash(_("已分配 %(n)d 个评审席位，并已通知评审专家。", n=seated), "success")
+    return redirect(url_for("reviewing.panels"))
+
+
+@bp.route("/admin/panels/<int:challenge_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def panel(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    if request.method == "POST":
+        try:
+            if "size" in request.form:
+                ops.set_panel_size(challenge, request.form.get("size", type=int) or 0,
+                                   current_user)
+                flash(_("评审人数已设为 %(n)d。", n=challenge.reviewers_required), "success")
+            else:
+                reviewer = db.session.get(User, request.form.get("reviewer", type=int) or 0)
+                if reviewer is None:
+                    raise ops.PanelError(_("请选择评审专家。"))
+                ops.seat_reviewer(challenge, reviewer, current_user,
+                                  request.form.get("score", type=float) or 0)
+                flash(_("已将 %(n)s 加入评审组。", n=reviewer.name), "success")
+            db.session.commit()
+            return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
+        except ops.PanelError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+    seats = db.session.scalars(
+        select(ReviewAssignment).where(ReviewAssignment.challenge_id == challenge.id)
+        .options(selectinload(ReviewAssignment.reviewer)).order_by(ReviewAssignment.id)).all()
+    candidates = ops.candidates_for(challenge) if challenge.state is ChallengeState.REVIEWING else []
+    taken = {s.reviewer_id for s in seats}
+    return render_template("reviewing/panel.html", challenge=challenge, seats=seats,
+                           candidates=[c for c in candidates if c.reviewer.id not in taken],
+                           open_seats=max(0, challenge.reviewers_required - sum(
+                               s.state is PanelSeatState.ASSIGNED for s in seats)),
+                           title=_("评审组：%(t)s", t=challenge.title))
+
+
+@bp.route("/reviews/seats/<int:seat_id>/decline", methods=["GET", "POST"])
+@role_required(Role.REVIEWER, Role.ADMIN)
+def decline(seat_id: int):
+    seat = get_or_404(ReviewAssignment, seat_id)
+    require(allowed(seat, "decline", current_user))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            perform(seat, "decline", current_user, reason=form.reason.data)
+            db.session.commit()
+            flash(_("已声明回避，科技局将另行安排评审专家。"), "success")
+            return redirect(url_for("account.home"))
+        except TransitionError as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+    return render_template("reviewing/decline.html", form=form, seat=seat, title=_("声明回避"))
