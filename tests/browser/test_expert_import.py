@@ -10,7 +10,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import ExpertProfile
 from challenge.states import Role, WorkKind
-from tests.factories import PASSWORD
+from tests.browser.helpers import login
 from tests.test_experts import BAD, GOOD, xlsx_file
 
 pytestmark = pytest.mark.browser
@@ -107,9 +107,3 @@ def test_expert_import(browser, live_server, make, shots, tmp_path):
     context.close()
 
 
-def login(page, base, email):
-    page.goto(f"{base}/auth/login")
-    page.fill("#login", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".alert-success")).to_contain_text("登录成功")

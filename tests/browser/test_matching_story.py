@@ -13,7 +13,7 @@ from challenge.models import Challenge, ExpertProfile
 from challenge.states import ChallengeState, Confidentiality, Role
 from challenge.timeutil import utcnow
 from challenge.workflow import perform
-from tests.factories import PASSWORD
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,6 @@ BACKGROUND = [("高端轴承钢纯净度控制", "冶金", "降低轴承钢中�
               ("高盐废水零排放", "节能环保", "高盐废水分盐结晶。")]
 
 
-def login(page, base, email):
-    page.goto(f"{base}/auth/login")
-    page.fill("#login", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".alert-success")).to_contain_text("登录成功")
 
 
 def test_matching_story(browser, live_server, make, shots):

@@ -10,17 +10,12 @@ from playwright.sync_api import expect
 from challenge.extensions import db
 from challenge.states import Role
 from challenge.timeutil import local_today
-from tests.factories import PASSWORD, credit_code
+from tests.browser.helpers import login
+from tests.factories import credit_code
 
 pytestmark = pytest.mark.browser
 
 
-def login(page, base, email, password=PASSWORD):
-    page.goto(f"{base}/auth/login")
-    page.fill("#login", email)
-    page.fill("#password", password)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".alert-success")).to_contain_text("登录成功")
 
 
 def test_posting_story(browser, live_server, make, shots):
