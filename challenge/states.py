@@ -71,6 +71,16 @@ class ChallengeState(LabelledEnum):
     FAILED = "failed"
 
 
+class ProposalState(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+    WITHDRAWN = "withdrawn"
+
+
 class PanelSeatState(LabelledEnum):
     ASSIGNED = "assigned"
     DECLINED = "declined"
@@ -136,6 +146,15 @@ LABELS: dict[type, dict] = {
         ChallengeState.UNCLAIMED: _l("流榜"),
         ChallengeState.WITHDRAWN: _l("已撤榜"),
         ChallengeState.FAILED: _l("攻关失败"),
+    },
+    ProposalState: {
+        ProposalState.DRAFT: _l("草稿"),
+        ProposalState.SUBMITTED: _l("已提交"),
+        ProposalState.QUALIFIED: _l("资格合格"),
+        ProposalState.DISQUALIFIED: _l("资格不合格"),
+        ProposalState.SELECTED: _l("入选"),
+        ProposalState.NOT_SELECTED: _l("未入选"),
+        ProposalState.WITHDRAWN: _l("已撤回"),
     },
     PanelSeatState: {
         PanelSeatState.ASSIGNED: _l("已分配"),
@@ -207,6 +226,21 @@ ACCESS_TRANSITIONS: tuple[Transition, ...] = (
     T("revoke",    {AS.GRANTED},                 AS.REFUSED,     {E, A},        True,  _l("撤销授权")),
 )
 
+S, PR = Role.SOLVER, ProposalState
+PROPOSAL_TRANSITIONS: tuple[Transition, ...] = (
+    #  action         from                                     to                who     reason
+    T("submit",       {PR.DRAFT},                              PR.SUBMITTED,     {S},    False, _l("提交方案")),
+    T("resubmit",     {PR.SUBMITTED},                          PR.SUBMITTED,     {S},    False, _l("重新提交")),
+    T("withdraw",     {PR.DRAFT, PR.SUBMITTED},                PR.WITHDRAWN,     {S},    True,  _l("撤回方案")),
+    T("qualify",      {PR.SUBMITTED, PR.DISQUALIFIED},         PR.QUALIFIED,     {A},    False, _l("资格合格")),
+    T("disqualify",   {PR.SUBMITTED, PR.QUALIFIED},            PR.DISQUALIFIED,  {A},    True,  _l("资格不合格")),
+    T("select",       {PR.QUALIFIED},                          PR.SELECTED,      {A},    True,  _l("确定入选")),
+    T("reject",       {PR.QUALIFIED},                          PR.NOT_SELECTED,  {A},    True,  _l("未入选")),
+    T("reconsider",   {PR.SELECTED, PR.NOT_SELECTED},          PR.QUALIFIED,     {A},    True,  _l("重新评定")),
+)
+# A bid counts while it is in one of these (one per 榜 per lead organization).
+LIVE_PROPOSAL_STATES = frozenset(PR) - {PR.WITHDRAWN}
+
 PS = PanelSeatState
 PANEL_TRANSITIONS: tuple[Transition, ...] = (
     T("decline",   {PS.ASSIGNED},                PS.DECLINED,    {Role.REVIEWER, A}, True, _l("声明回避")),
@@ -221,7 +255,7 @@ EVENT_LABELS = {
     "deactivate": _l("停用账号"), "assign": _l("分配评审专家"), "set_panel_size": _l("设定评审人数"),
 }
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
-               "review_assignment": PanelSeatState}
+               "review_assignment": PanelSeatState, "proposal": ProposalState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
     ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
-    ("review_assignment", PANEL_TRANSITIONS))}
+    ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS))}

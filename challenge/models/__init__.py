@@ -6,11 +6,15 @@ from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .expert import ExpertProfile, ExpertWork
 from .notification import Notification
 from .organization import Organization
+from .proposal import (IndicatorResponse, Proposal, ProposalAttachment, ProposalMilestone,
+                       ProposalPartner, ProposalVersion)
+from .question import Question
 from .review import ReviewAssignment
 from .user import User
 
 __all__ = [
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
-    "Organization", "ReviewAssignment", "User",
+    "IndicatorResponse", "Organization", "Proposal", "ProposalAttachment", "ProposalMilestone",
+    "ProposalPartner", "ProposalVersion", "Question", "ReviewAssignment", "User",
 ]
