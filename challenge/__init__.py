@@ -51,9 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .bidding.questions import bp as questions_bp
+    from .bidding.views import bp as bidding_bp
     from .experts.views import bp as experts_bp
     from .hall.views import bp as hall_bp
     from .posting.views import bp as posting_bp
+    from .results.views import bp as results_bp
     from .reviewing.views import bp as reviewing_bp
 
     app.register_blueprint(auth_bp)
@@ -62,7 +65,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(reviewing_bp)
+    app.register_blueprint(bidding_bp)
     app.register_blueprint(experts_bp)
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(results_bp)
     filters.register(app)
 
     from .cli import register as register_cli

@@ -1,4 +1,4 @@
-"""Command-line tasks: flask create-admin, seed-demo, close-expired."""
+"""Command-line tasks: flask create-admin, seed-demo, close-expired, send-mail."""
 
 import click
 from flask import Flask
@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(close_expired_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("create-admin")
@@ -75,3 +76,23 @@ def close_expired_command() -> None:
         click.echo(f"已截止：#{challenge.id} {challenge.title}")
     open_left = db.session.scalar(select(func.count(Challenge.id)).where(Challenge.state == "open"))
     click.echo(f"截止 {len(closed)} 个榜；仍在揭榜中 {open_left} 个。")
+
+
+@click.command("send-mail")
+@click.option("--limit", default=500, show_default=True, help="本次最多发送的邮件数。")
+def send_mail_command(limit: int) -> None:
+    """Deliver the e-mail outbox over SMTP (MAIL_SERVER); without it, report and send nothing."""
+    from flask import current_app
+
+    from .mail import deliver_pending, pending_count
+
+    config = current_app.config
+    waiting = pending_count()
+    if not config.get("MAIL_SERVER"):
+        click.echo(f"待发送邮件 {waiting} 封；未配置 MAIL_SERVER，邮件发送已关闭，未发送任何邮件。")
+        return
+    report = deliver_pending(config, limit)
+    click.echo(f"已发送 {report.sent} 封，失败 {report.failed} 封，仍待发送 {pending_count()} 封。")
+    if report.error:
+        raise click.ClickException(f"SMTP 服务器 {config['MAIL_SERVER']}:{config['MAIL_PORT']} "
+                                   f"出错：{report.error}")

@@ -16,7 +16,16 @@ class DefaultConfig:
     DISPLAY_TIMEZONE = "Asia/Shanghai"
     PER_PAGE = 12
     PASSWORD_MIN_LENGTH = 8
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
+    PUBLICITY_DAYS = 5  # 公示 after the decision; objections may be filed until it ends
+    # The e-mail outbox is delivered by `flask send-mail`; without MAIL_SERVER delivery is off.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "noreply@example.cn"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

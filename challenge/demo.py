@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from . import demo_content as content
+from . import permissions as can
 from .extensions import db
 from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, User
 from .money import parse_wan
@@ -28,7 +29,7 @@ def seed() -> list[tuple[str, str, str]]:
     for spec in content.ACCESS_REQUESTS:
         _access_request(spec, challenges[spec["challenge_title"]], users)
     db.session.flush()
-    _panels(admin)
+    _panels(admin, users)
     db.session.commit()
     return [(u.role.label, u.email, spec["password"])
             for spec in content.USERS for u in [users[spec["email"]]]
@@ -115,6 +116,67 @@ def _values(spec: dict) -> dict:
     }
 
 
+# Bids written for the demo, on two 榜 that the demo leaves under review:
+# (solver, bid title, approach, requested 万元, partner organization or "").
+DEMO_BIDS = {
+    "化工新材料生产高盐废水": [
+        ("solver3@demo.cn", "高盐废水分质结晶与膜浓缩耦合工艺",
+         "纳滤分盐 + 高压反渗透浓缩 + 冷冻结晶，杂盐率控制在 3% 以内，配套 MVR 余热回收。", "200",
+         "江淮理工大学"),
+        ("solver1@demo.cn", "电渗析-蒸发耦合零排放集成技术",
+         "双极膜电渗析回收酸碱，蒸发段采用降膜 + 强制循环两级，整体吨水能耗下降 30%。", "215", ""),
+        ("solver6@demo.cn", "基于特种膜的高盐废水资源化方案",
+         "耐污染 DTRO 与有机物高级氧化预处理结合，出水回用，结晶盐达到工业盐标准。", "180", ""),
+    ],
+    "一体化压铸用高强韧免热处理铝合金": [
+        ("solver2@demo.cn", "Al-Si-Mg-Mn 系免热处理合金成分设计与验证",
+         "稀土微合金化细化共晶硅，铁相变质，配合高真空压铸，屈服 ≥ 130 MPa、延伸率 ≥ 10%。", "280",
+         ""),
+        ("solver5@demo.cn", "高强韧压铸铝合金与模具温控协同开发",
+         "成分-工艺-模温协同优化，数值模拟指导浇排系统设计，已完成小件试制。", "260",
+         "示范市先进材料研究院"),
+    ],
+}
+
+
+def _demo_bids(challenge: Challenge, users: dict[str, User], deadline) -> None:
+    """Submit the demo's bids while the 榜 is still open (back-dated), through the door."""
+    from .bidding import operations as bidding
+
+    bids = next((rows for prefix, rows in DEMO_BIDS.items() if challenge.title.startswith(prefix)),
+                [])
+    for n, (email, title, approach, wan, partner) in enumerate(bids):
+        solver = users[email]
+        when = deadline - timedelta(days=6 - n)
+        if challenge.is_confidential and not can.has_body_access(solver, challenge):
+            grant = ops.grant_for_user(challenge, solver)
+            if grant is None and challenge.confidentiality is Confidentiality.DIRECTED:
+                ops.invite_solver(challenge, challenge.created_by, solver)
+                grant = ops.grant_for_user(challenge, solver)
+            elif grant is None:
+                grant = ops.request_access(challenge, solver, "申请查阅以编写揭榜方案。")
+            if grant.state.value != "granted":
+                perform(grant, "grant", challenge.created_by, now=when - timedelta(days=2))
+            ops.accept_undertaking(grant, solver)
+        values = {
+            "title": title, "technical_approach": approach, "requested_fen": parse_wan(wan),
+            "commitment": True,
+            "partners": [{"organization": partner, "role": "中试验证与检测"}] if partner else [],
+            "members": [{"name": solver.name, "title": "教授", "role": "项目负责人"}],
+            "responses": {i.id: (i.target.lstrip("≥≤<>＞＜"), "第三方检测报告")
+                          for i in challenge.indicators},
+            "budget": [{"item": "设备与材料", "amount_fen": parse_wan(wan) * 6 // 10, "note": ""},
+                       {"item": "测试与中试", "amount_fen": parse_wan(wan) * 4 // 10, "note": ""}],
+            "milestones": [
+                {"title": "小试完成", "due_on": local_today() + timedelta(days=120),
+                 "deliverable": "小试报告", "share_bp": 3000},
+                {"title": "中试验收", "due_on": local_today() + timedelta(days=330),
+                 "deliverable": "第三方检测报告与中试总结", "share_bp": 7000}],
+        }
+        proposal = bidding.start_proposal(challenge, solver, values)
+        perform(proposal, "submit", solver, now=when)
+
+
 def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
     """Create a 榜 and walk it to its demo state with back-dated, audited transitions."""
     creator = users[spec["creator"]]
@@ -137,6 +199,8 @@ def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
             perform(challenge, "withdraw", creator, reason=spec["withdraw_reason"], now=now)
         return challenge
     perform(challenge, "publish", admin, deadline_at=deadline, now=published)
+    if state == "reviewing":
+        _demo_bids(challenge, users, deadline)
     if state in ("reviewing", "unclaimed"):
         perform(challenge, "close", "system", now=deadline + timedelta(seconds=1))
     if state == "unclaimed":
@@ -146,18 +210,53 @@ def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
     return challenge
 
 
-def _panels(admin: User) -> None:
-    """Seat the matcher's proposal on all but the last 榜 under review (left for the demo)."""
+def _panels(admin: User, users: dict[str, User]) -> None:
+    """Qualify the demo bids, seat panels by the matcher's proposal and score: the first 榜's
+    panel complete (ready for the bureau's decision), the second waiting for reviewer1."""
     from .reviewing import operations as panels
+    from .reviewing import scoring
 
-    reviewing = list(db.session.scalars(select(Challenge).where(
-        Challenge.state == ChallengeState.REVIEWING).order_by(Challenge.id)))
-    plans, _ = panels.propose_panels(reviewing[:-1])
+    with_bids = [c for c in db.session.scalars(select(Challenge).where(
+        Challenge.state == ChallengeState.REVIEWING).order_by(Challenge.id))
+        if scoring.scored_proposals(c) or _submitted(c)]
+    for challenge in with_bids:
+        for proposal in _submitted(challenge):
+            perform(proposal, "qualify", admin, reason="资格审查合格。")
+    waiting = with_bids[-1:] if len(with_bids) > 1 else []
+    reviewer1 = users["reviewer1@demo.cn"]
+    for challenge in waiting:
+        if not panels.conflicts_for(challenge, [reviewer1]):
+            panels.seat_reviewer(challenge, reviewer1, admin)
+    plans, _ = panels.propose_panels(with_bids)
     for plan in plans:
         scores = {c.reviewer.id: c.match.score for c in plan.candidates}
         for reviewer_id in plan.proposed:
             panels.seat_reviewer(plan.challenge, db.session.get(User, reviewer_id), admin,
                                  scores[reviewer_id])
+    for challenge in with_bids:
+        for reviewer_id in scoring.seated_reviewer_ids(challenge):
+            reviewer = db.session.get(User, reviewer_id)
+            if challenge in waiting and reviewer is reviewer1:
+                continue
+            for proposal in scoring.scored_proposals(challenge):
+                _score(scoring, reviewer, proposal)
+
+
+def _submitted(challenge: Challenge) -> list:
+    from .models import Proposal
+    from .states import ProposalState
+
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.challenge_id == challenge.id, Proposal.state == ProposalState.SUBMITTED)))
+
+
+def _score(scoring, reviewer: User, proposal) -> None:
+    """Plausible, repeatable scores: each reviewer leans a little differently on each bid."""
+    lean = (proposal.id * 7 + reviewer.id * 3) % 9 - 4
+    points = {"approach": 24 + lean // 2, "indicators": 20 + lean // 3, "team": 16,
+              "plan": 12 + (lean > 0), "budget": 8}
+    review = scoring.save_review(reviewer, proposal, points, "方案思路清晰，指标响应具体。")
+    scoring.submit_review(reviewer, review)
 
 
 def _access_request(spec: dict, challenge: Challenge, users: dict[str, User]) -> None:

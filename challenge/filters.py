@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from . import permissions, workflow
+from .bidding.rules import format_share
 from .extensions import db
 from .money import format_wan
 from .posting.forms import FIELD_LABELS
@@ -74,7 +75,8 @@ def unread_count() -> int:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
                                  days_left=days_left, field_label=field_label)
-    app.jinja_env.globals.update(event_action=event_action, event_state=event_state)
+    app.jinja_env.globals.update(event_action=event_action, event_state=event_state,
+                                 share=format_share)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
         url_with=url_with, unread_count=unread_count,

@@ -30,15 +30,19 @@ class WanField(StringField):
 
     fen: int | None = None
 
-    def __init__(self, label=None, validators=None, minimum_fen: int = 1, **kw):
+    def __init__(self, label=None, validators=None, minimum_fen: int = 1, required: bool = True,
+                 **kw):
         kw.setdefault("render_kw", {"inputmode": "decimal", "placeholder": "万元"})
         super().__init__(label, validators, **kw)
         self.minimum_fen = minimum_fen
+        self.required = required
 
     def pre_validate(self, form):
         self.fen = None
         text = (self.data or "").strip()
         if not text:
+            if not self.required:
+                return
             raise ValidationError(_l("请填写金额（单位：万元）。"))
         try:
             fen = parse_wan(text)

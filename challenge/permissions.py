@@ -7,6 +7,7 @@ from .models import AccessGrant, Challenge, ChallengeInvitation, ReviewAssignmen
 from .states import (
     EDITABLE_BY_ISSUER,
     PUBLIC_STATES,
+    RESULT_STATES,
     AccessState,
     ChallengeState,
     Confidentiality,
@@ -115,5 +116,79 @@ def can_edit_challenge(user, challenge: Challenge) -> bool:
     return is_admin(user) and challenge.state is ChallengeState.SCREENING
 
 
+def is_bidder(user, proposal) -> bool:
+    """A solver of the bid's lead organization: they see and act for the bid, nobody else's."""
+    return (signed_in(user) and user.role is Role.SOLVER
+            and user.organization_id == proposal.lead_org_id)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    from .states import ProposalState
+
+    if is_admin(user) or is_bidder(user, proposal):
+        return True
+    if proposal.state in (ProposalState.DRAFT, ProposalState.WITHDRAWN):
+        return False
+    if proposal.state in (ProposalState.QUALIFIED, ProposalState.SELECTED,
+                          ProposalState.NOT_SELECTED) and is_panel_member(user, proposal.challenge):
+        return True  # the panel reads the bids it scores
+    # The issuer sees bids only once the claim deadline has passed.
+    return is_issuer(user, proposal.challenge) and proposal.challenge.state is not ChallengeState.OPEN
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    from .bidding.rules import is_open_for_bids
+    from .states import ProposalState
+
+    return (is_bidder(user, proposal) and user.active
+            and proposal.state in (ProposalState.DRAFT, ProposalState.SUBMITTED)
+            and is_open_for_bids(proposal.challenge))
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    from .workflow import allowed
+
+    return can_edit_proposal(user, proposal) and allowed(proposal, "withdraw", user)
+
+
+def can_list_bids(user, challenge: Challenge) -> bool:
+    """The bids on a 榜: the bureau always, the issuer after the deadline."""
+    return is_admin(user) or (is_issuer(user, challenge)
+                              and challenge.state not in (ChallengeState.DRAFT,
+                                                          ChallengeState.SCREENING,
+                                                          ChallengeState.OPEN))
+
+
 def can_post(user) -> bool:
     return signed_in(user) and user.role is Role.ENTERPRISE
+
+
+def can_ask_question(user, challenge: Challenge) -> bool:
+    """答疑: an active solver who can see the 榜, while it is open."""
+    return (signed_in(user) and user.role is Role.SOLVER and user.active
+            and challenge.state is ChallengeState.OPEN and can_view_challenge(user, challenge))
+
+
+def can_answer_question(user, question) -> bool:
+    """Answer (or edit the answer to) a question: the issuer or an admin, while the 榜 is open."""
+    challenge = question.challenge
+    return (signed_in(user) and user.active and challenge.state is ChallengeState.OPEN
+            and (is_admin(user) or is_issuer(user, challenge)))
+
+
+def can_view_results(user, challenge: Challenge) -> bool:
+    """公示 and after: the results page, for whoever may see the 榜 itself."""
+    return challenge.state in RESULT_STATES and can_view_challenge(user, challenge)
+
+
+def can_object(user, challenge: Challenge, now=None) -> bool:
+    """异议: any active signed-in user who sees the results, until the 公示 period ends."""
+    from .reviewing.decision import publicity_open
+
+    return (signed_in(user) and user.active and publicity_open(challenge, now)
+            and can_view_challenge(user, challenge))
+
+
+def can_decide(user, challenge: Challenge) -> bool:
+    """The bureau picks the winners of a 榜 under review."""
+    return is_admin(user) and challenge.state is ChallengeState.REVIEWING

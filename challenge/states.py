@@ -81,6 +81,17 @@ class ProposalState(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReviewState(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ObjectionState(LabelledEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
 class PanelSeatState(LabelledEnum):
     ASSIGNED = "assigned"
     DECLINED = "declined"
@@ -156,6 +167,15 @@ LABELS: dict[type, dict] = {
         ProposalState.NOT_SELECTED: _l("未入选"),
         ProposalState.WITHDRAWN: _l("已撤回"),
     },
+    ReviewState: {
+        ReviewState.DRAFT: _l("草稿"),
+        ReviewState.SUBMITTED: _l("已提交"),
+    },
+    ObjectionState: {
+        ObjectionState.OPEN: _l("待处理"),
+        ObjectionState.UPHELD: _l("异议成立"),
+        ObjectionState.DISMISSED: _l("已驳回"),
+    },
     PanelSeatState: {
         PanelSeatState.ASSIGNED: _l("已分配"),
         PanelSeatState.DECLINED: _l("已回避"),
@@ -181,6 +201,9 @@ PRE_CONTRACT = frozenset({CS.DRAFT, CS.SCREENING, CS.OPEN, CS.REVIEWING, CS.PUBL
 # Visible in the public hall (public face only); drafts, screening and withdrawn 榜 are not.
 PUBLIC_STATES = frozenset({CS.OPEN, CS.REVIEWING, CS.PUBLICITY, CS.CONTRACTED, CS.ACCEPTED,
                            CS.AWARDED, CS.CLOSED, CS.UNCLAIMED, CS.FAILED})
+# A decision has been announced (公示) and its results page is public from then on.
+RESULT_STATES = frozenset({CS.PUBLICITY, CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED,
+                           CS.FAILED})
 # The enterprise may change its own text only while the 榜 is a draft.
 EDITABLE_BY_ISSUER = frozenset({CS.DRAFT})
 
@@ -241,6 +264,15 @@ PROPOSAL_TRANSITIONS: tuple[Transition, ...] = (
 # A bid counts while it is in one of these (one per 榜 per lead organization).
 LIVE_PROPOSAL_STATES = frozenset(PR) - {PR.WITHDRAWN}
 
+RS, OS = ReviewState, ObjectionState
+REVIEW_TRANSITIONS: tuple[Transition, ...] = (
+    T("submit",    {RS.DRAFT},                   RS.SUBMITTED,   {Role.REVIEWER},    False, _l("提交评分")),
+)
+OBJECTION_TRANSITIONS: tuple[Transition, ...] = (
+    T("uphold",    {OS.OPEN},                    OS.UPHELD,      {A},                True,  _l("异议成立")),
+    T("dismiss",   {OS.OPEN},                    OS.DISMISSED,   {A},                True,  _l("驳回异议")),
+)
+
 PS = PanelSeatState
 PANEL_TRANSITIONS: tuple[Transition, ...] = (
     T("decline",   {PS.ASSIGNED},                PS.DECLINED,    {Role.REVIEWER, A}, True, _l("声明回避")),
@@ -253,9 +285,14 @@ EVENT_LABELS = {
     "accept_undertaking": _l("签署保密承诺"), "invite": _l("邀请揭榜方"), "register": _l("注册账号"),
     "create_account": _l("创建账号"), "change_password": _l("修改密码"), "activate": _l("启用账号"),
     "deactivate": _l("停用账号"), "assign": _l("分配评审专家"), "set_panel_size": _l("设定评审人数"),
+    "attach": _l("上传附件"), "detach": _l("删除附件"), "score": _l("保存评分"),
+    "file": _l("提出异议"), "set_rubric": _l("设定评分细则"), "ask": _l("提问"),
+    "answer": _l("回复提问"), "edit_answer": _l("修改回复"),
 }
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
-               "review_assignment": PanelSeatState, "proposal": ProposalState}
+               "review_assignment": PanelSeatState, "proposal": ProposalState,
+               "review": ReviewState, "objection": ObjectionState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
     ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
-    ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS))}
+    ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS),
+    ("review", REVIEW_TRANSITIONS), ("objection", OBJECTION_TRANSITIONS))}

@@ -13,12 +13,36 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .extensions import db
-from .models import AccessGrant, AuditEvent, Challenge, Notification, ReviewAssignment, User
-from .states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, PANEL_TRANSITIONS, SYSTEM, Role, Transition
-from .timeutil import utcnow
+from .mail import queue_email
+from .models import (
+    AccessGrant,
+    AuditEvent,
+    Challenge,
+    Notification,
+    Objection,
+    Proposal,
+    ProposalVersion,
+    Review,
+    ReviewAssignment,
+    User,
+)
+from .states import (
+    ACCESS_TRANSITIONS,
+    CHALLENGE_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    PANEL_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    SYSTEM,
+    ChallengeState,
+    ObjectionState,
+    Role,
+    Transition,
+)
+from .timeutil import local, utcnow
 
 Actor = User | str  # a User, or SYSTEM for the clock
 
@@ -182,6 +206,32 @@ def _guard_close(c: Challenge, ctx: Context) -> str | None:
     return None
 
 
+def _guard_unclaim(c: Challenge, ctx: Context) -> str | None:
+    """流榜 only once every bid has had its eligibility check and none qualified."""
+    from .states import ProposalState
+
+    states = set(db.session.scalars(select(Proposal.state).where(Proposal.challenge_id == c.id)))
+    if ProposalState.SUBMITTED in states:
+        return _("还有揭榜方案未做资格审查。")
+    if states & {ProposalState.QUALIFIED, ProposalState.SELECTED}:
+        return _("已有资格合格的揭榜方案，不能流榜。")
+    return None
+
+
+def _guard_contract(c: Challenge, ctx: Context) -> str | None:
+    """公示 must have run its course and every objection been answered (SPEC §6)."""
+    still_open = db.session.scalar(select(func.count(Objection.id)).where(
+        Objection.challenge_id == c.id, Objection.state == ObjectionState.OPEN))
+    if still_open:
+        return _("还有 %(n)d 条异议未处理，处理完毕后才能签约。", n=still_open)
+    if c.publicity_ends_at is None:
+        return _("本榜没有公示期记录，不能签约。")
+    if ctx.now < c.publicity_ends_at:
+        return _("公示期至 %(t)s 结束，结束后才能签约。",
+                 t=local(c.publicity_ends_at).strftime("%Y-%m-%d %H:%M"))
+    return None
+
+
 def _set_submitted(c: Challenge, ctx: Context) -> None:
     c.submitted_at = ctx.now
 
@@ -209,7 +259,7 @@ CHALLENGE_WORKFLOW = Workflow(
     transitions=CHALLENGE_TRANSITIONS,
     owns=_owns_challenge,
     guards={"submit": _guard_submit, "publish": _guard_publish, "republish": _guard_publish,
-            "close": _guard_close},
+            "close": _guard_close, "unclaim": _guard_unclaim, "contract": _guard_contract},
     effects={"submit": _set_submitted, "publish": _set_published, "republish": _set_published},
     notices={
         "submit": _tell_admins,
@@ -218,6 +268,8 @@ CHALLENGE_WORKFLOW = Workflow(
         "close": _tell_issuer(_l("您的榜「%(title)s」已截止揭榜，进入评审。")),
         "republish": _tell_issuer(_l("您的榜「%(title)s」已重新发布。")),
         "withdraw": _tell_issuer(_l("榜「%(title)s」已撤榜：%(reason)s")),
+        "decide": _tell_issuer(_l("您的榜「%(title)s」已确定揭榜方，进入公示。")),
+        "reopen": _tell_issuer(_l("榜「%(title)s」的评审结果重新评定：%(reason)s")),
     },
 )
 
@@ -278,8 +330,136 @@ PANEL_WORKFLOW = Workflow(
     notices={"decline": _tell_admins_declined},
 )
 
-WORKFLOWS: dict[type, Workflow] = {Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW,
-                                   ReviewAssignment: PANEL_WORKFLOW}
+# -- a bid (揭榜方案) -------------------------------------------------------------------------
+
+def _owns_proposal(user: User, proposal: Proposal) -> bool:
+    """Solvers of the lead organization act for the bid."""
+    return user.role is Role.SOLVER and user.organization_id == proposal.lead_org_id
+
+
+def _guard_proposal_submit(p: Proposal, ctx: Context) -> str | None:
+    from .bidding.rules import eligibility_problems, submission_problems
+
+    problems = submission_problems(p, ctx.now) + eligibility_problems(ctx.actor, p.challenge, p)
+    return "；".join(problems) or None
+
+
+def _guard_before_deadline(p: Proposal, ctx: Context) -> str | None:
+    from .bidding.rules import is_open_for_bids
+
+    return None if is_open_for_bids(p.challenge, ctx.now) else _("揭榜已截止，不能再修改或撤回方案。")
+
+
+def _guard_under_review(p: Proposal, ctx: Context) -> str | None:
+    if p.challenge.state is not ChallengeState.REVIEWING:
+        return _("只有截止揭榜、进入评审的榜才能做资格审查。")
+    return None
+
+
+def _record_version(p: Proposal, ctx: Context) -> None:
+    from .bidding.rules import snapshot
+
+    p.submitted_at = ctx.now
+    p.version_no += 1
+    p.commitment_accepted_at = p.commitment_accepted_at or ctx.now
+    db.session.add(ProposalVersion(proposal=p, number=p.version_no, submitted_at=ctx.now,
+                                   snapshot=snapshot(p)))
+
+
+def _set_eligibility(p: Proposal, ctx: Context) -> None:
+    p.eligibility_note = ctx.reason
+
+
+def _tell_bidder(message):
+    def notices(p: Proposal, ctx: Context):
+        text = str(message) % {"title": p.challenge.title, "reason": ctx.reason}
+        return [(p.team_lead_id, text, f"/proposals/{p.id}")]
+    return notices
+
+
+def _mailed(notices_fn):
+    """The same notices, also queued in the e-mail outbox (news a user must not miss)."""
+    def notices(obj, ctx: Context):
+        found = list(notices_fn(obj, ctx))
+        subject = _("揭榜挂帅平台通知：%(title)s", title=obj.challenge.title)
+        for user_id, text, link in found:
+            queue_email(db.session.get(User, user_id), subject, text, link)
+        return found
+    return notices
+
+
+PROPOSAL_WORKFLOW = Workflow(
+    object_type="proposal",
+    transitions=PROPOSAL_TRANSITIONS,
+    owns=_owns_proposal,
+    guards={"submit": _guard_proposal_submit, "resubmit": _guard_proposal_submit,
+            "withdraw": _guard_before_deadline, "qualify": _guard_under_review,
+            "disqualify": _guard_under_review},
+    effects={"submit": _record_version, "resubmit": _record_version,
+             "qualify": _set_eligibility, "disqualify": _set_eligibility},
+    notices={
+        "qualify": _tell_bidder(_l("您在「%(title)s」的揭榜方案通过资格审查，进入评审。")),
+        "disqualify": _tell_bidder(_l("您在「%(title)s」的揭榜方案未通过资格审查：%(reason)s")),
+        "select": _mailed(_tell_bidder(_l("您在「%(title)s」的揭榜方案已确定入选，现进入公示。"))),
+        "reject": _mailed(_tell_bidder(_l("您在「%(title)s」的揭榜方案未入选。理由：%(reason)s"))),
+        "reconsider": _mailed(_tell_bidder(
+            _l("「%(title)s」的评审结果已撤回重新评定，您的方案回到评审中：%(reason)s"))),
+    },
+)
+
+# -- a review (评分) and an objection (异议) ------------------------------------------------
+
+def _owns_review(user: User, review: Review) -> bool:
+    return user.role is Role.REVIEWER and user.id == review.reviewer_id
+
+
+def _guard_review_submit(r: Review, ctx: Context) -> str | None:
+    from .reviewing.scoring import review_problems
+
+    return "；".join(review_problems(r)) or None
+
+
+def _set_review_submitted(r: Review, ctx: Context) -> None:
+    r.submitted_at = ctx.now
+
+
+REVIEW_WORKFLOW = Workflow(
+    object_type="review",
+    transitions=REVIEW_TRANSITIONS,
+    owns=_owns_review,
+    guards={"submit": _guard_review_submit},
+    effects={"submit": _set_review_submitted},
+)
+
+
+def _answer_objection(o: Objection, ctx: Context) -> None:
+    o.answer = ctx.reason
+    o.answered_by_id = ctx.actor_id
+    o.answered_at = ctx.now
+
+
+def _tell_filer(message):
+    def notices(o: Objection, ctx: Context):
+        text = str(message) % {"title": o.challenge.title, "reason": ctx.reason}
+        return [(o.filer_id, text, f"/results/{o.challenge_id}")]
+    return notices
+
+
+OBJECTION_WORKFLOW = Workflow(
+    object_type="objection",
+    transitions=OBJECTION_TRANSITIONS,
+    owns=lambda user, objection: False,  # only the bureau answers
+    effects={"uphold": _answer_objection, "dismiss": _answer_objection},
+    notices={
+        "uphold": _mailed(_tell_filer(_l("您对「%(title)s」提出的异议成立：%(reason)s"))),
+        "dismiss": _mailed(_tell_filer(_l("您对「%(title)s」提出的异议已处理（驳回）：%(reason)s"))),
+    },
+)
+
+WORKFLOWS: dict[type, Workflow] = {
+    Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW, ReviewAssignment: PANEL_WORKFLOW,
+    Proposal: PROPOSAL_WORKFLOW, Review: REVIEW_WORKFLOW, Objection: OBJECTION_WORKFLOW,
+}
 
 
 def workflow_for(obj) -> Workflow:

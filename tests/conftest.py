@@ -3,11 +3,13 @@ with Alembic once per run and reset per test; the app, client, CLI runner and a 
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from challenge import create_app
 from challenge.extensions import db
@@ -80,6 +82,23 @@ def app(base_app, migrated_template):
     with base_app.app_context():
         yield base_app
         db.session.remove()
+
+
+@pytest.fixture
+def live_server(app):
+    """The real app (CSRF on) served on a loopback port, sharing the test's database."""
+    server_app = create_app({"TESTING": True, "SECRET_KEY": "browser-test",
+                             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with server_app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -111,4 +111,9 @@ _AFTER_REVIEW = {
 
 def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User) -> None:
     for action in _AFTER_REVIEW[state]:
+        if action == "contract":  # the 公示 period has run its course
+            challenge.publicity_ends_at = utcnow() - timedelta(seconds=1)
         perform(challenge, action, admin, reason="测试")
+        if action == "decide":  # as reviewing.decision.decide does
+            challenge.decision_note = "测试"
+            challenge.publicity_ends_at = utcnow() + timedelta(days=5)

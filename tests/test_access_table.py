@@ -93,6 +93,25 @@ TABLE = [
     ("POST", "/challenges/{open_public}/invite", row(302, 302, 403, 403, 403, 403, 302)),
     ("POST", "/challenges/{withdrawn}/invite", row(302, 403, 403, 403, 403, 403, 403)),
     ("POST", "/challenges/{draft}/invite", row(302, 403, 403, 403, 403, 403, 403)),
+    # 答疑 (the table posts nothing, so an allowed asker gets the page back with 请填写问题内容)
+    ("POST", "/challenges/{open_public}/questions", row(302, 403, 403, 200, 200, 403, 403)),
+    ("POST", "/challenges/{open_desensitized}/questions", row(302, 403, 403, 200, 200, 403, 403)),
+    ("POST", "/challenges/{open_directed}/questions", row(302, 403, 404, 404, 200, 404, 403)),
+    ("POST", "/challenges/{draft}/questions", row(302, 403, 404, 404, 404, 404, 403)),
+    ("POST", "/challenges/{withdrawn}/questions", row(302, 403, 404, 404, 404, 404, 403)),
+    ("POST", "/questions/999999/answer", row(302, 404, 404, 404, 404, 404, 404)),
+    # 评榜 decision and 公示 (no 榜 of this world has been decided yet)
+    ("GET", "/results", ALL_200),
+    ("GET", "/results?page=2", ALL_200),
+    ("GET", "/results/{open_public}", row(404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/results/{open_directed}", row(404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/results/999999", row(404, 404, 404, 404, 404, 404, 404)),
+    ("POST", "/results/{open_public}/objections", row(302, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/challenges/{open_public}/decision", ADMIN_ONLY),
+    ("GET", "/admin/challenges/{draft}/decision", ADMIN_ONLY),
+    ("GET", "/admin/challenges/999999/decision", row(302, 403, 403, 403, 403, 403, 404)),
+    ("POST", "/admin/challenges/{open_public}/decision", row(302, 403, 403, 403, 403, 403, 200)),
+    ("POST", "/admin/objections/999999/answer", row(302, 403, 403, 403, 403, 403, 404)),
     ("GET", "/challenges/999999", row(404, 404, 404, 404, 404, 404, 404)),
 ]
 

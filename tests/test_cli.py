@@ -51,6 +51,15 @@ def test_seed_demo_builds_a_living_platform(runner):
     seated = set(db.session.scalars(select(ReviewAssignment.challenge_id)))
     reviewing = {c.id for c in challenges if c.state is ChallengeState.REVIEWING}
     assert seated < reviewing and len(seated) == len(reviewing) - 1
+    # ...one panel has scored every bid (ready for a decision), one waits for reviewer1.
+    from challenge.reviewing.scoring import panel_complete
+
+    panels_done = [panel_complete(db.session.get(Challenge, cid)) for cid in sorted(seated)]
+    assert sorted(panels_done) == [False, True]
+    reviewer1 = db.session.scalars(select(User).where(User.email == "reviewer1@demo.cn")).one()
+    waiting = [cid for cid, done in zip(sorted(seated), panels_done, strict=True) if not done]
+    assert reviewer1.id in {s.reviewer_id for s in db.session.scalars(select(ReviewAssignment)
+                            .where(ReviewAssignment.challenge_id == waiting[0]))}
 
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "跳过" in again.output

@@ -444,7 +444,7 @@ def test_solver_profile_page_saves_works_rows(client, auth, people):
     solver = people["solver"]
     auth.login(solver)
     page = client.get("/me/profile").get_data(as_text=True)
-    assert 'id="add-work"' in page and 'name="works-0-title"' in page and "results" not in page
+    assert 'id="add-work"' in page and 'name="works-0-title"' in page and 'name="results"' not in page
     data = {"name": "揭榜人", "title": "副教授", "fields": "储能", "keywords": "固态电池",
             "bio": "从事固态电池研究。",
             "works-0-kind": "paper", "works-0-title": "硫化物固态电解质界面研究",

@@ -2,13 +2,16 @@
 回避 and replacement. Every seat is checked on the server and audited."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from challenge.extensions import db
-from challenge.models import AuditEvent, ExpertProfile, Notification, ReviewAssignment
+from challenge.models import AuditEvent, ExpertProfile, Notification, Proposal, ReviewAssignment
 from challenge.states import ChallengeState, Confidentiality, OrgType, PanelSeatState, Role
+from challenge.workflow import perform
+from tests.test_bidding import bid_form, open_board
 
 
 def reviewer(make, name, keywords, org=None):
@@ -188,3 +191,38 @@ def test_panel_member_reads_the_confidential_body_and_it_is_logged(client, auth,
     auth.logout()
     auth.login(expert)
     assert "RF-9" in client.get(f"/challenges/{secret.id}/body").get_data(as_text=True)
+
+
+def test_bidders_people_never_sit_on_the_panel_and_the_panel_reads_qualified_bids(
+        client, auth, people, make):
+    board = open_board(make, people)
+    partner_org = make.org(name="示范市先进材料研究院", type=OrgType.INSTITUTE)
+    from_partner = reviewer(make, "合作单位的专家", "熔喷,驻极,过滤效率", org=partner_org)
+    from_lead = reviewer(make, "揭榜单位的专家", "熔喷,驻极,过滤效率",
+                         org=people["solver"].organization)
+    outsider = reviewer(make, "独立专家", "熔喷,驻极,过滤效率")
+    auth.login(people["solver"])
+    client.post(f"/challenges/{board.id}/bid", data=bid_form(board))
+    auth.logout()
+    bid = db.session.scalars(select(Proposal)).one()
+    perform(board, "close", "system", now=board.deadline_at + timedelta(seconds=1))
+    db.session.commit()
+
+    auth.login(people["admin"])
+    for expert, org_name in ((from_partner, "示范市先进材料研究院"),
+                             (from_lead, people["solver"].org_name)):
+        page = client.post(f"/admin/panels/{board.id}", data={"reviewer": expert.id},
+                           follow_redirects=True).get_data(as_text=True)
+        assert f"与揭榜单位（{org_name}）相同" in page
+    client.post(f"/admin/panels/{board.id}", data={"reviewer": outsider.id})
+    assert seats(board) == {outsider.id}
+    auth.logout()
+
+    auth.login(outsider)
+    assert client.get(f"/proposals/{bid.id}").status_code == 403  # not yet qualified
+    auth.logout()
+    auth.login(people["admin"])
+    client.post(f"/proposals/{bid.id}/eligibility", data={"decision": "qualify"})
+    auth.logout()
+    auth.login(outsider)
+    assert client.get(f"/proposals/{bid.id}").status_code == 200

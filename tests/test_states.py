@@ -40,6 +40,8 @@ def _params(challenge: Challenge, action: str) -> dict:
         return {"deadline_at": now + timedelta(days=10)}
     if action == "close":
         challenge.deadline_at = now - timedelta(minutes=1)
+    if action == "contract":  # 公示 over, no objection open
+        challenge.publicity_ends_at = now - timedelta(minutes=1)
     return {}
 
 

@@ -38,11 +38,15 @@ HALL_STATES = [ChallengeState.OPEN, ChallengeState.REVIEWING, ChallengeState.PUB
 STATE_CHOICES = {"all", *(s.value for s in HALL_STATES)}
 
 
+# Areas whose pages act on 榜; a 榜 past its deadline is closed before any of them runs.
+DEADLINE_CHECKED_AREAS = frozenset({"hall", "posting", "admin", "account", "reviewing", "bidding",
+                                    "questions"})
+
+
 @bp.before_app_request
 def close_expired_on_access():
     """The deadline check runs on access too, so no 榜 stays open past its deadline."""
-    if request.endpoint and request.endpoint.split(".")[0] in ("hall", "posting", "admin",
-                                                                 "account", "reviewing"):
+    if request.endpoint and request.endpoint.split(".")[0] in DEADLINE_CHECKED_AREAS:
         ops.close_expired()
 
 

@@ -3,18 +3,26 @@
 from .access import AccessGrant, AccessLog
 from .audit import AuditEvent, AuditImmutableError
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
+from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .notification import Notification
 from .organization import Organization
-from .proposal import (IndicatorResponse, Proposal, ProposalAttachment, ProposalMilestone,
-                       ProposalPartner, ProposalVersion)
+from .proposal import (
+                       IndicatorResponse,
+                       Proposal,
+                       ProposalAttachment,
+                       ProposalMilestone,
+                       ProposalPartner,
+                       ProposalVersion,
+)
 from .question import Question
-from .review import ReviewAssignment
+from .review import Objection, Review, ReviewAssignment
 from .user import User
 
 __all__ = [
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
     "IndicatorResponse", "Organization", "Proposal", "ProposalAttachment", "ProposalMilestone",
-    "ProposalPartner", "ProposalVersion", "Question", "ReviewAssignment", "User",
+    "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
+    "ReviewAssignment", "User",
 ]

@@ -1,14 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,6 +49,11 @@ class Challenge(CreatedMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reviewers_required: Mapped[int] = mapped_column(default=3, server_default="3")
+    # 评榜: the rubric [{key, name, max}] (None = the default of SPEC §6) and the pass mark.
+    rubric: Mapped[list | None] = mapped_column(JSON)
+    pass_mark: Mapped[int] = mapped_column(default=60, server_default="60")
+    decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two concurrent transitions cannot both win.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -1,7 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text,
-                        text)
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db

@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..states import PanelSeatState
+from ..states import ObjectionState, PanelSeatState, ReviewState
 from ..timeutil import utcnow
 from .base import UTCDateTime, enum_column
 
@@ -33,3 +33,58 @@ class ReviewAssignment(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReviewAssignment challenge={self.challenge_id} reviewer={self.reviewer_id} {self.state}>"
+
+
+class Review(db.Model):
+    """One reviewer's scores for one bid: per criterion points, a comment; sealed until the
+    whole panel has submitted."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[ReviewState] = enum_column(ReviewState, default=ReviewState.DRAFT)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {criterion key: points}
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    proposal = relationship("Proposal")
+    reviewer = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<Review proposal={self.proposal_id} reviewer={self.reviewer_id} {self.state}>"
+
+    @property
+    def total(self) -> int:
+        return sum(int(v) for v in (self.scores or {}).values())
+
+
+class Objection(db.Model):
+    """异议 during 公示: anyone signed in may file; the bureau must answer before contracting."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    filer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[ObjectionState] = enum_column(ObjectionState, default=ObjectionState.OPEN)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    challenge = relationship("Challenge")
+    filer = relationship("User", foreign_keys=[filer_id])
+
+    def __repr__(self) -> str:
+        return f"<Objection {self.id} challenge={self.challenge_id} {self.state}>"

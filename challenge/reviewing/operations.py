@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..matching import Assignment, Match, assign_reviewers
 from ..matching_service import reviewer_matches
-from ..models import Challenge, ExpertProfile, Notification, ReviewAssignment, User
-from ..states import ChallengeState, PanelSeatState, Role
+from ..models import Challenge, ExpertProfile, Notification, Proposal, ReviewAssignment, User
+from ..states import LIVE_PROPOSAL_STATES, ChallengeState, PanelSeatState, ProposalState, Role
 from ..workflow import challenge_link, record
 
 CANDIDATES_PER_CHALLENGE = 50  # the solver scales with candidate pairs, not the whole pool
@@ -39,19 +40,38 @@ def active_load(reviewer_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]:
-    """Hard exclusions: the issuer's own people, and anyone who declared a conflict.
+def bidder_organizations(challenge: Challenge) -> dict[str, str]:
+    """Every organization in a live bid on this 榜, lead or partner: {key: name}, keyed by
+    "id:<n>" and by name (a partner may be named without being registered)."""
+    found = {}
+    bids = db.session.scalars(select(Proposal).where(
+        Proposal.challenge_id == challenge.id,
+        Proposal.state.in_(LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners)))
+    for bid in bids:
+        found[f"id:{bid.lead_org_id}"] = found[bid.lead_org.name] = bid.lead_org.name
+        for partner in bid.partners:
+            if partner.organization_id:
+                found[f"id:{partner.organization_id}"] = partner.organization_name
+            found[partner.organization_name] = partner.organization_name
+    return found
 
-    Bidders' organizations (lead and partners) join this list when bids exist.
-    """
+
+def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]:
+    """Hard exclusions: the issuer's people, any bidder's (lead or partner) people, and anyone
+    who declared a conflict."""
     declined = dict(db.session.execute(
         select(ReviewAssignment.reviewer_id, ReviewAssignment.conflict_note).where(
             ReviewAssignment.challenge_id == challenge.id,
             ReviewAssignment.state == PanelSeatState.DECLINED)).all())
+    bidders = bidder_organizations(challenge)
     found = {}
     for reviewer in reviewers:
+        bidder = bidders.get(f"id:{reviewer.organization_id}") or bidders.get(reviewer.org_name)
         if reviewer.organization_id == challenge.issuer_org_id:
             found[reviewer.id] = _("与发榜单位相同")
+        elif bidder:
+            found[reviewer.id] = _("与揭榜单位（%(org)s）相同", org=bidder)
         elif reviewer.id in declined:
             found[reviewer.id] = _("已声明回避：%(note)s", note=declined[reviewer.id])
     return found

@@ -3,17 +3,20 @@ declare a conflict (回避) before scoring."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import Challenge, ReviewAssignment, User
+from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
-from ..states import ChallengeState, PanelSeatState, Role
+from ..states import ChallengeState, PanelSeatState, ReviewState, Role
 from ..views_common import get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
 from . import operations as ops
+from . import scoring
+from .rubric import rubric_for
 
 bp = Blueprint("reviewing", __name__)
 
@@ -132,3 +135,84 @@ def decline(seat_id: int):
             db.session.rollback()
             form.reason.errors.append(exc.message)
     return render_template("reviewing/decline.html", form=form, seat=seat, title=_("声明回避"))
+
+
+@bp.route("/reviews")
+@role_required(Role.REVIEWER)
+def my_reviews():
+    """The reviewer's panels under review and, per qualified bid, where their review stands."""
+    seats = db.session.scalars(
+        select(ReviewAssignment).where(ReviewAssignment.reviewer_id == current_user.id,
+                                       ReviewAssignment.state == PanelSeatState.ASSIGNED)
+        .options(selectinload(ReviewAssignment.challenge)).order_by(ReviewAssignment.id)).all()
+    panels = []
+    for seat in seats:
+        bids = scoring.scored_proposals(seat.challenge)
+        mine = {r.proposal_id: r for r in db.session.scalars(select(Review).where(
+            Review.reviewer_id == current_user.id, Review.challenge_id == seat.challenge_id))}
+        panels.append((seat.challenge, [(b, mine.get(b.id)) for b in bids],
+                       scoring.can_see_panel_scores(current_user, seat.challenge)))
+    return render_template("reviewing/my_reviews.html", panels=panels, title=_("我的评审"))
+
+
+def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
+    """Points per criterion from the form, with a message per bad box; typed values kept."""
+    scores, errors = {}, {}
+    for criterion in rubric:
+        raw = request.form.get(f"score-{criterion['key']}", "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 0 <= int(raw) <= criterion["max"]:
+            errors[criterion["key"]] = _("请输入 0 到 %(m)d 的整数。", m=criterion["max"])
+            continue
+        scores[criterion["key"]] = int(raw)
+    return scores, errors
+
+
+@bp.route("/reviews/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@role_required(Role.REVIEWER)
+def score(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    review = scoring.review_of(current_user, proposal)
+    require(scoring.may_score(current_user, proposal) or review is not None)
+    rubric = rubric_for(proposal.challenge)
+    errors, problems = {}, []
+    if request.method == "POST":
+        scores, errors = _read_scores(rubric)
+        comment = request.form.get("comment", "").strip()[:5000]
+        if not errors:
+            try:
+                review = scoring.save_review(current_user, proposal, scores, comment)
+                if "submit" in request.form:
+                    problems = scoring.review_problems(review)
+                    if not problems:
+                        scoring.submit_review(current_user, review)
+                if not problems:
+                    db.session.commit()
+                    flash(_("评分已提交。") if "submit" in request.form else _("评分草稿已保存。"),
+                          "success")
+                    return redirect(url_for("reviewing.my_reviews") if "submit" in request.form
+                                    else url_for("reviewing.score", proposal_id=proposal.id))
+                db.session.commit()  # the draft is kept; the problems are shown
+            except (scoring.ScoringError, TransitionError, StaleDataError) as exc:
+                db.session.rollback()
+                flash(getattr(exc, "message", None) or str(exc) or _("评分已提交。"), "warning")
+                return redirect(url_for("reviewing.my_reviews"))
+    return render_template("reviewing/score.html", proposal=proposal, review=review,
+                           rubric=rubric, errors=errors, problems=problems,
+                           editable=scoring.may_score(current_user, proposal) and (
+                               review is None or review.state is ReviewState.DRAFT),
+                           title=_("评分：%(t)s", t=proposal.title))
+
+
+@bp.route("/panels/<int:challenge_id>/scores")
+@login_required
+def panel_scores(challenge_id: int):
+    """The panel's scores: the bureau always; seated reviewers once every review is in."""
+    challenge = get_or_404(Challenge, challenge_id)
+    require(scoring.can_see_panel_scores(current_user, challenge))
+    return render_template("reviewing/panel_scores.html", challenge=challenge,
+                           rows=scoring.results(challenge), rubric=rubric_for(challenge),
+                           complete=scoring.panel_complete(challenge),
+                           named=current_user.role is Role.ADMIN,
+                           title=_("评审结果：%(t)s", t=challenge.title))

@@ -1,13 +1,8 @@
 """A live server over the test database and Debian's Chromium driven by Playwright."""
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from challenge import create_app
-from challenge.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,23 +20,6 @@ def browser():
         playwright.selectors.set_test_id_attribute("data-testid")
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def live_server(app):
-    """The real app (CSRF on) served on a loopback port, sharing the test's database."""
-    server_app = create_app({"TESTING": True, "SECRET_KEY": "browser-test",
-                             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with server_app.app_context():
-        db.engine.dispose()
 
 
 class Shots:

@@ -1,0 +1,159 @@
+"""揭榜 operations: write the bid and its rows, audit, and pass state changes to the door."""
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import (
+    Challenge,
+    IndicatorResponse,
+    Organization,
+    Proposal,
+    ProposalAttachment,
+    ProposalMilestone,
+    ProposalPartner,
+    User,
+)
+from ..states import ProposalState
+from ..timeutil import utcnow
+from ..workflow import perform, record
+
+
+class BidError(ValueError):
+    """A refused bid operation; the message is for the user."""
+
+
+# Allowed attachments: what the file starts with decides, not its name alone.
+ATTACHMENT_KINDS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              (b"PK\x03\x04",)),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+              (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    ".ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+MAX_ATTACHMENTS = 20
+
+
+def _apply(proposal: Proposal, values: dict) -> list[str]:
+    """Write the form's values; return the names of what changed (the content stays private)."""
+    changed = []
+    for name in ("title", "technical_approach", "requested_fen", "budget", "members"):
+        if getattr(proposal, name) != values[name]:
+            changed.append(name)
+            setattr(proposal, name, values[name])
+    partners = [(p["organization"], p["role"]) for p in values["partners"]]
+    if [(p.organization_name, p.role) for p in proposal.partners] != partners:
+        changed.append("partners")
+        proposal.partners = [
+            ProposalPartner(position=n, organization_name=name, role=role,
+                            organization_id=db.session.scalar(
+                                select(Organization.id).where(Organization.name == name)))
+            for n, (name, role) in enumerate(partners)]
+    responses = values["responses"]
+    current = {r.indicator_id: (r.committed_value, r.evidence_plan) for r in proposal.responses}
+    known = {i.id for i in proposal.challenge.indicators}
+    wanted = {k: v for k, v in responses.items() if k in known}
+    if current != wanted:
+        changed.append("responses")
+        proposal.responses = [IndicatorResponse(indicator_id=k, committed_value=v[0],
+                                                evidence_plan=v[1]) for k, v in wanted.items()]
+    milestones = [(m["title"], m["due_on"], m["deliverable"], m["share_bp"])
+                  for m in values["milestones"]]
+    if [(m.title, m.due_on, m.deliverable, m.share_bp) for m in proposal.milestones] != milestones:
+        changed.append("milestones")
+        proposal.milestones = [ProposalMilestone(position=n, title=t, due_on=d, deliverable=dl,
+                                                 share_bp=s) for n, (t, d, dl, s) in enumerate(milestones)]
+    if values["commitment"] and proposal.commitment_accepted_at is None:
+        proposal.commitment_accepted_at = utcnow()
+        changed.append("commitment")
+    elif not values["commitment"] and proposal.commitment_accepted_at is not None:
+        proposal.commitment_accepted_at = None
+        changed.append("commitment")
+    return changed
+
+
+def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
+    """A new draft bid led by the user's organization (one live bid per organization)."""
+    proposal = Proposal(challenge=challenge, lead_org_id=user.organization_id,
+                        team_lead_id=user.id, state=ProposalState.DRAFT, title="",
+                        technical_approach="", requested_fen=0, budget=[], members=[])
+    # Built without autoflush, so the insert happens inside the savepoint that catches a rival
+    # bid from the same organization landing first (the partial unique index).
+    with db.session.no_autoflush:
+        db.session.add(proposal)
+        _apply(proposal, values)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise BidError(_("贵单位已在本榜有一份揭榜方案，每个单位只能作为牵头单位揭榜一次。")) from None
+    record(proposal, "create", user, to_state=ProposalState.DRAFT,
+           changes={"challenge": [None, challenge.id]})
+    return proposal
+
+
+def update_proposal(proposal: Proposal, user: User, values: dict) -> list[str]:
+    changed = _apply(proposal, values)
+    if changed:
+        record(proposal, "edit", user, changes={"fields": [None, changed]})
+    return changed
+
+
+def submit_proposal(proposal: Proposal, user: User) -> None:
+    """First submission or a resubmission; either keeps a frozen version."""
+    db.session.flush()
+    db.session.refresh(proposal)
+    action = "submit" if proposal.state is ProposalState.DRAFT else "resubmit"
+    perform(proposal, action, user)
+
+
+def add_attachment(proposal: Proposal, user: User, upload) -> ProposalAttachment:
+    name = Path(upload.filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in ATTACHMENT_KINDS:
+        raise BidError(_("只接受 PDF、Word、Excel、PowerPoint 文件和 PNG、JPG 图片。"))
+    if len(proposal.attachments) >= MAX_ATTACHMENTS:
+        raise BidError(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    data = upload.read(limit + 1)
+    if not data:
+        raise BidError(_("文件是空的。"))
+    if len(data) > limit:
+        raise BidError(_("文件超过 %(mb)d MB。", mb=limit // (1024 * 1024)))
+    content_type, magics = ATTACHMENT_KINDS[suffix]
+    if not data.startswith(magics):
+        raise BidError(_("文件内容与扩展名 %(ext)s 不符。", ext=suffix))
+    stored = secrets.token_hex(16) + suffix
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "proposals"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored).write_bytes(data)
+    attachment = ProposalAttachment(proposal=proposal, original_name=name[:255], stored_name=stored,
+                                    content_type=content_type, size=len(data),
+                                    uploaded_by_id=user.id)
+    db.session.add(attachment)
+    db.session.flush()
+    record(proposal, "attach", user, changes={"attachment": [None, attachment.original_name]})
+    return attachment
+
+
+def remove_attachment(attachment: ProposalAttachment, user: User) -> None:
+    record(attachment.proposal, "detach", user,
+           changes={"attachment": [attachment.original_name, None]})
+    db.session.delete(attachment)
+
+
+def attachment_path(attachment: ProposalAttachment) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "proposals" / attachment.stored_name

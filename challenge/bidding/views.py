@@ -1,0 +1,294 @@
+"""揭榜: a solver writes, submits, revises and withdraws a bid; the issuer sees bids after the
+deadline; the bureau checks eligibility."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import permissions as can
+from ..extensions import db
+from ..models import Challenge, Proposal, ProposalAttachment
+from ..money import wan_input
+from ..posting.forms import ReasonForm
+from ..states import ProposalState, Role
+from ..views_common import get_or_404, require, role_required
+from ..workflow import TransitionError, allowed, perform
+from . import operations as ops
+from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
+from .rules import eligibility_problems, is_open_for_bids, live_proposal_of, submission_problems
+
+bp = Blueprint("bidding", __name__)
+
+
+@bp.app_template_global()
+def own_proposal(challenge: Challenge) -> Proposal | None:
+    """The signed-in solver's organization's live bid on this 榜, if any."""
+    if not current_user.is_authenticated or current_user.organization_id is None:
+        return None
+    return live_proposal_of(current_user.organization_id, challenge)
+
+
+def _blank_rows():
+    return {"partner": PartnerForm(prefix="partners-__index__-"),
+            "member": MemberForm(prefix="members-__index__-"),
+            "budget": BudgetForm(prefix="budget-__index__-"),
+            "milestone": MilestoneForm(prefix="milestones-__index__-")}
+
+
+def _form_for(challenge: Challenge, proposal: Proposal | None) -> ProposalForm:
+    """The form, with one response row per indicator of the 榜, in the 榜's order."""
+    form = ProposalForm(challenge=challenge)
+    if request.method == "GET":
+        data = {"responses": [{"indicator_id": i.id} for i in challenge.indicators]}
+        if proposal is not None:
+            answers = {r.indicator_id: r for r in proposal.responses}
+            data = {
+                "title": proposal.title, "technical_approach": proposal.technical_approach,
+                "requested": wan_input(proposal.requested_fen),
+                "commitment": proposal.commitment_accepted_at is not None,
+                "partners": [{"organization": p.organization_name, "role": p.role}
+                             for p in proposal.partners] or [{}],
+                "members": proposal.members or [{}],
+                "responses": [{"indicator_id": i.id,
+                               "committed_value": getattr(answers.get(i.id), "committed_value", ""),
+                               "evidence_plan": getattr(answers.get(i.id), "evidence_plan", "")}
+                              for i in challenge.indicators],
+                "budget": [{"item": b["item"], "amount": wan_input(b["amount_fen"]),
+                            "note": b.get("note", "")} for b in proposal.budget] or [{}],
+                "milestones": [{"title": m.title, "due": m.due_on.isoformat(),
+                                "deliverable": m.deliverable,
+                                "share": format_percent(m.share_bp)}
+                               for m in proposal.milestones] or [{}],
+            }
+        else:
+            data["members"] = [{"name": current_user.name}]
+        form.process(data=data)
+    return form
+
+
+def format_percent(bp: int) -> str:
+    from .rules import format_share
+
+    return format_share(bp)
+
+
+def _render_form(challenge, proposal, form):
+    indicators = {i.id: i for i in challenge.indicators}
+    return render_template("bidding/edit.html", challenge=challenge, proposal=proposal, form=form,
+                           indicators=indicators, blank=_blank_rows(),
+                           title=_("揭榜方案：%(t)s", t=challenge.title))
+
+
+@bp.route("/challenges/<int:challenge_id>/bid", methods=["GET", "POST"])
+@role_required(Role.SOLVER)
+def new(challenge_id: int):
+    challenge = get_or_404(Challenge, challenge_id)
+    if not can.can_view_challenge(current_user, challenge):
+        abort(404)
+    existing = live_proposal_of(current_user.organization_id, challenge)
+    if existing is not None:
+        return redirect(url_for("bidding.view", proposal_id=existing.id))
+    problems = eligibility_problems(current_user, challenge)
+    if not is_open_for_bids(challenge):
+        problems.insert(0, _("本榜不在揭榜期内。"))
+    if problems:
+        return render_template("bidding/ineligible.html", challenge=challenge,
+                               problems=problems, title=_("暂不能揭榜")), 403
+    form = _form_for(challenge, None)
+    submitting = "submit" in request.form
+    if form.is_submitted() and form.validate(for_submit=submitting):
+        try:
+            proposal = ops.start_proposal(challenge, current_user, form.values())
+        except ops.BidError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("hall.detail", challenge_id=challenge.id))
+        return _save_then_maybe_submit(proposal, submitting)
+    return _render_form(challenge, None, form)
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    require(can.can_edit_proposal(current_user, proposal))
+    form = _form_for(proposal.challenge, proposal)
+    submitting = "submit" in request.form
+    if form.is_submitted() and form.validate(for_submit=submitting):
+        ops.update_proposal(proposal, current_user, form.values())
+        return _save_then_maybe_submit(proposal, submitting)
+    return _render_form(proposal.challenge, proposal, form)
+
+
+def _save_then_maybe_submit(proposal: Proposal, submitting: bool):
+    if submitting:
+        try:
+            ops.submit_proposal(proposal, current_user)
+        except TransitionError as exc:
+            db.session.commit()
+            flash(_("已保存，但未能提交：%(why)s", why=exc.message), "warning")
+            return redirect(url_for("bidding.edit", proposal_id=proposal.id))
+        db.session.commit()
+        flash(_("方案已提交（第 %(n)d 版）。截止前仍可修改后重新提交。", n=proposal.version_no),
+              "success")
+        return redirect(url_for("bidding.view", proposal_id=proposal.id))
+    db.session.commit()
+    flash(_("草稿已保存。"), "success")
+    return redirect(url_for("bidding.edit", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>")
+@login_required
+def view(proposal_id: int):
+    proposal = db.session.scalar(select(Proposal).where(Proposal.id == proposal_id).options(
+        selectinload(Proposal.partners), selectinload(Proposal.milestones),
+        selectinload(Proposal.responses), selectinload(Proposal.attachments),
+        selectinload(Proposal.versions)))
+    if proposal is None:
+        abort(404)
+    require(can.can_view_proposal(current_user, proposal))
+    problems = (submission_problems(proposal)
+                if proposal.state is ProposalState.DRAFT and can.is_bidder(current_user, proposal)
+                else [])
+    return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
+                           problems=problems, attachment_form=AttachmentForm(),
+                           reason_form=ReasonForm(), title=proposal.title or _("揭榜方案"))
+
+
+@bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
+@login_required
+def submit(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    require(can.can_edit_proposal(current_user, proposal))
+    try:
+        ops.submit_proposal(proposal, current_user)
+        db.session.commit()
+        flash(_("方案已提交（第 %(n)d 版）。", n=proposal.version_no), "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("bidding.view", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    require(can.can_withdraw_proposal(current_user, proposal))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            perform(proposal, "withdraw", current_user, reason=form.reason.data)
+            db.session.commit()
+            flash(_("方案已撤回。"), "success")
+            return redirect(url_for("bidding.mine"))
+        except TransitionError as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+    return render_template("bidding/withdraw.html", form=form, proposal=proposal,
+                           title=_("撤回方案"))
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments", methods=["POST"])
+@login_required
+def attach(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    require(can.can_edit_proposal(current_user, proposal))
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_attachment(proposal, current_user, form.file.data)
+            db.session.commit()
+            flash(_("附件已上传。"), "success")
+        except ops.BidError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+    else:
+        flash(_("请选择文件。"), "danger")
+    return redirect(url_for("bidding.view", proposal_id=proposal.id) + "#attachments")
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(proposal_id: int, attachment_id: int):
+    item = get_or_404(ProposalAttachment, attachment_id)
+    if item.proposal_id != proposal_id:
+        abort(404)
+    require(can.can_view_proposal(current_user, item.proposal))
+    return send_file(ops.attachment_path(item), mimetype=item.content_type,
+                     as_attachment=not item.content_type.startswith("image/"),
+                     download_name=item.original_name, max_age=0)
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def detach(proposal_id: int, attachment_id: int):
+    item = get_or_404(ProposalAttachment, attachment_id)
+    if item.proposal_id != proposal_id:
+        abort(404)
+    require(can.can_edit_proposal(current_user, item.proposal))
+    ops.remove_attachment(item, current_user)
+    db.session.commit()
+    flash(_("附件已删除。"), "success")
+    return redirect(url_for("bidding.view", proposal_id=proposal_id) + "#attachments")
+
+
+@bp.route("/my/proposals")
+@role_required(Role.SOLVER)
+def mine():
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.lead_org_id == current_user.organization_id)
+        .options(selectinload(Proposal.challenge)).order_by(Proposal.updated_at.desc())).all()
+    return render_template("bidding/mine.html", proposals=proposals, title=_("我的揭榜方案"))
+
+
+@bp.route("/challenges/<int:challenge_id>/proposals")
+@login_required
+def bids(challenge_id: int):
+    """The bids on a 榜 (never drafts): the bureau, and the issuer after the deadline."""
+    challenge = get_or_404(Challenge, challenge_id)
+    require(can.can_list_bids(current_user, challenge))
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.challenge_id == challenge.id,
+                               Proposal.state.not_in([ProposalState.DRAFT]))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners))
+        .order_by(Proposal.submitted_at)).all()
+    qualified = sum(p.state is ProposalState.QUALIFIED for p in proposals)
+    return render_template("bidding/bids.html", challenge=challenge, proposals=proposals,
+                           qualified=qualified, reason_form=ReasonForm(),
+                           title=_("揭榜方案：%(t)s", t=challenge.title))
+
+
+@bp.route("/proposals/<int:proposal_id>/eligibility", methods=["POST"])
+@role_required(Role.ADMIN)
+def eligibility(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    action = request.form.get("decision")
+    require(action in ("qualify", "disqualify") and allowed(proposal, action, current_user))
+    try:
+        perform(proposal, action, current_user, reason=request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("已记录资格审查结果。"), "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("bidding.bids", challenge_id=proposal.challenge_id))
+
+
+@bp.route("/challenges/<int:challenge_id>/unclaim", methods=["POST"])
+@role_required(Role.ADMIN)
+def unclaim(challenge_id: int):
+    """No qualified bid after the eligibility check: the 榜 becomes 流榜 (may be re-published)."""
+    challenge = get_or_404(Challenge, challenge_id)
+    require(allowed(challenge, "unclaim", current_user))
+    try:
+        perform(challenge, "unclaim", current_user, reason=request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("已流榜。可在榜单管理中设定新的截止日期重新发布。"), "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("bidding.bids", challenge_id=challenge.id))
+

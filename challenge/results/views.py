@@ -1,0 +1,189 @@
+"""结果公示: the bureau's decision page (pick winners, answer objections), the public results
+of each decided 榜, and 异议 filed during the publicity period."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import permissions as can
+from ..extensions import db
+from ..filters import localtime
+from ..hall.views import listed_for
+from ..models import Challenge, Objection, Organization, Proposal, Review, ReviewAssignment
+from ..reviewing.decision import (
+    DecisionError,
+    answer_objection,
+    decide,
+    decision_problems,
+    file_objection,
+    publicity_of,
+    publicity_open,
+)
+from ..reviewing.scoring import SCORED_STATES, panel_complete, results
+from ..states import RESULT_STATES, PanelSeatState, ProposalState, ReviewState, Role
+from ..views_common import get_or_404, role_required
+from ..workflow import TransitionError
+from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
+
+bp = Blueprint("results", __name__)
+
+
+# -- public 公示 ------------------------------------------------------------------------------
+
+@bp.route("/results")
+def index():
+    query = (select(Challenge).where(listed_for(current_user), Challenge.state.in_(RESULT_STATES))
+             .options(selectinload(Challenge.issuer))
+             .order_by(Challenge.publicity_ends_at.desc().nulls_last(), Challenge.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    winners: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(Proposal.challenge_id, Organization.name)
+        .join(Organization, Organization.id == Proposal.lead_org_id)
+        .where(Proposal.challenge_id.in_([c.id for c in page.items]),
+               Proposal.state == ProposalState.SELECTED).order_by(Proposal.id)).all()
+    for challenge_id, name in rows:
+        winners.setdefault(challenge_id, []).append(name)
+    return render_template("results/index.html", page=page, winners=winners,
+                           title=_("结果公示"))
+
+
+def _visible_results_or_404(challenge_id: int) -> Challenge:
+    challenge = get_or_404(Challenge, challenge_id)
+    if not can.can_view_results(current_user, challenge):
+        abort(404)  # no results yet, or a 榜 this user may not know of
+    return challenge
+
+
+def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
+                  refusal: str = ""):
+    mine = []
+    if can.signed_in(current_user):
+        mine = db.session.scalars(select(Objection).where(
+            Objection.challenge_id == challenge.id, Objection.filer_id == current_user.id)
+            .order_by(Objection.id)).all()
+    return render_template("results/show.html", challenge=challenge, facts=publicity_of(challenge),
+                           form=form, mine=mine, refusal=refusal,
+                           may_object=can.can_object(current_user, challenge),
+                           window_open=publicity_open(challenge),
+                           title=_("结果公示：%(t)s", t=challenge.title)), status
+
+
+@bp.route("/results/<int:challenge_id>")
+def show(challenge_id: int):
+    return _results_page(_visible_results_or_404(challenge_id), ObjectionForm())
+
+
+@bp.route("/results/<int:challenge_id>/objections", methods=["POST"])
+@login_required
+def object_(challenge_id: int):
+    challenge = _visible_results_or_404(challenge_id)
+    form = ObjectionForm()
+    if not can.can_object(current_user, challenge):
+        return _results_page(challenge, form, 403,
+                             _("公示期已结束或本榜不在公示中，不能提出异议。"))
+    if form.validate_on_submit():
+        try:
+            file_objection(challenge, current_user, form.reason.data)
+        except DecisionError as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("异议已提交，科技局处理后将通知您。"), "success")
+            return redirect(url_for("results.show", challenge_id=challenge.id))
+    return _results_page(challenge, form)
+
+
+# -- the bureau's decision ---------------------------------------------------------------------
+
+def _progress(challenge: Challenge) -> tuple[int, int]:
+    """(submitted reviews, reviews the panel owes) while scoring is under way."""
+    seats = db.session.scalar(select(func.count(ReviewAssignment.id)).where(
+        ReviewAssignment.challenge_id == challenge.id,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED)) or 0
+    bids = db.session.scalar(select(func.count(Proposal.id)).where(
+        Proposal.challenge_id == challenge.id, Proposal.state.in_(SCORED_STATES))) or 0
+    done = db.session.scalar(select(func.count(Review.id)).join(
+        ReviewAssignment, (ReviewAssignment.challenge_id == Review.challenge_id)
+        & (ReviewAssignment.reviewer_id == Review.reviewer_id)).join(
+        Proposal, Proposal.id == Review.proposal_id).where(
+        Review.challenge_id == challenge.id, Review.state == ReviewState.SUBMITTED,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED,
+        Proposal.state.in_(SCORED_STATES))) or 0
+    return done, seats * bids
+
+
+def _decision_page(challenge: Challenge, form: DecisionForm | None = None, problems=None,
+                   picked=(), exceptions=None, answer_forms=None, status: int = 200):
+    complete = panel_complete(challenge)
+    objections = db.session.scalars(select(Objection).where(
+        Objection.challenge_id == challenge.id).options(selectinload(Objection.filer))
+        .order_by(Objection.id)).all()
+    answer_forms = answer_forms or {}
+    for objection in objections:
+        answer_forms.setdefault(objection.id, ObjectionAnswerForm(prefix=f"o{objection.id}",
+                                                                  formdata=None))
+    return render_template(
+        "results/decision.html", challenge=challenge, complete=complete,
+        rows=results(challenge) if complete or challenge.state in RESULT_STATES else [],
+        progress=_progress(challenge), form=form or DecisionForm(formdata=None),
+        problems=problems, picked=set(picked), exceptions=exceptions or {},
+        objections=objections, answer_forms=answer_forms,
+        title=_("确定揭榜方：%(t)s", t=challenge.title)), status
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/decision")
+@role_required(Role.ADMIN)
+def decision(challenge_id: int):
+    return _decision_page(get_or_404(Challenge, challenge_id))
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/decision", methods=["POST"])
+@role_required(Role.ADMIN)
+def confirm(challenge_id: int):
+    """One operation: winners selected, the others not, the 榜 into 公示 — or nothing."""
+    challenge = get_or_404(Challenge, challenge_id)
+    form = DecisionForm()
+    picked = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
+    exceptions = {int(k.removeprefix("exception-")): v for k, v in request.form.items()
+                  if k.startswith("exception-") and k.removeprefix("exception-").isdigit()}
+    form.validate()  # the CSRF token; the rules themselves are the operation's
+    problems = decision_problems(challenge, results(challenge), list(dict.fromkeys(picked)),
+                                 form.reason.data or "", exceptions)
+    if problems.reason:
+        form.reason.errors = [problems.reason]
+    if problems or form.errors:
+        return _decision_page(challenge, form, problems, picked, exceptions)
+    try:
+        winners = decide(challenge, current_user, picked, form.reason.data, exceptions)
+    except (DecisionError, TransitionError) as exc:
+        db.session.rollback()
+        flash(_("未能确定揭榜方，所有方案保持原状：%(why)s", why=exc.message), "danger")
+        return redirect(url_for("results.decision", challenge_id=challenge_id))
+    db.session.commit()
+    flash(_("已确定 %(n)d 个揭榜方，公示至 %(t)s。", n=len(winners),
+            t=localtime(challenge.publicity_ends_at)), "success")
+    return redirect(url_for("results.decision", challenge_id=challenge.id))
+
+
+@bp.route("/admin/objections/<int:objection_id>/answer", methods=["POST"])
+@role_required(Role.ADMIN)
+def answer(objection_id: int):
+    objection = get_or_404(Objection, objection_id)
+    challenge = objection.challenge
+    form = ObjectionAnswerForm(prefix=f"o{objection.id}")
+    if form.validate_on_submit():
+        try:
+            answer_objection(objection, current_user, form.decision.data, form.reason.data)
+        except (DecisionError, TransitionError) as exc:
+            db.session.rollback()
+            form.reason.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("异议已处理并通知提出人。") if form.decision.data == "dismiss" else
+                  _("异议成立：评定已撤回，本榜回到评审中，请重新确定揭榜方。"), "success")
+            return redirect(url_for("results.decision", challenge_id=challenge.id))
+    return _decision_page(challenge, answer_forms={objection.id: form})
