@@ -5,12 +5,16 @@ Columns: visitor (signed out), issuer (the enterprise that posted), other enterp
 reviewer, admin. 302 for a visitor means "sent to the login page".
 """
 
+from datetime import timedelta
+
 import pytest
 
+from challenge.bidding import operations as bidding_ops
 from challenge.extensions import db
 from challenge.models import ExpertProfile
 from challenge.posting import operations as ops
 from challenge.states import ChallengeState, Confidentiality, Role
+from challenge.timeutil import local_today
 from challenge.workflow import perform
 
 ROLES = ["visitor", "issuer", "other_enterprise", "solver", "granted", "reviewer", "admin"]
@@ -112,6 +116,15 @@ TABLE = [
     ("GET", "/admin/challenges/999999/decision", row(302, 403, 403, 403, 403, 403, 404)),
     ("POST", "/admin/challenges/{open_public}/decision", row(302, 403, 403, 403, 403, 403, 200)),
     ("POST", "/admin/objections/999999/answer", row(302, 403, 403, 403, 403, 403, 404)),
+    ("GET", "/challenges/{open_public}/bid", row(302, 403, 403, 302, 200, 403, 403)),
+    ("GET", "/proposals/{bid}", row(302, 403, 403, 200, 403, 403, 200)),
+    ("GET", "/proposals/{bid}/edit", row(302, 403, 403, 200, 403, 403, 403)),
+    ("POST", "/proposals/{bid}/withdraw", row(302, 403, 403, 200, 403, 403, 403)),
+    ("POST", "/proposals/{bid}/submit", row(302, 403, 403, 302, 403, 403, 403)),
+    ("GET", "/challenges/{open_public}/proposals", row(302, 403, 403, 403, 403, 403, 200)),
+    ("POST", "/proposals/{bid}/eligibility", row(302, 403, 403, 403, 403, 403, 403)),
+    ("GET", "/my/proposals", row(302, 403, 403, 200, 200, 403, 403)),
+    ("GET", "/reviews", row(302, 403, 403, 403, 403, 200, 403)),
     ("GET", "/challenges/999999", row(404, 404, 404, 404, 404, 404, 404)),
 ]
 
@@ -145,6 +158,15 @@ def world(make, people):
     ids = {name: ch.id for name, ch in c.items()}
     ids.update(pending_grant=pending.id, solver_id=people["solver"].id)
     ids["expert_id"] = expert.id
+    bid = bidding_ops.start_proposal(c["open_public"], people["solver"], {
+        "title": "方案", "technical_approach": "路线", "requested_fen": 1_000_000,
+        "commitment": True, "partners": [], "members": [{"name": "李", "title": "", "role": ""}],
+        "responses": {i.id: ("99.99", "检测") for i in c["open_public"].indicators},
+        "budget": [], "milestones": [{"title": "验收", "due_on": local_today() + timedelta(days=99),
+                                      "deliverable": "", "share_bp": 10_000}]})
+    perform(bid, "submit", people["solver"])
+    db.session.commit()
+    ids["bid"] = bid.id
     accounts = dict(people, granted=granted)
     return ids, accounts
 
