@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from . import permissions, workflow
 from .bidding.rules import format_share
 from .extensions import db
+from .matching_service import why
 from .money import format_wan
 from .posting.forms import FIELD_LABELS
 from .states import (
@@ -74,7 +75,7 @@ def unread_count() -> int:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
-                                 days_left=days_left, field_label=field_label)
+                                 days_left=days_left, field_label=field_label, why=why)
     app.jinja_env.globals.update(event_action=event_action, event_state=event_state,
                                  share=format_share)
     app.jinja_env.globals.update(

@@ -153,6 +153,20 @@ def reviewer_matches(challenge: Challenge, k: int = 50) -> list[tuple[ExpertProf
     return [(profiles[m.id], m) for m in matches if m.id in profiles]
 
 
+def why(terms: list[str], limit: int = 6) -> list[str]:
+    """The matcher's reasons in plain words: "keyword≈熔喷材料" → "熔喷材料",
+    "芯片封装=封装测试" → "芯片封装≈封装测试"; duplicates dropped."""
+    shown: list[str] = []
+    for term in terms:
+        for prefix in ("keyword≈", "keyword=", "title≈"):
+            if term.startswith(prefix):
+                term = term[len(prefix):]
+        term = term.replace("=", "≈")
+        if term and term not in shown:
+            shown.append(term)
+    return shown[:limit]
+
+
 def search_ids(text: str, k: int = 100) -> list[int]:
     """Ids of 榜 whose public face matches free text, best first, typos tolerated."""
     matches = service().needs.search(text, k=k)

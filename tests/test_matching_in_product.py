@@ -170,3 +170,11 @@ def test_a_works_only_edit_reaches_recommendations(client, auth, people, meltblo
          "year": 2024}])
     db.session.commit()
     assert "医用熔喷布过滤效率提升" in client.get("/me/").get_data(as_text=True)
+
+
+def test_reasons_are_shown_in_plain_words():
+    from challenge.matching_service import why
+
+    assert why(["熔喷", "keyword≈熔喷材料", "芯片封装=封装测试", "title≈熔喷布", "熔喷"]) == [
+        "熔喷", "熔喷材料", "芯片封装≈封装测试", "熔喷布"]
+    assert len(why([f"词{n}" for n in range(20)])) == 6
