@@ -207,14 +207,21 @@ def _guard_close(c: Challenge, ctx: Context) -> str | None:
 
 
 def _guard_unclaim(c: Challenge, ctx: Context) -> str | None:
-    """流榜 only once every bid has had its eligibility check and none qualified."""
+    """流榜 once every bid has had its eligibility check and none can win: no qualified bid,
+    or the panel has scored them all and none reaches the pass mark."""
+    from .reviewing.scoring import panel_complete, results
     from .states import ProposalState
 
     states = set(db.session.scalars(select(Proposal.state).where(Proposal.challenge_id == c.id)))
     if ProposalState.SUBMITTED in states:
         return _("还有揭榜方案未做资格审查。")
-    if states & {ProposalState.QUALIFIED, ProposalState.SELECTED}:
-        return _("已有资格合格的揭榜方案，不能流榜。")
+    if ProposalState.SELECTED in states:
+        return _("已有入选的揭榜方案，不能流榜。")
+    if ProposalState.QUALIFIED in states:
+        if not panel_complete(c):
+            return _("已有资格合格的揭榜方案，须待评审完成后再定。")
+        if any(row.passes for row in results(c)):
+            return _("已有达到合格分的揭榜方案，不能流榜。")
     return None
 
 

@@ -190,3 +190,32 @@ def test_two_racing_submissions_leave_exactly_one_review(live_server, panel):
     assert len(reviews) == 1 and reviews[0].state is ReviewState.SUBMITTED
     assert reviews[0].total == 80
     assert ProposalState.QUALIFIED is db.session.get(Proposal, bids[0].id).state
+
+
+def test_a_board_whose_bids_all_fall_below_the_pass_mark_may_go_unclaimed(client, auth, people,
+                                                                          panel):
+    board, bids, reviewers = panel
+    auth.login(people["admin"])
+    html = client.post(f"/challenges/{board.id}/unclaim", data={"reason": "x"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "须待评审完成后再定" in html
+    auth.logout()
+    low = {"approach": 10, "indicators": 10, "team": 10, "plan": 10, "budget": 5}  # 45
+    for reviewer in reviewers:
+        auth.login(reviewer)
+        for bid in bids:
+            client.post(f"/reviews/proposals/{bid.id}", data=score_form(low, "未达要求"))
+        auth.logout()
+    auth.login(people["admin"])
+    client.post(f"/challenges/{board.id}/unclaim", data={"reason": "无方案达到合格分"})
+    db.session.expire_all()
+    assert db.session.get(type(board), board.id).state.value == "unclaimed"
+
+
+def test_a_passing_bid_blocks_unclaiming(client, auth, people, panel):
+    board, bids, reviewers = panel
+    _submit_all(client, auth, reviewers, bids)
+    auth.login(people["admin"])
+    html = client.post(f"/challenges/{board.id}/unclaim", data={"reason": "x"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已有达到合格分的揭榜方案" in html
