@@ -16,8 +16,9 @@ class InsecureConfigError(RuntimeError):
     pass
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app; *instance_path* lets tests use a folder without the machine's config."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_object(DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)

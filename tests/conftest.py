@@ -3,6 +3,7 @@ with Alembic once per run and reset per test; the app, client, CLI runner and a 
 
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -19,7 +20,13 @@ from . import factories
 from .factories import PASSWORD
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+ISOLATED_INSTANCE = Path(tempfile.mkdtemp(prefix="challenge-test-instance-"))
 USE_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+def isolated_app(config: dict):
+    """An app that ignores this machine's instance/config.py (tests must not depend on it)."""
+    return create_app(config, instance_path=str(ISOLATED_INSTANCE))
 
 
 def _config(uri: str, **extra) -> dict:
@@ -39,7 +46,7 @@ def migrated_template(tmp_path_factory) -> str:
         uri = POSTGRES_URL
     else:
         uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
-    app = create_app(_config(uri))
+    app = isolated_app(_config(uri))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -54,7 +61,7 @@ def base_app(migrated_template, tmp_path_factory):
     else:
         uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     uploads = tmp_path_factory.mktemp("uploads")
-    app = create_app(_config(uri, UPLOAD_FOLDER=str(uploads)))
+    app = isolated_app(_config(uri, UPLOAD_FOLDER=str(uploads)))
     yield app
     with app.app_context():
         db.session.remove()
@@ -87,7 +94,7 @@ def app(base_app, migrated_template):
 @pytest.fixture
 def live_server(app):
     """The real app (CSRF on) served on a loopback port, sharing the test's database."""
-    server_app = create_app({"TESTING": True, "SECRET_KEY": "browser-test",
+    server_app = isolated_app({"TESTING": True, "SECRET_KEY": "browser-test",
                              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                              "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
     server = make_server("127.0.0.1", 0, server_app, threaded=True)

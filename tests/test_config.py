@@ -10,25 +10,36 @@ def test_refuses_dev_secret_outside_debug_and_testing(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     with pytest.raises(InsecureConfigError, match="SECRET_KEY"):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"},
+                   instance_path=str(tmp_path))
 
 
 def test_environment_overrides_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite")
     monkeypatch.setenv("FLASK_PER_PAGE", "7")
-    app = create_app()
+    app = create_app(instance_path=str(tmp_path))
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite")
     assert app.config["PER_PAGE"] == 7
 
 
-def test_default_database_is_sqlite_in_instance(monkeypatch):
+def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path))
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         f"sqlite:///{app.instance_path}/challenge.sqlite")
     assert app.config["SECRET_KEY"] in (DEV_SECRET_KEY, app.config["SECRET_KEY"])
+
+
+def test_instance_config_overrides_defaults_and_environment_overrides_it(monkeypatch, tmp_path):
+    (tmp_path / "config.py").write_text("SECRET_KEY = 'from-instance'\nPER_PAGE = 9\n")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_PER_PAGE", raising=False)
+    app = create_app(instance_path=str(tmp_path))
+    assert (app.config["SECRET_KEY"], app.config["PER_PAGE"]) == ("from-instance", 9)
+    monkeypatch.setenv("FLASK_PER_PAGE", "7")
+    assert create_app(instance_path=str(tmp_path)).config["PER_PAGE"] == 7
 
 
 def test_error_pages_are_styled(client):

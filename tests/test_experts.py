@@ -14,13 +14,12 @@ from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from challenge import create_app
 from challenge.experts.importing import COLUMNS, MAX_BYTES
 from challenge.extensions import db
 from challenge.models import AuditEvent, ExpertProfile, ExpertWork, Organization
 from challenge.states import OrgType, WorkKind
 
-from .conftest import USE_POSTGRES, _config
+from .conftest import USE_POSTGRES, _config, isolated_app
 
 HEADER = [c.title for c in COLUMNS]
 KEYS = [c.key for c in COLUMNS]
@@ -492,7 +491,7 @@ def test_only_admins_reach_the_pool(client, auth, people):
 
 @pytest.mark.skipif(USE_POSTGRES, reason="a private SQLite database walks the migrations")
 def test_migration_moves_results_lines_into_works(tmp_path: Path):
-    app = create_app(_config(f"sqlite:///{tmp_path / 'old.sqlite'}"))
+    app = isolated_app(_config(f"sqlite:///{tmp_path / 'old.sqlite'}"))
     with app.app_context():
         upgrade(revision="0001")
         with db.engine.begin() as conn:
