@@ -2,11 +2,12 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, flash
 from flask_login import current_user, login_required
 
 from .extensions import db
 from .states import Role
+from .workflow import TransitionError, perform
 
 
 def get_or_404(model, ident):
@@ -32,3 +33,21 @@ def role_required(*roles: Role):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def apply_transition(obj, action: str, success: str, reason: str = "", field=None,
+                     **params) -> bool:
+    """One transition for the signed-in user: commit and flash *success*, or roll back and
+    show the refusal next to *field* (a flash when there is no field)."""
+    try:
+        perform(obj, action, current_user, reason=reason, **params)
+    except TransitionError as exc:
+        db.session.rollback()
+        if field is not None:
+            field.errors.append(exc.message)
+        else:
+            flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True

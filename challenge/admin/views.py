@@ -11,8 +11,8 @@ from ..models import AuditEvent, Challenge, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, Role
 from ..timeutil import end_of_local_day, local_date
-from ..views_common import get_or_404, require, role_required
-from ..workflow import TransitionError, allowed, perform
+from ..views_common import apply_transition, get_or_404, require, role_required
+from ..workflow import allowed
 from . import operations as ops
 from .forms import PublishForm, UserCreateForm
 
@@ -70,16 +70,11 @@ def publish(challenge_id: int):
     action = "republish" if c.state is ChallengeState.UNCLAIMED else "publish"
     require(allowed(c, action, current_user))
     form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            perform(c, action, current_user, reason=form.note.data or "",
-                    deadline_at=end_of_local_day(form.deadline.date))
-            db.session.commit()
-            flash(_("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()), "success")
-            return redirect(url_for("admin.challenges"))
-        except TransitionError as exc:
-            db.session.rollback()
-            form.deadline.errors.append(exc.message)
+    if form.validate_on_submit() and apply_transition(
+            c, action, _("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()),
+            reason=form.note.data or "", field=form.deadline,
+            deadline_at=end_of_local_day(form.deadline.date)):
+        return redirect(url_for("admin.challenges"))
     return _review_page(c, form, ReasonForm(prefix="ret"))
 
 
@@ -89,15 +84,9 @@ def return_(challenge_id: int):
     c = get_or_404(Challenge, challenge_id)
     require(allowed(c, "return", current_user))
     form = ReasonForm(prefix="ret")
-    if form.validate_on_submit():
-        try:
-            perform(c, "return", current_user, reason=form.reason.data)
-            db.session.commit()
-            flash(_("已退回企业修改。"), "success")
-            return redirect(url_for("admin.challenges"))
-        except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
+    if form.validate_on_submit() and apply_transition(
+            c, "return", _("已退回企业修改。"), reason=form.reason.data, field=form.reason):
+        return redirect(url_for("admin.challenges"))
     return _review_page(c, PublishForm(), form)
 
 

@@ -13,8 +13,8 @@ from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import wan_input
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
-from ..views_common import get_or_404, require, role_required
-from ..workflow import TransitionError, allowed, perform
+from ..views_common import apply_transition, get_or_404, require, role_required
+from ..workflow import TransitionError, allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
 from .rules import eligibility_problems, is_open_for_bids, live_proposal_of, submission_problems
@@ -178,15 +178,9 @@ def withdraw(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     require(can.can_withdraw_proposal(current_user, proposal))
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            perform(proposal, "withdraw", current_user, reason=form.reason.data)
-            db.session.commit()
-            flash(_("方案已撤回。"), "success")
-            return redirect(url_for("bidding.mine"))
-        except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
+    if form.validate_on_submit() and apply_transition(
+            proposal, "withdraw", _("方案已撤回。"), reason=form.reason.data, field=form.reason):
+        return redirect(url_for("bidding.mine"))
     return render_template("bidding/withdraw.html", form=form, proposal=proposal,
                            title=_("撤回方案"))
 
@@ -267,13 +261,8 @@ def eligibility(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     action = request.form.get("decision")
     require(action in ("qualify", "disqualify") and allowed(proposal, action, current_user))
-    try:
-        perform(proposal, action, current_user, reason=request.form.get("reason", ""))
-        db.session.commit()
-        flash(_("已记录资格审查结果。"), "success")
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    apply_transition(proposal, action, _("已记录资格审查结果。"),
+                     reason=request.form.get("reason", ""))
     return redirect(url_for("bidding.bids", challenge_id=proposal.challenge_id))
 
 
@@ -283,12 +272,7 @@ def unclaim(challenge_id: int):
     """No qualified bid after the eligibility check: the 榜 becomes 流榜 (may be re-published)."""
     challenge = get_or_404(Challenge, challenge_id)
     require(allowed(challenge, "unclaim", current_user))
-    try:
-        perform(challenge, "unclaim", current_user, reason=request.form.get("reason", ""))
-        db.session.commit()
-        flash(_("已流榜。可在榜单管理中设定新的截止日期重新发布。"), "success")
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    apply_transition(challenge, "unclaim", _("已流榜。可在榜单管理中设定新的截止日期重新发布。"),
+                     reason=request.form.get("reason", ""))
     return redirect(url_for("bidding.bids", challenge_id=challenge.id))
 

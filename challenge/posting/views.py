@@ -14,7 +14,7 @@ from ..models.base import csv_list
 from ..money import wan_input
 from ..states import ChallengeState, Role
 from ..timeutil import local_date
-from ..views_common import get_or_404, require, role_required
+from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
 from . import operations as ops
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm
@@ -109,13 +109,7 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
 def submit(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     require(allowed(challenge, "submit", current_user))
-    try:
-        perform(challenge, "submit", current_user)
-        db.session.commit()
-        flash(_("已提交科技局审核。"), "success")
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    apply_transition(challenge, "submit", _("已提交科技局审核。"))
     return redirect(url_for("hall.detail", challenge_id=challenge.id))
 
 
@@ -125,15 +119,9 @@ def withdraw(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     require(allowed(challenge, "withdraw", current_user))
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            perform(challenge, "withdraw", current_user, reason=form.reason.data)
-            db.session.commit()
-            flash(_("已撤榜。"), "success")
-            return redirect(url_for("hall.detail", challenge_id=challenge.id))
-        except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
+    if form.validate_on_submit() and apply_transition(
+            challenge, "withdraw", _("已撤榜。"), reason=form.reason.data, field=form.reason):
+        return redirect(url_for("hall.detail", challenge_id=challenge.id))
     return render_template("posting/withdraw.html", form=form, challenge=challenge,
                            title=_("撤榜"))
 

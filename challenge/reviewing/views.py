@@ -12,8 +12,8 @@ from ..extensions import db
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
-from ..views_common import get_or_404, require, role_required
-from ..workflow import TransitionError, allowed, perform
+from ..views_common import apply_transition, get_or_404, require, role_required
+from ..workflow import TransitionError, allowed
 from . import operations as ops
 from . import scoring
 from .rubric import rubric_for
@@ -125,15 +125,10 @@ def decline(seat_id: int):
     seat = get_or_404(ReviewAssignment, seat_id)
     require(allowed(seat, "decline", current_user))
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            perform(seat, "decline", current_user, reason=form.reason.data)
-            db.session.commit()
-            flash(_("已声明回避，科技局将另行安排评审专家。"), "success")
-            return redirect(url_for("account.home"))
-        except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
+    if form.validate_on_submit() and apply_transition(
+            seat, "decline", _("已声明回避，科技局将另行安排评审专家。"), reason=form.reason.data,
+            field=form.reason):
+        return redirect(url_for("account.home"))
     return render_template("reviewing/decline.html", form=form, seat=seat, title=_("声明回避"))
 
 
