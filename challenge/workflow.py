@@ -248,12 +248,18 @@ def _set_published(c: Challenge, ctx: Context) -> None:
     c.published_at = ctx.now
 
 
-def _tell_issuer(message):
-    def notices(c: Challenge, ctx: Context):
-        text = str(message) % {"title": c.title, "reason": ctx.reason}
-        return [(uid, text, challenge_link(c)) for uid in issuer_user_ids(c)
-                if uid != ctx.actor_id]
+def tell(message, recipients, link):
+    """Notices for a transition: *message* (with %(title)s and %(reason)s) to *recipients(obj)*,
+    linking to *link(obj)*; nobody is told about their own action."""
+    def notices(obj, ctx: Context):
+        challenge = obj if isinstance(obj, Challenge) else obj.challenge
+        text = str(message) % {"title": challenge.title, "reason": ctx.reason}
+        return [(uid, text, link(obj)) for uid in recipients(obj) if uid != ctx.actor_id]
     return notices
+
+
+def _tell_issuer(message):
+    return tell(message, issuer_user_ids, challenge_link)
 
 
 def _tell_admins(c: Challenge, ctx: Context):
@@ -294,10 +300,7 @@ def _set_decided(g: AccessGrant, ctx: Context) -> None:
 
 
 def _tell_requester(message):
-    def notices(g: AccessGrant, ctx: Context):
-        text = str(message) % {"title": g.challenge.title, "reason": ctx.reason}
-        return [(g.user_id, text, challenge_link(g.challenge))]
-    return notices
+    return tell(message, lambda g: [g.user_id], lambda g: challenge_link(g.challenge))
 
 
 ACCESS_WORKFLOW = Workflow(
@@ -378,10 +381,7 @@ def _set_eligibility(p: Proposal, ctx: Context) -> None:
 
 
 def _tell_bidder(message):
-    def notices(p: Proposal, ctx: Context):
-        text = str(message) % {"title": p.challenge.title, "reason": ctx.reason}
-        return [(p.team_lead_id, text, f"/proposals/{p.id}")]
-    return notices
+    return tell(message, lambda p: [p.team_lead_id], lambda p: f"/proposals/{p.id}")
 
 
 def _mailed(notices_fn):
@@ -446,10 +446,7 @@ def _answer_objection(o: Objection, ctx: Context) -> None:
 
 
 def _tell_filer(message):
-    def notices(o: Objection, ctx: Context):
-        text = str(message) % {"title": o.challenge.title, "reason": ctx.reason}
-        return [(o.filer_id, text, f"/results/{o.challenge_id}")]
-    return notices
+    return tell(message, lambda o: [o.filer_id], lambda o: f"/results/{o.challenge_id}")
 
 
 OBJECTION_WORKFLOW = Workflow(
