@@ -4,14 +4,14 @@ of each decided 榜, and 异议 filed during the publicity period."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
-from ..models import Challenge, Objection, Organization, Proposal, Review, ReviewAssignment
+from ..models import Challenge, Objection, Organization, Proposal
 from ..reviewing.decision import (
     DecisionError,
     answer_objection,
@@ -21,8 +21,8 @@ from ..reviewing.decision import (
     publicity_of,
     publicity_open,
 )
-from ..reviewing.scoring import SCORED_STATES, panel_complete, results
-from ..states import RESULT_STATES, PanelSeatState, ProposalState, ReviewState, Role
+from ..reviewing.scoring import panel_complete, panel_progress, results
+from ..states import RESULT_STATES, ProposalState, Role
 from ..views_common import get_or_404, role_required
 from ..workflow import TransitionError
 from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
@@ -99,26 +99,10 @@ def object_(challenge_id: int):
 
 # -- the bureau's decision ---------------------------------------------------------------------
 
-def _progress(challenge: Challenge) -> tuple[int, int]:
-    """(submitted reviews, reviews the panel owes) while scoring is under way."""
-    seats = db.session.scalar(select(func.count(ReviewAssignment.id)).where(
-        ReviewAssignment.challenge_id == challenge.id,
-        ReviewAssignment.state == PanelSeatState.ASSIGNED)) or 0
-    bids = db.session.scalar(select(func.count(Proposal.id)).where(
-        Proposal.challenge_id == challenge.id, Proposal.state.in_(SCORED_STATES))) or 0
-    done = db.session.scalar(select(func.count(Review.id)).join(
-        ReviewAssignment, (ReviewAssignment.challenge_id == Review.challenge_id)
-        & (ReviewAssignment.reviewer_id == Review.reviewer_id)).join(
-        Proposal, Proposal.id == Review.proposal_id).where(
-        Review.challenge_id == challenge.id, Review.state == ReviewState.SUBMITTED,
-        ReviewAssignment.state == PanelSeatState.ASSIGNED,
-        Proposal.state.in_(SCORED_STATES))) or 0
-    return done, seats * bids
-
-
 def _decision_page(challenge: Challenge, form: DecisionForm | None = None, problems=None,
                    picked=(), exceptions=None, answer_forms=None, status: int = 200):
-    complete = panel_complete(challenge)
+    progress = panel_progress(challenge)
+    complete = panel_complete(challenge, progress)
     objections = db.session.scalars(select(Objection).where(
         Objection.challenge_id == challenge.id).options(selectinload(Objection.filer))
         .order_by(Objection.id)).all()
@@ -129,7 +113,7 @@ def _decision_page(challenge: Challenge, form: DecisionForm | None = None, probl
     return render_template(
         "results/decision.html", challenge=challenge, complete=complete,
         rows=results(challenge) if complete or challenge.state in RESULT_STATES else [],
-        progress=_progress(challenge), form=form or DecisionForm(formdata=None),
+        progress=progress, form=form or DecisionForm(formdata=None),
         problems=problems, picked=set(picked), exceptions=exceptions or {},
         objections=objections, answer_forms=answer_forms,
         title=_("确定揭榜方：%(t)s", t=challenge.title)), status

@@ -34,15 +34,21 @@ def scored_proposals(challenge: Challenge) -> list[Proposal]:
         .options(selectinload(Proposal.lead_org)).order_by(Proposal.id)))
 
 
-def panel_complete(challenge: Challenge) -> bool:
-    """Every seated reviewer has submitted a review of every qualified bid."""
+def panel_progress(challenge: Challenge) -> tuple[int, int]:
+    """(reviews submitted, reviews owed): every seated reviewer owes one per qualified bid."""
     reviewers = seated_reviewer_ids(challenge)
     bids = {p.id for p in scored_proposals(challenge)}
-    if not reviewers or not bids:
-        return False
     done = set(db.session.execute(select(Review.proposal_id, Review.reviewer_id).where(
         Review.challenge_id == challenge.id, Review.state == ReviewState.SUBMITTED)).all())
-    return all((bid, reviewer) in done for bid in bids for reviewer in reviewers)
+    submitted = sum((bid, reviewer) in done for bid in bids for reviewer in reviewers)
+    return submitted, len(bids) * len(reviewers)
+
+
+def panel_complete(challenge: Challenge, progress: tuple[int, int] | None = None) -> bool:
+    """Every seated reviewer has submitted a review of every qualified bid (*progress* when the
+    caller has it already)."""
+    submitted, owed = progress or panel_progress(challenge)
+    return owed > 0 and submitted == owed
 
 
 def can_see_panel_scores(user, challenge: Challenge) -> bool:
