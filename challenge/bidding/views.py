@@ -17,7 +17,7 @@ from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
-from .rules import eligibility_problems, is_open_for_bids, live_proposal_of, submission_problems
+from .rules import eligibility_problems, format_share, is_open_for_bids, live_proposal_of, submission_problems
 
 bp = Blueprint("bidding", __name__)
 
@@ -59,19 +59,13 @@ def _form_for(challenge: Challenge, proposal: Proposal | None) -> ProposalForm:
                             "note": b.get("note", "")} for b in proposal.budget] or [{}],
                 "milestones": [{"title": m.title, "due": m.due_on.isoformat(),
                                 "deliverable": m.deliverable,
-                                "share": format_percent(m.share_bp)}
+                                "share": format_share(m.share_bp)}
                                for m in proposal.milestones] or [{}],
             }
         else:
             data["members"] = [{"name": current_user.name}]
         form.process(data=data)
     return form
-
-
-def format_percent(bp: int) -> str:
-    from .rules import format_share
-
-    return format_share(bp)
 
 
 def _render_form(challenge, proposal, form):

@@ -79,9 +79,13 @@ def keyword_condition(text: str):
 def index():
     args = request.args
     errors: dict[str, str] = {}
-    filters = [listed_for(current_user), *_state_and_field_filters(args), *_bounty_filters(args, errors)]
     state = args.get("state", "open") if args.get("state", "open") in STATE_CHOICES else "open"
     field = args.get("field", "").strip()
+    filters = [listed_for(current_user), *_bounty_filters(args, errors)]
+    if state != "all":
+        filters.append(Challenge.state == ChallengeState(state))
+    if field:
+        filters.append(Challenge.field == field)
     kind = args.get("kind", "") if args.get("kind", "") in {k.value for k in ChallengeKind} else ""
     kind_filter = [Challenge.kind == ChallengeKind(kind)] if kind else []
     sort = args.get("sort", "newest") if args.get("sort") in SORTS else "newest"
@@ -109,15 +113,6 @@ def index():
         "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
         kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES, fuzzy=fuzzy,
         title=_("榜单大厅"))
-
-
-def _state_and_field_filters(args) -> list:
-    state = args.get("state", "open")
-    state = state if state in STATE_CHOICES else "open"
-    found = [] if state == "all" else [Challenge.state == ChallengeState(state)]
-    if args.get("field", "").strip():
-        found.append(Challenge.field == args["field"].strip())
-    return found
 
 
 def _bounty_filters(args, errors: dict[str, str]) -> list:

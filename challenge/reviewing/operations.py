@@ -176,8 +176,9 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: floa
 def set_panel_size(challenge: Challenge, size: int, actor: User) -> None:
     if size < 1 or size > 15:
         raise PanelError(_("评审人数应在 1 到 15 之间。"))
-    if size < len(seats_taken(challenge)):
-        raise PanelError(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=len(seats_taken(challenge))))
+    seated = len(seats_taken(challenge))
+    if size < seated:
+        raise PanelError(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=seated))
     if size != challenge.reviewers_required:
         record(challenge, "set_panel_size", actor,
                changes={"reviewers_required": [challenge.reviewers_required, size]})
