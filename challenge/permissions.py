@@ -159,9 +159,6 @@ def can_list_bids(user, challenge: Challenge) -> bool:
                                                           ChallengeState.OPEN))
 
 
-def can_post(user) -> bool:
-    return signed_in(user) and user.role is Role.ENTERPRISE
-
 
 def can_ask_question(user, challenge: Challenge) -> bool:
     """答疑: an active solver who can see the 榜, while it is open."""

@@ -288,7 +288,8 @@ def test_partner_organizations_are_linked_for_conflict_checks(client, solver, bo
     db.session.commit()
     client.post(f"/challenges/{board.id}/bid", data=bid_form(board))
     proposal = proposals()[0]
-    assert proposal.organization_ids == {solver.organization_id, institute.id}
+    linked = {proposal.lead_org_id, *(p.organization_id for p in proposal.partners)}
+    assert linked == {solver.organization_id, institute.id}
 
 
 def test_audit_never_copies_the_bid_content(client, solver, board):

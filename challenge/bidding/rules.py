@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Challenge, Proposal, User
 from ..models.proposal import SHARE_TOTAL
-from ..states import LIVE_PROPOSAL_STATES, ChallengeState, Confidentiality, Role
+from ..states import LIVE_PROPOSAL_STATES, ChallengeState, Confidentiality
 from ..timeutil import utcnow
 
 
@@ -45,12 +45,6 @@ def live_proposal_of(org_id: int, challenge: Challenge) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(
         Proposal.challenge_id == challenge.id, Proposal.lead_org_id == org_id,
         Proposal.state.in_(LIVE_PROPOSAL_STATES)))
-
-
-def may_start_bid(user, challenge: Challenge) -> bool:
-    return (getattr(user, "is_authenticated", False) and user.role is Role.SOLVER
-            and user.active and is_open_for_bids(challenge)
-            and not eligibility_problems(user, challenge))
 
 
 def submission_problems(proposal: Proposal, now: datetime | None = None) -> list[str]:

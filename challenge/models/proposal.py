@@ -61,11 +61,6 @@ class Proposal(CreatedMixin, db.Model):
     def budget_total_fen(self) -> int:
         return sum(int(row.get("amount_fen", 0)) for row in self.budget or [])
 
-    @property
-    def organization_ids(self) -> set[int]:
-        """Lead and partner organizations: reviewers from any of them must not review."""
-        return {self.lead_org_id, *(p.organization_id for p in self.partners if p.organization_id)}
-
 
 class ProposalPartner(db.Model):
     """A partner organization in the 联合体 and its role."""

@@ -38,9 +38,6 @@ class User(UserMixin, CreatedMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @property
     def org_name(self) -> str:
         return self.organization.name if self.organization else ""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..matching import Assignment, Match, assign_reviewers
 from ..matching_service import reviewer_matches
-from ..models import Challenge, ExpertProfile, Notification, Proposal, ReviewAssignment, User
+from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
 from ..states import LIVE_PROPOSAL_STATES, ChallengeState, PanelSeatState, ProposalState, Role
 from ..workflow import challenge_link, record
 
@@ -183,7 +183,3 @@ def set_panel_size(challenge: Challenge, size: int, actor: User) -> None:
         record(challenge, "set_panel_size", actor,
                changes={"reviewers_required": [challenge.reviewers_required, size]})
         challenge.reviewers_required = size
-
-
-def reviewer_profile(user: User) -> ExpertProfile | None:
-    return db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == user.id))

@@ -16,7 +16,3 @@ def rubric_for(challenge) -> list[dict]:
     """[{key, name, max}] in display order; names as plain text."""
     rows = challenge.rubric or DEFAULT_RUBRIC
     return [{"key": r["key"], "name": str(r["name"]), "max": int(r["max"])} for r in rows]
-
-
-def rubric_total(challenge) -> int:
-    return sum(r["max"] for r in rubric_for(challenge))
