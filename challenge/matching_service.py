@@ -49,7 +49,9 @@ class MatchingService:
         self.experts: Matcher | None = None      # every active profile
         self.reviewers: Matcher | None = None    # active reviewer accounts' profiles
         self.needs: NeedIndex | None = None      # every 榜 but withdrawn ones, public face
-        self._seen: dict[type, datetime | None] = {ExpertProfile: None, Challenge: None}
+        # Per model: the newest updated_at applied, and the ids applied at exactly that time.
+        self._seen: dict[type, tuple[datetime | None, frozenset]] = {
+            ExpertProfile: (None, frozenset()), Challenge: (None, frozenset())}
 
     def sync(self) -> None:
         with self._lock:
@@ -63,15 +65,20 @@ class MatchingService:
                    lambda c: c.state is not ChallengeState.WITHDRAWN, need_doc)
 
     def _changed(self, model, *options) -> list:
-        """Rows updated at or after the newest one seen before (re-applying is harmless)."""
+        """Rows not applied yet: updated after the newest time seen, or at that very time but
+        not among the rows already applied then (two rows may share a timestamp)."""
+        since, applied = self._seen[model]
         query = select(model).options(*options)
-        since = self._seen[model]
         if since is not None:
             query = query.where(model.updated_at >= since)
-        rows = db.session.scalars(query).all()
+        rows = [row for row in db.session.scalars(query)
+                if not (row.updated_at == since and row.id in applied)]
         if rows:
             newest = max(row.updated_at for row in rows)
-            self._seen[model] = newest if since is None else max(since, newest)
+            at_newest = {row.id for row in rows if row.updated_at == newest}
+            if newest == since:
+                at_newest |= applied
+            self._seen[model] = (newest, frozenset(at_newest))
         return rows
 
 

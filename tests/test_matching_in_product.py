@@ -178,3 +178,14 @@ def test_reasons_are_shown_in_plain_words():
     assert why(["熔喷", "keyword≈熔喷材料", "芯片封装=封装测试", "title≈熔喷布", "熔喷"]) == [
         "熔喷", "熔喷材料", "芯片封装≈封装测试", "熔喷布"]
     assert len(why([f"词{n}" for n in range(20)])) == 6
+
+
+def test_a_sync_without_changes_touches_nothing(app, people, meltblown, pool):
+    from challenge.matching_service import service
+
+    svc = service()  # builds the indexes
+    assert svc._changed(ExpertProfile) == [] and svc._changed(type(meltblown)) == []
+    pool["unrelated"].keywords = "熔喷"
+    db.session.commit()
+    assert [p.id for p in svc._changed(ExpertProfile)] == [pool["unrelated"].id]
+    assert svc._changed(ExpertProfile) == []
