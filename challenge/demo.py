@@ -149,10 +149,10 @@ def _demo_bids(challenge: Challenge, users: dict[str, User], deadline) -> None:
         solver = users[email]
         when = deadline - timedelta(days=6 - n)
         if challenge.is_confidential and not can.has_body_access(solver, challenge):
-            grant = ops.grant_for_user(challenge, solver)
+            grant = can.grant_for(solver, challenge)
             if grant is None and challenge.confidentiality is Confidentiality.DIRECTED:
                 ops.invite_solver(challenge, challenge.created_by, solver)
-                grant = ops.grant_for_user(challenge, solver)
+                grant = can.grant_for(solver, challenge)
             elif grant is None:
                 grant = ops.request_access(challenge, solver, "申请查阅以编写揭榜方案。")
             if grant.state.value != "granted":

@@ -12,6 +12,7 @@ import pytest
 from challenge.bidding import operations as bidding_ops
 from challenge.extensions import db
 from challenge.models import ExpertProfile
+from challenge.permissions import grant_for
 from challenge.posting import operations as ops
 from challenge.states import ChallengeState, Confidentiality, Role
 from challenge.timeutil import local_today
@@ -148,7 +149,7 @@ def world(make, people):
     perform(grant, "grant", issuer)
     ops.accept_undertaking(grant, granted)
     ops.invite_solver(c["open_directed"], issuer, granted)
-    directed_grant = ops.grant_for_user(c["open_directed"], granted)
+    directed_grant = grant_for(granted, c["open_directed"])
     ops.accept_undertaking(directed_grant, granted)
     pending = ops.request_access(c["open_desensitized"], people["other_solver"], "申请")
     expert = ExpertProfile(name="库中专家", organization_name="示范市研究院", source="import",

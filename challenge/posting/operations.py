@@ -16,6 +16,7 @@ from ..models import (
     Notification,
     User,
 )
+from ..permissions import grant_for
 from ..states import SYSTEM, AccessState, ChallengeState, Confidentiality, Role
 from ..timeutil import utcnow
 from ..workflow import TransitionError, challenge_link, issuer_user_ids, perform, record
@@ -123,7 +124,7 @@ def invite_solver(challenge: Challenge, actor: User, solver: User) -> ChallengeI
     record(invitation, "invite", actor, object_type="invitation",
            changes={"challenge": [None, challenge.id], "user": [None, solver.id]})
     if challenge.confidentiality is Confidentiality.DIRECTED:
-        grant = grant_for_user(challenge, solver)
+        grant = grant_for(solver, challenge)
         if grant is None:
             grant = AccessGrant(challenge_id=challenge.id, user_id=solver.id,
                                 request_note=_("定向邀请"), state=AccessState.REQUESTED)
@@ -135,11 +136,6 @@ def invite_solver(challenge: Challenge, actor: User, solver: User) -> ChallengeI
         user_id=solver.id, link=challenge_link(challenge),
         message=_("您受邀参与揭榜：「%(title)s」。", title=challenge.title)))
     return invitation
-
-
-def grant_for_user(challenge: Challenge, user: User) -> AccessGrant | None:
-    return db.session.scalar(select(AccessGrant).where(
-        AccessGrant.challenge_id == challenge.id, AccessGrant.user_id == user.id))
 
 
 def find_solver(email: str) -> User | None:
