@@ -103,6 +103,53 @@ class AccessState(LabelledEnum):
     REFUSED = "refused"
 
 
+class ContractState(LabelledEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ACCEPTED = "accepted"
+    ELIMINATED = "eliminated"
+    FAILED = "failed"
+
+
+class MilestoneState(LabelledEnum):
+    PENDING = "pending"
+    REPORTED = "reported"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+
+
+class AcceptanceState(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SIGNED_OFF = "signed_off"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class FailureRule(LabelledEnum):
+    """What happens to the money when a contract fails (SPEC §7)."""
+
+    TERMINATE = "terminate"
+    WITHHOLD = "withhold"
+    RECOVER = "recover"
+
+
+class Payer(LabelledEnum):
+    ENTERPRISE = "enterprise"
+    GOVERNMENT = "government"
+
+
+class EntryKind(LabelledEnum):
+    """A line of the payments ledger."""
+
+    PAYMENT = "payment"
+    REVERSAL = "reversal"
+    RECEIVABLE = "receivable"
+    RECOVERED = "recovered"
+
+
 class WorkKind(LabelledEnum):
     """The kind of an expert's representative result."""
 
@@ -184,6 +231,43 @@ LABELS: dict[type, dict] = {
         AccessState.REQUESTED: _l("待处理"),
         AccessState.GRANTED: _l("已授权"),
         AccessState.REFUSED: _l("已拒绝"),
+    },
+    ContractState: {
+        ContractState.DRAFT: _l("待签约"),
+        ContractState.ACTIVE: _l("执行中"),
+        ContractState.ACCEPTED: _l("验收通过"),
+        ContractState.ELIMINATED: _l("已淘汰"),
+        ContractState.FAILED: _l("攻关失败"),
+    },
+    MilestoneState: {
+        MilestoneState.PENDING: _l("未到期/待报告"),
+        MilestoneState.REPORTED: _l("已报告，待企业确认"),
+        MilestoneState.RETURNED: _l("已退回修改"),
+        MilestoneState.CONFIRMED: _l("企业已确认，待评审"),
+        MilestoneState.APPROVED: _l("评审通过"),
+        MilestoneState.CANCELLED: _l("已取消"),
+    },
+    AcceptanceState: {
+        AcceptanceState.DRAFT: _l("填写中"),
+        AcceptanceState.SUBMITTED: _l("已提交，待企业签认"),
+        AcceptanceState.SIGNED_OFF: _l("企业已签认，待科技局认定"),
+        AcceptanceState.PASSED: _l("验收通过"),
+        AcceptanceState.FAILED: _l("验收不通过"),
+    },
+    FailureRule: {
+        FailureRule.TERMINATE: _l("终止（不再支付）"),
+        FailureRule.WITHHOLD: _l("暂扣（冻结待付款项）"),
+        FailureRule.RECOVER: _l("追回（登记应收款）"),
+    },
+    Payer: {
+        Payer.ENTERPRISE: _l("企业榜金"),
+        Payer.GOVERNMENT: _l("政府补助"),
+    },
+    EntryKind: {
+        EntryKind.PAYMENT: _l("支付"),
+        EntryKind.REVERSAL: _l("冲正"),
+        EntryKind.RECEIVABLE: _l("应收追回款"),
+        EntryKind.RECOVERED: _l("追回到账"),
     },
     WorkKind: {
         WorkKind.PAPER: _l("论文"),
@@ -273,6 +357,30 @@ OBJECTION_TRANSITIONS: tuple[Transition, ...] = (
     T("dismiss",   {OS.OPEN},                    OS.DISMISSED,   {A},                True,  _l("驳回异议")),
 )
 
+K, M, AC = ContractState, MilestoneState, AcceptanceState
+CONTRACT_TRANSITIONS: tuple[Transition, ...] = (
+    T("sign",      {K.DRAFT},                    K.ACTIVE,       {A},           False, _l("签订合同")),
+    T("accept",    {K.ACTIVE},                   K.ACCEPTED,     {A},           False, _l("验收通过")),
+    T("eliminate", {K.ACTIVE},                   K.ELIMINATED,   {A},           True,  _l("赛马淘汰")),
+    T("fail",      {K.DRAFT, K.ACTIVE},          K.FAILED,       {A},           True,  _l("判定失败")),
+)
+MILESTONE_TRANSITIONS: tuple[Transition, ...] = (
+    T("report",    {M.PENDING, M.RETURNED},      M.REPORTED,     {S},           False, _l("提交里程碑报告")),
+    T("confirm",   {M.REPORTED},                 M.CONFIRMED,    {E},           False, _l("确认里程碑")),
+    T("send_back", {M.REPORTED},                 M.RETURNED,     {E},           True,  _l("退回里程碑报告")),
+    T("approve",   {M.CONFIRMED},                M.APPROVED,     {A},           False, _l("评审通过")),
+    T("rework",    {M.CONFIRMED},                M.RETURNED,     {A},           True,  _l("评审不通过")),
+    T("cancel",    {M.PENDING, M.REPORTED, M.RETURNED, M.CONFIRMED},
+                                                 M.CANCELLED,    {A},           True,  _l("取消里程碑")),
+)
+ACCEPTANCE_TRANSITIONS: tuple[Transition, ...] = (
+    T("submit",    {AC.DRAFT},                   AC.SUBMITTED,   {S},           False, _l("提交验收申请")),
+    T("send_back", {AC.SUBMITTED},               AC.DRAFT,       {E},           True,  _l("退回验收材料")),
+    T("sign_off",  {AC.SUBMITTED},               AC.SIGNED_OFF,  {E},           False, _l("企业签认")),
+    T("pass",      {AC.SIGNED_OFF},              AC.PASSED,      {A},           False, _l("验收通过")),
+    T("reject",    {AC.SIGNED_OFF},              AC.FAILED,      {A},           True,  _l("验收不通过")),
+)
+
 PS = PanelSeatState
 PANEL_TRANSITIONS: tuple[Transition, ...] = (
     T("decline",   {PS.ASSIGNED},                PS.DECLINED,    {Role.REVIEWER, A}, True, _l("声明回避")),
@@ -288,11 +396,17 @@ EVENT_LABELS = {
     "attach": _l("上传附件"), "detach": _l("删除附件"), "score": _l("保存评分"),
     "file": _l("提出异议"), "set_rubric": _l("设定评分细则"), "ask": _l("提问"),
     "answer": _l("回复提问"), "edit_answer": _l("修改回复"),
+    "draft_contract": _l("起草合同"), "edit_contract": _l("修改合同"), "pay": _l("登记付款"),
+    "reverse": _l("冲正付款"), "receivable": _l("登记应收追回款"), "recovered": _l("追回款到账"),
+    "save_acceptance": _l("填写验收材料"), "overdue": _l("里程碑逾期提醒"),
 }
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
-               "review": ReviewState, "objection": ObjectionState}
+               "review": ReviewState, "objection": ObjectionState, "contract": ContractState,
+               "milestone": MilestoneState, "acceptance": AcceptanceState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
     ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
     ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS),
-    ("review", REVIEW_TRANSITIONS), ("objection", OBJECTION_TRANSITIONS))}
+    ("review", REVIEW_TRANSITIONS), ("objection", OBJECTION_TRANSITIONS),
+    ("contract", CONTRACT_TRANSITIONS), ("milestone", MILESTONE_TRANSITIONS),
+    ("acceptance", ACCEPTANCE_TRANSITIONS))}

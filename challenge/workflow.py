@@ -239,6 +239,22 @@ def _guard_contract(c: Challenge, ctx: Context) -> str | None:
     return None
 
 
+def _after_publicity(c: Challenge, ctx: Context) -> str | None:
+    """签约 of the 榜: 公示 over, and every winning bid under a signed contract."""
+    from .award.rules import contract_problem
+
+    return _guard_contract(c, ctx) or contract_problem(c)
+
+
+def _guard_by_contracts(name: str):
+    """accept / award / fail of the 榜 follow from its contracts (challenge.award.rules)."""
+    def guard(c: Challenge, ctx: Context) -> str | None:
+        from .award import rules
+
+        return getattr(rules, f"{name}_problem")(c)
+    return guard
+
+
 def _set_submitted(c: Challenge, ctx: Context) -> None:
     c.submitted_at = ctx.now
 
@@ -248,6 +264,12 @@ def _set_published(c: Challenge, ctx: Context) -> None:
     c.published_at = ctx.now
 
 
+def _stamp(column: str):
+    def effect(c: Challenge, ctx: Context) -> None:
+        setattr(c, column, ctx.now)
+    return effect
+
+
 def tell(message, recipients, link):
     """Notices for a transition: *message* (with %(title)s and %(reason)s) to *recipients(obj)*,
     linking to *link(obj)*; nobody is told about their own action."""
@@ -255,6 +277,18 @@ def tell(message, recipients, link):
         challenge = obj if isinstance(obj, Challenge) else obj.challenge
         text = str(message) % {"title": challenge.title, "reason": ctx.reason}
         return [(uid, text, link(obj)) for uid in recipients(obj) if uid != ctx.actor_id]
+    return notices
+
+
+def _mailed(notices_fn):
+    """The same notices, also queued in the e-mail outbox (news a user must not miss)."""
+    def notices(obj, ctx: Context):
+        found = list(notices_fn(obj, ctx))
+        challenge = obj if isinstance(obj, Challenge) else obj.challenge
+        subject = _("揭榜挂帅平台通知：%(title)s", title=challenge.title)
+        for user_id, text, link in found:
+            queue_email(db.session.get(User, user_id), subject, text, link)
+        return found
     return notices
 
 
@@ -272,8 +306,12 @@ CHALLENGE_WORKFLOW = Workflow(
     transitions=CHALLENGE_TRANSITIONS,
     owns=_owns_challenge,
     guards={"submit": _guard_submit, "publish": _guard_publish, "republish": _guard_publish,
-            "close": _guard_close, "unclaim": _guard_unclaim, "contract": _guard_contract},
-    effects={"submit": _set_submitted, "publish": _set_published, "republish": _set_published},
+            "close": _guard_close, "unclaim": _guard_unclaim, "contract": _after_publicity,
+            "accept": _guard_by_contracts("accept"), "award": _guard_by_contracts("award"),
+            "fail": _guard_by_contracts("fail")},
+    effects={"submit": _set_submitted, "publish": _set_published, "republish": _set_published,
+             "contract": _stamp("contracted_at"), "accept": _stamp("accepted_at"),
+             "finish": _stamp("ended_at"), "fail": _stamp("ended_at")},
     notices={
         "submit": _tell_admins,
         "return": _tell_issuer(_l("您的榜「%(title)s」被退回修改：%(reason)s")),
@@ -283,6 +321,11 @@ CHALLENGE_WORKFLOW = Workflow(
         "withdraw": _tell_issuer(_l("榜「%(title)s」已撤榜：%(reason)s")),
         "decide": _tell_issuer(_l("您的榜「%(title)s」已确定揭榜方，进入公示。")),
         "reopen": _tell_issuer(_l("榜「%(title)s」的评审结果重新评定：%(reason)s")),
+        "contract": _tell_issuer(_l("您的榜「%(title)s」已完成签约，进入攻关。")),
+        "accept": _mailed(_tell_issuer(_l("您的榜「%(title)s」已验收通过，请按合同兑付榜金。"))),
+        "award": _tell_issuer(_l("您的榜「%(title)s」奖励已兑现。")),
+        "finish": _tell_issuer(_l("您的榜「%(title)s」已结榜。")),
+        "fail": _mailed(_tell_issuer(_l("您的榜「%(title)s」攻关失败：%(reason)s"))),
     },
 )
 
@@ -384,17 +427,6 @@ def _tell_bidder(message):
     return tell(message, lambda p: [p.team_lead_id], lambda p: f"/proposals/{p.id}")
 
 
-def _mailed(notices_fn):
-    """The same notices, also queued in the e-mail outbox (news a user must not miss)."""
-    def notices(obj, ctx: Context):
-        found = list(notices_fn(obj, ctx))
-        subject = _("揭榜挂帅平台通知：%(title)s", title=obj.challenge.title)
-        for user_id, text, link in found:
-            queue_email(db.session.get(User, user_id), subject, text, link)
-        return found
-    return notices
-
-
 PROPOSAL_WORKFLOW = Workflow(
     object_type="proposal",
     transitions=PROPOSAL_TRANSITIONS,
@@ -471,3 +503,6 @@ def workflow_for(obj) -> Workflow:
         return WORKFLOWS[type(obj)]
     except KeyError:
         raise TypeError(f"no workflow for {type(obj).__name__}") from None
+
+
+from .award import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows

@@ -143,6 +143,8 @@ def make():
         user = staticmethod(factories.make_user)
         challenge = staticmethod(factories.make_challenge)
         values = staticmethod(factories.challenge_values)
+        winner = staticmethod(factories.make_winner)
+        contract = staticmethod(factories.make_contract)
 
     return Make
 

@@ -5,19 +5,35 @@ from itertools import count
 
 from werkzeug.security import generate_password_hash
 
+from challenge.award import operations as award_ops
 from challenge.extensions import db
-from challenge.models import Challenge, Organization, User
+from challenge.models import (
+    Challenge,
+    Contract,
+    IndicatorResponse,
+    LedgerEntry,
+    Organization,
+    Proposal,
+    ProposalMilestone,
+    User,
+)
 from challenge.posting import operations as ops
 from challenge.states import (
     SYSTEM,
     ChallengeKind,
     ChallengeState,
     Confidentiality,
+    ContractState,
+    EntryKind,
+    FailureRule,
     FundingMode,
+    MilestoneState,
     OrgType,
+    Payer,
+    ProposalState,
     Role,
 )
-from challenge.timeutil import utcnow
+from challenge.timeutil import local_today, utcnow
 from challenge.validators import CREDIT_CODE_CHARS, credit_code_check_char
 from challenge.workflow import perform
 
@@ -75,8 +91,10 @@ def challenge_values(**overrides) -> dict:
 
 
 def make_challenge(issuer: User, state: ChallengeState = ChallengeState.DRAFT,
-                   admin: User | None = None, **overrides) -> Challenge:
-    """A 榜 walked to `state` through the workflow door (back-dated where time matters)."""
+                   admin: User | None = None, solver: User | None = None, **overrides) -> Challenge:
+    """A 榜 walked to `state` through the workflow door (back-dated where time matters).
+
+    From 签约 on, *solver*'s organization (a new one if None) wins and holds a signed contract."""
     challenge = ops.create_challenge(issuer, challenge_values(**overrides))
     if state is ChallengeState.DRAFT:
         db.session.commit()
@@ -92,7 +110,7 @@ def make_challenge(issuer: User, state: ChallengeState = ChallengeState.DRAFT,
         perform(challenge, "publish", admin, deadline_at=deadline, now=now - timedelta(days=35))
         if past:
             perform(challenge, "close", SYSTEM, now=now)
-            _walk_after_review(challenge, state, admin)
+            _walk_after_review(challenge, state, admin, solver)
     db.session.commit()
     return challenge
 
@@ -109,11 +127,75 @@ _AFTER_REVIEW = {
 }
 
 
-def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User) -> None:
+def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User,
+                       solver: User | None) -> None:
+    contract = None
     for action in _AFTER_REVIEW[state]:
-        if action == "contract":  # the 公示 period has run its course
+        if action == "contract":  # the 公示 period has run its course; one winner signs
             challenge.publicity_ends_at = utcnow() - timedelta(seconds=1)
+            contract = make_contract(challenge, admin, solver=solver, sign=True)
+            continue  # signing moves the 榜 to 签约
+        if action == "accept":
+            finish_contract(contract, ContractState.ACCEPTED)
+        if action == "award":
+            pay_in_full(contract, admin)
+        if action == "fail":
+            finish_contract(contract, ContractState.FAILED)
         perform(challenge, action, admin, reason="测试")
         if action == "decide":  # as reviewing.decision.decide does
             challenge.decision_note = "测试"
             challenge.publicity_ends_at = utcnow() + timedelta(days=5)
+
+
+def make_winner(challenge: Challenge, solver: User | None = None,
+                shares: tuple[int, ...] = (4000, 6000)) -> Proposal:
+    """A selected bid with a committed value per indicator and milestones (basis points)."""
+    solver = solver or make_user(Role.SOLVER)
+    today = local_today()
+    proposal = Proposal(
+        challenge=challenge, lead_org_id=solver.organization_id, team_lead_id=solver.id,
+        state=ProposalState.SELECTED, title=f"{solver.organization.name}的方案",
+        technical_approach="技术路线", requested_fen=challenge.bounty_fen // 2, budget=[],
+        members=[], submitted_at=utcnow(), version_no=1,
+        responses=[IndicatorResponse(indicator_id=i.id, committed_value=f"承诺{i.target}")
+                   for i in challenge.indicators],
+        milestones=[ProposalMilestone(position=n, title=f"第{n + 1}阶段",
+                                      due_on=today + timedelta(days=90 * (n + 1)),
+                                      deliverable="阶段成果", share_bp=share)
+                    for n, share in enumerate(shares)])
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def make_contract(challenge: Challenge, admin: User, solver: User | None = None, sign: bool = False,
+                  shares: tuple[int, ...] = (4000, 6000), **values) -> Contract:
+    """A contract drafted (and signed) through the 奖榜 operations for a new winning bid."""
+    proposal = make_winner(challenge, solver, shares)
+    defaults = award_ops.contract_defaults(proposal)
+    defaults.update(values)
+    contract = award_ops.draft_contract(proposal, admin, defaults)
+    if sign:
+        award_ops.sign_contract(contract, admin)
+    db.session.flush()
+    return contract
+
+
+def finish_contract(contract: Contract, state: ContractState) -> None:
+    """Fixture shortcut: every milestone reviewed and the contract ended in *state*."""
+    for milestone in contract.milestones:
+        milestone.state = MilestoneState.APPROVED
+    contract.state = state
+    if state is ContractState.FAILED:
+        contract.failure_rule = FailureRule.TERMINATE
+    db.session.flush()
+
+
+def pay_in_full(contract: Contract, admin: User) -> None:
+    for payer, amount in ((Payer.ENTERPRISE, contract.amount_fen),
+                          (Payer.GOVERNMENT, contract.subsidy_fen)):
+        if amount:
+            db.session.add(LedgerEntry(contract_id=contract.id, kind=EntryKind.PAYMENT, payer=payer,
+                                       payee=contract.solver_org.name, amount_fen=amount,
+                                       paid_on=local_today(), recorded_by_id=admin.id))
+    db.session.flush()

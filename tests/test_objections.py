@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from challenge.award.operations import draft_contract, sign_contract
+from challenge.award.rules import winners_of
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Notification, Objection, OutboundEmail
 from challenge.reviewing.decision import answer_objection, file_objection
@@ -34,7 +36,7 @@ def board_in(situation: str, client, auth, make, people) -> Challenge:
     if situation in ("after_period", "contracted"):
         board.publicity_ends_at = utcnow() - timedelta(minutes=1)
     if situation == "contracted":
-        perform(board, "contract", people["admin"])
+        sign_all(board, people["admin"])
     db.session.commit()
     return board
 
@@ -183,16 +185,26 @@ def test_contract_waits_for_objections_and_the_end_of_publicity(people, decided)
     objection = file_objection(board, people["solver"], "异议")
     db.session.commit()
     with pytest.raises(TransitionError, match="1 条异议未处理"):
-        perform(board, "contract", admin, now=ends + timedelta(days=1))
+        sign_all(board, admin, now=ends + timedelta(days=1))
     db.session.rollback()
     answer_objection(objection, admin, "dismiss", "评分无误")
     db.session.commit()
     with pytest.raises(TransitionError, match="公示期至 .* 结束"):
-        perform(board, "contract", admin, now=ends - timedelta(minutes=1))
+        sign_all(board, admin, now=ends - timedelta(minutes=1))
     db.session.rollback()
-    perform(board, "contract", admin, now=ends + timedelta(seconds=1))
+    with pytest.raises(TransitionError, match="没有签订合同"):  # the 榜 waits for its contracts
+        perform(board, "contract", admin, now=ends + timedelta(seconds=1))
+    db.session.rollback()
+    sign_all(board, admin, now=ends + timedelta(seconds=1))
     db.session.commit()
     assert states(board) == [ChallengeState.CONTRACTED]
+
+
+def sign_all(board, admin, now=None):
+    """A contract per winning bid, drafted with the defaults and signed (the 榜 then 签约)."""
+    for proposal in winners_of(board):
+        contract = draft_contract(proposal, admin)
+        sign_contract(contract, admin, now=now)
 
 
 def test_contract_without_a_publicity_period_is_refused(make, people):

@@ -7,17 +7,19 @@ import pytest
 from sqlalchemy import func, select
 
 from challenge.extensions import db
-from challenge.models import AccessGrant, AuditEvent, Challenge, Notification
+from challenge.models import AccessGrant, AuditEvent, Challenge, Contract, Notification, User
 from challenge.states import (
     ACCESS_TRANSITIONS,
     CHALLENGE_TRANSITIONS,
     SYSTEM,
     AccessState,
     ChallengeState,
+    ContractState,
     Role,
 )
 from challenge.timeutil import utcnow
 from challenge.workflow import TransitionError, allowed, perform
+from tests import factories
 
 ACTORS = ["issuer", "other_enterprise", "solver", "reviewer", "admin", "system"]
 
@@ -40,9 +42,27 @@ def _params(challenge: Challenge, action: str) -> dict:
         return {"deadline_at": now + timedelta(days=10)}
     if action == "close":
         challenge.deadline_at = now - timedelta(minutes=1)
-    if action == "contract":  # 公示 over, no objection open
-        challenge.publicity_ends_at = now - timedelta(minutes=1)
+    # 签约 onwards: the 榜 follows its contracts (challenge.award.rules), so set them up.
+    if action == "contract" and challenge.state is ChallengeState.PUBLICITY:
+        challenge.publicity_ends_at = now - timedelta(minutes=1)  # 公示 over, no objection open
+        contract = factories.make_contract(challenge, _admin_of(challenge))
+        contract.state = ContractState.ACTIVE
+    contracts = db.session.scalars(select(Contract).where(Contract.challenge_id == challenge.id)).all()
+    if action == "accept":
+        for contract in contracts:
+            factories.finish_contract(contract, ContractState.ACCEPTED)
+    if action == "award":
+        for contract in contracts:
+            factories.pay_in_full(contract, _admin_of(challenge))
+    if action == "fail":
+        for contract in contracts:
+            factories.finish_contract(contract, ContractState.FAILED)
+    db.session.commit()  # set-up is kept when the transition itself is refused and rolled back
     return {}
+
+
+def _admin_of(challenge: Challenge) -> User:
+    return db.session.scalar(select(User).where(User.role == Role.ADMIN).limit(1))
 
 
 CASES = [(state, t, actor) for t in CHALLENGE_TRANSITIONS for state in ChallengeState

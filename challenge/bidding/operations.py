@@ -1,9 +1,7 @@
 """揭榜 operations: write the bid and its rows, audit, and pass state changes to the door."""
 
-import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +19,7 @@ from ..models import (
 )
 from ..states import ProposalState
 from ..timeutil import utcnow
+from ..uploads import UploadError, store_upload, stored_path
 from ..workflow import perform, record
 
 
@@ -28,22 +27,6 @@ class BidError(ValueError):
     """A refused bid operation; the message is for the user."""
 
 
-# Allowed attachments: what the file starts with decides, not its name alone.
-ATTACHMENT_KINDS = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              (b"PK\x03\x04",)),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-              (b"PK\x03\x04",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-    ".ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
 MAX_ATTACHMENTS = 20
 
 
@@ -121,27 +104,15 @@ def submit_proposal(proposal: Proposal, user: User) -> None:
 
 
 def add_attachment(proposal: Proposal, user: User, upload) -> ProposalAttachment:
-    name = Path(upload.filename or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in ATTACHMENT_KINDS:
-        raise BidError(_("只接受 PDF、Word、Excel、PowerPoint 文件和 PNG、JPG 图片。"))
     if len(proposal.attachments) >= MAX_ATTACHMENTS:
         raise BidError(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    data = upload.read(limit + 1)
-    if not data:
-        raise BidError(_("文件是空的。"))
-    if len(data) > limit:
-        raise BidError(_("文件超过 %(mb)d MB。", mb=limit // (1024 * 1024)))
-    content_type, magics = ATTACHMENT_KINDS[suffix]
-    if not data.startswith(magics):
-        raise BidError(_("文件内容与扩展名 %(ext)s 不符。", ext=suffix))
-    stored = secrets.token_hex(16) + suffix
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "proposals"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(data)
-    attachment = ProposalAttachment(proposal=proposal, original_name=name[:255], stored_name=stored,
-                                    content_type=content_type, size=len(data),
+    try:
+        stored = store_upload(upload, "proposals")
+    except UploadError as exc:
+        raise BidError(str(exc)) from None
+    attachment = ProposalAttachment(proposal=proposal, original_name=stored.original_name,
+                                    stored_name=stored.stored_name,
+                                    content_type=stored.content_type, size=stored.size,
                                     uploaded_by_id=user.id)
     db.session.add(attachment)
     db.session.flush()
@@ -156,4 +127,4 @@ def remove_attachment(attachment: ProposalAttachment, user: User) -> None:
 
 
 def attachment_path(attachment: ProposalAttachment) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "proposals" / attachment.stored_name
+    return stored_path("proposals", attachment.stored_name)

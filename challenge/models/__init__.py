@@ -2,24 +2,35 @@
 
 from .access import AccessGrant, AccessLog
 from .audit import AuditEvent, AuditImmutableError
+from .award import (
+                    Acceptance,
+                    AcceptanceItem,
+                    AwardFile,
+                    Contract,
+                    ContractMilestone,
+                    LedgerEntry,
+                    LedgerImmutableError,
+)
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .notification import Notification
 from .organization import Organization
 from .proposal import (
-                       IndicatorResponse,
-                       Proposal,
-                       ProposalAttachment,
-                       ProposalMilestone,
-                       ProposalPartner,
-                       ProposalVersion,
+                    IndicatorResponse,
+                    Proposal,
+                    ProposalAttachment,
+                    ProposalMilestone,
+                    ProposalPartner,
+                    ProposalVersion,
 )
 from .question import Question
 from .review import Objection, Review, ReviewAssignment
 from .user import User
 
 __all__ = [
+    "Acceptance", "AcceptanceItem", "AwardFile", "Contract", "ContractMilestone", "LedgerEntry",
+    "LedgerImmutableError",
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
     "IndicatorResponse", "Organization", "Proposal", "ProposalAttachment", "ProposalMilestone",

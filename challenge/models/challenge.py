@@ -54,6 +54,10 @@ class Challenge(CreatedMixin, db.Model):
     pass_mark: Mapped[int] = mapped_column(default=60, server_default="60")
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 奖榜 milestones of the 榜 itself, stamped by the door (statistics measure time between them).
+    contracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # closed, failed
     # Optimistic locking: two concurrent transitions cannot both win.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,271 @@
+"""The payments ledger's arithmetic and the funding-mode payment rules, with no database.
+
+Every figure is integer 分 computed from the ledger's lines; nothing is stored as a running
+total. `payment_problem` is the single place that decides whether a payment may be recorded.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from ..money import format_wan
+from ..states import ContractState, EntryKind, FailureRule, FundingMode, MilestoneState, Payer
+
+SHARE_TOTAL = 10_000  # basis points
+
+
+@dataclass(frozen=True)
+class Line:
+    """One ledger entry as the arithmetic sees it (payments positive, reversals negative)."""
+
+    id: int
+    kind: EntryKind
+    payer: Payer
+    amount_fen: int
+    milestone_id: int | None = None
+    reverses_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PayRule:
+    """What a payment needs under a funding mode."""
+
+    by_milestone: bool        # each payment names a milestone and stays within its share
+    after_acceptance: bool    # nothing is paid before the contract passes acceptance
+    note: str = ""
+
+
+# The funding modes (SPEC §4, §7), as data.
+PAY_RULES: dict[FundingMode, PayRule] = {
+    FundingMode.REWARD: PayRule(by_milestone=False, after_acceptance=True,
+                                note="揭榜奖励：验收通过后兑付榜金"),
+    FundingMode.MILESTONE: PayRule(by_milestone=True, after_acceptance=False,
+                                   note="里程碑资助：按企业确认的里程碑支付"),
+    FundingMode.HORSE_RACE: PayRule(by_milestone=True, after_acceptance=False,
+                                    note="赛马：各队按企业确认的里程碑支付，淘汰后不再支付"),
+    FundingMode.POST_FUNDING: PayRule(by_milestone=False, after_acceptance=True,
+                                      note="事后资助：验收通过后方可支付"),
+}
+# A milestone is earned (may be paid against) once the enterprise has confirmed it.
+EARNED = frozenset({MilestoneState.CONFIRMED, MilestoneState.APPROVED})
+
+
+def allocate(total_fen: int, shares_bp: Sequence[int]) -> list[int]:
+    """Split *total_fen* by basis-point shares so the parts sum exactly to the shares' part of
+    the total (largest remainder; ties to the earlier milestone)."""
+    if total_fen < 0 or any(s < 0 for s in shares_bp):
+        raise ValueError("negative amount or share")
+    exact = [total_fen * s for s in shares_bp]
+    parts = [e // SHARE_TOTAL for e in exact]
+    target = total_fen * sum(shares_bp) // SHARE_TOTAL
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] % SHARE_TOTAL), i))
+    for i in order[:target - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def net_paid(lines: Iterable[Line], payer: Payer | None = None, milestone_id: int | None = None,
+             by_milestone: bool = False) -> int:
+    """Payments less reversals, optionally for one payer and/or one milestone."""
+    return sum(line.amount_fen for line in lines
+               if line.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
+               and (payer is None or line.payer is payer)
+               and (not by_milestone or line.milestone_id == milestone_id))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: int
+    share_bp: int
+    state: MilestoneState
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the ledger is checked against: the contract as it stands now."""
+
+    mode: FundingMode
+    state: ContractState
+    amount_fen: int          # the enterprise's bounty under this contract
+    subsidy_fen: int         # the government's subsidy commitment
+    milestones: tuple[Milestone, ...]
+    failure_rule: FailureRule | None = None
+    recovery_fen: int = 0
+
+    def committed(self, payer: Payer) -> int:
+        return self.amount_fen if payer is Payer.ENTERPRISE else self.subsidy_fen
+
+    def allocation(self, payer: Payer) -> dict[int, int]:
+        """Each milestone's part of the payer's commitment, exact to the 分."""
+        parts = allocate(self.committed(payer), [m.share_bp for m in self.milestones])
+        return {m.id: part for m, part in zip(self.milestones, parts, strict=True)}
+
+    def earned(self, payer: Payer) -> int:
+        """What the rules make payable so far (paid or not)."""
+        if self.state is ContractState.ACCEPTED:
+            return self.committed(payer)
+        if PAY_RULES[self.mode].after_acceptance:
+            return 0
+        allocation = self.allocation(payer)
+        return sum(allocation[m.id] for m in self.milestones if m.state in EARNED)
+
+
+@dataclass(frozen=True)
+class PayerTotals:
+    committed: int
+    paid: int
+    earned: int
+
+    @property
+    def due(self) -> int:
+        """Payable now and not yet paid."""
+        return max(self.earned - self.paid, 0)
+
+    @property
+    def remaining(self) -> int:
+        return self.committed - self.paid
+
+
+@dataclass(frozen=True)
+class Totals:
+    enterprise: PayerTotals
+    government: PayerTotals
+    receivable: int   # recovery entered after a failure
+    recovered: int    # of which has come back
+    state: ContractState
+    failure_rule: FailureRule | None
+
+    @property
+    def paid(self) -> int:
+        return self.enterprise.paid + self.government.paid
+
+    @property
+    def committed(self) -> int:
+        return self.enterprise.committed + self.government.committed
+
+    @property
+    def due(self) -> int:
+        """Payable now: nothing after a failure (terminated, frozen or being recovered)."""
+        if self.state is ContractState.FAILED:
+            return 0
+        return self.enterprise.due + self.government.due
+
+    @property
+    def remaining(self) -> int:
+        return self.committed - self.paid
+
+    @property
+    def withheld(self) -> int:
+        """Earned but unpaid money frozen by a failure under the withhold rule."""
+        if self.state is ContractState.FAILED and self.failure_rule is FailureRule.WITHHOLD:
+            return self.enterprise.due + self.government.due
+        return 0
+
+    @property
+    def released(self) -> int:
+        """Commitments that will not be paid: unearned shares after elimination, and after a
+        failure everything unpaid except what is withheld."""
+        if self.state is ContractState.ELIMINATED:
+            return self.committed - self.enterprise.earned - self.government.earned
+        if self.state is ContractState.FAILED:
+            return self.remaining - self.withheld
+        return 0
+
+    @property
+    def outstanding_receivable(self) -> int:
+        return self.receivable - self.recovered
+
+    def payer(self, payer: Payer) -> PayerTotals:
+        return self.enterprise if payer is Payer.ENTERPRISE else self.government
+
+    @property
+    def settled(self) -> bool:
+        """Everything committed is paid (the condition for 兑现奖励 on an accepted contract)."""
+        return self.enterprise.paid == self.enterprise.committed and \
+            self.government.paid == self.government.committed
+
+
+def totals(terms: Terms, lines: Sequence[Line]) -> Totals:
+    def of(payer: Payer) -> PayerTotals:
+        return PayerTotals(committed=terms.committed(payer), paid=net_paid(lines, payer),
+                           earned=terms.earned(payer))
+    return Totals(
+        enterprise=of(Payer.ENTERPRISE), government=of(Payer.GOVERNMENT),
+        receivable=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECEIVABLE),
+        recovered=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECOVERED),
+        state=terms.state, failure_rule=terms.failure_rule)
+
+
+def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fen: int,
+                    milestone_id: int | None) -> str | None:
+    """Why this payment may not be recorded, or None. The funding-mode rules live here."""
+    if amount_fen <= 0:
+        return _("付款金额必须大于零。")
+    if terms.state is ContractState.DRAFT:
+        return _("合同尚未签订，不能付款。")
+    if terms.state is ContractState.FAILED:
+        if terms.failure_rule is FailureRule.WITHHOLD:
+            return _("合同已判定失败并暂扣待付款项，不能付款。")
+        return _("合同已判定失败（%(rule)s），不能再付款。",
+                 rule=terms.failure_rule.label if terms.failure_rule else "—")
+    committed = terms.committed(payer)
+    if committed == 0:
+        return _("本合同没有%(payer)s，不能以此名义付款。", payer=payer.label)
+    rule = PAY_RULES[terms.mode]
+    if rule.after_acceptance and terms.state is not ContractState.ACCEPTED:
+        return _("%(mode)s的榜只在验收通过后付款。", mode=terms.mode.label)
+    paid = net_paid(lines, payer)
+    if paid + amount_fen > committed:
+        return _("超出合同额度：%(payer)s共 %(total)s 万元，已付 %(paid)s 万元，最多还能付 %(left)s 万元。",
+                 payer=payer.label, total=format_wan(committed), paid=format_wan(paid),
+                 left=format_wan(committed - paid))
+    if terms.state is ContractState.ELIMINATED and (milestone_id is None or next(
+            (m.state for m in terms.milestones if m.id == milestone_id), None) not in EARNED):
+        return _("该团队已在赛马中淘汰，只能支付淘汰前已确认的里程碑，其余份额已释放。")
+    if rule.by_milestone and terms.state is not ContractState.ACCEPTED:
+        if milestone_id is None:
+            return _("%(mode)s按里程碑付款，请选择里程碑。", mode=terms.mode.label)
+        milestone = next((m for m in terms.milestones if m.id == milestone_id), None)
+        if milestone is None:
+            return _("所选里程碑不属于本合同。")
+        if milestone.state not in EARNED:
+            return _("里程碑处于「%(state)s」，须经企业确认后才能付款。", state=milestone.state.label)
+    if milestone_id is not None:
+        milestone = next((m for m in terms.milestones if m.id == milestone_id), None)
+        if milestone is None:
+            return _("所选里程碑不属于本合同。")
+        if milestone.state is MilestoneState.CANCELLED:
+            return _("里程碑已取消，不能付款。")
+        share = terms.allocation(payer)[milestone_id]
+        paid_here = net_paid(lines, payer, milestone_id, by_milestone=True)
+        if paid_here + amount_fen > share:
+            return _("超出该里程碑份额：%(payer)s在此里程碑共 %(share)s 万元，已付 %(paid)s 万元。",
+                     payer=payer.label, share=format_wan(share), paid=format_wan(paid_here))
+    return None
+
+
+def reversal_problem(lines: Sequence[Line], entry_id: int) -> str | None:
+    entry = next((x for x in lines if x.id == entry_id), None)
+    if entry is None or entry.kind is not EntryKind.PAYMENT:
+        return _("只能冲正付款记录。")
+    if any(x.reverses_id == entry_id for x in lines):
+        return _("这笔付款已冲正过。")
+    return None
+
+
+def recovery_problem(paid_fen: int, recovery_fen: int) -> str | None:
+    if recovery_fen <= 0:
+        return _("追回金额必须大于零。")
+    if recovery_fen > paid_fen:
+        return _("追回金额不能超过已付金额 %(paid)s 万元。", paid=format_wan(paid_fen))
+    return None
+
+
+def recovered_problem(totals_: Totals, amount_fen: int) -> str | None:
+    if amount_fen <= 0:
+        return _("到账金额必须大于零。")
+    if amount_fen > totals_.outstanding_receivable:
+        return _("到账金额超过尚未追回的 %(left)s 万元。",
+                 left=format_wan(totals_.outstanding_receivable))
+    return None

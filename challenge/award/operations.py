@@ -1,0 +1,401 @@
+"""奖榜 operations: draft and sign contracts, move milestones and acceptance, keep the ledger,
+end contracts, and let the 榜 follow its contracts. State changes go through `perform`;
+ledger lines and edits leave audit events through `record`. The caller commits."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Acceptance,
+    AcceptanceItem,
+    AwardFile,
+    Challenge,
+    Contract,
+    ContractMilestone,
+    IndicatorResponse,
+    LedgerEntry,
+    Notification,
+    Proposal,
+    User,
+)
+from ..money import format_wan
+from ..states import (
+    SYSTEM,
+    AcceptanceState,
+    ChallengeState,
+    ContractState,
+    EntryKind,
+    FailureRule,
+    MilestoneState,
+    Payer,
+    ProposalState,
+)
+from ..timeutil import local_today, utcnow
+from ..uploads import UploadError, store_upload, stored_path
+from ..workflow import (
+    CHALLENGE_WORKFLOW,
+    Actor,
+    Context,
+    admin_user_ids,
+    issuer_user_ids,
+    perform,
+    record,
+)
+from . import ledger
+from .flows import notify, solver_user_ids, terms_problems
+from .rules import LIVE, contract_totals, contracted_total, contracts_of, lines_of, terms_of
+
+MAX_FILES = 20
+
+
+class AwardError(ValueError):
+    """A refused 奖榜 operation; `message` for the page, `field` says where to show it."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# -- contracts -----------------------------------------------------------------------------
+
+def next_contract_number(challenge: Challenge) -> str:
+    """JBGS-<year>-<榜 id>-<n>: unique, readable, stable."""
+    n = db.session.scalar(select(func.count(Contract.id)).where(
+        Contract.challenge_id == challenge.id)) or 0
+    while True:
+        n += 1
+        number = f"JBGS-{local_today().year}-{challenge.id:04d}-{n}"
+        if db.session.scalar(select(Contract.id).where(Contract.number == number)) is None:
+            return number
+
+
+def contract_defaults(proposal: Proposal) -> dict:
+    """A new draft: the bid's request within what is left of the 榜额, its milestones copied."""
+    challenge = proposal.challenge
+    left = max(challenge.bounty_fen - contracted_total(challenge), 0)
+    return {
+        "number": next_contract_number(challenge),
+        "amount_fen": min(proposal.requested_fen, left) or left,
+        "start_on": local_today(),
+        "subsidy_rate_bp": 0, "subsidy_cap_fen": 0,
+        "milestones": [{"title": m.title, "due_on": m.due_on, "deliverable": m.deliverable,
+                        "share_bp": m.share_bp} for m in proposal.milestones],
+    }
+
+
+def value_problems(challenge: Challenge, values: dict, contract: Contract | None = None) -> dict:
+    """Field → message for a contract's editable values."""
+    problems = {}
+    if values["amount_fen"] <= 0:
+        problems["amount"] = _("合同金额必须大于零。")
+    elif values["amount_fen"] > challenge.bounty_fen:
+        problems["amount"] = _("合同金额不能超过榜额 %(b)s 万元。", b=format_wan(challenge.bounty_fen))
+    elif values["amount_fen"] + contracted_total(challenge, leaving_out=contract) > challenge.bounty_fen:
+        problems["amount"] = _("本榜其他合同已占用 %(used)s 万元，合计不能超过榜额 %(b)s 万元。",
+                               used=format_wan(contracted_total(challenge, leaving_out=contract)),
+                               b=format_wan(challenge.bounty_fen))
+    taken = db.session.scalar(select(Contract.id).where(Contract.number == values["number"]))
+    if taken is not None and (contract is None or taken != contract.id):
+        problems["number"] = _("合同编号已被使用。")
+    if not 0 <= values["subsidy_rate_bp"] <= ledger.SHARE_TOTAL:
+        problems["subsidy_rate"] = _("补助比例须在 0–100%% 之间。")
+    if values["subsidy_rate_bp"] and values["subsidy_cap_fen"] <= 0:
+        problems["subsidy_cap"] = _("有补助比例时请填写补助上限。")
+    milestones = values["milestones"]
+    if not milestones:
+        problems["milestones"] = _("合同至少要有一个里程碑。")
+    elif sum(m["share_bp"] for m in milestones) != ledger.SHARE_TOTAL:
+        problems["milestones"] = _("里程碑付款比例合计须为 100%%，现为 %(p)s%%。",
+                                   p=f"{sum(m['share_bp'] for m in milestones) / 100:g}")
+    elif any(m["due_on"] < values["start_on"] for m in milestones):
+        problems["milestones"] = _("里程碑到期日不能早于合同开始日期。")
+    return problems
+
+
+def _apply_contract(contract: Contract, values: dict) -> dict:
+    changes = {}
+    for name in ("number", "amount_fen", "start_on", "subsidy_rate_bp", "subsidy_cap_fen"):
+        if getattr(contract, name) != values[name]:
+            before = getattr(contract, name)
+            changes[name] = [str(before) if isinstance(before, date) else before,
+                             str(values[name]) if isinstance(values[name], date) else values[name]]
+            setattr(contract, name, values[name])
+    wanted = [(m["title"], m["due_on"], m["deliverable"], m["share_bp"]) for m in values["milestones"]]
+    current = [(m.title, m.due_on, m.deliverable, m.share_bp) for m in contract.milestones]
+    if wanted != current:
+        changes["milestones"] = [[f"{t} {d} {s / 100:g}%" for t, d, _dl, s in current],
+                                 [f"{t} {d} {s / 100:g}%" for t, d, _dl, s in wanted]]
+        contract.milestones = [ContractMilestone(position=n, title=t, due_on=d, deliverable=dl,
+                                                 share_bp=s)
+                               for n, (t, d, dl, s) in enumerate(wanted)]
+    return changes
+
+
+def draft_contract(proposal: Proposal, admin: User, values: dict | None = None) -> Contract:
+    challenge = proposal.challenge
+    if proposal.state is not ProposalState.SELECTED:
+        raise AwardError(_("只有入选的揭榜方案才能签约。"))
+    if challenge.state not in (ChallengeState.PUBLICITY, ChallengeState.CONTRACTED):
+        raise AwardError(_("本榜当前为「%(s)s」，不能起草合同。", s=challenge.state.label))
+    if db.session.scalar(select(Contract.id).where(Contract.proposal_id == proposal.id)):
+        raise AwardError(_("该方案已有合同。"))
+    values = values or contract_defaults(proposal)
+    problems = value_problems(challenge, values)
+    if problems:
+        raise AwardError(next(iter(problems.values())), next(iter(problems)))
+    contract = Contract(challenge=challenge, proposal=proposal, solver_org_id=proposal.lead_org_id,
+                        funding_mode=challenge.funding_mode, created_by_id=admin.id,
+                        state=ContractState.DRAFT, number="", amount_fen=0, start_on=values["start_on"])
+    db.session.add(contract)
+    _apply_contract(contract, values)
+    db.session.flush()
+    record(contract, "draft_contract", admin, to_state=ContractState.DRAFT,
+           changes={"proposal": [None, proposal.id], "amount_fen": [None, contract.amount_fen]})
+    return contract
+
+
+def update_contract(contract: Contract, admin: User, values: dict) -> dict:
+    if contract.state is not ContractState.DRAFT:
+        raise AwardError(_("合同已签订，不能再修改。"))
+    problems = value_problems(contract.challenge, values, contract)
+    if problems:
+        raise AwardError(next(iter(problems.values())), next(iter(problems)))
+    changes = _apply_contract(contract, values)
+    if changes:
+        record(contract, "edit_contract", admin, changes=changes)
+    return changes
+
+
+def sign_contract(contract: Contract, admin: User, now: datetime | None = None) -> None:
+    perform(contract, "sign", admin, now=now)
+    settle(contract.challenge, admin, now=now)
+
+
+# -- the 榜 follows its contracts ---------------------------------------------------------
+
+def settle(challenge: Challenge, actor: Actor, now: datetime | None = None, reason: str = "") -> None:
+    """Move the 榜 on as far as its contracts allow: all signed → 签约; all ended with one
+    accepted → 验收; everything due paid → 兑现奖励; all ended unsuccessfully → 攻关失败."""
+    reason = reason or _("各合同均已结束，没有验收通过的合同。")
+    moved = True
+    while moved:
+        moved = False
+        for action in ("contract", "accept", "award", "fail"):
+            t = CHALLENGE_WORKFLOW.find(action)
+            ctx = Context(actor, now or utcnow(), reason, {})
+            if challenge.state in t.sources and CHALLENGE_WORKFLOW.guards[action](challenge, ctx) is None:
+                perform(challenge, action, actor, now=now, reason=reason if t.needs_reason else "")
+                moved = True
+                break
+
+
+# -- milestones ----------------------------------------------------------------------------
+
+def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> AwardFile:
+    contract = owner.contract if isinstance(owner, ContractMilestone) else owner.acceptance.contract
+    if len(owner.files) >= MAX_FILES:
+        raise AwardError(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
+    try:
+        stored = store_upload(upload, "award")
+    except UploadError as exc:
+        raise AwardError(str(exc), "file") from None
+    item = AwardFile(contract_id=contract.id, original_name=stored.original_name,
+                     stored_name=stored.stored_name, content_type=stored.content_type,
+                     size=stored.size, uploaded_by_id=user.id,
+                     milestone=owner if isinstance(owner, ContractMilestone) else None,
+                     item=owner if isinstance(owner, AcceptanceItem) else None)
+    db.session.add(item)
+    db.session.flush()
+    target = owner if isinstance(owner, ContractMilestone) else owner.acceptance
+    record(target, "attach", user, changes={"file": [None, item.original_name]})
+    return item
+
+
+def file_path(item: AwardFile):
+    return stored_path("award", item.stored_name)
+
+
+def remove_file(item: AwardFile, user: User) -> None:
+    target = item.milestone or item.item.acceptance
+    record(target, "detach", user, changes={"file": [item.original_name, None]})
+    db.session.delete(item)
+
+
+def remind_overdue(today: date | None = None) -> int:
+    """Tell the solver, the issuer and the bureau, once per milestone, that it is overdue."""
+    today = today or local_today()
+    candidates = db.session.scalars(select(ContractMilestone).join(Contract).where(
+        Contract.state == ContractState.ACTIVE, ContractMilestone.due_on < today,
+        ContractMilestone.state.in_([MilestoneState.PENDING, MilestoneState.RETURNED]),
+        ContractMilestone.overdue_notified_on.is_(None))).all()
+    for milestone in candidates:
+        milestone.overdue_notified_on = today
+        announce(milestone, SYSTEM, _("「%(title)s」的里程碑「%(m)s」已于 %(d)s 到期，尚未提交报告。",
+                                      title=milestone.challenge.title, m=milestone.title,
+                                      d=milestone.due_on.isoformat()),
+                 lambda m: solver_user_ids(m) + issuer_user_ids(m.challenge) + admin_user_ids())
+        record(milestone, "overdue", SYSTEM, changes={"due_on": [None, milestone.due_on.isoformat()]})
+    db.session.flush()
+    return len(candidates)
+
+
+# -- the ledger ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentInput:
+    payer: Payer
+    amount_fen: int
+    paid_on: date
+    milestone_id: int | None
+    reference: str
+    payee: str = ""
+    note: str = ""
+
+
+def record_payment(contract: Contract, admin: User, payment: PaymentInput) -> LedgerEntry:
+    # Lock the contract row (its version) so two payments cannot both pass the same check.
+    db.session.refresh(contract, with_for_update=True)
+    problem = ledger.payment_problem(terms_of(contract), lines_of(contract), payment.payer,
+                                     payment.amount_fen, payment.milestone_id)
+    if problem:
+        raise AwardError(problem, "amount")
+    if payment.paid_on > local_today():
+        raise AwardError(_("付款日期不能晚于今天。"), "paid_on")
+    entry = LedgerEntry(contract_id=contract.id, milestone_id=payment.milestone_id,
+                        kind=EntryKind.PAYMENT, payer=payment.payer,
+                        payee=payment.payee or contract.solver_org.name,
+                        amount_fen=payment.amount_fen, paid_on=payment.paid_on,
+                        reference=payment.reference.strip(), reason=payment.note.strip(),
+                        recorded_by_id=admin.id)
+    db.session.add(entry)
+    db.session.flush()
+    record(contract, "pay", admin, reason=payment.note.strip(), changes={
+        "entry": [None, entry.id], "payer": [None, payment.payer.value],
+        "amount_fen": [None, payment.amount_fen], "milestone": [None, payment.milestone_id]})
+    announce(contract, admin, _("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
+                                title=contract.challenge.title, amount=format_wan(payment.amount_fen),
+                                payer=payment.payer.label), solver_user_ids)
+    settle(contract.challenge, admin)
+    return entry
+
+
+def announce(obj, actor: Actor, text: str, recipients) -> None:
+    """Notices outside a transition (payments, reminders): in-app and by e-mail."""
+    for user_id, message, link in notify(text.replace("%", "%%"), recipients)(obj, Context(
+            actor, utcnow(), "", {})):
+        db.session.add(Notification(user_id=user_id, message=message, link=link))
+
+
+def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AwardError(_("冲正需要填写理由。"), "reason")
+    contract = entry.contract
+    db.session.refresh(contract, with_for_update=True)
+    problem = ledger.reversal_problem(lines_of(contract), entry.id)
+    if problem:
+        raise AwardError(problem, "reason")
+    reversal = LedgerEntry(contract_id=contract.id, milestone_id=entry.milestone_id,
+                           kind=EntryKind.REVERSAL, payer=entry.payer, payee=entry.payee,
+                           amount_fen=-entry.amount_fen, paid_on=local_today(),
+                           reference=entry.reference, reason=reason, reverses_id=entry.id,
+                           recorded_by_id=admin.id)
+    db.session.add(reversal)
+    db.session.flush()
+    record(contract, "reverse", admin, reason=reason, changes={
+        "entry": [entry.id, reversal.id], "amount_fen": [entry.amount_fen, reversal.amount_fen]})
+    return reversal
+
+
+def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: date,
+                     reference: str) -> LedgerEntry:
+    db.session.refresh(contract, with_for_update=True)
+    problem = ledger.recovered_problem(contract_totals(contract), amount_fen)
+    if problem:
+        raise AwardError(problem, "amount")
+    entry = LedgerEntry(contract_id=contract.id, kind=EntryKind.RECOVERED, payer=Payer.ENTERPRISE,
+                        payee=contract.solver_org.name, amount_fen=amount_fen, paid_on=paid_on,
+                        reference=reference.strip(), recorded_by_id=admin.id)
+    db.session.add(entry)
+    db.session.flush()
+    record(contract, "recovered", admin, changes={"amount_fen": [None, amount_fen]})
+    return entry
+
+
+# -- ending a contract ---------------------------------------------------------------------
+
+def eliminate(contract: Contract, admin: User, reason: str) -> None:
+    perform(contract, "eliminate", admin, reason=reason)
+    settle(contract.challenge, admin)
+
+
+def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRule,
+                  recovery_fen: int = 0) -> None:
+    if rule is FailureRule.RECOVER:
+        problem = ledger.recovery_problem(contract_totals(contract).paid, recovery_fen)
+        if problem:
+            raise AwardError(problem, "recovery")
+    perform(contract, "fail", admin, reason=reason, rule=rule,
+            recovery_fen=recovery_fen if rule is FailureRule.RECOVER else 0)
+    if rule is FailureRule.RECOVER:
+        db.session.add(LedgerEntry(contract_id=contract.id, kind=EntryKind.RECEIVABLE,
+                                   payer=Payer.ENTERPRISE, payee=contract.solver_org.name,
+                                   amount_fen=recovery_fen, paid_on=local_today(),
+                                   reason=reason, recorded_by_id=admin.id))
+        db.session.flush()
+        record(contract, "receivable", admin, reason=reason,
+               changes={"amount_fen": [None, recovery_fen]})
+    settle(contract.challenge, admin, reason=reason)
+
+
+# -- acceptance ----------------------------------------------------------------------------
+
+def acceptance_for(contract: Contract) -> Acceptance:
+    """The contract's acceptance form, created on first use with a row per indicator."""
+    if contract.acceptance is not None:
+        return contract.acceptance
+    committed = dict(db.session.execute(select(IndicatorResponse.indicator_id,
+                                               IndicatorResponse.committed_value)
+                                        .where(IndicatorResponse.proposal_id == contract.proposal_id)).all())
+    acceptance = Acceptance(contract=contract, state=AcceptanceState.DRAFT, items=[
+        AcceptanceItem(indicator_id=i.id, position=n, committed_value=committed.get(i.id, ""))
+        for n, i in enumerate(contract.challenge.indicators)])
+    db.session.add(acceptance)
+    db.session.flush()
+    return acceptance
+
+
+def save_acceptance(acceptance: Acceptance, user: User, summary: str, measured: dict[int, str]) -> None:
+    if acceptance.state is not AcceptanceState.DRAFT:
+        raise AwardError(_("验收材料已提交，不能再修改。"))
+    changes = {}
+    if acceptance.summary != summary.strip():
+        changes["summary"] = [None, "…"]
+        acceptance.summary = summary.strip()
+    for item in acceptance.items:
+        value = (measured.get(item.id) or "").strip()[:100]
+        if value != item.measured_value:
+            changes[item.indicator.name] = [item.measured_value, value]
+            item.measured_value = value
+    if changes:
+        record(acceptance, "save_acceptance", user, changes=changes)
+
+
+def finish(challenge: Challenge, admin: User) -> None:
+    perform(challenge, "finish", admin)
+
+
+def live_contracts(challenge: Challenge) -> list[Contract]:
+    return [c for c in contracts_of(challenge) if c.state in LIVE]
+
+
+__all__ = ["AwardError", "PaymentInput", "draft_contract", "update_contract", "sign_contract",
+           "settle", "record_payment", "reverse_payment", "record_recovered", "eliminate",
+           "fail_contract", "acceptance_for", "save_acceptance", "add_file", "remove_file",
+           "file_path", "remind_overdue", "finish", "contract_defaults", "value_problems",
+           "terms_problems"]
