@@ -52,6 +52,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .award.progress import bp as progress_bp
+    from .award.views import bp as contracts_bp
     from .bidding.questions import bp as questions_bp
     from .bidding.views import bp as bidding_bp
     from .experts.views import bp as experts_bp
@@ -70,6 +72,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(experts_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(contracts_bp)
+    app.register_blueprint(progress_bp)
     filters.register(app)
 
     from .cli import register as register_cli

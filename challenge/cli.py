@@ -1,4 +1,4 @@
-"""Command-line tasks: flask create-admin, seed-demo, close-expired, send-mail."""
+"""Command-line tasks: flask create-admin, seed-demo, close-expired, remind-overdue, send-mail."""
 
 import click
 from flask import Flask
@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(close_expired_command)
+    app.cli.add_command(remind_overdue_command)
     app.cli.add_command(send_mail_command)
 
 
@@ -68,7 +69,7 @@ def seed_demo(if_empty: bool) -> None:
 
 @click.command("close-expired")
 def close_expired_command() -> None:
-    """Move open 榜 whose claim deadline has passed to review."""
+    """Move open 榜 whose claim deadline has passed to review; remind overdue milestones."""
     from .posting.operations import close_expired
 
     closed = close_expired()
@@ -76,6 +77,22 @@ def close_expired_command() -> None:
         click.echo(f"已截止：#{challenge.id} {challenge.title}")
     open_left = db.session.scalar(select(func.count(Challenge.id)).where(Challenge.state == "open"))
     click.echo(f"截止 {len(closed)} 个榜；仍在揭榜中 {open_left} 个。")
+    _remind_overdue()  # the same clock job: milestones past their due date
+
+
+def _remind_overdue() -> int:
+    from .award.operations import remind_overdue
+
+    notified = remind_overdue()
+    db.session.commit()
+    click.echo(f"逾期里程碑提醒 {notified} 个（每个里程碑只提醒一次）。")
+    return notified
+
+
+@click.command("remind-overdue")
+def remind_overdue_command() -> None:
+    """Tell solver, issuer and bureau, once, about each milestone past its due date unreported."""
+    _remind_overdue()
 
 
 @click.command("send-mail")

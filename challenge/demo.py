@@ -1,6 +1,7 @@
 """`flask seed-demo`: demo content driven through the real operations and workflow door."""
 
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -11,9 +12,22 @@ from .extensions import db
 from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, User
 from .money import parse_wan
 from .posting import operations as ops
-from .states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType, Role, WorkKind
-from .timeutil import end_of_local_day, local_today, utcnow
+from .states import (
+    ChallengeKind,
+    ChallengeState,
+    Confidentiality,
+    FailureRule,
+    FundingMode,
+    OrgType,
+    Payer,
+    Role,
+    WorkKind,
+)
+from .timeutil import end_of_local_day, local, local_today, utcnow
 from .workflow import perform
+
+# 榜 the demo walks past the decision: bids, panel, 公示, then 奖榜 as their "award" says.
+DECIDED_STATES = frozenset({"publicity", "contracted", "accepted", "awarded", "closed", "failed"})
 
 
 def seed() -> list[tuple[str, str, str]]:
@@ -30,6 +44,9 @@ def seed() -> list[tuple[str, str, str]]:
         _access_request(spec, challenges[spec["challenge_title"]], users)
     db.session.flush()
     _panels(admin, users)
+    from .award.operations import remind_overdue
+
+    remind_overdue()  # the daily reminder has run: the overdue milestone is news to its parties
     db.session.commit()
     return [(u.role.label, u.email, spec["password"])
             for spec in content.USERS for u in [users[spec["email"]]]
@@ -139,12 +156,14 @@ DEMO_BIDS = {
 }
 
 
-def _demo_bids(challenge: Challenge, users: dict[str, User], deadline) -> None:
+def _demo_bids(challenge: Challenge, users: dict[str, User], deadline, bids=None) -> None:
     """Submit the demo's bids while the 榜 is still open (back-dated), through the door."""
     from .bidding import operations as bidding
 
-    bids = next((rows for prefix, rows in DEMO_BIDS.items() if challenge.title.startswith(prefix)),
-                [])
+    if bids is None:
+        bids = next((rows for prefix, rows in DEMO_BIDS.items()
+                     if challenge.title.startswith(prefix)), [])
+    bid_day = local(deadline).date()
     for n, (email, title, approach, wan, partner) in enumerate(bids):
         solver = users[email]
         when = deadline - timedelta(days=6 - n)
@@ -168,9 +187,9 @@ def _demo_bids(challenge: Challenge, users: dict[str, User], deadline) -> None:
             "budget": [{"item": "设备与材料", "amount_fen": parse_wan(wan) * 6 // 10, "note": ""},
                        {"item": "测试与中试", "amount_fen": parse_wan(wan) * 4 // 10, "note": ""}],
             "milestones": [
-                {"title": "小试完成", "due_on": local_today() + timedelta(days=120),
+                {"title": "小试完成", "due_on": bid_day + timedelta(days=120),
                  "deliverable": "小试报告", "share_bp": 3000},
-                {"title": "中试验收", "due_on": local_today() + timedelta(days=330),
+                {"title": "中试验收", "due_on": bid_day + timedelta(days=330),
                  "deliverable": "第三方检测报告与中试总结", "share_bp": 7000}],
         }
         proposal = bidding.start_proposal(challenge, solver, values)
@@ -199,6 +218,9 @@ def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
             perform(challenge, "withdraw", creator, reason=spec["withdraw_reason"], now=now)
         return challenge
     perform(challenge, "publish", admin, deadline_at=deadline, now=published)
+    if state in DECIDED_STATES:
+        _decided(challenge, spec, users, admin)
+        return challenge
     if state == "reviewing":
         _demo_bids(challenge, users, deadline)
     if state in ("reviewing", "unclaimed"):
@@ -208,6 +230,170 @@ def _challenge(spec: dict, users: dict[str, User], admin: User) -> Challenge:
     if state == "withdrawn":
         perform(challenge, "withdraw", creator, reason=spec["withdraw_reason"], now=now)
     return challenge
+
+
+def _day(n: int) -> datetime:
+    """Mid-morning (Shanghai) of the day *n* days from today, never later than now."""
+    day = local_today() + timedelta(days=n)
+    return min(end_of_local_day(day) - timedelta(hours=14), utcnow() - timedelta(minutes=5))
+
+
+def _decided(challenge: Challenge, spec: dict, users: dict[str, User], admin: User) -> None:
+    """Bids before the deadline, eligibility, a seated panel that scores every bid, the
+    bureau's decision (公示), and then 奖榜 as the spec's "award" tells — all back-dated."""
+    from .reviewing import scoring
+    from .reviewing.decision import decide
+
+    deadline = challenge.deadline_at
+    rows = [(b["solver"], b["title"], b["approach"], b["wan"], b.get("partner", ""))
+            for b in spec["bids"]]
+    _demo_bids(challenge, users, deadline, rows)
+    perform(challenge, "close", "system", now=deadline + timedelta(seconds=1))
+    decided = _day(spec["decided_days"])
+    for proposal in _submitted(challenge):
+        perform(proposal, "qualify", admin, reason="资格审查合格。", now=deadline + timedelta(days=2))
+    _seat_panel(challenge, admin)
+    rank = {users[email].organization_id: n for n, (email, *_rest) in enumerate(rows)}
+    for reviewer_id in sorted(scoring.seated_reviewer_ids(challenge)):
+        reviewer = db.session.get(User, reviewer_id)
+        for proposal in scoring.scored_proposals(challenge):
+            lean = (proposal.id + reviewer.id) % 3 - 1
+            n = rank[proposal.lead_org_id]
+            points = {"approach": 27 - 2 * n + lean, "indicators": 22 - n, "team": 17, "plan": 12,
+                      "budget": 8}
+            review = scoring.save_review(reviewer, proposal, points, "技术路线可行，指标响应具体。")
+            perform(review, "submit", reviewer, now=decided - timedelta(days=3))
+    winners = {users[email].organization_id for email in spec["winners"]}
+    decide(challenge, admin, [p.id for p in scoring.scored_proposals(challenge)
+                              if p.lead_org_id in winners], spec["decision_note"], {}, now=decided)
+    if spec.get("award"):
+        _award(challenge, spec["award"], users, admin)
+
+
+def _seat_panel(challenge: Challenge, admin: User) -> None:
+    """The matcher's proposal for this 榜, topped up with any reviewer free of conflicts."""
+    from .reviewing import operations as panels
+
+    plans, _ = panels.propose_panels([challenge])
+    for plan in plans:
+        scores = {c.reviewer.id: c.match.score for c in plan.candidates}
+        for reviewer_id in plan.proposed:
+            panels.seat_reviewer(challenge, db.session.get(User, reviewer_id), admin, scores[reviewer_id])
+    seated = {s.reviewer_id for s in panels.seats_taken(challenge)}
+    missing = challenge.reviewers_required - len(seated)
+    if missing > 0:
+        others = [u for u in db.session.scalars(select(User).where(
+            User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.id)) if u.id not in seated]
+        conflicts = panels.conflicts_for(challenge, others)
+        for reviewer in [u for u in others if u.id not in conflicts][:missing]:
+            panels.seat_reviewer(challenge, reviewer, admin)
+
+
+def _pdf(name: str):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(stream=io.BytesIO(b"%PDF-1.4\n% demo evidence\n%%EOF\n"), filename=name,
+                       content_type="application/pdf")
+
+
+def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User) -> None:
+    """Contracts drafted and signed after 公示, then each contract's own story."""
+    from .award import operations as award
+    from .models import Proposal
+    from .states import ProposalState
+
+    signed = _day(plan["signed_days"])
+    contracts = []
+    for spec in plan["contracts"]:
+        solver = users[spec["solver"]]
+        proposal = db.session.scalar(select(Proposal).where(
+            Proposal.challenge_id == challenge.id, Proposal.lead_org_id == solver.organization_id,
+            Proposal.state == ProposalState.SELECTED))
+        values = award.contract_defaults(proposal)
+        values |= {
+            "number": values["number"].replace(f"-{local_today().year}-", f"-{local(signed).year}-", 1),
+            "amount_fen": parse_wan(spec["amount_wan"]), "start_on": local(signed).date(),
+            "subsidy_rate_bp": spec.get("subsidy_percent", 0) * 100,
+            "subsidy_cap_fen": parse_wan(spec.get("subsidy_cap_wan", "0")),
+            "milestones": [{"title": m["title"], "deliverable": m["deliverable"],
+                            "due_on": local_today() + timedelta(days=m["due_days"]),
+                            "share_bp": m["share"] * 100} for m in spec["milestones"]]}
+        contract = award.draft_contract(proposal, admin, values, now=signed - timedelta(days=4))
+        contracts.append((contract, spec, solver))
+    for contract, _spec, _solver in contracts:
+        award.sign_contract(contract, admin, now=signed)
+    for contract, spec, solver in contracts:
+        _follow(contract, spec, solver, admin)
+    if plan.get("finish"):
+        award.finish(challenge, admin, now=_day(plan.get("finish_days", -30)))
+
+
+def _follow(contract, spec: dict, solver: User, admin: User) -> None:
+    """Milestones reported, confirmed, reviewed and paid; then elimination, acceptance with
+    final payments, or failure with its rule — whatever the spec says happened."""
+    from .award import operations as award
+    from .award.rules import terms_of
+
+    challenge = contract.challenge
+    issuer = challenge.created_by
+    for milestone, m in zip(contract.milestones, spec["milestones"], strict=True):
+        due = _day(m["due_days"])
+        if m["progress"] == "pending":
+            continue
+        approved = m["progress"] == "approved"
+        perform(milestone, "report", solver, report=m["report"],
+                now=due - timedelta(days=4 if approved else 2))
+        award.add_file(milestone, solver, _pdf(f"{m['deliverable']}.pdf"))
+        if not approved:
+            continue  # reported, waiting for the enterprise
+        perform(milestone, "confirm", issuer, now=due - timedelta(days=1))
+        perform(milestone, "approve", admin, now=due + timedelta(days=4))
+        if m.get("paid"):
+            terms = terms_of(contract)
+            for payer, label in ((Payer.ENTERPRISE, "企业付款"), (Payer.GOVERNMENT, "财政拨款")):
+                share = terms.allocation(payer)[milestone.id]
+                if share:
+                    award.record_payment(contract, admin, award.PaymentInput(
+                        payer, share, local(due).date() + timedelta(days=8), milestone.id,
+                        f"{label} {contract.number}-{milestone.position + 1}"),
+                        now=min(due + timedelta(days=8), utcnow()))
+    if spec.get("eliminated"):
+        when = _day(spec["eliminated"]["days"])
+        award.eliminate(contract, admin, spec["eliminated"]["reason"], now=when)
+    if spec.get("acceptance"):
+        _accept(contract, spec["acceptance"], solver, admin)
+    for payment in spec.get("payments", []):
+        award.record_payment(contract, admin, award.PaymentInput(
+            Payer(payment["payer"]), parse_wan(payment["wan"]),
+            local_today() + timedelta(days=payment["days"]), None, payment["reference"]),
+            now=_day(payment["days"]))
+    if spec.get("failed"):
+        failed = spec["failed"]
+        award.fail_contract(contract, admin, failed["reason"], FailureRule(failed["rule"]),
+                            recovery_fen=parse_wan(failed.get("recovery_wan", "0")),
+                            now=_day(failed.get("days", -40)))
+        if failed.get("recovered_wan"):
+            back = _day(failed.get("recovered_days", -12))
+            award.record_recovered(contract, admin, parse_wan(failed["recovered_wan"]), local(back).date(),
+                                   failed["reference"], now=back)
+
+
+def _accept(contract, spec: dict, solver: User, admin: User) -> None:
+    """验收: measured values and evidence per indicator, the enterprise's sign-off, the bureau's
+    decision; the 榜 follows (验收, and 兑现 when everything is already paid)."""
+    from .award import operations as award
+
+    acceptance = award.acceptance_for(contract)
+    award.save_acceptance(acceptance, solver, spec["summary"], {
+        item.id: value for item, value in zip(acceptance.items, spec["measured"], strict=True)})
+    for item in acceptance.items:
+        award.add_file(item, solver, _pdf(f"检测报告-{item.indicator.name}.pdf"))
+    perform(acceptance, "submit", solver, now=_day(spec["submitted_days"]))
+    perform(acceptance, "sign_off", contract.challenge.created_by, opinion=spec["opinion"],
+            judgements={item.id: True for item in acceptance.items}, now=_day(spec["signed_off_days"]))
+    passed = _day(spec["passed_days"])
+    perform(acceptance, "pass", admin, now=passed)
+    award.settle(contract.challenge, admin, now=passed)
 
 
 def _panels(admin: User, users: dict[str, User]) -> None:

@@ -1586,6 +1586,459 @@ CHALLENGES = [
         "deadline_days": 20,  # 已发布后撤榜
         "withdraw_reason": "企业战略调整，分立器件产线已整体转移至外省子公司，本需求暂停。",
     },
+    # ===================== 评定及奖榜（publicity → contracted → accepted → awarded → closed / failed）
+    # "bids" 为截止前提交的揭榜方案（按序排名），"winners" 为确定的揭榜方；"award" 描述签约后的进展：
+    # 日期以今天为基准（负数为若干天前），每一步都经由正式操作和工作流推进。
+    {
+        "issuer": "lh_env",
+        "creator": "enterprise9@demo.cn",
+        "title": "印染废水深度处理与中水高品质回用技术",
+        "kind": "industry_shortage",
+        "field": "节能环保",
+        "industry_tags": ["纺织服装产业链", "工业废水治理", "绿色低碳"],
+        "summary": (
+            "园区印染企业集中排放的综合废水色度高、难降解有机物含量高，现有生化加芬顿工艺出水只能达标排放，"
+            "难以回用于染色工序。征集深度处理与膜法回用的整体方案，使回用水满足染色用水要求并降低运行成本。"
+        ),
+        "detail": (
+            "处理规模 8000 m³/d，进水 COD 1200–1800 mg/L、色度 400–600 倍，含聚乙烯醇和分散染料。"
+            "现有工艺为水解酸化—A/O—芬顿—混凝沉淀，出水 COD 约 70 mg/L，回用率不足 15%。"
+            "曾试验超滤加反渗透，反渗透膜 2 个月内污堵严重。"
+        ),
+        "indicators": [
+            {"name": "回用水 COD", "target": "≤20", "unit": "mg/L", "method": "HJ 828 重铬酸盐法"},
+            {"name": "回用水色度", "target": "≤5", "unit": "倍", "method": "HJ 1182 稀释倍数法"},
+            {"name": "中水回用率", "target": "≥60", "unit": "%", "method": "连续运行 30 天水量平衡"},
+        ],
+        "bounty_wan": "260",
+        "investment_wan": "1200",
+        "funding_mode": "reward",
+        "max_winners": 1,
+        "period_months": 18,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "具有工业废水膜法回用工程业绩者优先",
+        "confidentiality": "public",
+        "contact_name": "郑凯",
+        "contact_phone": "0512-66907721",
+        "contact_email": "zhengk@lvhe-demo.cn",
+        "state": "publicity",
+        "deadline_days": -16,
+        "decided_days": -2,
+        "decision_note": "评审组一致认为该方案臭氧催化氧化与抗污染膜组合路线成熟，中试数据完整，综合得分第一。",
+        "bids": [
+            {"solver": "solver3@demo.cn", "title": "臭氧催化氧化—抗污染膜组合深度处理回用工艺",
+             "approach": "非均相臭氧催化氧化去除色度和难降解有机物，抗污染超滤加低压反渗透回用，浓水经高级氧化后达标排放。",
+             "wan": "250", "partner": ""},
+            {"solver": "solver6@demo.cn", "title": "电催化氧化耦合纳滤的印染废水回用技术",
+             "approach": "三维电极电催化氧化脱色，纳滤截留二价盐和残余有机物，产水直接回用于前处理工序。",
+             "wan": "230", "partner": ""},
+        ],
+        "winners": ["solver3@demo.cn"],
+    },
+    {
+        "issuer": "zg_bearing",
+        "creator": "enterprise4@demo.cn",
+        "title": "高速精密轴承 PEEK 复合材料保持架注塑成型技术",
+        "kind": "import_substitution",
+        "field": "高端装备",
+        "industry_tags": ["高端装备产业链", "轴承", "特种工程塑料"],
+        "summary": (
+            "高速电主轴与新能源汽车电驱轴承需要耐高温、低摩擦、尺寸稳定的工程塑料保持架，"
+            "目前主要依赖进口。征集 PEEK 基复合材料配方与精密注塑成型工艺方案，实现保持架国产化。"
+        ),
+        "detail": (
+            "目标产品为 7008C 与 6208 两个规格的高速轴承保持架，dmN 值要求 1.8×10⁶ 以上。"
+            "进口保持架为碳纤维增强 PEEK，价格约为国产钢保持架的 12 倍。"
+            "企业试制的玻纤增强 PEEK 保持架在 150 ℃ 台架试验 200 h 后兜孔磨损超标，注塑件圆度波动 0.04 mm。"
+            "进口保持架供应商及采购价格不得外泄。"
+        ),
+        "indicators": [
+            {"name": "保持架圆度", "target": "≤0.015", "unit": "mm", "method": "圆度仪测量，每批抽检 30 件"},
+            {"name": "150 ℃ 台架寿命", "target": "≥1000", "unit": "h", "method": "高速轴承寿命试验机，dmN 1.8×10⁶"},
+            {"name": "兜孔磨损量", "target": "≤0.02", "unit": "mm", "method": "台架试验后三坐标测量"},
+        ],
+        "bounty_wan": "360",
+        "investment_wan": "1100",
+        "funding_mode": "milestone",
+        "max_winners": 1,
+        "period_months": 24,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "具备高分子材料改性与精密注塑研发条件",
+        "confidentiality": "desensitized",
+        "contact_name": "张国栋",
+        "contact_phone": "0512-66893318",
+        "contact_email": "zhanggd@zhonggu-demo.cn",
+        "state": "contracted",
+        "deadline_days": -205,
+        "decided_days": -192,
+        "decision_note": "该方案材料配方与模具温控设计针对性强，团队有 PEEK 改性量产经验，评审得分最高。",
+        "bids": [
+            {"solver": "solver2@demo.cn", "title": "碳纤维/PTFE 协同改性 PEEK 保持架材料与精密注塑工艺",
+             "approach": "短切碳纤维增强加 PTFE 与石墨润滑改性，模流分析优化浇口与冷却，配合退火消除残余应力。",
+             "wan": "320", "partner": ""},
+            {"solver": "solver4@demo.cn", "title": "PEEK 保持架注塑成型智能工艺窗口控制",
+             "approach": "在线监测模腔压力与温度，机器学习建立工艺窗口，保证圆度一致性。",
+             "wan": "300", "partner": ""},
+        ],
+        "winners": ["solver2@demo.cn"],
+        "award": {
+            "signed_days": -182,
+            "contracts": [{
+                "solver": "solver2@demo.cn", "amount_wan": "320", "subsidy_percent": 20,
+                "subsidy_cap_wan": "60",
+                "milestones": [
+                    {"title": "材料配方定型与小试", "deliverable": "配方报告与小试性能检测报告", "share": 20,
+                     "due_days": -120, "progress": "approved", "paid": True,
+                     "report": "完成 6 组配方对比，碳纤维 20% + PTFE 10% 配方摩擦系数 0.18，满足设计要求。"},
+                    {"title": "注塑工艺定型", "deliverable": "工艺文件与首批 200 件尺寸检测报告", "share": 30,
+                     "due_days": -8, "progress": "reported",
+                     "report": "模具改为 8 点针阀浇口，首批 200 件圆度 0.011–0.014 mm，已附检测报告。"},
+                    {"title": "台架试验", "deliverable": "150 ℃ 台架 1000 h 试验报告", "share": 20,
+                     "due_days": -5, "progress": "pending"},
+                    {"title": "装机验证与验收", "deliverable": "用户装机验证报告", "share": 30,
+                     "due_days": 160, "progress": "pending"},
+                ],
+            }],
+        },
+    },
+    {
+        "issuer": "rs_software",
+        "creator": "enterprise10@demo.cn",
+        "title": "工业表面缺陷检测视觉模型轻量化与边缘部署",
+        "kind": "industry_shortage",
+        "field": "电子信息",
+        "industry_tags": ["工业软件", "机器视觉", "智能制造"],
+        "summary": (
+            "面向钢板、锂电极片等连续卷材表面缺陷检测，现有深度学习模型精度高但算力需求大，"
+            "难以在产线边缘设备上实时运行。以赛马方式征集模型轻量化与边缘部署方案，分阶段择优支持。"
+        ),
+        "detail": (
+            "产线速度 120 m/min，幅宽 1.6 m，8 台 8K 线阵相机，缺陷类型 14 类。"
+            "现有模型在服务器 GPU 上单帧推理 45 ms，边缘盒子（国产 AI 芯片，16 TOPS）上无法实时运行。"
+        ),
+        "indicators": [
+            {"name": "缺陷检出率", "target": "≥99", "unit": "%", "method": "企业标注的 2 万张测试集"},
+            {"name": "误报率", "target": "≤0.5", "unit": "%", "method": "连续生产 72 h 统计"},
+            {"name": "边缘端单帧推理时间", "target": "≤15", "unit": "ms", "method": "16 TOPS 边缘设备实测"},
+        ],
+        "bounty_wan": "450",
+        "investment_wan": "1300",
+        "funding_mode": "horse_race",
+        "max_winners": 3,
+        "period_months": 18,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "赛马：入选团队先完成原型与基准测试，中期评审淘汰末位",
+        "confidentiality": "public",
+        "contact_name": "何文博",
+        "contact_phone": "0512-66909930",
+        "contact_email": "hewb@ruisi-demo.cn",
+        "state": "contracted",
+        "deadline_days": -152,
+        "decided_days": -140,
+        "decision_note": "按赛马规则确定综合得分前三名的团队入选，分别签约，中期评审后择优继续支持。",
+        "bids": [
+            {"solver": "solver4@demo.cn", "title": "知识蒸馏与结构化剪枝的缺陷检测模型边缘部署",
+             "approach": "大模型蒸馏到轻量检测网络，通道剪枝与 INT8 量化，面向国产 AI 芯片算子优化。",
+             "wan": "150", "partner": ""},
+            {"solver": "solver1@demo.cn", "title": "小样本缺陷生成与轻量化检测一体化方案",
+             "approach": "扩散模型生成稀有缺陷样本，轻量骨干网络加注意力模块，流水线并行推理。",
+             "wan": "150", "partner": ""},
+            {"solver": "solver6@demo.cn", "title": "面向线阵相机的多尺度缺陷实时检测",
+             "approach": "多尺度特征金字塔与瓦片并行推理，FPGA 预处理降低边缘端负载。",
+             "wan": "150", "partner": ""},
+            {"solver": "solver5@demo.cn", "title": "基于异常检测的无监督表面缺陷识别",
+             "approach": "正常样本重建加异常评分，减少标注工作量。",
+             "wan": "140", "partner": ""},
+        ],
+        "winners": ["solver4@demo.cn", "solver1@demo.cn", "solver6@demo.cn"],
+        "award": {
+            "signed_days": -132,
+            "contracts": [
+                {"solver": solver, "amount_wan": "150", "milestones": [
+                    {"title": "原型与基准测试", "deliverable": "原型系统与测试集评测报告", "share": 40,
+                     "due_days": -60, "progress": "approved", "paid": True,
+                     "report": "原型系统完成，测试集检出率与推理时间评测报告已上传。"},
+                    {"title": "产线部署与验收", "deliverable": "72 h 连续生产测试报告", "share": 60,
+                     "due_days": 110, "progress": "pending"},
+                 ], **extra}
+                for solver, extra in (
+                    ("solver4@demo.cn", {}),
+                    ("solver1@demo.cn", {}),
+                    ("solver6@demo.cn", {"eliminated": {
+                        "days": -48, "reason": "中期评审：边缘端推理时间 38 ms，三支队伍中排名末位，按赛马规则淘汰。"}}),
+                )
+            ],
+        },
+    },
+    {
+        "issuer": "xn_battery",
+        "creator": "enterprise5@demo.cn",
+        "title": "锂电池极片涂布面密度在线检测与闭环控制",
+        "kind": "import_substitution",
+        "field": "新能源",
+        "industry_tags": ["新能源产业链", "动力电池", "智能制造"],
+        "summary": (
+            "锂电池极片涂布面密度一致性直接影响电芯容量与安全，目前在线测量主要依赖进口射线测厚仪。"
+            "征集面密度在线检测装备与涂布闭环控制方案，替代进口设备。"
+        ),
+        "detail": (
+            "涂布机幅宽 1300 mm、速度 80 m/min，双面挤压涂布。"
+            "进口 β 射线面密度仪单台约 260 万元，交货期 9 个月。"
+        ),
+        "indicators": [
+            {"name": "面密度测量重复性", "target": "≤0.2", "unit": "%", "method": "同一位置静态测量 30 次 3σ"},
+            {"name": "扫描速度", "target": "≥600", "unit": "mm/s", "method": "在线扫描实测"},
+            {"name": "闭环后面密度 CV", "target": "≤0.8", "unit": "%", "method": "连续涂布 8 h 统计"},
+        ],
+        "bounty_wan": "240",
+        "investment_wan": "800",
+        "funding_mode": "reward",
+        "max_winners": 1,
+        "period_months": 12,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "具有射线或激光测量装备研制经验",
+        "confidentiality": "public",
+        "contact_name": "赵雪梅",
+        "contact_phone": "0512-66902316",
+        "contact_email": "zhaoxm@xinneng-demo.cn",
+        "state": "accepted",
+        "deadline_days": -335,
+        "decided_days": -322,
+        "decision_note": "该方案测量原理成熟、样机指标领先，评审组推荐入选。",
+        "bids": [
+            {"solver": "solver1@demo.cn", "title": "X 射线面密度在线测量仪与涂布闭环控制系统",
+             "approach": "低能 X 射线透射测量，C 型架往复扫描，模型预测控制调节模头间隙。",
+             "wan": "220", "partner": ""},
+            {"solver": "solver3@demo.cn", "title": "激光三角法厚度—面密度复合测量方案",
+             "approach": "双侧激光测厚结合密度标定模型，非射线方案免除辐射许可。",
+             "wan": "200", "partner": ""},
+        ],
+        "winners": ["solver1@demo.cn"],
+        "award": {
+            "signed_days": -312,
+            "contracts": [{
+                "solver": "solver1@demo.cn", "amount_wan": "220", "subsidy_percent": 30,
+                "subsidy_cap_wan": "60",
+                "milestones": [
+                    {"title": "样机研制", "deliverable": "样机与实验室测试报告", "share": 40,
+                     "due_days": -200, "progress": "approved",
+                     "report": "样机完成，静态重复性 0.15%，扫描速度 650 mm/s。"},
+                    {"title": "产线联调", "deliverable": "8 h 连续涂布闭环测试报告", "share": 60,
+                     "due_days": -40, "progress": "approved",
+                     "report": "在 3 号涂布线完成闭环联调，面密度 CV 0.62%。"},
+                ],
+                "acceptance": {"submitted_days": -30, "signed_off_days": -22, "passed_days": -12,
+                               "summary": "三项指标均达到合同要求，第三方检测报告已上传。",
+                               "measured": ["0.15", "650", "0.62"], "opinion": "同意验收。"},
+                "payments": [{"payer": "enterprise", "wan": "220", "days": -6,
+                              "reference": "电汇 HX2024-0611"}],
+            }],
+        },
+    },
+    {
+        "issuer": "nf_agri",
+        "creator": "enterprise8@demo.cn",
+        "title": "果蔬冷库智能除霜与节能控制技术",
+        "kind": "industry_shortage",
+        "field": "现代农业",
+        "industry_tags": ["现代农业", "冷链物流", "节能"],
+        "summary": (
+            "产地果蔬冷库蒸发器结霜严重，定时电热除霜能耗高、库温波动大，影响果蔬品质。"
+            "征集按需除霜与冷库节能控制方案，降低能耗并稳定库温。"
+        ),
+        "detail": (
+            "示范冷库 6 座，单库容积 1200 m³，采用氟利昂直膨系统与电热除霜，每 6 h 除霜一次。"
+            "除霜期间库温上升 3–5 ℃，年耗电约 38 万 kWh。"
+        ),
+        "indicators": [
+            {"name": "冷库综合节能率", "target": "≥15", "unit": "%", "method": "与改造前同期能耗对比"},
+            {"name": "除霜期间库温波动", "target": "≤1", "unit": "℃", "method": "库内 9 点温度记录"},
+        ],
+        "bounty_wan": "120",
+        "investment_wan": "350",
+        "funding_mode": "milestone",
+        "max_winners": 1,
+        "period_months": 12,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "",
+        "confidentiality": "public",
+        "contact_name": "吴秀兰",
+        "contact_phone": "0512-66905512",
+        "contact_email": "wuxl@nongfeng-demo.cn",
+        "state": "awarded",
+        "deadline_days": -425,
+        "decided_days": -412,
+        "decision_note": "方案采用霜层光电检测与热气除霜，节能效果有实测数据支撑，综合得分第一。",
+        "bids": [
+            {"solver": "solver4@demo.cn", "title": "霜层光电感知按需除霜与冷库群控系统",
+             "approach": "光电传感器识别霜层厚度，热气旁通除霜，冷库群负荷协同调度。",
+             "wan": "110", "partner": ""},
+            {"solver": "solver2@demo.cn", "title": "基于压差与模型预测的冷库除霜优化",
+             "approach": "风机压差估计结霜量，模型预测控制优化除霜时机。",
+             "wan": "100", "partner": ""},
+        ],
+        "winners": ["solver4@demo.cn"],
+        "award": {
+            "signed_days": -402,
+            "contracts": [{
+                "solver": "solver4@demo.cn", "amount_wan": "110", "subsidy_percent": 20,
+                "subsidy_cap_wan": "30",
+                "milestones": [
+                    {"title": "样机与单库试验", "deliverable": "单库试验报告", "share": 30,
+                     "due_days": -300, "progress": "approved", "paid": True,
+                     "report": "1 号冷库改造完成，除霜能耗下降 41%。"},
+                    {"title": "六库推广改造", "deliverable": "改造竣工报告", "share": 40,
+                     "due_days": -130, "progress": "approved", "paid": True,
+                     "report": "6 座冷库全部完成改造并接入群控平台。"},
+                    {"title": "整季运行评估", "deliverable": "整季节能评估报告", "share": 30,
+                     "due_days": -45, "progress": "approved", "paid": True,
+                     "report": "整季运行综合节能 18.6%，除霜期间库温波动 0.8 ℃。"},
+                ],
+                "acceptance": {"submitted_days": -35, "signed_off_days": -28, "passed_days": -18,
+                               "summary": "整季运行数据表明两项指标均达标。",
+                               "measured": ["18.6", "0.8"], "opinion": "节能效果明显，同意验收。"},
+            }],
+        },
+    },
+    {
+        "issuer": "jk_medical",
+        "creator": "enterprise11@demo.cn",
+        "title": "医用防护服 SMS 复合非织造布抗静电与透湿改性",
+        "kind": "import_substitution",
+        "field": "新材料",
+        "industry_tags": ["纺织服装产业链", "医用防护", "非织造材料"],
+        "summary": (
+            "医用防护服用 SMS 复合非织造布需同时满足阻隔、抗静电和透湿要求，高端产品依赖进口。"
+            "征集抗静电与透湿改性材料及工艺方案，提升国产防护服舒适性与安全性。"
+        ),
+        "detail": (
+            "现有 SMS 生产线幅宽 3.2 m，克重 45 g/m²，表面电阻率 10¹³ Ω，透湿量约 2500 g/(m²·24h)。"
+            "主要客户为某外资医疗器械品牌，客户名称与订单量不得外泄。"
+        ),
+        "indicators": [
+            {"name": "表面电阻率", "target": "≤1×10⁹", "unit": "Ω", "method": "GB/T 12703.4"},
+            {"name": "透湿量", "target": "≥4000", "unit": "g/(m²·24h)", "method": "GB/T 12704.1 吸湿法"},
+            {"name": "静水压", "target": "≥1.67", "unit": "kPa", "method": "GB 19082 附录"},
+        ],
+        "bounty_wan": "150",
+        "investment_wan": "500",
+        "funding_mode": "post_funding",
+        "max_winners": 1,
+        "period_months": 12,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "具有非织造材料改性研究基础",
+        "confidentiality": "desensitized",
+        "contact_name": "林晓燕",
+        "contact_phone": "0512-66908826",
+        "contact_email": "linxy@jiekang-demo.cn",
+        "state": "closed",
+        "deadline_days": -505,
+        "decided_days": -492,
+        "decision_note": "该团队在熔喷与驻极材料方面积累深厚，方案改性路线可直接在现有产线实施。",
+        "bids": [
+            {"solver": "solver1@demo.cn", "title": "SMS 非织造布在线抗静电整理与透湿微孔调控",
+             "approach": "纺粘层添加永久性抗静电母粒，熔喷层微孔结构调控提升透湿，在线浸轧整理。",
+             "wan": "150", "partner": "示范市先进材料研究院"},
+            {"solver": "solver5@demo.cn", "title": "医用防护材料生物相容性抗静电涂层",
+             "approach": "水性抗静电涂层结合生物相容性评价，兼顾皮肤接触安全。",
+             "wan": "140", "partner": ""},
+        ],
+        "winners": ["solver1@demo.cn"],
+        "award": {
+            "signed_days": -482,
+            "contracts": [{
+                "solver": "solver1@demo.cn", "amount_wan": "150", "subsidy_percent": 30,
+                "subsidy_cap_wan": "50",
+                "milestones": [
+                    {"title": "改性母粒与小试", "deliverable": "小试样品检测报告", "share": 40,
+                     "due_days": -380, "progress": "approved",
+                     "report": "抗静电母粒添加 2.5%，表面电阻率降至 10⁸ Ω。"},
+                    {"title": "产线试生产", "deliverable": "试生产总结与第三方检测报告", "share": 60,
+                     "due_days": -160, "progress": "approved",
+                     "report": "完成 3 批次共 12 万米试生产，三项指标全部达标。"},
+                ],
+                "acceptance": {"submitted_days": -150, "signed_off_days": -140, "passed_days": -130,
+                               "summary": "三项指标均达标，产品已通过客户认证。",
+                               "measured": ["5×10⁸", "4600", "1.92"], "opinion": "同意验收。"},
+                "payments": [
+                    {"payer": "enterprise", "wan": "150", "days": -110, "reference": "电汇 JK-2024-118"},
+                    {"payer": "government", "wan": "45", "days": -60, "reference": "科技局拨款 KJ-2024-37"},
+                ],
+            }],
+            "finish": True,
+        },
+    },
+    {
+        "issuer": "hx_material",
+        "creator": "enterprise1@demo.cn",
+        "title": "钠离子电池硬碳负极材料低成本制备技术",
+        "kind": "industry_shortage",
+        "field": "新能源",
+        "industry_tags": ["新能源产业链", "新材料产业链", "储能"],
+        "summary": (
+            "钠离子电池硬碳负极材料成本高、首次效率偏低，制约储能规模化应用。"
+            "征集以生物质或树脂为前驱体的低成本硬碳制备工艺，提升首效与循环性能。"
+        ),
+        "detail": (
+            "企业已建 50 t/年硬碳中试线，以椰壳为前驱体，首次库仑效率 82%，成本约 8 万元/t。"
+            "前驱体供应商及碳化工艺曲线为保密信息。"
+        ),
+        "indicators": [
+            {"name": "可逆比容量", "target": "≥320", "unit": "mAh/g", "method": "扣式半电池 0.1C"},
+            {"name": "首次库仑效率", "target": "≥90", "unit": "%", "method": "扣式半电池 0.1C"},
+            {"name": "材料成本", "target": "≤4", "unit": "万元/t", "method": "中试线物料与能耗核算"},
+        ],
+        "bounty_wan": "280",
+        "investment_wan": "900",
+        "funding_mode": "milestone",
+        "max_winners": 1,
+        "period_months": 18,
+        "eligible_org_types": [],
+        "eligible_regions": [],
+        "qualifications": "",
+        "confidentiality": "public",
+        "contact_name": "陈建华",
+        "contact_phone": "0512-66881201",
+        "contact_email": "chenjh@huadong-demo.cn",
+        "state": "failed",
+        "deadline_days": -305,
+        "decided_days": -292,
+        "decision_note": "该方案预氧化交联路线有望显著提升首效，评审得分第一。",
+        "bids": [
+            {"solver": "solver3@demo.cn", "title": "生物质预氧化交联—低温碳化硬碳制备工艺",
+             "approach": "前驱体预氧化交联抑制石墨化，低温分段碳化降低能耗，表面包覆提升首效。",
+             "wan": "260", "partner": ""},
+            {"solver": "solver6@demo.cn", "title": "酚醛树脂基硬碳孔结构调控",
+             "approach": "树脂前驱体模板法调控闭孔结构，提升储钠容量。",
+             "wan": "250", "partner": ""},
+        ],
+        "winners": ["solver3@demo.cn"],
+        "award": {
+            "signed_days": -282,
+            "contracts": [{
+                "solver": "solver3@demo.cn", "amount_wan": "260", "subsidy_percent": 20,
+                "subsidy_cap_wan": "40",
+                "milestones": [
+                    {"title": "实验室工艺开发", "deliverable": "实验室样品检测报告", "share": 30,
+                     "due_days": -180, "progress": "approved", "paid": True,
+                     "report": "实验室样品可逆容量 318 mAh/g，首效 87%。"},
+                    {"title": "中试验证", "deliverable": "中试样品第三方检测报告", "share": 40,
+                     "due_days": -45, "progress": "pending"},
+                    {"title": "成本核算与验收", "deliverable": "成本核算报告", "share": 30,
+                     "due_days": 60, "progress": "pending"},
+                ],
+                "failed": {"rule": "recover",
+                           "reason": "中试样品首效与容量两次复测均未达到合同约定指标，团队书面确认无法在攻关期内达标。",
+                           "recovery_wan": "50", "recovered_wan": "20", "reference": "退款 TK-0093"},
+            }],
+        },
+    },
 ]
 
 # 脱敏榜单的详情查看申请（揭榜方签署保密承诺后申请查看 detail）。

@@ -189,3 +189,17 @@ def can_object(user, challenge: Challenge, now=None) -> bool:
 def can_decide(user, challenge: Challenge) -> bool:
     """The bureau picks the winners of a 榜 under review."""
     return is_admin(user) and challenge.state is ChallengeState.REVIEWING
+
+
+# -- 奖榜 ---------------------------------------------------------------------------------
+
+def is_contract_solver(user, contract) -> bool:
+    """A solver of the organization that holds the contract."""
+    return (signed_in(user) and user.role is Role.SOLVER
+            and user.organization_id == contract.solver_org_id)
+
+
+def can_view_contract(user, contract) -> bool:
+    """The bureau, the issuing enterprise and the contracted solver organization; nobody else
+    (amounts and outcomes are public on the results page, the working file is not)."""
+    return is_admin(user) or is_issuer(user, contract.challenge) or is_contract_solver(user, contract)

@@ -322,7 +322,7 @@ CHALLENGE_TRANSITIONS: tuple[Transition, ...] = (
     T("accept",    {CS.CONTRACTED},              CS.ACCEPTED,    {A},           False, _l("验收通过")),
     T("award",     {CS.ACCEPTED},                CS.AWARDED,     {A},           False, _l("兑现奖励")),
     T("finish",    {CS.AWARDED},                 CS.CLOSED,      {A},           False, _l("结榜")),
-    T("fail",      {CS.CONTRACTED},              CS.FAILED,      {A},           True,  _l("判定失败")),
+    T("fail",      {CS.PUBLICITY, CS.CONTRACTED}, CS.FAILED,     {A},           True,  _l("判定失败")),
     T("withdraw",  PRE_CONTRACT,                 CS.WITHDRAWN,   {E, A},        True,  _l("撤榜")),
 )
 
@@ -379,6 +379,7 @@ ACCEPTANCE_TRANSITIONS: tuple[Transition, ...] = (
     T("sign_off",  {AC.SUBMITTED},               AC.SIGNED_OFF,  {E},           False, _l("企业签认")),
     T("pass",      {AC.SIGNED_OFF},              AC.PASSED,      {A},           False, _l("验收通过")),
     T("reject",    {AC.SIGNED_OFF},              AC.FAILED,      {A},           True,  _l("验收不通过")),
+    T("reopen",    {AC.FAILED},                  AC.DRAFT,       {A},           True,  _l("整改后重新验收")),
 )
 
 PS = PanelSeatState

@@ -288,8 +288,9 @@ def test_no_results_before_a_decision(client, auth, make, people, two_bids):
 def test_results_are_listed_and_linked_from_the_board(client, auth, make, people):
     board, bids, _, _ = decided_board(client, auth, make, people)
     listing = client.get("/results").get_data(as_text=True)
-    entry = listing.split(f'data-testid="result-{board.id}"')[1].split("</a>")[0]
+    entry = listing.split(f'data-testid="result-{board.id}"')[1].split('data-testid="result-')[0]
     assert board.title in entry and bids[0].lead_org.name in entry
+    assert f'href="/results/{board.id}"' in entry
     assert bids[1].lead_org.name not in listing
     detail = client.get(f"/challenges/{board.id}").get_data(as_text=True)
     assert f'href="/results/{board.id}"' in detail

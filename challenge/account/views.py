@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ..award.views import overdue_count, overdue_list
 from ..experts import operations as expert_ops
 from ..experts.forms import WorkForm
 from ..extensions import db
@@ -32,6 +33,9 @@ def home():
     if current_user.role is Role.ADMIN:
         return redirect(url_for("admin.index"))
     if current_user.role is Role.ENTERPRISE:
+        late = overdue_count(current_user)
+        if late:
+            flash(_("贵单位的榜有 %(n)d 个里程碑已逾期，请在「合同履约」中查看。", n=late), "warning")
         return redirect(url_for("posting.mine"))
     grants = db.session.scalars(
         select(AccessGrant).where(AccessGrant.user_id == current_user.id)
@@ -53,6 +57,8 @@ def home():
     return render_template("account/home.html", grants=grants, invitations=invitations,
                            notifications=notifications, open_count=open_count,
                            recommended=recommended, seats=seats,
+                           overdue_count=overdue_count(current_user),
+                           overdue=overdue_list(current_user, limit=10),
                            AccessState=AccessState, title=_("我的工作台"))
 
 

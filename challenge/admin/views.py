@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..award.views import overdue_count, overdue_list
 from ..extensions import db
 from ..models import AuditEvent, Challenge, User
 from ..posting.forms import ReasonForm
@@ -24,7 +25,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def index():
     counts = dict(db.session.execute(
         select(Challenge.state, func.count()).group_by(Challenge.state)).all())
-    return render_template("admin/index.html", counts=counts, title=_("管理工作台"))
+    return render_template("admin/index.html", counts=counts, overdue_count=overdue_count(),
+                           overdue=overdue_list(limit=10), title=_("管理工作台"))
 
 
 @bp.route("/challenges")

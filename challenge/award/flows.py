@@ -15,6 +15,7 @@ from ..states import (
     ChallengeState,
     ContractState,
     FailureRule,
+    FundingMode,
     MilestoneState,
     ProposalState,
     Role,
@@ -30,7 +31,7 @@ from ..workflow import (
     tell,
 )
 from .ledger import SHARE_TOTAL
-from .rules import OPEN_MILESTONES, contracted_total
+from .rules import CANCELLED_AT_END, contracted_total
 
 
 def contract_link(obj) -> str:
@@ -112,6 +113,8 @@ def _guard_accept(contract: Contract, ctx: Context) -> str | None:
 
 
 def _guard_eliminate(contract: Contract, ctx: Context) -> str | None:
+    if contract.funding_mode is not FundingMode.HORSE_RACE:
+        return _("只有赛马制的榜才能淘汰团队；如攻关不成，请判定合同失败。")
     others = db.session.scalar(select(Contract.id).where(
         Contract.challenge_id == contract.challenge_id, Contract.id != contract.id,
         Contract.state == ContractState.ACTIVE).limit(1))
@@ -130,8 +133,9 @@ def _guard_fail(contract: Contract, ctx: Context) -> str | None:
 
 
 def _cancel_open_milestones(contract: Contract, ctx: Context) -> None:
+    """Open milestones not yet earned are cancelled; confirmed ones keep their earned share."""
     for milestone in contract.milestones:
-        if milestone.state in OPEN_MILESTONES:
+        if milestone.state in CANCELLED_AT_END:
             perform(milestone, "cancel", ctx.actor, reason=ctx.reason, now=ctx.now)
 
 
@@ -290,18 +294,33 @@ def _set_rejected(a: Acceptance, ctx: Context) -> None:
     a.decided_at = ctx.now
 
 
+def _guard_reopen(a: Acceptance, ctx: Context) -> str | None:
+    if a.contract.state is not ContractState.ACTIVE:
+        return _("合同当前为「%(s)s」，不能重新验收。", s=a.contract.state.label)
+    return None
+
+
+def _set_reopened(a: Acceptance, ctx: Context) -> None:
+    """A fresh round after 整改: the solver updates values and evidence, the enterprise judges again."""
+    for item in a.items:
+        item.met = None
+    a.submitted_at = a.signed_off_at = a.decided_at = None
+
+
 ACCEPTANCE_WORKFLOW = Workflow(
     object_type="acceptance",
     transitions=ACCEPTANCE_TRANSITIONS,
     owns=_owns_party,
-    guards={"submit": _guard_acceptance_submit, "sign_off": _guard_sign_off, "pass": _guard_pass},
+    guards={"submit": _guard_acceptance_submit, "sign_off": _guard_sign_off, "pass": _guard_pass,
+            "reopen": _guard_reopen},
     effects={"submit": _set_acceptance_submitted, "sign_off": _set_signed_off,
-             "pass": _set_passed, "reject": _set_rejected},
+             "pass": _set_passed, "reject": _set_rejected, "reopen": _set_reopened},
     notices={
         "submit": notify(_l("「%(title)s」的揭榜方已提交验收申请，请逐项签认。"), _issuers),
         "send_back": notify(_l("「%(title)s」的验收材料被企业退回：%(reason)s"), solver_user_ids),
         "sign_off": notify(_l("「%(title)s」的验收已由企业签认，待科技局认定。"), _admins),
         "reject": notify(_l("「%(title)s」验收不通过：%(reason)s"), _both),
+        "reopen": notify(_l("「%(title)s」可整改后重新申请验收：%(reason)s"), _both),
     },
 )
 

@@ -102,7 +102,9 @@ class Terms:
         return {m.id: part for m, part in zip(self.milestones, parts, strict=True)}
 
     def earned(self, payer: Payer) -> int:
-        """What the rules make payable so far (paid or not)."""
+        """What the rules make payable so far (paid or not); nothing before signing."""
+        if self.state is ContractState.DRAFT:
+            return 0
         if self.state is ContractState.ACCEPTED:
             return self.committed(payer)
         if PAY_RULES[self.mode].after_acceptance:
@@ -164,10 +166,12 @@ class Totals:
 
     @property
     def released(self) -> int:
-        """Commitments that will not be paid: unearned shares after elimination, and after a
-        failure everything unpaid except what is withheld."""
+        """Commitments that will not be paid: after elimination everything unpaid except what is
+        still due for work confirmed before it, and after a failure everything unpaid except what
+        is withheld. (Money already paid is never released, even when its milestone was later
+        sent back or cancelled.)"""
         if self.state is ContractState.ELIMINATED:
-            return self.committed - self.enterprise.earned - self.government.earned
+            return self.remaining - self.due
         if self.state is ContractState.FAILED:
             return self.remaining - self.withheld
         return 0

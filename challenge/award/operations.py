@@ -34,7 +34,7 @@ from ..states import (
     Payer,
     ProposalState,
 )
-from ..timeutil import local_today, utcnow
+from ..timeutil import local_date, local_today, utcnow
 from ..uploads import UploadError, store_upload, stored_path
 from ..workflow import (
     CHALLENGE_WORKFLOW,
@@ -104,7 +104,9 @@ def value_problems(challenge: Challenge, values: dict, contract: Contract | None
         problems["number"] = _("合同编号已被使用。")
     if not 0 <= values["subsidy_rate_bp"] <= ledger.SHARE_TOTAL:
         problems["subsidy_rate"] = _("补助比例须在 0–100%% 之间。")
-    if values["subsidy_rate_bp"] and values["subsidy_cap_fen"] <= 0:
+    if values["subsidy_cap_fen"] < 0:
+        problems["subsidy_cap"] = _("补助上限不能为负数。")
+    elif values["subsidy_rate_bp"] and values["subsidy_cap_fen"] <= 0:
         problems["subsidy_cap"] = _("有补助比例时请填写补助上限。")
     milestones = values["milestones"]
     if not milestones:
@@ -136,7 +138,8 @@ def _apply_contract(contract: Contract, values: dict) -> dict:
     return changes
 
 
-def draft_contract(proposal: Proposal, admin: User, values: dict | None = None) -> Contract:
+def draft_contract(proposal: Proposal, admin: User, values: dict | None = None,
+                   now: datetime | None = None) -> Contract:
     challenge = proposal.challenge
     if proposal.state is not ProposalState.SELECTED:
         raise AwardError(_("只有入选的揭榜方案才能签约。"))
@@ -150,11 +153,12 @@ def draft_contract(proposal: Proposal, admin: User, values: dict | None = None) 
         raise AwardError(next(iter(problems.values())), next(iter(problems)))
     contract = Contract(challenge=challenge, proposal=proposal, solver_org_id=proposal.lead_org_id,
                         funding_mode=challenge.funding_mode, created_by_id=admin.id,
-                        state=ContractState.DRAFT, number="", amount_fen=0, start_on=values["start_on"])
+                        state=ContractState.DRAFT, number="", amount_fen=0, start_on=values["start_on"],
+                        created_at=now or utcnow())
     db.session.add(contract)
     _apply_contract(contract, values)
     db.session.flush()
-    record(contract, "draft_contract", admin, to_state=ContractState.DRAFT,
+    record(contract, "draft_contract", admin, to_state=ContractState.DRAFT, now=now,
            changes={"proposal": [None, proposal.id], "amount_fen": [None, contract.amount_fen]})
     return contract
 
@@ -257,30 +261,33 @@ class PaymentInput:
     note: str = ""
 
 
-def record_payment(contract: Contract, admin: User, payment: PaymentInput) -> LedgerEntry:
+def record_payment(contract: Contract, admin: User, payment: PaymentInput,
+                   now: datetime | None = None) -> LedgerEntry:
+    """One payment, if the funding mode's rules allow it; the 榜 may then be 兑现 (settle)."""
+    now = now or utcnow()
     # Lock the contract row (its version) so two payments cannot both pass the same check.
     db.session.refresh(contract, with_for_update=True)
     problem = ledger.payment_problem(terms_of(contract), lines_of(contract), payment.payer,
                                      payment.amount_fen, payment.milestone_id)
     if problem:
         raise AwardError(problem, "amount")
-    if payment.paid_on > local_today():
+    if payment.paid_on > local_date(now):
         raise AwardError(_("付款日期不能晚于今天。"), "paid_on")
     entry = LedgerEntry(contract_id=contract.id, milestone_id=payment.milestone_id,
                         kind=EntryKind.PAYMENT, payer=payment.payer,
                         payee=payment.payee or contract.solver_org.name,
                         amount_fen=payment.amount_fen, paid_on=payment.paid_on,
                         reference=payment.reference.strip(), reason=payment.note.strip(),
-                        recorded_by_id=admin.id)
+                        recorded_by_id=admin.id, recorded_at=now)
     db.session.add(entry)
     db.session.flush()
-    record(contract, "pay", admin, reason=payment.note.strip(), changes={
+    record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
         "entry": [None, entry.id], "payer": [None, payment.payer.value],
         "amount_fen": [None, payment.amount_fen], "milestone": [None, payment.milestone_id]})
     announce(contract, admin, _("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
                                 title=contract.challenge.title, amount=format_wan(payment.amount_fen),
                                 payer=payment.payer.label), solver_user_ids)
-    settle(contract.challenge, admin)
+    settle(contract.challenge, admin, now=now)
     return entry
 
 
@@ -296,6 +303,10 @@ def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry
     if not reason:
         raise AwardError(_("冲正需要填写理由。"), "reason")
     contract = entry.contract
+    if contract.challenge.state in (ChallengeState.AWARDED, ChallengeState.CLOSED):
+        # The 榜 was 兑现 on these figures; a reversal now would leave it 兑现 while unpaid.
+        raise AwardError(_("本榜已兑现奖励（%(s)s），账目已锁定，不能再冲正。",
+                           s=contract.challenge.state.label), "reason")
     db.session.refresh(contract, with_for_update=True)
     problem = ledger.reversal_problem(lines_of(contract), entry.id)
     if problem:
@@ -313,44 +324,46 @@ def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry
 
 
 def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: date,
-                     reference: str) -> LedgerEntry:
+                     reference: str, now: datetime | None = None) -> LedgerEntry:
     db.session.refresh(contract, with_for_update=True)
     problem = ledger.recovered_problem(contract_totals(contract), amount_fen)
     if problem:
         raise AwardError(problem, "amount")
     entry = LedgerEntry(contract_id=contract.id, kind=EntryKind.RECOVERED, payer=Payer.ENTERPRISE,
                         payee=contract.solver_org.name, amount_fen=amount_fen, paid_on=paid_on,
-                        reference=reference.strip(), recorded_by_id=admin.id)
+                        reference=reference.strip(), recorded_by_id=admin.id,
+                        recorded_at=now or utcnow())
     db.session.add(entry)
     db.session.flush()
-    record(contract, "recovered", admin, changes={"amount_fen": [None, amount_fen]})
+    record(contract, "recovered", admin, now=now, changes={"amount_fen": [None, amount_fen]})
     return entry
 
 
 # -- ending a contract ---------------------------------------------------------------------
 
-def eliminate(contract: Contract, admin: User, reason: str) -> None:
-    perform(contract, "eliminate", admin, reason=reason)
-    settle(contract.challenge, admin)
+def eliminate(contract: Contract, admin: User, reason: str, now: datetime | None = None) -> None:
+    perform(contract, "eliminate", admin, reason=reason, now=now)
+    settle(contract.challenge, admin, now=now)
 
 
 def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRule,
-                  recovery_fen: int = 0) -> None:
+                  recovery_fen: int = 0, now: datetime | None = None) -> None:
+    now = now or utcnow()
     if rule is FailureRule.RECOVER:
         problem = ledger.recovery_problem(contract_totals(contract).paid, recovery_fen)
         if problem:
             raise AwardError(problem, "recovery")
-    perform(contract, "fail", admin, reason=reason, rule=rule,
+    perform(contract, "fail", admin, reason=reason, rule=rule, now=now,
             recovery_fen=recovery_fen if rule is FailureRule.RECOVER else 0)
     if rule is FailureRule.RECOVER:
         db.session.add(LedgerEntry(contract_id=contract.id, kind=EntryKind.RECEIVABLE,
                                    payer=Payer.ENTERPRISE, payee=contract.solver_org.name,
-                                   amount_fen=recovery_fen, paid_on=local_today(),
-                                   reason=reason, recorded_by_id=admin.id))
+                                   amount_fen=recovery_fen, paid_on=local_date(now),
+                                   reason=reason, recorded_by_id=admin.id, recorded_at=now))
         db.session.flush()
-        record(contract, "receivable", admin, reason=reason,
+        record(contract, "receivable", admin, reason=reason, now=now,
                changes={"amount_fen": [None, recovery_fen]})
-    settle(contract.challenge, admin, reason=reason)
+    settle(contract.challenge, admin, now=now, reason=reason)
 
 
 # -- acceptance ----------------------------------------------------------------------------
@@ -386,8 +399,8 @@ def save_acceptance(acceptance: Acceptance, user: User, summary: str, measured: 
         record(acceptance, "save_acceptance", user, changes=changes)
 
 
-def finish(challenge: Challenge, admin: User) -> None:
-    perform(challenge, "finish", admin)
+def finish(challenge: Challenge, admin: User, now: datetime | None = None) -> None:
+    perform(challenge, "finish", admin, now=now)
 
 
 def live_contracts(challenge: Challenge) -> list[Contract]:

@@ -8,11 +8,15 @@ from ..extensions import db
 from ..models import Challenge, Contract, LedgerEntry, Proposal
 from ..states import ContractState, MilestoneState, ProposalState
 from ..timeutil import local_today
-from .ledger import Line, Milestone, Terms, Totals, totals
+from .ledger import EARNED, Line, Milestone, Terms, Totals, totals
 
 LIVE = frozenset({ContractState.DRAFT, ContractState.ACTIVE})
 OPEN_MILESTONES = frozenset({MilestoneState.PENDING, MilestoneState.REPORTED,
                              MilestoneState.RETURNED, MilestoneState.CONFIRMED})
+# Cancelled when a contract is eliminated or fails: open and not yet earned. A milestone the
+# enterprise has confirmed is earned (ledger.EARNED) and stays payable after an elimination,
+# or withheld after a failure under the withhold rule.
+CANCELLED_AT_END = OPEN_MILESTONES - EARNED
 
 
 def terms_of(contract: Contract) -> Terms:
@@ -85,10 +89,14 @@ def accept_problem(challenge: Challenge) -> str | None:
 
 
 def award_problem(challenge: Challenge) -> str | None:
-    accepted = [c for c in contracts_of(challenge) if c.state is ContractState.ACCEPTED]
+    """兑现: every accepted contract paid in full, and every eliminated team paid what it earned
+    before elimination."""
+    contracts = contracts_of(challenge)
+    accepted = [c for c in contracts if c.state is ContractState.ACCEPTED]
     if not accepted:
         return _("没有验收通过的合同。")
-    unpaid = [c for c in accepted if not contract_totals(c).settled]
+    unpaid = [c for c in accepted if not contract_totals(c).settled] + [
+        c for c in contracts if c.state is ContractState.ELIMINATED and contract_totals(c).due]
     if unpaid:
         return _("合同 %(numbers)s 尚未付清，付清后才能兑现奖励。",
                  numbers="、".join(c.number for c in unpaid))
@@ -99,6 +107,10 @@ def fail_problem(challenge: Challenge) -> str | None:
     contracts = contracts_of(challenge)
     if not contracts:
         return _("本榜没有合同记录，不能判定失败。")
+    drafted = {c.proposal_id for c in contracts}
+    waiting = [p for p in winners_of(challenge) if p.id not in drafted]
+    if waiting:
+        return _("还有 %(n)d 个入选方案尚未起草合同，不能判定本榜失败。", n=len(waiting))
     if any(c.state in LIVE or c.state is ContractState.ACCEPTED for c in contracts):
         return _("还有执行中或验收通过的合同，不能判定本榜失败。")
     return None

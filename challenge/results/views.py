@@ -1,17 +1,21 @@
 """结果公示: the bureau's decision page (pick winners, answer objections), the public results
-of each decided 榜, and 异议 filed during the publicity period."""
+of each decided 榜 with its contracts and outcome, the list of ended 榜, the public record of a
+solver organization, and 异议 filed during the publicity period."""
+
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
-from ..models import Challenge, Objection, Organization, Proposal
+from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..reviewing.decision import (
     DecisionError,
     answer_objection,
@@ -22,12 +26,82 @@ from ..reviewing.decision import (
     publicity_open,
 )
 from ..reviewing.scoring import panel_complete, panel_progress, results
-from ..states import RESULT_STATES, ProposalState, Role
+from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
 from ..views_common import get_or_404, role_required
 from ..workflow import TransitionError
 from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
 
 bp = Blueprint("results", __name__)
+
+
+# -- outcomes, as the public sees them ---------------------------------------------------------
+
+CS = ChallengeState
+# The 奖榜 stage: the results page shows the contracts and the outcome from 签约 on.
+AWARD_STAGE = frozenset({CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED, CS.FAILED})
+# Ended 榜 on the public list; 已兑现 (AWARDED) only waits for the bureau's 结榜.
+ENDED_STATES = {"closed": CS.CLOSED, "failed": CS.FAILED, "awarded": CS.AWARDED}
+
+# (label, Bootstrap colour) of the 榜's outcome.
+CHALLENGE_OUTCOMES = {
+    CS.PUBLICITY: (_l("公示中"), "secondary"),
+    CS.CONTRACTED: (_l("攻关中"), "primary"),
+    CS.ACCEPTED: (_l("验收通过，兑付中"), "success"),
+    CS.AWARDED: (_l("验收通过，奖励已兑现"), "success"),
+    CS.CLOSED: (_l("验收通过，已结榜"), "success"),
+    CS.FAILED: (_l("攻关失败"), "danger"),
+}
+CONTRACT_OUTCOMES = {
+    ContractState.DRAFT: (_l("待签约"), "secondary"),
+    ContractState.ACTIVE: (_l("攻关中"), "primary"),
+    ContractState.ACCEPTED: (_l("验收通过"), "success"),
+    ContractState.ELIMINATED: (_l("赛马淘汰"), "warning"),
+    ContractState.FAILED: (_l("攻关失败"), "danger"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    tone: str
+    rule: str = ""  # the failure rule's label, the only public word on why money stopped
+
+
+def challenge_outcome(challenge: Challenge) -> Outcome | None:
+    found = CHALLENGE_OUTCOMES.get(challenge.state)
+    return Outcome(str(found[0]), found[1]) if found else None
+
+
+def contract_outcome(contract: Contract) -> Outcome:
+    label, tone = CONTRACT_OUTCOMES[contract.state]
+    rule = contract.failure_rule.label if contract.state is ContractState.FAILED and \
+        contract.failure_rule else ""
+    return Outcome(str(label), tone, rule)
+
+
+def _signed_total(challenge_ids: list[int]) -> dict[int, int]:
+    """Per 榜: the amounts of its signed contracts (what was actually contracted), in 分."""
+    if not challenge_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Contract.challenge_id, func.sum(Contract.amount_fen))
+        .where(Contract.challenge_id.in_(challenge_ids), Contract.signed_at.is_not(None))
+        .group_by(Contract.challenge_id)).all())
+
+
+def _winners(challenge_ids: list[int]) -> dict[int, list[Organization]]:
+    """Per 榜: the organizations whose bids were selected (solver names are public)."""
+    winners: dict[int, list[Organization]] = {}
+    if not challenge_ids:
+        return winners
+    rows = db.session.execute(
+        select(Proposal.challenge_id, Organization)
+        .join(Organization, Organization.id == Proposal.lead_org_id)
+        .where(Proposal.challenge_id.in_(challenge_ids), Proposal.state == ProposalState.SELECTED)
+        .order_by(Proposal.id)).all()
+    for challenge_id, org in rows:
+        winners.setdefault(challenge_id, []).append(org)
+    return winners
 
 
 # -- public 公示 ------------------------------------------------------------------------------
@@ -38,16 +112,55 @@ def index():
              .options(selectinload(Challenge.issuer))
              .order_by(Challenge.publicity_ends_at.desc().nulls_last(), Challenge.id.desc()))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    winners: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(Proposal.challenge_id, Organization.name)
-        .join(Organization, Organization.id == Proposal.lead_org_id)
-        .where(Proposal.challenge_id.in_([c.id for c in page.items]),
-               Proposal.state == ProposalState.SELECTED).order_by(Proposal.id)).all()
-    for challenge_id, name in rows:
-        winners.setdefault(challenge_id, []).append(name)
-    return render_template("results/index.html", page=page, winners=winners,
+    ids = [c.id for c in page.items]
+    return render_template("results/index.html", page=page, winners=_winners(ids),
+                           totals=_signed_total(ids),
+                           outcomes={c.id: challenge_outcome(c) for c in page.items},
                            title=_("结果公示"))
+
+
+@bp.route("/results/closed")
+def closed():
+    """Every ended 榜 the viewer may know of, with its winners, contract total and outcome."""
+    wanted = request.args.get("outcome", "")
+    states = [ENDED_STATES[wanted]] if wanted in ENDED_STATES else list(ENDED_STATES.values())
+    ended = func.coalesce(Challenge.ended_at, Challenge.accepted_at)
+    query = (select(Challenge).where(listed_for(current_user), Challenge.state.in_(states))
+             .options(selectinload(Challenge.issuer))
+             .order_by(ended.desc().nulls_last(), Challenge.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    ids = [c.id for c in page.items]
+    return render_template("results/closed.html", page=page, winners=_winners(ids),
+                           totals=_signed_total(ids), outcome=wanted if wanted in ENDED_STATES else "",
+                           outcomes={c.id: challenge_outcome(c) for c in page.items},
+                           title=_("已结束的榜"))
+
+
+@bp.route("/organizations/<int:org_id>")
+def organization(org_id: int):
+    """A solver organization's public record: its contracts on the 榜 the viewer may see, and
+    how each ended (a failure with its rule). Working files and the ledger stay private."""
+    org = get_or_404(Organization, org_id)
+    seen = [Contract.solver_org_id == org.id, Contract.state != ContractState.DRAFT,
+            listed_for(current_user)]
+    signed = Contract.signed_at.is_not(None)
+    counts = db.session.execute(
+        select(func.count(Contract.id),
+               func.count(case((Contract.state == ContractState.ACTIVE, 1))),
+               func.count(case((Contract.state == ContractState.ACCEPTED, 1))),
+               func.count(case((Contract.state == ContractState.FAILED, 1))),
+               func.count(case((Contract.state == ContractState.ELIMINATED, 1))),
+               func.coalesce(func.sum(case((signed, Contract.amount_fen), else_=0)), 0))
+        .join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)).one()
+    summary = dict(zip(("contracts", "active", "accepted", "failed", "eliminated", "amount_fen"),
+                       counts, strict=True))
+    query = (select(Contract).join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)
+             .options(selectinload(Contract.challenge).selectinload(Challenge.issuer))
+             .order_by(Contract.signed_at.desc().nulls_last(), Contract.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("results/organization.html", org=org, page=page, summary=summary,
+                           outcomes={c.id: contract_outcome(c) for c in page.items},
+                           title=_("揭榜单位档案：%(name)s", name=org.name))
 
 
 def _visible_results_or_404(challenge_id: int) -> Challenge:
@@ -57,6 +170,16 @@ def _visible_results_or_404(challenge_id: int) -> Challenge:
     return challenge
 
 
+def _contract_rows(challenge: Challenge) -> list[tuple[Contract, Outcome]]:
+    """The 榜's contracts once it is 签约 or later (drafts are not news yet)."""
+    if challenge.state not in AWARD_STAGE:
+        return []
+    contracts = db.session.scalars(select(Contract).where(
+        Contract.challenge_id == challenge.id, Contract.state != ContractState.DRAFT)
+        .options(selectinload(Contract.solver_org)).order_by(Contract.id)).all()
+    return [(c, contract_outcome(c)) for c in contracts]
+
+
 def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
                   refusal: str = ""):
     mine = []
@@ -64,7 +187,11 @@ def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
         mine = db.session.scalars(select(Objection).where(
             Objection.challenge_id == challenge.id, Objection.filer_id == current_user.id)
             .order_by(Objection.id)).all()
+    contracts = _contract_rows(challenge)
     return render_template("results/show.html", challenge=challenge, facts=publicity_of(challenge),
+                           contracts=contracts, outcome=challenge_outcome(challenge),
+                           signed_total=sum(c.amount_fen for c, _o in contracts if c.signed_at),
+                           subsidy_total=sum(c.subsidy_fen for c, _o in contracts if c.signed_at),
                            form=form, mine=mine, refusal=refusal,
                            may_object=can.can_object(current_user, challenge),
                            window_open=publicity_open(challenge),

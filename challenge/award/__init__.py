@@ -1,0 +1,1 @@
+"""奖榜: contracts, milestones, acceptance and the payments ledger (SPEC §7)."""

@@ -1,0 +1,489 @@
+"""The payments ledger: its arithmetic as properties over random contracts and payment
+sequences (pure, challenge.award.ledger), the same invariants through the operations against a
+real contract, and the append-only guarantee in the ORM and in the database."""
+
+from collections import defaultdict
+from datetime import timedelta
+from fractions import Fraction
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from challenge.award import ledger
+from challenge.award import operations as ops
+from challenge.award.ledger import SHARE_TOTAL, Line, Milestone, Terms, allocate, totals
+from challenge.award.rules import CANCELLED_AT_END, contract_totals, lines_of, terms_of
+from challenge.extensions import db
+from challenge.models import Contract, LedgerEntry, LedgerImmutableError
+from challenge.states import (
+    MILESTONE_TRANSITIONS,
+    ChallengeState,
+    ContractState,
+    EntryKind,
+    FailureRule,
+    FundingMode,
+    MilestoneState,
+    Payer,
+)
+from challenge.timeutil import local_today, utcnow
+from challenge.workflow import TransitionError, perform
+
+MAX_FEN = 10**11  # 10 亿元, beyond any 榜额
+
+
+@pytest.fixture(scope="module")
+def pure(base_app):
+    """An app context for the messages (gettext); the pure tests touch no database."""
+    with base_app.app_context():
+        yield
+
+
+# -- allocate ------------------------------------------------------------------------------
+
+def shares_summing_to(total: int, n: int):
+    """n non-negative basis-point shares summing exactly to *total*."""
+    return st.lists(st.integers(0, total), min_size=n - 1, max_size=n - 1).map(
+        lambda cuts: [b - a for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), total], strict=True)])
+
+
+full_shares = st.integers(1, 6).flatmap(lambda n: shares_summing_to(SHARE_TOTAL, n))
+
+
+def _weighted(weights: list[int]) -> list[int]:
+    shares = [SHARE_TOTAL * w // sum(weights) for w in weights]
+    shares[-1] += SHARE_TOTAL - sum(shares)
+    return shares
+
+
+# contract milestones: mostly every share a real part, sometimes extreme cuts (0 %, 100 %)
+contract_shares = st.one_of(st.lists(st.integers(1, 100), min_size=1, max_size=6).map(_weighted),
+                            st.lists(st.integers(1, 100), min_size=1, max_size=6).map(_weighted),
+                            full_shares)
+
+
+@given(total=st.integers(0, MAX_FEN),
+       shares=st.one_of(full_shares, st.lists(st.integers(0, SHARE_TOTAL), min_size=1, max_size=6)))
+def test_allocate_sums_exactly_and_stays_within_one_fen_of_pro_rata(total, shares):
+    parts = allocate(total, shares)
+    assert len(parts) == len(shares)
+    assert sum(parts) == total * sum(shares) // SHARE_TOTAL
+    if sum(shares) == SHARE_TOTAL:
+        assert sum(parts) == total
+    for part, share in zip(parts, shares, strict=True):
+        assert isinstance(part, int) and part >= 0
+        assert abs(part - Fraction(total * share, SHARE_TOTAL)) < 1
+
+
+def test_allocate_examples(pure):
+    assert allocate(100, [3333, 3333, 3334]) == [33, 33, 34]
+    assert allocate(1, [5000, 5000]) == [1, 0]  # a tie goes to the earlier milestone
+    assert allocate(2, [3333, 3333, 3334]) == [1, 0, 1]
+    assert allocate(0, [10_000]) == [0]
+    with pytest.raises(ValueError):
+        allocate(-1, [10_000])
+    with pytest.raises(ValueError):
+        allocate(100, [-1, 10_001])
+
+
+# -- random contracts and payment sequences (pure) -------------------------------------------
+
+@st.composite
+def contract_terms(draw):
+    shares = draw(contract_shares)
+    amount = draw(st.one_of(st.integers(1, 1000), st.integers(1000, MAX_FEN), st.integers(1000, MAX_FEN)))
+    rate = draw(st.one_of(st.integers(1, SHARE_TOTAL), st.integers(1, SHARE_TOTAL), st.just(0)))
+    cap = draw(st.one_of(st.integers(1, MAX_FEN), st.integers(1, MAX_FEN), st.just(0)))
+    # mostly an active contract: the script itself ends it (accepted, eliminated, failed)
+    state = draw(st.sampled_from([ContractState.ACTIVE] * 3 + list(ContractState)))
+    earned_often = st.one_of(st.sampled_from(sorted(ledger.EARNED)), st.sampled_from(MilestoneState))
+    milestones = tuple(Milestone(100 + i, share, draw(earned_often)) for i, share in enumerate(shares))
+    mode = draw(st.sampled_from([FundingMode.MILESTONE, FundingMode.HORSE_RACE] * 2 + list(FundingMode)))
+    return Terms(mode=mode, state=state, amount_fen=amount,
+                 subsidy_fen=min(amount * rate // SHARE_TOTAL, cap), milestones=milestones,
+                 failure_rule=draw(st.sampled_from(FailureRule)) if state is ContractState.FAILED else None)
+
+
+# How much a payment attempt asks for, resolved against the contract when it is made: a whole
+# milestone share, a part of it, one 分 more than the share, or any amount at all.
+sizes = st.one_of(st.just(("share",)), st.tuples(st.just("part"), st.integers(1, 99)),
+                  st.tuples(st.just("part"), st.integers(1, 99)), st.just(("over",)),
+                  st.tuples(st.just("raw"), st.integers(-5, MAX_FEN)))
+payments = st.tuples(st.just("pay"), st.sampled_from(Payer), sizes,
+                     st.sampled_from([0, 0, 1, 1, 2, 3, 4, 5, 6, None]))  # 6: not one of ours
+
+
+def size_of(size, terms: Terms, payer: Payer, milestone_id) -> int:
+    """The amount a size means for this payer now (a milestone's share, or the whole commitment
+    when none is named)."""
+    if size[0] == "raw":
+        return size[1]
+    share = terms.allocation(payer).get(milestone_id, terms.committed(payer)) \
+        if milestone_id is not None else terms.committed(payer)
+    if size[0] == "share":
+        return share
+    if size[0] == "over":
+        return share + 1
+    return max(1, share * size[1] // 100)
+reversals = st.tuples(st.just("reverse"), st.integers(0, 40))
+milestone_moves = st.tuples(st.just("move"), st.one_of(st.integers(0, 2), st.integers(0, 5)),
+                            st.one_of(st.sampled_from(["rework", "cancel"]),  # after a payment
+                                      st.sampled_from([t.action for t in MILESTONE_TRANSITIONS])))
+contract_ends = st.tuples(st.just("end"), st.sampled_from(
+    [ContractState.ACCEPTED, ContractState.ELIMINATED, *FailureRule]))
+steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends),
+                 min_size=2, max_size=40)
+
+
+def _move(terms: Terms, index: int, action: str) -> Terms:
+    """A milestone moves as its transition table allows (confirmed then sent back, cancelled…)."""
+    if index >= len(terms.milestones):
+        return terms
+    t = next(t for t in MILESTONE_TRANSITIONS if t.action == action)
+    m = terms.milestones[index]
+    if m.state not in t.sources:
+        return terms
+    moved = list(terms.milestones)
+    moved[index] = Milestone(m.id, m.share_bp, t.target)
+    return Terms(**{**terms.__dict__, "milestones": tuple(moved)})
+
+
+def _end(terms: Terms, how) -> Terms:
+    """An active contract ends: accepted, eliminated or failed (open milestones cancelled)."""
+    if terms.state is not ContractState.ACTIVE:
+        return terms
+    if how is ContractState.ACCEPTED:
+        return Terms(**{**terms.__dict__, "state": ContractState.ACCEPTED})
+    milestones = tuple(Milestone(m.id, m.share_bp, MilestoneState.CANCELLED)
+                       if m.state in CANCELLED_AT_END else m for m in terms.milestones)
+    if how is ContractState.ELIMINATED:
+        return Terms(**{**terms.__dict__, "state": ContractState.ELIMINATED, "milestones": milestones})
+    return Terms(**{**terms.__dict__, "state": ContractState.FAILED, "failure_rule": how,
+                    "milestones": milestones})
+
+
+def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
+    """What must hold whatever was attempted: *applied* is the test's own tally of the amounts
+    of the lines it appended, per payer and per (payer, milestone)."""
+    result = totals(terms, lines)
+    for payer in Payer:
+        mine = result.payer(payer)
+        committed = terms.committed(payer)
+        assert mine.committed == committed
+        assert mine.paid == applied[payer] == sum(x.amount_fen for x in lines if x.payer is payer)
+        assert 0 <= mine.paid <= committed
+        assert mine.remaining == committed - mine.paid
+        assert 0 <= mine.due <= mine.remaining
+        allocation = terms.allocation(payer)
+        assert sum(allocation.values()) == committed
+        for m in terms.milestones:
+            here = ledger.net_paid(lines, payer, m.id, by_milestone=True)
+            assert here == applied[payer, m.id]
+            assert 0 <= here <= allocation[m.id]
+    assert result.paid == sum(x.amount_fen for x in lines)
+    assert result.remaining == result.committed - result.paid
+    assert result.withheld >= 0 and result.released >= 0
+    if terms.state is ContractState.ELIMINATED:
+        # paid, still payable for work confirmed before the elimination, and released
+        assert result.paid + result.due + result.released == result.committed
+    elif terms.state is ContractState.FAILED:
+        assert result.due == 0
+        assert result.paid + result.withheld + result.released == result.committed
+    else:
+        assert result.released == 0 and result.withheld == 0
+
+
+def _active(mode, *states, amount=1000, subsidy=0):
+    shares = [SHARE_TOTAL // len(states)] * (len(states) - 1)
+    shares.append(SHARE_TOTAL - sum(shares))
+    return Terms(mode, ContractState.ACTIVE, amount, subsidy,
+                 tuple(Milestone(100 + i, share, state)
+                       for i, (share, state) in enumerate(zip(shares, states, strict=True))))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(terms=contract_terms(), script=steps)
+# paid while confirmed, then the milestone is cancelled by the elimination: not "released" twice
+@example(terms=_active(FundingMode.HORSE_RACE, MilestoneState.CONFIRMED, MilestoneState.PENDING),
+         script=[("pay", Payer.ENTERPRISE, ("raw", 500), 0), ("end", ContractState.ELIMINATED)])
+# paid while confirmed, sent back by the bureau's review, then eliminated
+@example(terms=_active(FundingMode.HORSE_RACE, MilestoneState.CONFIRMED),
+         script=[("pay", Payer.ENTERPRISE, ("raw", 400), 0), ("move", 0, "rework"),
+                 ("end", ContractState.ELIMINATED)])
+# a failure under the withhold rule after a partial payment of the subsidy
+@example(terms=_active(FundingMode.MILESTONE, MilestoneState.APPROVED, MilestoneState.CONFIRMED,
+                       subsidy=300),
+         script=[("pay", Payer.GOVERNMENT, ("raw", 150), 0), ("end", FailureRule.WITHHOLD)])
+def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script):
+    lines: list[Line] = []
+    applied: dict = defaultdict(int)
+    ids = iter(range(1, 10_000))
+    for step in script:
+        if step[0] == "pay":
+            _, payer, size, index = step
+            milestone_id = None if index is None else 100 + index
+            amount = size_of(size, terms, payer, milestone_id)
+            problem = ledger.payment_problem(terms, lines, payer, amount, milestone_id)
+            if terms.state in (ContractState.DRAFT, ContractState.FAILED) or amount <= 0:
+                assert problem is not None  # never paid before signing, after failure, or ≤ 0
+            event(f"payment {'recorded' if problem is None else 'refused'} on a {terms.state} contract")
+            if problem is None:
+                lines.append(Line(next(ids), EntryKind.PAYMENT, payer, amount, milestone_id))
+                applied[payer] += amount
+                applied[payer, milestone_id] += amount
+        elif step[0] == "reverse":
+            target = lines[step[1]] if step[1] < len(lines) else None
+            problem = ledger.reversal_problem(lines, target.id if target else 99_999)
+            reversible = target is not None and target.kind is EntryKind.PAYMENT and not any(
+                x.reverses_id == target.id for x in lines)
+            assert (problem is None) == reversible
+            if problem is None:
+                lines.append(Line(next(ids), EntryKind.REVERSAL, target.payer, -target.amount_fen,
+                                  target.milestone_id, reverses_id=target.id))
+                applied[target.payer] -= target.amount_fen
+                applied[target.payer, target.milestone_id] -= target.amount_fen
+        elif step[0] == "move":
+            terms = _move(terms, step[1], step[2])
+        else:
+            terms = _end(terms, step[1])
+        check_invariants(terms, lines, applied)
+
+
+@settings(max_examples=300, deadline=None)
+@given(terms=contract_terms(), payer=st.sampled_from(Payer))
+def test_what_is_due_can_be_paid_and_not_a_fen_more(pure, terms, payer):
+    """`due` is money the rules make payable now: recording it is accepted (milestone by
+    milestone before acceptance, in one go after it), and one 分 beyond is refused."""
+    due = totals(terms, []).payer(payer).due
+    if terms.state in (ContractState.DRAFT, ContractState.FAILED):
+        assert due == 0 or terms.state is ContractState.FAILED and totals(terms, []).due == 0
+        return
+    lines: list[Line] = []
+    if terms.state is ContractState.ACCEPTED:
+        assert due == terms.committed(payer)
+        if due:
+            assert ledger.payment_problem(terms, lines, payer, due + 1, None) is not None
+            assert ledger.payment_problem(terms, lines, payer, due, None) is None
+            lines.append(Line(1, EntryKind.PAYMENT, payer, due, None))
+    else:
+        for n, m in enumerate(terms.milestones):
+            part = terms.allocation(payer)[m.id]
+            if due == 0 or m.state not in ledger.EARNED or part == 0:
+                continue
+            assert ledger.payment_problem(terms, lines, payer, part + 1, m.id) is not None
+            assert ledger.payment_problem(terms, lines, payer, part, m.id) is None
+            lines.append(Line(n + 1, EntryKind.PAYMENT, payer, part, m.id))
+    assert sum(x.amount_fen for x in lines) == due
+    assert totals(terms, lines).payer(payer).due == 0
+
+
+@given(paid=st.integers(0, MAX_FEN), recovery=st.integers(-5, MAX_FEN), data=st.data())
+def test_recovery_and_receipts_are_bounded(pure, paid, recovery, data):
+    problem = ledger.recovery_problem(paid, recovery)
+    assert (problem is None) == (0 < recovery <= paid)
+    if problem is not None:
+        return
+    lines = [Line(1, EntryKind.PAYMENT, Payer.ENTERPRISE, paid or 1),
+             Line(2, EntryKind.RECEIVABLE, Payer.ENTERPRISE, recovery)]
+    terms = Terms(FundingMode.MILESTONE, ContractState.FAILED, paid or 1, 0,
+                  (Milestone(1, SHARE_TOTAL, MilestoneState.CANCELLED),), FailureRule.RECOVER, recovery)
+    next_id = 3
+    for amount in data.draw(st.lists(st.integers(-1, recovery + 1), max_size=8)):
+        current = totals(terms, lines)
+        assert current.receivable == recovery
+        problem = ledger.recovered_problem(current, amount)
+        assert (problem is None) == (0 < amount <= current.outstanding_receivable)
+        if problem is None:
+            lines.append(Line(next_id, EntryKind.RECOVERED, Payer.ENTERPRISE, amount))
+            next_id += 1
+        assert 0 <= totals(terms, lines).outstanding_receivable <= recovery
+    # recovery lines are not payments: they never change what counts as paid
+    assert totals(terms, lines).paid == (paid or 1)
+
+
+# -- the same invariants through the operations, on a real contract ---------------------------
+
+db_steps = st.lists(st.one_of(
+    st.tuples(st.just("pay"), st.sampled_from(Payer), sizes, st.one_of(st.none(), st.integers(0, 3))),
+    st.tuples(st.just("pay"), st.sampled_from(Payer), sizes, st.integers(0, 3)),
+    st.tuples(st.just("reverse"), st.integers(0, 12)),
+    st.tuples(st.just("walk"), st.integers(0, 3), st.sampled_from(["confirm", "approve"])),
+    st.tuples(st.just("move"), st.integers(0, 3), st.sampled_from(
+        ["report", "confirm", "approve", "rework", "send_back"])),
+    st.tuples(st.just("end"), st.sampled_from([ContractState.ELIMINATED, FailureRule.WITHHOLD,
+                                               FailureRule.TERMINATE])),
+), min_size=1, max_size=16)
+WALK = ("report", "confirm", "approve")
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(mode=st.sampled_from([FundingMode.MILESTONE, FundingMode.HORSE_RACE]),
+       shares=st.integers(1, 4).flatmap(lambda n: shares_summing_to(SHARE_TOTAL, n)),
+       amount=st.integers(1, 299_000_000), rate=st.integers(0, SHARE_TOTAL),
+       cap=st.integers(1, 100_000_000), script=db_steps)
+@example(mode=FundingMode.HORSE_RACE, shares=[4000, 6000], amount=100_000_000, rate=3000, cap=20_000_000,
+         script=[("walk", 0, "confirm"), ("pay", Payer.ENTERPRISE, ("share",), 0),
+                 ("pay", Payer.GOVERNMENT, ("part", 50), 0), ("reverse", 0),
+                 ("pay", Payer.ENTERPRISE, ("over",), 0), ("move", 0, "rework"),
+                 ("end", ContractState.ELIMINATED), ("pay", Payer.GOVERNMENT, ("share",), 0)])
+def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mode, shares, amount,
+                                                               rate, cap, script):
+    admin, issuer, solver = people["admin"], people["issuer"], people["solver"]
+    board = make.challenge(issuer, ChallengeState.PUBLICITY, admin=admin, funding_mode=mode,
+                           max_winners=2)
+    board.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    contract = make.contract(board, admin, solver=solver, sign=True, shares=tuple(shares),
+                             amount_fen=amount, subsidy_rate_bp=rate, subsidy_cap_fen=cap)
+    rival = make.contract(board, admin, sign=True, amount_fen=1_000_000)  # elimination needs one
+    db.session.commit()
+    assert contract.state is ContractState.ACTIVE and rival.state is ContractState.ACTIVE
+    assert contract.subsidy_fen == min(amount * rate // SHARE_TOTAL, cap)
+    milestones = contract.milestones
+    actors = {"report": solver, "confirm": issuer, "send_back": issuer, "approve": admin,
+              "rework": admin}
+    for step in script:
+        if step[0] == "pay":
+            _, payer, size, index = step
+            milestone_id = milestones[index].id if index is not None and index < len(milestones) else None
+            pay_amount = size_of(size, terms_of(contract), payer, milestone_id)
+            before = ledger.payment_problem(terms_of(contract), lines_of(contract), payer, pay_amount,
+                                            milestone_id)
+            try:
+                ops.record_payment(contract, admin, ops.PaymentInput(payer, pay_amount, local_today(),
+                                                                     milestone_id, "流水"))
+            except ops.AwardError as refused:
+                assert refused.message == before
+                event("payment refused")
+            else:
+                assert before is None
+                event("payment recorded")
+        elif step[0] == "reverse":
+            entries = _entries(contract)
+            if step[1] < len(entries):
+                try:
+                    ops.reverse_payment(entries[step[1]], admin, "冲正")
+                except ops.AwardError:
+                    assert entries[step[1]].kind is not EntryKind.PAYMENT or any(
+                        e.reverses_id == entries[step[1]].id for e in entries)
+        elif step[0] in ("move", "walk"):
+            if step[1] < len(milestones):
+                moves = WALK[:WALK.index(step[2]) + 1] if step[0] == "walk" else [step[2]]
+                for action in moves:
+                    try:
+                        perform(milestones[step[1]], action, actors[action], reason="说明", report="报告")
+                    except TransitionError:
+                        pass
+        elif contract.state is ContractState.ACTIVE:
+            if step[1] is ContractState.ELIMINATED:
+                try:
+                    ops.eliminate(contract, admin, "淘汰")
+                except TransitionError:
+                    assert mode is not FundingMode.HORSE_RACE  # only a 赛马 team is eliminated
+            else:
+                ops.fail_contract(contract, admin, "失败", step[1])
+        db.session.commit()
+        _check_stored(contract)
+
+
+def _entries(contract: Contract) -> list[LedgerEntry]:
+    return list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.contract_id == contract.id)
+                                   .order_by(LedgerEntry.id)))
+
+
+def _check_stored(contract: Contract) -> None:
+    """The invariants, recomputed from the stored rows alone."""
+    db.session.expire_all()
+    rows = _entries(contract)
+    terms = terms_of(contract)
+    result = contract_totals(contract)
+    for payer in Payer:
+        mine = [e for e in rows if e.payer is payer and e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)]
+        paid = sum(e.amount_fen for e in mine)
+        committed = contract.amount_fen if payer is Payer.ENTERPRISE else contract.subsidy_fen
+        assert result.payer(payer).paid == paid
+        assert 0 <= paid <= committed
+        assert result.payer(payer).remaining == committed - paid
+        allocation = terms.allocation(payer)
+        for m in contract.milestones:
+            here = sum(e.amount_fen for e in mine if e.milestone_id == m.id)
+            assert 0 <= here <= allocation[m.id]
+    for e in rows:
+        if e.kind is EntryKind.REVERSAL:
+            original = next(x for x in rows if x.id == e.reverses_id)
+            assert original.kind is EntryKind.PAYMENT and e.amount_fen == -original.amount_fen
+            assert (e.payer, e.milestone_id) == (original.payer, original.milestone_id)
+    assert len({e.reverses_id for e in rows if e.reverses_id}) == sum(
+        e.kind is EntryKind.REVERSAL for e in rows)
+    assert result.remaining == result.committed - result.paid
+    if contract.state is ContractState.ELIMINATED:
+        assert result.paid + result.due + result.released == result.committed
+    if contract.state is ContractState.FAILED:
+        assert result.paid + result.withheld + result.released == result.committed
+
+
+# -- append-only -----------------------------------------------------------------------------
+
+@pytest.fixture
+def paid_entry(make, people):
+    admin = people["admin"]
+    board = make.challenge(people["issuer"], ChallengeState.PUBLICITY, admin=admin,
+                           funding_mode=FundingMode.MILESTONE)
+    board.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    contract = make.contract(board, admin, solver=people["solver"], sign=True)
+    first = contract.milestones[0]
+    perform(first, "report", people["solver"], report="完成")
+    perform(first, "confirm", people["issuer"])
+    entry = ops.record_payment(contract, admin, ops.PaymentInput(
+        Payer.ENTERPRISE, 1_000_000, local_today(), first.id, "流水 001"))
+    db.session.commit()
+    return entry
+
+
+def test_ledger_entries_cannot_be_updated_through_the_orm(paid_entry):
+    paid_entry.amount_fen = 1
+    with pytest.raises(LedgerImmutableError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(LedgerEntry, paid_entry.id).amount_fen == 1_000_000
+
+
+def test_ledger_entries_cannot_be_deleted_through_the_orm(paid_entry):
+    db.session.delete(paid_entry)
+    with pytest.raises(LedgerImmutableError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(LedgerEntry, paid_entry.id) is not None
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger_entries SET amount_fen = 1 WHERE id = :id",
+    "UPDATE ledger_entries SET reason = 'changed' WHERE id = :id",
+    "DELETE FROM ledger_entries WHERE id = :id",
+], ids=["update-amount", "update-reason", "delete"])
+def test_the_database_refuses_to_change_a_ledger_entry(paid_entry, statement):
+    entry_id = paid_entry.id
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        db.session.execute(sa.text(statement), {"id": entry_id})
+        db.session.flush()
+    db.session.rollback()
+    row = db.session.execute(sa.text("SELECT amount_fen, reason FROM ledger_entries WHERE id = :id"),
+                             {"id": entry_id}).one()
+    assert tuple(row) == (1_000_000, "")
+
+
+def test_a_correction_is_a_new_reversing_entry(paid_entry):
+    reversal = ops.reverse_payment(paid_entry, paid_entry.recorded_by, "金额登记错误")
+    db.session.commit()
+    assert (reversal.kind, reversal.amount_fen, reversal.reverses_id) == (
+        EntryKind.REVERSAL, -1_000_000, paid_entry.id)
+    assert db.session.get(LedgerEntry, paid_entry.id).amount_fen == 1_000_000
+    assert contract_totals(paid_entry.contract).paid == 0
+    with pytest.raises(ops.AwardError, match="已冲正"):
+        ops.reverse_payment(paid_entry, paid_entry.recorded_by, "再冲一次")
+    with pytest.raises(ops.AwardError, match="只能冲正付款"):
+        ops.reverse_payment(reversal, paid_entry.recorded_by, "冲正冲正")
+    with pytest.raises(ops.AwardError, match="理由"):
+        ops.reverse_payment(paid_entry, paid_entry.recorded_by, "  ")
