@@ -18,6 +18,8 @@ class DefaultConfig:
     PASSWORD_MIN_LENGTH = 8
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
+    # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
+    STATS_THRESHOLDS_WAN = (1000, 500)
     PUBLICITY_DAYS = 5  # 公示 after the decision; objections may be filed until it ends
     # The e-mail outbox is delivered by `flask send-mail`; without MAIL_SERVER delivery is off.
     MAIL_SERVER: str | None = None

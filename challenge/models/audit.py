@@ -15,7 +15,14 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        # The audit trail's filters, newest first (migration 0007).
+        Index("ix_audit_events_object_time", "object_type", "object_id", "occurred_at"),
+        Index("ix_audit_events_type_time", "object_type", "occurred_at"),
+        Index("ix_audit_events_actor_time", "actor_id", "occurred_at"),
+        Index("ix_audit_events_action_time", "action", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -20,6 +20,12 @@ class Challenge(CreatedMixin, db.Model):
         CheckConstraint("period_months >= 1", name="period_positive"),
         CheckConstraint("reviewers_required >= 1", name="reviewers_required_positive"),
         Index("ix_challenges_state_deadline", "state", "deadline_at"),
+        # List pages at scale (migration 0007, measured by bench/pages.py).
+        Index("ix_challenges_state_published", "state", "published_at"),
+        Index("ix_challenges_state_updated", "state", "updated_at"),
+        Index("ix_challenges_updated_at", "updated_at"),
+        Index("ix_challenges_state_kind", "state", "kind", "field", "confidentiality"),
+        Index("ix_challenges_state_publicity", "state", "publicity_ends_at", "confidentiality"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,9 @@ class Proposal(CreatedMixin, db.Model):
         Index("uq_proposals_live_per_org", "challenge_id", "lead_org_id", unique=True,
               sqlite_where=text("state != 'withdrawn'"),
               postgresql_where=text("state != 'withdrawn'")),
+        # Statistics periods and the bids of a 榜 in a state, from the index alone (migration 0007).
+        Index("ix_proposals_submitted_at", "submitted_at", "state", "challenge_id"),
+        Index("ix_proposals_challenge_state", "challenge_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

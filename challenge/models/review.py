@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -13,7 +13,10 @@ class ReviewAssignment(db.Model):
     """A reviewer's seat on a 榜's panel: assigned by the bureau, or declined (回避)."""
 
     __tablename__ = "review_assignments"
-    __table_args__ = (UniqueConstraint("challenge_id", "reviewer_id"),)
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "reviewer_id"),
+        Index("ix_review_assignments_assigned_at", "assigned_at"),  # migration 0007
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
@@ -40,7 +43,12 @@ class Review(db.Model):
     whole panel has submitted."""
 
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "reviewer_id"),
+        # Periods of statistics and exports; a reviewer's reviews per 榜 (migration 0007).
+        Index("ix_reviews_submitted_at", "submitted_at"),
+        Index("ix_reviews_reviewer_challenge", "reviewer_id", "challenge_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)

@@ -1,0 +1,153 @@
+"""How an audit event reads: the action's label, the object's name, from → to state labels and,
+for each changed field, its value before → after (money in 万元, yes/no, lists)."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..money import format_wan
+from ..posting.forms import FIELD_LABELS
+from ..states import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    STATE_ENUMS,
+    ChallengeKind,
+    Confidentiality,
+    FundingMode,
+    Payer,
+    Role,
+)
+from ..timeutil import local
+from .query import EXTRA_ACTIONS, OBJECT_TYPES
+
+# Keys found in AuditEvent.changes, for any object; some objects name their keys differently.
+CHANGE_LABELS = {
+    "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入"), "amount_fen": _l("金额"),
+    "subsidy_cap_fen": _l("补助上限"), "recovery_fen": _l("追回金额"),
+    "subsidy_rate_bp": _l("补助比例"), "share_bp": _l("支付比例"),
+    "active": _l("启用"), "role": _l("角色"), "email": _l("邮箱"), "organization": _l("单位"),
+    "reviewers_required": _l("评审人数"), "total": _l("总分"), "scores": _l("各项得分"),
+    "comment": _l("评审意见"), "attachment": _l("附件"), "file": _l("文件"), "due_on": _l("到期日"),
+    "answer": _l("回复"), "body": _l("内容"), "proposal": _l("揭榜方案"), "challenge": _l("榜"),
+    "reviewer": _l("评审专家"), "user": _l("用户"), "fields": _l("修改的栏目"), "entry": _l("流水号"),
+    "payer": _l("付款方"), "milestone": _l("里程碑"), "number": _l("合同编号"),
+    "start_on": _l("开始日期"), "milestones": _l("里程碑"), "rows": _l("行数"),
+    "imported": _l("导入"), "skipped": _l("跳过"), "skipped_rows": _l("跳过的行"),
+    "new_organizations": _l("新建单位"), "table": _l("导出内容"), "format": _l("格式"),
+    "filters": _l("筛选条件"), "name": _l("姓名"), "title": _l("名称"), "keywords": _l("关键词"),
+    "bio": _l("简介"), "works": _l("代表性成果"), "phone": _l("手机"), "summary": _l("摘要"),
+    "enterprise_opinion": _l("企业意见"), "items": _l("验收项"), "deadline_at": _l("截止时间"),
+}
+OBJECT_CHANGE_LABELS = {
+    "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
+    "proposal": {**FIELD_LABELS, "title": _l("方案名称")},
+    "expert_profile": {"title": _l("职称"), "fields": _l("研究领域"), "organization": _l("单位")},
+}
+ENUM_KEYS = {"role": Role, "kind": ChallengeKind, "funding_mode": FundingMode,
+             "confidentiality": Confidentiality, "payer": Payer}
+MAX_SHOWN = 200  # characters of one value on the page; the export keeps everything
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    label: str
+    before: str | None   # None: the event only states the value (no before → after pair)
+    after: str
+    paired: bool
+
+
+def localtime(value: datetime) -> str:
+    return local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def object_label(object_type: str) -> str:
+    return str(OBJECT_TYPES.get(object_type, object_type))
+
+
+def action_label(object_type: str, action: str) -> str:
+    label = (ACTION_LABELS.get(object_type, {}).get(action) or EVENT_LABELS.get(action)
+             or EXTRA_ACTIONS.get(action))
+    return str(label) if label else action
+
+
+def state_label(object_type: str, value: str | None) -> str:
+    enum = STATE_ENUMS.get(object_type)
+    if not value:
+        return ""
+    try:
+        return enum(value).label if enum else value
+    except ValueError:
+        return value
+
+
+def state_change(object_type: str, from_state: str | None, to_state: str | None) -> str:
+    if not from_state and not to_state:
+        return ""
+    return f"{state_label(object_type, from_state) or '—'} → {state_label(object_type, to_state) or '—'}"
+
+
+def change_label(key: str, object_type: str = "") -> str:
+    label = OBJECT_CHANGE_LABELS.get(object_type, {}).get(key) or CHANGE_LABELS.get(key)
+    return str(label) if label else key
+
+
+def format_value(key: str, value) -> str:
+    """One recorded value as a person reads it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if key.endswith("_fen") and isinstance(value, int):
+        return _("%(v)s 万元", v=format_wan(value))
+    if key.endswith("_bp") and isinstance(value, int):
+        return f"{value / 100:.2f}%"
+    if key == "fields" and isinstance(value, list):
+        return "、".join(change_label(str(v)) for v in value)
+    if key == "indicators" and isinstance(value, list):
+        return "；".join(" ".join(str(row.get(k) or "") for k in ("name", "target", "unit")).strip()
+                        if isinstance(row, dict) else str(row) for row in value)
+    if isinstance(value, str):
+        if key in ENUM_KEYS:
+            try:
+                return ENUM_KEYS[key](value).label
+            except ValueError:
+                return value
+        if key.endswith("_at"):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            return localtime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
+        return value
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def changes_of(changes: dict | None, object_type: str = "") -> list[Change]:
+    """Each recorded field: before → after when the event recorded a pair, else the value."""
+    rows = []
+    for key, value in (changes or {}).items():
+        label = change_label(key, object_type)
+        if isinstance(value, list) and len(value) == 2:
+            before, after = format_value(key, value[0]), format_value(key, value[1])
+            if value[0] is None:  # set for the first time (a creation): just the value
+                if after != "—":
+                    rows.append(Change(key, label, None, after, False))
+            elif before != after:
+                rows.append(Change(key, label, before, after, True))
+        else:
+            rows.append(Change(key, label, None, format_value(key, value), False))
+    return rows
+
+
+def changes_text(changes: dict | None, object_type: str = "") -> str:
+    """The changes on one line per field, for exports."""
+    return "\n".join(f"{c.label}：{c.before} → {c.after}" if c.paired else f"{c.label}：{c.after}"
+                     for c in changes_of(changes, object_type))

@@ -1,0 +1,87 @@
+"""导出中心: /admin/exports/<name>.<xlsx|csv> for the bureau, honouring the page's filters."""
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Challenge, Organization
+from ..states import ChallengeKind, ChallengeState, Role
+from ..stats.filters import PRESETS
+from ..timeutil import local, local_today, utcnow
+from ..views_common import role_required
+from ..workflow import record
+from .tables import TABLES, Scope, Table
+from .writers import CSV_MIME, XLSX_MIME, XlsxBook, content_disposition, csv_chunks
+
+bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
+
+PRESET_LABELS = {"this_year": _l("今年"), "last_half_year": _l("近半年"), "all": _l("全部"),
+                 "custom": _l("自定义")}
+
+
+@bp.route("/")
+@role_required(Role.ADMIN)
+def index():
+    scope, errors = Scope.from_args(request.args)
+    return _index_page(scope, errors)
+
+
+def _index_page(scope: Scope, errors: dict[str, str], status: int = 200):
+    fields = db.session.scalars(select(Challenge.field).distinct().order_by(Challenge.field)).all()
+    regions = db.session.scalars(select(Organization.region).where(Organization.region != "")
+                                 .distinct().order_by(Organization.region)).all()
+    args = {**scope.stats.args(), **({"state": scope.state.value} if scope.state else {})}
+    return render_template(
+        "exports/index.html", tables=[t for t in TABLES.values() if not t.audit], scope=scope,
+        errors=errors, args=args, presets=[(p, PRESET_LABELS[p]) for p in PRESETS],
+        kinds=list(ChallengeKind), states=list(ChallengeState), fields=fields, regions=regions,
+        title=_("数据导出")), status
+
+
+@bp.route("/<name>.<any(xlsx, csv):fmt>")
+@role_required(Role.ADMIN)
+def download(name: str, fmt: str):
+    table = TABLES.get(name)
+    if table is None:
+        abort(404)
+    scope, errors = Scope.from_args(request.args)
+    if errors:
+        return _index_page(scope, errors, 400)
+    record(current_user, "export", current_user, object_type="export", changes={
+        "table": name, "format": fmt, "filters": request.args.to_dict()})
+    db.session.commit()
+    stamp = local_today().isoformat()
+    filename, fallback = f"{table.title}-{stamp}.{fmt}", f"{table.ascii_name}-{stamp}.{fmt}"
+    rows = table.rows(scope)
+    if fmt == "xlsx":
+        book = XlsxBook()
+        count = book.add_table(str(table.title), table.columns, rows)
+        book.add_notes(_("导出说明"), _notes(table, scope, count))
+        length, chunks = book.chunks()
+        response = Response(chunks, mimetype=XLSX_MIME)
+        response.content_length = length
+    else:
+        response = Response(stream_with_context(csv_chunks(table.columns, rows)), mimetype=CSV_MIME)
+    response.headers["Content-Disposition"] = content_disposition(filename, fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _notes(table: Table, scope: Scope, count: int) -> list[tuple[str, str]]:
+    lines = [(_("内容"), str(table.title)), (_("导出时间"), local(utcnow()).strftime("%Y-%m-%d %H:%M")),
+             (_("导出人"), current_user.name), (_("行数"), str(count))]
+    if table.audit:
+        audit = scope.audit
+        for label, value in ((_("对象类型"), audit.object_type), (_("对象编号"), audit.object_id),
+                             (_("操作人"), audit.actor), (_("操作"), audit.action),
+                             (_("开始日期"), audit.start), (_("结束日期"), audit.end)):
+            if value:
+                lines.append((label, str(value)))
+    else:
+        lines.extend(scope.description())
+        lines.append((_("统计期间按"), str(table.period_basis)))
+    lines.append((_("说明"), _("金额单位为万元（显示两位小数，单元格保留精确值）；时间为北京时间。")))
+    return lines

@@ -1,0 +1,228 @@
+"""Spreadsheet writers for the bureau's exports: one list of columns, two formats.
+
+Rows arrive as an iterator of plain Python values (integer 分, aware UTC datetimes, dates,
+Decimals, text), so the same rows become an .xlsx (openpyxl write-only: rows go to a temporary
+file as they come, memory stays flat) or a streamed UTF-8 CSV with a BOM for Excel.
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import quote
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..money import FEN_PER_WAN
+from ..timeutil import SHANGHAI
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv; charset=utf-8"
+EXCEL_MAX_ROWS = 1_048_576  # a sheet's limit, header included; more rows continue on a new sheet
+
+# Column kinds and how Excel shows them.
+TEXT, INT, MONEY, DATE, DATETIME, SCORE, PERCENT = (
+    "text", "int", "money", "date", "datetime", "score", "percent")
+NUMBER_FORMATS = {
+    INT: "0",
+    MONEY: "#,##0.00",            # 万元, two decimals shown; the exact value is kept in the cell
+    DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
+    SCORE: "0.00",
+    PERCENT: "0.00%",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = TEXT
+    width: int = 14
+
+
+def fen_to_wan(fen: int | None) -> Decimal | None:
+    """Integer 分 → exact Decimal 万元 (the cell shows two decimals)."""
+    return None if fen is None else Decimal(fen) / FEN_PER_WAN
+
+
+def excel_time(value: datetime | None) -> datetime | None:
+    """Excel has no time zones: aware UTC → naive Shanghai wall-clock time."""
+    if value is None:
+        return None
+    return value.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
+def _cell_value(kind: str, value):
+    """A row value as the spreadsheet stores it."""
+    if value is None or value == "":
+        return None
+    if kind == MONEY:
+        return fen_to_wan(value)
+    if kind == DATETIME:
+        return excel_time(value)
+    if kind == PERCENT:
+        return Decimal(value) / 10_000  # basis points → fraction, shown as 12.50%
+    if kind == TEXT:
+        return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return value
+
+
+def _csv_value(kind: str, value) -> str:
+    if value is None:
+        return ""
+    if kind == MONEY:
+        return money_text(value)
+    if kind == DATETIME:
+        return excel_time(value).strftime("%Y-%m-%d %H:%M")
+    if kind == DATE:
+        return value.isoformat()
+    if kind == PERCENT:
+        return f"{Decimal(value) / 100:.2f}%"
+    if kind == SCORE:
+        return f"{Decimal(value):.2f}"
+    text = str(value)
+    # Spreadsheet programs run cells starting with = + - @ as formulas; quote them (as the
+    # expert pool's export does).
+    return "'" + text if kind == TEXT and text[:1] in ("=", "+", "-", "@") else text
+
+
+def money_text(fen: int) -> str:
+    """'1234.50': 万元 with two decimals, more only when needed to stay exact; no separators."""
+    value = fen_to_wan(fen)
+    shown = value.quantize(Decimal("0.01"))
+    if shown != value:
+        return format(value.quantize(Decimal("0.000001")), "f").rstrip("0")
+    return format(shown, "f")
+
+
+class XlsxBook:
+    """A write-only workbook saved to a temporary file; sheets continue past Excel's row limit."""
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self._header_font = Font(bold=True)
+        self._header_fill = PatternFill("solid", fgColor="F3E3E2")
+
+    def add_table(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+        """Write a header and the rows; returns how many data rows were written."""
+        count, part = 0, 1
+        sheet, written = self._new_sheet(title, columns), 0
+        kinds = [c.kind for c in columns]
+        formats = [NUMBER_FORMATS.get(k) for k in kinds]
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for values in rows:
+            if written == EXCEL_MAX_ROWS - 1:
+                self._finish(sheet, columns, written)
+                part += 1
+                sheet, written = self._new_sheet(f"{title}({part})", columns), 0
+            out = []
+            for kind, number_format, value in zip(kinds, formats, values, strict=True):
+                value = _cell_value(kind, value)
+                if value is None:
+                    out.append(None)
+                elif number_format:
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.number_format = number_format
+                    out.append(cell)
+                elif isinstance(value, str) and (value[:1] == "=" or "\n" in value):
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.data_type = "s"  # text stays text, even when it starts with "="
+                    if "\n" in value:
+                        cell.alignment = wrap
+                    out.append(cell)
+                else:
+                    out.append(value)
+            sheet.append(out)
+            written += 1
+            count += 1
+        self._finish(sheet, columns, written)
+        return count
+
+    def add_notes(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
+        """A small sheet of (label, value) lines: what was exported, when, with which filters."""
+        sheet = self.book.create_sheet(title[:31])
+        sheet.column_dimensions["A"].width = 16
+        sheet.column_dimensions["B"].width = 60
+        for label, value in lines:
+            head = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(label)))
+            head.font = self._header_font
+            body = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+            body.data_type = "s"
+            sheet.append([head, body])
+
+    def _new_sheet(self, title: str, columns: Sequence[Column]):
+        sheet = self.book.create_sheet(title[:31])
+        for number, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, str(column.title))
+            cell.font = self._header_font
+            cell.fill = self._header_fill
+            header.append(cell)
+        sheet.append(header)
+        return sheet
+
+    @staticmethod
+    def _finish(sheet, columns: Sequence[Column], written: int) -> None:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{written + 1}"
+
+    def save(self):
+        """The finished workbook as an open temporary file, positioned at its start."""
+        handle = tempfile.TemporaryFile(suffix=".xlsx")
+        self.book.save(handle)
+        handle.seek(0)
+        return handle
+
+    def chunks(self, size: int = 256 * 1024) -> tuple[int, Iterator[bytes]]:
+        """(length, chunks) of the saved workbook; the temporary file closes when read through."""
+        handle = self.save()
+        length = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+
+        def read() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(size):
+                    yield chunk
+        return length, read()
+
+
+def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence], batch: int = 500) -> Iterator[bytes]:
+    """UTF-8 with a BOM (Excel on Chinese Windows opens it right), yielded a few hundred rows at
+    a time so a large table never sits in memory."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    kinds = [c.kind for c in columns]
+    writer.writerow([str(c.title) for c in columns])
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    pending = 0
+    for values in rows:
+        writer.writerow([_csv_value(kind, value) for kind, value in zip(kinds, values, strict=True)])
+        pending += 1
+        if pending == batch:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending:
+        yield buffer.getvalue().encode("utf-8")
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name for Chinese filenames."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+__all__ = ["Column", "XlsxBook", "csv_chunks", "content_disposition", "money_text", "excel_time",
+           "fen_to_wan", "TEXT", "INT", "MONEY", "DATE", "DATETIME", "SCORE", "PERCENT",
+           "XLSX_MIME", "CSV_MIME"]

@@ -1,0 +1,1 @@
+"""Statistics for the bureau: figures, charts and the public subset (SPEC §9)."""

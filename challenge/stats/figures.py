@@ -1,0 +1,396 @@
+"""The dashboard's figures, each from an aggregate query (COUNT / SUM / GROUP BY); a handful
+of queries per page whatever the number of 榜, bids or payments. Python only adds up the few
+grouped rows that come back (and takes the middle of one column for a median on SQLite)."""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import String, case, cast, distinct, func, literal, null, select, true, union_all
+
+from ..extensions import db
+from ..models import (
+    Challenge,
+    Contract,
+    ContractMilestone,
+    LedgerEntry,
+    Organization,
+    Proposal,
+    Review,
+    ReviewAssignment,
+    User,
+)
+from ..states import (
+    ChallengeKind,
+    ChallengeState,
+    EntryKind,
+    PanelSeatState,
+    Payer,
+    ReviewState,
+)
+from ..timeutil import local_today
+from .filters import StatsFilter
+from .records import overdue_conditions, thresholds_wan
+from .scope import (
+    FEN_PER_WAN,
+    QUALIFIED_BID,
+    as_int,
+    count_if,
+    days_between,
+    dialect,
+    local_bucket,
+    received,
+    scope,
+    subsidy_fen,
+    sum_if,
+    within,
+    within_days,
+)
+
+FUNNEL = ("submitted", "published", "bid_challenges", "contracted", "accepted")
+TOP_GROUPS = 12       # fields / regions shown in the breakdowns
+MONTHLY_LIMIT = 36    # longer periods are shown per year
+
+
+@dataclass
+class Group:
+    """One row of a breakdown: the filter arguments that narrow to it, and its figures."""
+
+    label: str
+    args: dict
+    published: int
+    contracted: int
+    bounty: int
+    investment: int
+
+
+@dataclass
+class Bucket:
+    label: str
+    start: date
+    end: date
+    published: int = 0
+    contracted: int = 0
+
+
+@dataclass
+class Reviewer:
+    id: int
+    name: str
+    organization: str
+    assigned: int
+    reviewed: int
+
+
+@dataclass
+class Dashboard:
+    values: dict[str, float | int | None]
+    counts: dict[str, int] = field(default_factory=dict)   # n behind each median
+    states: list[tuple[ChallengeState, int]] = field(default_factory=list)   # 征集 in the period
+    public_states: list[tuple[ChallengeState, int]] = field(default_factory=list)  # 发布 in it
+    by_kind: list[Group] = field(default_factory=list)
+    by_field: list[Group] = field(default_factory=list)
+    by_region: list[Group] = field(default_factory=list)
+    trend: list[Bucket] = field(default_factory=list)
+    granularity: str = "month"
+    reviewers: list[Reviewer] = field(default_factory=list)
+    reviewer_count: int = 0
+    thresholds: list[int] = field(default_factory=list)
+
+    def rate(self, numerator: str, denominator: str) -> float | None:
+        top, bottom = self.values.get(numerator), self.values.get(denominator)
+        return None if not bottom else (top or 0) / bottom
+
+    @property
+    def funnel(self) -> list[tuple[str, int, float | None]]:
+        """(key, value, conversion from the previous stage)."""
+        out = []
+        for n, key in enumerate(FUNNEL):
+            out.append((key, self.values[key], self.rate(key, FUNNEL[n - 1]) if n else None))
+        return out
+
+
+def challenge_pass(f: StatsFilter, thresholds: list[int], public: bool = False) -> dict:
+    """The 榜 figures in three GROUP BY statements over the 榜 a stamp puts in the period:
+    征集 by state; 发布 and 签约 (with 揭榜总金额, 带动研发投入, thresholds) by 榜单类型, field
+    and the issuer's region; the months (and 验收). Totals and the breakdowns are sums of the
+    few grouped rows that come back."""
+    sub, pub = within(Challenge.submitted_at, f), within(Challenge.published_at, f)
+    con, acc = within(Challenge.contracted_at, f), within(Challenge.accepted_at, f)
+    conds = scope(f)
+    found: dict = {"state": {}, "pub_state": {}, "kind": {}, "field": {}, "region": {}, "pub_m": {},
+                   "con_m": {}}
+    found["state"] = dict(db.session.execute(
+        select(Challenge.state, func.count()).where(*conds, sub).group_by(Challenge.state)).all())
+    if public:
+        found["pub_state"] = dict(db.session.execute(
+            select(Challenge.state, func.count()).where(*conds, pub).group_by(Challenge.state)).all())
+    measures = [count_if(pub), count_if(con), sum_if(con, Challenge.bounty_fen),
+                sum_if(con, Challenge.investment_fen),
+                *[count_if(con & (Challenge.investment_fen >= wan * FEN_PER_WAN)) for wan in thresholds]]
+    # Grouped by type, field and issuer, then the issuers folded into their regions: a few
+    # hundred rows at most, summed below into totals and the three breakdowns.
+    per_issuer = (select(Challenge.kind, Challenge.field, Challenge.issuer_org_id.label("org"),
+                         *[m.label(f"m{n}") for n, m in enumerate(measures)])
+                  .where(*conds, pub | con)
+                  .group_by(Challenge.kind, Challenge.field, Challenge.issuer_org_id).subquery())
+    grouped = db.session.execute(
+        select(per_issuer.c.kind, per_issuer.c.field, Organization.region,
+               *[func.sum(per_issuer.c[f"m{n}"]) for n in range(len(measures))])
+        .join(Organization, Organization.id == per_issuer.c.org)
+        .group_by(per_issuer.c.kind, per_issuer.c.field, Organization.region))
+    totals = [0] * len(measures)
+    for kind, field_, region, *values in grouped:
+        values = [as_int(v) for v in values]
+        for dim, key in (("kind", ChallengeKind(kind).value), ("field", field_), ("region", region)):
+            row = found[dim].setdefault(key, [0] * len(measures))
+            found[dim][key] = [a + b for a, b in zip(row, values, strict=True)]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+    months = []
+    for dim, column in (("pub_m", Challenge.published_at), ("con_m", Challenge.contracted_at)):
+        bucket = local_bucket(column, "month")
+        months.append(select(literal(dim), bucket, func.count()).where(*conds, within(column, f))
+                      .group_by(bucket))
+    months.append(select(literal("acc"), cast(null(), String), func.count()).where(*conds, acc))
+    accepted = 0
+    for dim, month, n in db.session.execute(union_all(*months)):
+        if dim == "acc":
+            accepted = n
+        else:
+            found[dim][month] = [n]
+    published, contracted, bounty, investment, *over = totals
+    found["total"] = {"submitted": sum(found["state"].values()), "published": published,
+                      "contracted": contracted, "accepted": accepted, "bounty": bounty,
+                      "investment": investment,
+                      **{f"invest_ge:{wan}": n for wan, n in zip(thresholds, over, strict=True)}}
+    return found
+
+
+def single_figures(f: StatsFilter, today: date) -> dict[str, int]:
+    """Every other single-valued figure in one statement: one-row aggregates (bids and matching,
+    contracts, the ledger, overdue milestones), each computed once, side by side."""
+    conds = scope(f)
+
+    def scoped(query, *path):
+        """Join the 榜 (through *path*) only when a 榜 filter needs it."""
+        if not conds:
+            return query
+        for target, onclause in path:
+            query = query.join(target, onclause)
+        return query.where(*conds)
+
+    # Bids received in the period (by bid date), and the bids on the 榜 published in the period
+    # with how many of those 榜 have one that passed the check.
+    bids = scoped(select(func.count(Proposal.id).label("bids"),
+                         func.count(distinct(Proposal.challenge_id)).label("bid_challenges"))
+                  .where(received(Proposal.state), within(Proposal.submitted_at, f)),
+                  (Challenge, Challenge.id == Proposal.challenge_id)).subquery()
+    on_published = (select(func.count(Proposal.id).label("published_bids"),
+                           func.count(distinct(case((Proposal.state.in_(QUALIFIED_BID),
+                                                     Proposal.challenge_id)))).label("matched"))
+                    .join(Challenge, Challenge.id == Proposal.challenge_id)
+                    .where(*conds, received(Proposal.state), within(Challenge.published_at, f))
+                    ).subquery()
+    contracts = (select(func.count(Contract.id).label("contracts"),
+                        func.coalesce(func.sum(Contract.amount_fen), 0).label("contract_amount"),
+                        func.coalesce(func.sum(subsidy_fen()), 0).label("subsidy_committed"))
+                 .join(Challenge, Challenge.id == Contract.challenge_id)
+                 .where(*conds, Contract.signed_at.is_not(None), within(Challenge.contracted_at, f))
+                 ).subquery()
+    paid = scoped(select(sum_if(LedgerEntry.payer == Payer.ENTERPRISE, LedgerEntry.amount_fen)
+                         .label("paid_enterprise"),
+                         sum_if(LedgerEntry.payer == Payer.GOVERNMENT, LedgerEntry.amount_fen)
+                         .label("paid_government"))
+                  .where(LedgerEntry.kind.in_((EntryKind.PAYMENT, EntryKind.REVERSAL)),
+                         within_days(LedgerEntry.paid_on, f)),
+                  (Contract, Contract.id == LedgerEntry.contract_id),
+                  (Challenge, Challenge.id == Contract.challenge_id)).subquery()
+    overdue = (select(func.count(ContractMilestone.id).label("overdue"))
+               .join(Contract, Contract.id == ContractMilestone.contract_id)
+               .where(*overdue_conditions(today)))
+    if conds:
+        overdue = overdue.join(Challenge, Challenge.id == Contract.challenge_id).where(*conds)
+    overdue = overdue.subquery()
+    parts = [bids, on_published, contracts, paid, overdue]
+    query = select(*[c for p in parts for c in p.c]).select_from(parts[0])
+    for p in parts[1:]:
+        query = query.join(p, true())
+    out = {key: as_int(value) for key, value in db.session.execute(query).one()._asdict().items()}
+    out["paid_total"] = out["paid_enterprise"] + out["paid_government"]
+    return out
+
+
+DURATIONS = {"days_to_contract": (Challenge.contracted_at, Challenge.published_at),
+             "days_to_accept": (Challenge.accepted_at, Challenge.contracted_at)}
+
+
+def durations(f: StatsFilter, keys=tuple(DURATIONS)) -> dict[str, tuple[float | None, int]]:
+    """Median days publish → contract (榜 contracted in the period) and contract → acceptance
+    (榜 accepted in the period), with n: percentile_cont on PostgreSQL; on SQLite a query per
+    median fetches its one column of durations and Python takes the middle (faster there than
+    a window or an ORDER BY … OFFSET)."""
+    conds = {key: within(later, f) & earlier.is_not(None) for key, (later, earlier) in DURATIONS.items()
+             if key in keys}
+    days = {key: days_between(*DURATIONS[key]) for key in conds}
+    out = {}
+    if dialect() == "postgresql":
+        subs = [select(func.percentile_cont(0.5).within_group(days[key]).label(key),
+                       func.count().label(f"{key}_n")).where(*scope(f), conds[key]).subquery()
+                for key in conds]
+        query = select(*[c for sub in subs for c in sub.c]).select_from(subs[0])
+        for sub in subs[1:]:
+            query = query.join(sub, true())
+        row = db.session.execute(query).one()._asdict()
+        found = {key: (row[key], row[f"{key}_n"]) for key in conds}
+    else:
+        found = {}
+        for key in conds:
+            column = db.session.scalars(select(days[key]).where(*scope(f), conds[key])).all()
+            found[key] = (statistics.median(column) if column else None, len(column))
+    for key, (median, n) in found.items():
+        out[key] = (None if median is None else round(float(median), 1), int(n or 0))
+    return out
+
+
+def median_days(f: StatsFilter, key: str) -> tuple[float | None, int]:
+    """One median alone (for the drill-down page): (days rounded to 0.1, n)."""
+    return durations(f, (key,))[key]
+
+
+def _groups(found: dict, dimension: str) -> list[Group]:
+    """Rows of a breakdown: every 榜单类型; the fields and regions largest first (top ones)."""
+    rows = found.get(dimension, {})
+    if dimension == "kind":
+        return [Group(str(k.label), {"kind": k.value}, *rows.get(k.value, (0, 0, 0, 0))[:4])
+                for k in ChallengeKind]
+    ordered = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1], item[0] or ""))
+    return [Group(value or "—", {dimension: value} if value else {}, *figures[:4])
+            for value, figures in ordered[:TOP_GROUPS]]
+
+
+def _states(found: dict, dimension: str) -> list[tuple[ChallengeState, int]]:
+    rows = found.get(dimension, {})
+    return [(s, rows.get(s, 0)) for s in ChallengeState]
+
+
+def trend_of(found: dict, f: StatsFilter) -> tuple[list[Bucket], str]:
+    """Published and contracted 榜 per Shanghai month of the period (per year beyond
+    MONTHLY_LIMIT months); months without any are shown as zeros."""
+    months: dict[str, list[int]] = {}
+    for position, dim in enumerate(("pub_m", "con_m")):
+        for month, values in found.get(dim, {}).items():
+            months.setdefault(month, [0, 0])[position] = values[0]
+    if not months and (f.start is None or f.end is None):
+        return [], "month"
+    first = min([*months, *([_month(f.start)] if f.start else [])])
+    last = max([*months, *([_month(f.end)] if f.end else [])])
+    return _buckets(months, _months(first, last), f)
+
+
+def _buckets(found: dict[str, list[int]], months: list[str], f: StatsFilter) -> tuple[list[Bucket], str]:
+    granularity = "month" if len(months) <= MONTHLY_LIMIT else "year"
+    buckets: dict[str, Bucket] = {}
+    for month in months:
+        label = month if granularity == "month" else month[:4]
+        start, end = _month_range(month)
+        bucket = buckets.setdefault(label, Bucket(label, start, end))
+        bucket.end = end
+        published, contracted = found.get(month, (0, 0))
+        bucket.published += published
+        bucket.contracted += contracted
+    for bucket in buckets.values():  # the drill-down of a bucket stays inside the period
+        bucket.start = max(bucket.start, f.start) if f.start else bucket.start
+        bucket.end = min(bucket.end, f.end) if f.end else bucket.end
+    return list(buckets.values()), granularity
+
+
+def trend(f: StatsFilter) -> tuple[list[Bucket], str]:
+    return trend_of(challenge_pass(f, []), f)
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _month_range(month: str) -> tuple[date, date]:
+    y, m = int(month[:4]), int(month[5:7])
+    start = date(y, m, 1)
+    following = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+    return start, following - timedelta(days=1)
+
+
+def reviewer_workload(f: StatsFilter, limit: int = 20) -> tuple[list[Reviewer], dict[str, int]]:
+    """Seats assigned and reviews submitted per reviewer (busiest first, the first *limit*),
+    with the totals over all reviewers (window sums) — one statement."""
+    conds = scope(f)
+
+    def per_reviewer(model, stamp, state, assigned: bool):
+        query = select(model.reviewer_id.label("rid"),
+                       (func.count() if assigned else literal(0)).label("a"),
+                       (literal(0) if assigned else func.count()).label("r"))
+        if conds:
+            query = query.join(Challenge, Challenge.id == model.challenge_id).where(*conds)
+        return query.where(state, within(stamp, f)).group_by(model.reviewer_id)
+
+    both = union_all(
+        per_reviewer(ReviewAssignment, ReviewAssignment.assigned_at,
+                     ReviewAssignment.state == PanelSeatState.ASSIGNED, True),
+        per_reviewer(Review, Review.submitted_at, Review.state == ReviewState.SUBMITTED, False)).subquery()
+    per = (select(both.c.rid, func.sum(both.c.a).label("a"), func.sum(both.c.r).label("r"))
+           .group_by(both.c.rid).subquery())
+    ranked = select(per.c.rid, per.c.a, per.c.r, func.count().over().label("n"),
+                    func.sum(per.c.a).over().label("ta"), func.sum(per.c.r).over().label("tr")).subquery()
+    rows = db.session.execute(
+        select(User.id, User.name, Organization.name, ranked.c.a, ranked.c.r, ranked.c.n, ranked.c.ta,
+               ranked.c.tr)
+        .join(ranked, ranked.c.rid == User.id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .order_by(ranked.c.a.desc(), ranked.c.r.desc(), User.id).limit(limit)).all()
+    reviewers = [Reviewer(uid, name, org or "", as_int(a), as_int(r))
+                 for uid, name, org, a, r, *_totals in rows]
+    n, assigned, reviewed = rows[0][5:] if rows else (0, 0, 0)
+    return reviewers, {"reviewers": as_int(n), "assignments": as_int(assigned), "reviews": as_int(reviewed)}
+
+
+def dashboard(f: StatsFilter, today: date | None = None, workload: bool = True) -> Dashboard:
+    """Every figure of the admin dashboard for filter *f*, in eight statements whatever the
+    volume: three for the 榜, one for bids / contracts / ledger / milestones, one per median
+    (one in all on PostgreSQL) and one for the reviewers."""
+    today = today or local_today()
+    thresholds = thresholds_wan()
+    found = challenge_pass(f, thresholds, public=not workload)
+    values: dict = dict(found["total"])
+    values |= single_figures(f, today)
+    counts = {}
+    for key, (median, n) in durations(f).items():
+        values[key], counts[key] = median, n
+    reviewers, totals = reviewer_workload(f) if workload else ([], {"reviewers": 0})
+    values |= {k: totals[k] for k in ("assignments", "reviews") if k in totals}
+    buckets, granularity = trend_of(found, f)
+    return Dashboard(values=values, counts=counts, states=_states(found, "state"),
+                     public_states=_states(found, "pub_state"), by_kind=_groups(found, "kind"),
+                     by_field=_groups(found, "field"), by_region=_groups(found, "region"), trend=buckets,
+                     granularity=granularity, reviewers=reviewers, reviewer_count=totals["reviewers"],
+                     thresholds=thresholds)
+
+
+def public_figures(f: StatsFilter) -> Dashboard:
+    """The subset a bureau publishes: aggregates only, nothing per 榜 or per enterprise.
+    Outcomes are the current states of the 榜 published in the period."""
+    board = dashboard(f, workload=False)
+    keep = ("submitted", "published", "bid_challenges", "contracted", "accepted", "bids", "bounty",
+            "investment", "contracts", "subsidy_committed", "paid_total", "days_to_contract",
+            *(f"invest_ge:{wan}" for wan in board.thresholds))
+    return Dashboard(values={k: board.values[k] for k in keep},
+                     counts={"days_to_contract": board.counts["days_to_contract"]},
+                     states=board.public_states, by_kind=board.by_kind,
+                     trend=board.trend, granularity=board.granularity, thresholds=board.thresholds)
