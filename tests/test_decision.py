@@ -397,3 +397,13 @@ def test_send_mail_reports_an_unreachable_server(app, runner):
     assert result.exit_code != 0 and "出错" in result.output
     row = db.session.scalars(select(OutboundEmail)).one()
     assert row.sent_at is None and row.attempts == 1 and row.last_error
+
+
+def test_a_decided_panel_moves_to_the_reviewers_past_list(client, auth, make, people):
+    board, _bids, _bidders, reviewers = decided_board(client, auth, make, people)
+    auth.logout()
+    auth.login(reviewers[0])
+    page = client.get("/reviews").get_data(as_text=True)
+    assert f'data-testid="panel-{board.id}"' not in page  # no longer under review
+    past = page.split('data-testid="past-panels"')[1]
+    assert board.title in past and f"/panels/{board.id}/scores" in past

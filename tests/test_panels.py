@@ -226,3 +226,23 @@ def test_bidders_people_never_sit_on_the_panel_and_the_panel_reads_qualified_bid
     auth.logout()
     auth.login(outsider)
     assert client.get(f"/proposals/{bid.id}").status_code == 200
+
+
+def test_panel_list_pages_and_counts_seats_per_board(client, auth, make, people, monkeypatch):
+    from challenge.reviewing import views
+
+    monkeypatch.setattr(views, "PANELS_PER_PAGE", 1)
+    first = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"],
+                           title="第一个评审中的榜")
+    second = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"],
+                            title="第二个评审中的榜")
+    for state in (PanelSeatState.ASSIGNED, PanelSeatState.DECLINED):  # a declined seat is not counted
+        db.session.add(ReviewAssignment(challenge_id=second.id, reviewer_id=make.user(Role.REVIEWER).id,
+                                        state=state, assigned_by_id=people["admin"].id))
+    db.session.commit()
+    auth.login(people["admin"])
+    pages = [client.get(f"/admin/panels?page={n}").get_data(as_text=True) for n in (1, 2)]
+    assert "共 2 个评审中的榜，本页 1 个" in pages[0]
+    assert first.title in pages[0] and second.title not in pages[0]
+    row = pages[1].split(f'data-testid="panel-{second.id}"')[1].split("</tr>")[0]
+    assert f"1 / {second.reviewers_required}" in row

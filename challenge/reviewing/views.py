@@ -4,7 +4,7 @@ declare a conflict (回避) before scoring."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,17 +19,26 @@ from . import scoring
 from .rubric import rubric_for
 
 bp = Blueprint("reviewing", __name__)
+PANELS_PER_PAGE = 50  # 榜 per page of the assignment list (one batch proposal per selection)
 
 
 @bp.route("/admin/panels")
 @role_required(Role.ADMIN)
 def panels():
-    challenges = db.session.scalars(
-        select(Challenge).where(Challenge.state == ChallengeState.REVIEWING)
-        .options(selectinload(Challenge.issuer)).order_by(Challenge.deadline_at)).all()
-    seated = {c.id: len(ops.seats_taken(c)) for c in challenges}
-    return render_template("reviewing/panels.html", challenges=challenges, seated=seated,
-                           title=_("评审专家分配"))
+    """榜 under review, a page at a time (a batch proposal covers the page's selection), with
+    the seats taken on each counted in one grouped query."""
+    page = db.paginate(select(Challenge).where(Challenge.state == ChallengeState.REVIEWING)
+                       .options(selectinload(Challenge.issuer))
+                       .order_by(Challenge.deadline_at, Challenge.id),
+                       per_page=PANELS_PER_PAGE, error_out=False)
+    ids = [c.id for c in page.items]
+    seated = dict.fromkeys(ids, 0) | dict(db.session.execute(
+        select(ReviewAssignment.challenge_id, func.count())
+        .where(ReviewAssignment.challenge_id.in_(ids),
+               ReviewAssignment.state == PanelSeatState.ASSIGNED)
+        .group_by(ReviewAssignment.challenge_id)).all())
+    return render_template("reviewing/panels.html", challenges=page.items, page=page,
+                           seated=seated, title=_("评审专家分配"))
 
 
 def _selected_challenges() -> list[Challenge]:
@@ -135,19 +144,27 @@ def decline(seat_id: int):
 @bp.route("/reviews")
 @role_required(Role.REVIEWER)
 def my_reviews():
-    """The reviewer's panels under review and, per qualified bid, where their review stands."""
-    seats = db.session.scalars(
-        select(ReviewAssignment).where(ReviewAssignment.reviewer_id == current_user.id,
-                                       ReviewAssignment.state == PanelSeatState.ASSIGNED)
-        .options(selectinload(ReviewAssignment.challenge)).order_by(ReviewAssignment.id)).all()
+    """The reviewer's panels under review and, per qualified bid, where their review stands;
+    panels already decided follow as a paged list (a busy expert sits on hundreds over time)."""
+    seated = (select(ReviewAssignment.challenge_id)
+              .where(ReviewAssignment.reviewer_id == current_user.id,
+                     ReviewAssignment.state == PanelSeatState.ASSIGNED))
+    current = db.session.scalars(select(Challenge).where(
+        Challenge.id.in_(seated), Challenge.state == ChallengeState.REVIEWING)
+        .order_by(Challenge.deadline_at, Challenge.id)).all()
     panels = []
-    for seat in seats:
-        bids = scoring.scored_proposals(seat.challenge)
+    for challenge in current:
+        bids = scoring.scored_proposals(challenge)
         mine = {r.proposal_id: r for r in db.session.scalars(select(Review).where(
-            Review.reviewer_id == current_user.id, Review.challenge_id == seat.challenge_id))}
-        panels.append((seat.challenge, [(b, mine.get(b.id)) for b in bids],
-                       scoring.can_see_panel_scores(current_user, seat.challenge)))
-    return render_template("reviewing/my_reviews.html", panels=panels, title=_("我的评审"))
+            Review.reviewer_id == current_user.id, Review.challenge_id == challenge.id))}
+        panels.append((challenge, [(b, mine.get(b.id)) for b in bids],
+                       scoring.can_see_panel_scores(current_user, challenge)))
+    past = db.paginate(select(Challenge).where(Challenge.id.in_(seated),
+                                               Challenge.state != ChallengeState.REVIEWING)
+                       .order_by(Challenge.id.desc()), error_out=False)
+    past_rows = [(c, scoring.can_see_panel_scores(current_user, c)) for c in past.items]
+    return render_template("reviewing/my_reviews.html", panels=panels, past=past,
+                           past_rows=past_rows, title=_("我的评审"))
 
 
 def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
