@@ -30,7 +30,6 @@ from ..states import (
     ContractState,
     EntryKind,
     FailureRule,
-    MilestoneState,
     Payer,
     ProposalState,
 )
@@ -47,7 +46,15 @@ from ..workflow import (
 )
 from . import ledger
 from .flows import notify, solver_user_ids, terms_problems
-from .rules import LIVE, contract_totals, contracted_total, contracts_of, lines_of, terms_of
+from .rules import (
+    LIVE,
+    contract_totals,
+    contracted_total,
+    contracts_of,
+    lines_of,
+    overdue_conditions,
+    terms_of,
+)
 
 MAX_FILES = 20
 
@@ -234,9 +241,7 @@ def remind_overdue(today: date | None = None) -> int:
     """Tell the solver, the issuer and the bureau, once per milestone, that it is overdue."""
     today = today or local_today()
     candidates = db.session.scalars(select(ContractMilestone).join(Contract).where(
-        Contract.state == ContractState.ACTIVE, ContractMilestone.due_on < today,
-        ContractMilestone.state.in_([MilestoneState.PENDING, MilestoneState.RETURNED]),
-        ContractMilestone.overdue_notified_on.is_(None))).all()
+        *overdue_conditions(today), ContractMilestone.overdue_notified_on.is_(None))).all()
     for milestone in candidates:
         milestone.overdue_notified_on = today
         announce(milestone, SYSTEM, _("「%(title)s」的里程碑「%(m)s」已于 %(d)s 到期，尚未提交报告。",

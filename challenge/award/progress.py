@@ -500,18 +500,25 @@ def sign_off(contract_id: int):
     return _acceptance_page(contract, found, sign_form=form)
 
 
+def _acceptance_reason_step(contract_id: int, party_of, action: str, form_name: str, prefix: str,
+                            success: str):
+    """A 验收 step that needs a written reason (send back, reject, reopen): the reason next to its
+    box when missing or refused, the acceptance page again on success."""
+    contract, found = _party_acceptance(contract_id, party_of)
+    if found is None:
+        return _to_acceptance(contract)
+    form = ReasonForm(prefix=prefix)
+    if form.validate_on_submit() and apply_transition(found, action, success,
+                                                      reason=form.reason.data, field=form.reason):
+        return _to_acceptance(contract)
+    return _acceptance_page(contract, found, **{form_name: form})
+
+
 @bp.route("/contracts/<int:contract_id>/acceptance/send-back", methods=["POST"])
 @login_required
 def send_back_acceptance(contract_id: int):
-    contract, found = _party_acceptance(contract_id, _issuer_of)
-    if found is None:
-        return _to_acceptance(contract)
-    form = ReasonForm(prefix="back")
-    if form.validate_on_submit() and apply_transition(
-            found, "send_back", _("已退回验收材料，揭榜方将修改后重新提交。"),
-            reason=form.reason.data, field=form.reason):
-        return _to_acceptance(contract)
-    return _acceptance_page(contract, found, send_back_form=form)
+    return _acceptance_reason_step(contract_id, _issuer_of, "send_back", "send_back_form", "back",
+                                   _("已退回验收材料，揭榜方将修改后重新提交。"))
 
 
 @bp.route("/contracts/<int:contract_id>/acceptance/pass", methods=["POST"])
@@ -535,27 +542,13 @@ def pass_acceptance(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/acceptance/reject", methods=["POST"])
 @login_required
 def reject_acceptance(contract_id: int):
-    contract, found = _party_acceptance(contract_id, _admin_of)
-    if found is None:
-        return _to_acceptance(contract)
-    form = ReasonForm(prefix="reject")
-    if form.validate_on_submit() and apply_transition(
-            found, "reject", _("已记录验收结果：验收不通过。"), reason=form.reason.data,
-            field=form.reason):
-        return _to_acceptance(contract)
-    return _acceptance_page(contract, found, reject_form=form)
+    return _acceptance_reason_step(contract_id, _admin_of, "reject", "reject_form", "reject",
+                                   _("已记录验收结果：验收不通过。"))
 
 
 @bp.route("/contracts/<int:contract_id>/acceptance/reopen", methods=["POST"])
 @login_required
 def reopen_acceptance(contract_id: int):
     """After a failed acceptance the bureau may allow a new round once the team has 整改."""
-    contract, found = _party_acceptance(contract_id, _admin_of)
-    if found is None:
-        return _to_acceptance(contract)
-    form = ReasonForm(prefix="reopen")
-    if form.validate_on_submit() and apply_transition(
-            found, "reopen", _("已同意整改后重新验收，揭榜方可更新验收材料。"), reason=form.reason.data,
-            field=form.reason):
-        return _to_acceptance(contract)
-    return _acceptance_page(contract, found, reopen_form=form)
+    return _acceptance_reason_step(contract_id, _admin_of, "reopen", "reopen_form", "reopen",
+                                   _("已同意整改后重新验收，揭榜方可更新验收材料。"))

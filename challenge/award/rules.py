@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Challenge, Contract, LedgerEntry, Proposal
+from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Proposal
 from ..states import ContractState, MilestoneState, ProposalState
 from ..timeutil import local_today
 from .ledger import EARNED, Line, Milestone, Terms, Totals, totals
@@ -54,12 +54,21 @@ def contracted_total(challenge: Challenge, leaving_out: Contract | None = None) 
                if c is not leaving_out and not (c.state is ContractState.FAILED and c.signed_at is None))
 
 
+# Overdue: a milestone of a contract in force, due before today (Shanghai), with nothing
+# reported yet or its report sent back. `is_overdue` for one row, `overdue_conditions` in SQL.
+OVERDUE_STATES = (MilestoneState.PENDING, MilestoneState.RETURNED)
+
+
 def is_overdue(milestone, today=None) -> bool:
-    """Due date passed and nothing reported yet (or the report was sent back)."""
     today = today or local_today()
-    return milestone.due_on < today and milestone.state in (MilestoneState.PENDING,
-                                                            MilestoneState.RETURNED) \
+    return milestone.due_on < today and milestone.state in OVERDUE_STATES \
         and milestone.contract.state is ContractState.ACTIVE
+
+
+def overdue_conditions(today) -> list:
+    """`is_overdue` as WHERE clauses over ContractMilestone joined to Contract."""
+    return [Contract.state == ContractState.ACTIVE, ContractMilestone.due_on < today,
+            ContractMilestone.state.in_(OVERDUE_STATES)]
 
 
 # -- what the 榜's contracts allow the 榜 to do -------------------------------------------

@@ -45,7 +45,6 @@ from .forms import (
 bp = Blueprint("contracts", __name__)
 
 DRAFTABLE = (ChallengeState.PUBLICITY, ChallengeState.CONTRACTED)
-OVERDUE_STATES = (MilestoneState.PENDING, MilestoneState.RETURNED)
 FIELD_OF_PROBLEM = {"number": "number", "amount": "amount", "subsidy_rate": "subsidy_rate",
                     "subsidy_cap": "subsidy_cap", "milestones": "milestones"}
 
@@ -73,9 +72,7 @@ def overdue_query(user=None):
     an admin."""
     query = (select(ContractMilestone).join(Contract, Contract.id == ContractMilestone.contract_id)
              .join(Challenge, Challenge.id == Contract.challenge_id)
-             .where(Contract.state == ContractState.ACTIVE,
-                    ContractMilestone.due_on < local_today(),
-                    ContractMilestone.state.in_(OVERDUE_STATES)))
+             .where(*rules.overdue_conditions(local_today())))
     if user is not None and user.role is Role.SOLVER:
         query = query.where(Contract.solver_org_id == user.organization_id)
     elif user is not None and user.role is Role.ENTERPRISE:

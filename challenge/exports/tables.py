@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ..audit_trail import display
 from ..audit_trail.query import AuditFilter
+from ..award.rules import OVERDUE_STATES
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -419,7 +420,6 @@ MILESTONE_COLUMNS = (
 )
 
 
-OVERDUE_STATES = (MilestoneState.PENDING, MilestoneState.RETURNED)  # as award.rules.is_overdue
 
 
 def milestone_rows(scope: Scope) -> Iterator[tuple]:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import String, case, cast, distinct, func, literal, null, select, true, union_all
 
+from ..award.rules import overdue_conditions
 from ..extensions import db
 from ..models import (
     Challenge,
@@ -30,7 +31,7 @@ from ..states import (
 )
 from ..timeutil import local_today
 from .filters import StatsFilter
-from .records import overdue_conditions, thresholds_wan
+from .records import thresholds_wan
 from .scope import (
     FEN_PER_WAN,
     QUALIFIED_BID,

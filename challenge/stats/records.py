@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..award.rules import overdue_conditions
 from ..models import (
     Challenge,
     Contract,
@@ -19,9 +20,7 @@ from ..models import (
 )
 from ..states import (
     ChallengeState,
-    ContractState,
     EntryKind,
-    MilestoneState,
     PanelSeatState,
     Payer,
     ReviewState,
@@ -218,13 +217,6 @@ def _entries(figure, f, arg, today):
              .join(Contract, Contract.id == LedgerEntry.contract_id)
              .join(Challenge, Challenge.id == Contract.challenge_id).where(*conds))
     return Drill(figure, query, total, LedgerEntry.amount_fen)
-
-
-def overdue_conditions(today: date) -> list:
-    """rules.is_overdue in SQL: an ACTIVE contract's milestone due before today, not reported
-    (or sent back)."""
-    return [Contract.state == ContractState.ACTIVE, ContractMilestone.due_on < today,
-            ContractMilestone.state.in_((MilestoneState.PENDING, MilestoneState.RETURNED))]
 
 
 def _overdue(figure, f, arg, today):
