@@ -61,6 +61,11 @@ def pages(ids: dict) -> list[tuple[str, str | None, str]]:
         ("my contracts (enterprise)", "enterprise", "/my/contracts"),
         ("admin statistics", "admin", "/admin/statistics"),
         ("admin statistics, all time", "admin", "/admin/statistics?period=all"),
+        *[(f"statistics records: {figure}", "admin", f"/admin/statistics/records?figure={figure}")
+          for figure in ("published", "state:closed", "bid_challenges", "matched", "bids", "days_to_contract",
+                         "contracts", "paid_total", "overdue", "reviews")],
+        ("statistics records, all time", "admin", "/admin/statistics/records?figure=bids&period=all"),
+        ("public statistics", None, "/statistics"),
         ("admin audit", "admin", "/admin/audit/"),
         ("admin audit, one 榜", "admin", f"/admin/audit/?type=challenge&id={ids['busy_challenge']}"),
         ("admin audit, one actor", "admin", f"/admin/audit/?actor={ids['admin']}"),
@@ -175,7 +180,7 @@ def run(url: str, runs: int, exports: bool, only: str | None) -> None:
                   for t in ("challenges", "proposals", "audit_events", "reviews", "contracts",
                             "ledger_entries")}
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    print(f"{'page':34} {'path':58} {'first':>8} {'median':>8} {'p95':>8}")
+    print(f"{'page':36} {'path':58} {'first':>8} {'median':>8} {'p95':>8}")
     clients: dict = {}
     slow = []
     for label, account, path in pages(ids):
@@ -186,16 +191,16 @@ def run(url: str, runs: int, exports: bool, only: str | None) -> None:
         status, first, timings = time_page(clients[account], path, runs)
         shown = path if len(path) <= 58 else path[:55] + "..."
         if status == 404:
-            print(f"{label:34} {shown:58} {'absent (404)':>26}")
+            print(f"{label:36} {shown:58} {'absent (404)':>26}")
             continue
         if status != 200:
-            print(f"{label:34} {shown:58} HTTP {status}")
+            print(f"{label:36} {shown:58} HTTP {status}")
             continue
         median = statistics.median(timings)
         flag = "" if median <= TARGET_MS else "  > target"
         if median > TARGET_MS:
             slow.append(label)
-        print(f"{label:34} {shown:58} {first:8.0f} {median:8.1f} {p95(timings):8.1f}{flag}")
+        print(f"{label:36} {shown:58} {first:8.0f} {median:8.1f} {p95(timings):8.1f}{flag}")
     print(f"pages over {TARGET_MS} ms median: {', '.join(slow) if slow else 'none'}")
     if exports:
         month_start, month_end = ids["month"]

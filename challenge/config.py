@@ -8,6 +8,8 @@ class DefaultConfig:
     # None means "SQLite file in the instance folder"; create_app fills it in.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Bytes of an SQLite database file read through mmap (0 = off; SQLite caps it at ~2 GB).
+    SQLITE_MMAP_SIZE = 2 * 1024**3
     WTF_CSRF_TIME_LIMIT = None
     BOOTSTRAP_SERVE_LOCAL = True
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"

@@ -3,7 +3,17 @@ and the append-only payments ledger."""
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -192,6 +202,8 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         CheckConstraint("(kind = 'reversal') = (amount_fen < 0)", name="sign_matches_kind"),
         CheckConstraint("amount_fen != 0", name="amount_nonzero"),
+        # Money paid in a period, from the index alone (migration 0008).
+        Index("ix_ledger_entries_paid_on_kind", "paid_on", "kind", "payer", "amount_fen", "contract_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,7 +213,7 @@ class LedgerEntry(db.Model):
     payer: Mapped[Payer] = enum_column(Payer)
     payee: Mapped[str] = mapped_column(String(100))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
-    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(100), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)

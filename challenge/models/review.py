@@ -15,7 +15,8 @@ class ReviewAssignment(db.Model):
     __tablename__ = "review_assignments"
     __table_args__ = (
         UniqueConstraint("challenge_id", "reviewer_id"),
-        Index("ix_review_assignments_assigned_at", "assigned_at"),  # migration 0007
+        # Reviewer workload per period, from the index alone (migration 0008).
+        Index("ix_review_assignments_assigned_state", "assigned_at", "state", "reviewer_id", "challenge_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,8 +46,9 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id"),
-        # Periods of statistics and exports; a reviewer's reviews per 榜 (migration 0007).
-        Index("ix_reviews_submitted_at", "submitted_at"),
+        # Periods of statistics and exports, from the index alone (migration 0008); a reviewer's
+        # reviews per 榜 (0007).
+        Index("ix_reviews_submitted_state", "submitted_at", "state", "reviewer_id", "challenge_id"),
         Index("ix_reviews_reviewer_challenge", "reviewer_id", "challenge_id"),
     )
 

@@ -130,9 +130,12 @@ def records():
     if not errors:
         found = drill(figure, f)
         query = found.query.options(*LOADERS[figure.records])
-        context["page"] = db.paginate(query, per_page=current_app.config.get("PER_PAGE", 12) * 2,
-                                      error_out=False)
         context["total"] = db.session.scalar(found.total) or 0
+        counted = found.amount is None  # the figure is the number of records: count them once
+        context["page"] = page = db.paginate(query, per_page=current_app.config.get("PER_PAGE", 12) * 2,
+                                             error_out=False, count=not counted)
+        if counted:
+            page.total = context["total"]
         if figure.unit == "days":
             context["median"] = median_days(f, figure.key)[0]
     return render_template("stats/records.html", **context)
