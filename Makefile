@@ -33,7 +33,7 @@ seed: migrate
 	$(BIN)/flask seed-demo --if-empty
 
 run: $(VENV)/.installed instance/config.py seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 # Debian's Chromium and CJK fonts for the browser tests (never `playwright install`).
 chromium:
