@@ -15,8 +15,10 @@ class ReviewAssignment(db.Model):
     __tablename__ = "review_assignments"
     __table_args__ = (
         UniqueConstraint("challenge_id", "reviewer_id"),
-        # Reviewer workload per period, from the index alone (migration 0008).
+        # Seats of a period; reviewer workload per account (migration 0008).
         Index("ix_review_assignments_assigned_state", "assigned_at", "state", "reviewer_id", "challenge_id"),
+        Index("ix_review_assignments_reviewer_state_time", "reviewer_id", "state", "assigned_at",
+              "challenge_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,9 +48,10 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id"),
-        # Periods of statistics and exports, from the index alone (migration 0008); a reviewer's
-        # reviews per 榜 (0007).
+        # Periods of statistics and exports, reviewer workload per account, from the indexes
+        # alone (migration 0008); a reviewer's reviews per 榜 (0007).
         Index("ix_reviews_submitted_state", "submitted_at", "state", "reviewer_id", "challenge_id"),
+        Index("ix_reviews_reviewer_state_time", "reviewer_id", "state", "submitted_at", "challenge_id"),
         Index("ix_reviews_reviewer_challenge", "reviewer_id", "challenge_id"),
     )
 

@@ -30,10 +30,14 @@ NEW = (
     ('ix_challenges_contracted_scope', 'challenges',
      ['contracted_at', 'kind', 'field', 'issuer_org_id', 'bounty_fen', 'investment_fen', 'published_at']),
     ('ix_challenges_accepted_contracted', 'challenges', ['accepted_at', 'contracted_at']),
-    # Reviewer workload; money paid in the period.
+    # Reviews and seats of a period (drill-down lists, exports); reviewer workload, counted per
+    # account inside its own index range; money paid in the period.
     ('ix_reviews_submitted_state', 'reviews', ['submitted_at', 'state', 'reviewer_id', 'challenge_id']),
     ('ix_review_assignments_assigned_state', 'review_assignments',
      ['assigned_at', 'state', 'reviewer_id', 'challenge_id']),
+    ('ix_reviews_reviewer_state_time', 'reviews', ['reviewer_id', 'state', 'submitted_at', 'challenge_id']),
+    ('ix_review_assignments_reviewer_state_time', 'review_assignments',
+     ['reviewer_id', 'state', 'assigned_at', 'challenge_id']),
     ('ix_ledger_entries_paid_on_kind', 'ledger_entries', ['paid_on', 'kind', 'payer', 'amount_fen', 'contract_id']),
 )
 OLD = (
