@@ -496,3 +496,21 @@ def test_admin_nav_links_to_the_dashboard(client, auth, people):
     auth.logout()
     auth.login(people["solver"])
     assert 'href="/admin/statistics"' not in client.get("/").text
+
+
+def test_dashboard_statements_run_two_at_a_time_on_their_own_connections(app):
+    """side_by_side: results in the order given, each job in a worker thread with its own
+    app context (and so its own session and connection)."""
+    import threading
+
+    from challenge.stats.figures import side_by_side
+
+    def job(n):
+        return lambda: (n, threading.current_thread().name, id(db.session()),
+                        db.session.execute(select(n)).scalar())
+
+    here = id(db.session())
+    results = side_by_side(*[job(n) for n in range(4)])
+    assert [r[0] for r in results] == [r[3] for r in results] == [0, 1, 2, 3]
+    assert all(name.startswith("statistics") for _n, name, _s, _v in results)
+    assert here not in {session for _n, _t, session, _v in results}
