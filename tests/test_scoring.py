@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from challenge.extensions import db
 from challenge.models import Proposal, Review
 from challenge.reviewing import operations as panels
-from challenge.reviewing.scoring import panel_complete, results
+from challenge.reviewing.scoring import (
+    can_see_panel_scores,
+    panel_complete,
+    panels_for_reviewer,
+    results,
+    scored_proposals,
+)
 from challenge.states import OrgType, ProposalState, ReviewState, Role
 from challenge.workflow import perform
 from tests.test_bidding import bid_form, open_board
@@ -219,3 +225,24 @@ def test_a_passing_bid_blocks_unclaiming(client, auth, people, panel):
     html = client.post(f"/challenges/{board.id}/unclaim", data={"reason": "x"},
                        follow_redirects=True).get_data(as_text=True)
     assert "已有达到合格分的揭榜方案" in html
+
+
+def test_the_reviewers_list_decides_visibility_as_the_panel_page_does(client, auth, people, panel):
+    """panels_for_reviewer (one query per kind of row, for a whole list of 榜) agrees with
+    scored_proposals and can_see_panel_scores per 榜, before and after the panel completes."""
+    board, bids, reviewers = panel
+    accounts = [*reviewers, people["issuer"], people["solver"], people["admin"]]
+
+    def agree(expected_reviewer_sees: bool) -> None:
+        db.session.expire_all()
+        for user in accounts:
+            found_bids, visible = panels_for_reviewer(user, [board])[board.id]
+            assert [b.id for b in found_bids] == [b.id for b in scored_proposals(board)]
+            assert visible == can_see_panel_scores(user, board), user.name
+        assert panels_for_reviewer(reviewers[0], [board])[board.id][1] is expected_reviewer_sees
+
+    _submit_all(client, auth, reviewers[:2], bids)
+    agree(False)
+    _submit_all(client, auth, reviewers[2:], bids)
+    agree(True)
+    assert panels_for_reviewer(people["admin"], []) == {}

@@ -61,6 +61,38 @@ def can_see_panel_scores(user, challenge: Challenge) -> bool:
             and panel_complete(challenge))
 
 
+def panels_for_reviewer(user, challenges: list[Challenge]) -> dict[int, tuple[list[Proposal], bool]]:
+    """For many 榜 at once (a reviewer's list page): the scored bids of each and whether *user*
+    may see its panel's scores — `scored_proposals` and `can_see_panel_scores` per 榜, in three
+    statements whatever the number of 榜."""
+    ids = [c.id for c in challenges]
+    seats: dict[int, set[int]] = {i: set() for i in ids}
+    bids: dict[int, list[Proposal]] = {i: [] for i in ids}
+    done: dict[int, set[tuple[int, int]]] = {i: set() for i in ids}
+    if ids:
+        for challenge_id, reviewer_id in db.session.execute(
+                select(ReviewAssignment.challenge_id, ReviewAssignment.reviewer_id).where(
+                    ReviewAssignment.challenge_id.in_(ids),
+                    ReviewAssignment.state == PanelSeatState.ASSIGNED)):
+            seats[challenge_id].add(reviewer_id)
+        for proposal in db.session.scalars(select(Proposal).where(
+                Proposal.challenge_id.in_(ids), Proposal.state.in_(SCORED_STATES))
+                .options(selectinload(Proposal.lead_org)).order_by(Proposal.id)):
+            bids[proposal.challenge_id].append(proposal)
+        for challenge_id, proposal_id, reviewer_id in db.session.execute(
+                select(Review.challenge_id, Review.proposal_id, Review.reviewer_id).where(
+                    Review.challenge_id.in_(ids), Review.state == ReviewState.SUBMITTED)):
+            done[challenge_id].add((proposal_id, reviewer_id))
+    out = {}
+    for i in ids:
+        owed = {(b.id, r) for b in bids[i] for r in seats[i]}
+        complete = bool(owed) and owed <= done[i]
+        visible = getattr(user, "is_authenticated", False) and (
+            user.role is Role.ADMIN or (user.role is Role.REVIEWER and user.id in seats[i] and complete))
+        out[i] = (bids[i], bool(visible))
+    return out
+
+
 def may_score(user, proposal: Proposal) -> bool:
     return (getattr(user, "is_authenticated", False) and user.role is Role.REVIEWER
             and user.active and proposal.state is ProposalState.QUALIFIED

@@ -152,17 +152,17 @@ def my_reviews():
     current = db.session.scalars(select(Challenge).where(
         Challenge.id.in_(seated), Challenge.state == ChallengeState.REVIEWING)
         .order_by(Challenge.deadline_at, Challenge.id)).all()
-    panels = []
-    for challenge in current:
-        bids = scoring.scored_proposals(challenge)
-        mine = {r.proposal_id: r for r in db.session.scalars(select(Review).where(
-            Review.reviewer_id == current_user.id, Review.challenge_id == challenge.id))}
-        panels.append((challenge, [(b, mine.get(b.id)) for b in bids],
-                       scoring.can_see_panel_scores(current_user, challenge)))
+    found = scoring.panels_for_reviewer(current_user, current)
+    mine: dict[int, dict[int, Review]] = {c.id: {} for c in current}
+    for review in db.session.scalars(select(Review).where(
+            Review.reviewer_id == current_user.id, Review.challenge_id.in_(list(mine)))):
+        mine[review.challenge_id][review.proposal_id] = review
+    panels = [(c, [(b, mine[c.id].get(b.id)) for b in found[c.id][0]], found[c.id][1]) for c in current]
     past = db.paginate(select(Challenge).where(Challenge.id.in_(seated),
                                                Challenge.state != ChallengeState.REVIEWING)
                        .order_by(Challenge.id.desc()), error_out=False)
-    past_rows = [(c, scoring.can_see_panel_scores(current_user, c)) for c in past.items]
+    visible = scoring.panels_for_reviewer(current_user, list(past.items))
+    past_rows = [(c, visible[c.id][1]) for c in past.items]
     return render_template("reviewing/my_reviews.html", panels=panels, past=past,
                            past_rows=past_rows, title=_("我的评审"))
 
