@@ -91,13 +91,30 @@ def app(base_app, migrated_template):
         db.session.remove()
 
 
+def closed_before_sent(wsgi_app):
+    """Werkzeug's server closes a response only after draining the socket; when the browser
+    drops the connection first (a favicon it no longer wants as it navigates), the file behind
+    a static response is left open and its ResourceWarning fails whichever test is running.
+    Read the body and close the response before the server writes it."""
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return app
+
+
 @pytest.fixture
 def live_server(app):
     """The real app (CSRF on) served on a loopback port, sharing the test's database."""
     server_app = isolated_app({"TESTING": True, "SECRET_KEY": "browser-test",
                              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                              "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_before_sent(server_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
