@@ -2,7 +2,7 @@
 Shanghai calendar days. The trail page and its export read the same filter."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from sqlalchemy import Select, or_, select
 
 from ..models import AuditEvent, User
 from ..states import ACTION_LABELS, EVENT_LABELS
-from ..timeutil import SHANGHAI
+from ..stats.filters import read_day_range
+from ..timeutil import local_days_utc
 
 # Every kind of object the platform audits, as the trail names it.
 OBJECT_TYPES = {
@@ -76,23 +77,16 @@ class AuditFilter:
         if action and action not in dict(action_choices()):
             errors["action"] = _("未知的操作。")
             action = ""
-        start, end = _day(args.get("start")), _day(args.get("end"))
-        if args.get("start") and start is None:
-            errors["start"] = _("开始日期格式应为 2026-01-01。")
-        if args.get("end") and end is None:
-            errors["end"] = _("结束日期格式应为 2026-06-30。")
-        if start and end and start > end:
-            errors["end"] = _("结束日期不能早于开始日期。")
+        start, end, day_errors = read_day_range(args)
+        errors |= day_errors
+        if "end" in day_errors:  # unreadable, or before the start: left out of the filter
             end = None
         actor = (args.get("actor") or "").strip()[:MAX_TEXT]
         return cls(object_type, object_id, actor, action, start, end), errors
 
     def utc_bounds(self) -> tuple[datetime | None, datetime | None]:
         """[start 00:00, day after end 00:00) in Shanghai, as aware datetimes."""
-        lower = datetime.combine(self.start, time(0), tzinfo=SHANGHAI) if self.start else None
-        upper = (datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=SHANGHAI)
-                 if self.end else None)
-        return lower, upper
+        return local_days_utc(self.start, self.end)
 
     def conditions(self) -> list:
         found = []
@@ -138,9 +132,3 @@ def _actor_condition(text: str):
                                        User.email.contains(text, autoescape=True)))
     return AuditEvent.actor_id.in_(people)
 
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip()) if text else None
-    except ValueError:
-        return None

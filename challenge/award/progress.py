@@ -190,17 +190,23 @@ def confirm(milestone_id: int):
     return _to_milestone(milestone)
 
 
+def _milestone_reason_step(milestone_id: int, action: str, form_name: str, prefix: str, success: str):
+    """A milestone step that needs a written reason (send back, rework): the reason next to its
+    box when missing or refused, the milestone page again on success."""
+    milestone = _milestone_or_404(milestone_id)
+    require(_may(milestone, action))
+    form = ReasonForm(prefix=prefix)
+    if form.validate_on_submit() and apply_transition(milestone, action, success,
+                                                      reason=form.reason.data, field=form.reason):
+        return _to_milestone(milestone)
+    return _milestone_page(milestone, **{form_name: form})
+
+
 @bp.route("/milestones/<int:milestone_id>/send-back", methods=["POST"])
 @login_required
 def send_back(milestone_id: int):
-    milestone = _milestone_or_404(milestone_id)
-    require(_may(milestone, "send_back"))
-    form = ReasonForm(prefix="back")
-    if form.validate_on_submit() and apply_transition(
-            milestone, "send_back", _("已退回里程碑报告，揭榜方将修改后重新提交。"),
-            reason=form.reason.data, field=form.reason):
-        return _to_milestone(milestone)
-    return _milestone_page(milestone, send_back_form=form)
+    return _milestone_reason_step(milestone_id, "send_back", "send_back_form", "back",
+                                  _("已退回里程碑报告，揭榜方将修改后重新提交。"))
 
 
 @bp.route("/milestones/<int:milestone_id>/approve", methods=["POST"])
@@ -219,14 +225,8 @@ def approve(milestone_id: int):
 @bp.route("/milestones/<int:milestone_id>/rework", methods=["POST"])
 @login_required
 def rework(milestone_id: int):
-    milestone = _milestone_or_404(milestone_id)
-    require(_may(milestone, "rework"))
-    form = ReasonForm(prefix="rework")
-    if form.validate_on_submit() and apply_transition(
-            milestone, "rework", _("已记录评审结果：评审不通过，退回揭榜方补充完善。"),
-            reason=form.reason.data, field=form.reason):
-        return _to_milestone(milestone)
-    return _milestone_page(milestone, rework_form=form)
+    return _milestone_reason_step(milestone_id, "rework", "rework_form", "rework",
+                                  _("已记录评审结果：评审不通过，退回揭榜方补充完善。"))
 
 
 # -- award files ---------------------------------------------------------------------------

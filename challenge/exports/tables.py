@@ -52,6 +52,7 @@ from ..states import (
     ReviewState,
 )
 from ..stats.filters import StatsFilter
+from ..stats.scope import scope as stats_scope
 from ..timeutil import local_today
 from .writers import DATE, DATETIME, INT, MONEY, PERCENT, SCORE, TEXT, Column
 
@@ -89,16 +90,9 @@ class Scope:
         return cls(stats, state, challenge_id, audit), {**errors, **audit_errors}
 
     def challenge_conditions(self) -> list:
-        """Conditions on the 榜 (Challenge must be in the FROM list)."""
-        found = []
-        f = self.stats
-        if f.kind:
-            found.append(Challenge.kind == f.kind)
-        if f.field:
-            found.append(Challenge.field == f.field)
-        if f.region:
-            found.append(Challenge.issuer_org_id.in_(
-                select(Organization.id).where(Organization.region == f.region)))
+        """Conditions on the 榜 (Challenge must be in the FROM list): the statistics' own scope,
+        then the export's state and 榜 number."""
+        found = stats_scope(self.stats)
         if self.state:
             found.append(Challenge.state == self.state)
         if self.challenge_id:

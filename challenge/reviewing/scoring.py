@@ -36,10 +36,13 @@ def scored_proposals(challenge: Challenge) -> list[Proposal]:
 
 def panel_progress(challenge: Challenge) -> tuple[int, int]:
     """(reviews submitted, reviews owed): every seated reviewer owes one per qualified bid."""
-    reviewers = seated_reviewer_ids(challenge)
-    bids = {p.id for p in scored_proposals(challenge)}
     done = set(db.session.execute(select(Review.proposal_id, Review.reviewer_id).where(
         Review.challenge_id == challenge.id, Review.state == ReviewState.SUBMITTED)).all())
+    return _progress({p.id for p in scored_proposals(challenge)}, seated_reviewer_ids(challenge), done)
+
+
+def _progress(bids: set[int], reviewers: set[int], done: set[tuple[int, int]]) -> tuple[int, int]:
+    """(submitted, owed) from the bids, the seated reviewers and the (bid, reviewer) pairs done."""
     submitted = sum((bid, reviewer) in done for bid in bids for reviewer in reviewers)
     return submitted, len(bids) * len(reviewers)
 
@@ -51,14 +54,17 @@ def panel_complete(challenge: Challenge, progress: tuple[int, int] | None = None
     return owed > 0 and submitted == owed
 
 
-def can_see_panel_scores(user, challenge: Challenge) -> bool:
-    """Sealed: the bureau always; a seated reviewer once the panel is complete; nobody else."""
+def can_see_panel_scores(user, challenge: Challenge, seated: set[int] | None = None,
+                         progress: tuple[int, int] | None = None) -> bool:
+    """Sealed: the bureau always; a seated reviewer once the panel is complete; nobody else
+    (*seated* and *progress* when the caller has them already)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role is Role.ADMIN:
         return True
-    return (user.role is Role.REVIEWER and user.id in seated_reviewer_ids(challenge)
-            and panel_complete(challenge))
+    return (user.role is Role.REVIEWER
+            and user.id in (seated_reviewer_ids(challenge) if seated is None else seated)
+            and panel_complete(challenge, progress))
 
 
 def panels_for_reviewer(user, challenges: list[Challenge]) -> dict[int, tuple[list[Proposal], bool]]:
@@ -83,14 +89,9 @@ def panels_for_reviewer(user, challenges: list[Challenge]) -> dict[int, tuple[li
                 select(Review.challenge_id, Review.proposal_id, Review.reviewer_id).where(
                     Review.challenge_id.in_(ids), Review.state == ReviewState.SUBMITTED)):
             done[challenge_id].add((proposal_id, reviewer_id))
-    out = {}
-    for i in ids:
-        owed = {(b.id, r) for b in bids[i] for r in seats[i]}
-        complete = bool(owed) and owed <= done[i]
-        visible = getattr(user, "is_authenticated", False) and (
-            user.role is Role.ADMIN or (user.role is Role.REVIEWER and user.id in seats[i] and complete))
-        out[i] = (bids[i], bool(visible))
-    return out
+    return {c.id: (bids[c.id], can_see_panel_scores(
+        user, c, seats[c.id], _progress({b.id for b in bids[c.id]}, seats[c.id], done[c.id])))
+        for c in challenges}
 
 
 def may_score(user, proposal: Proposal) -> bool:

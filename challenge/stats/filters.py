@@ -2,12 +2,12 @@
 calendar days and the 榜单类型 / field / region of the 榜."""
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
 from ..states import ChallengeKind
-from ..timeutil import SHANGHAI, local_today
+from ..timeutil import local_days_utc, local_today
 
 PRESETS = ("this_year", "last_half_year", "all", "custom")
 
@@ -43,21 +43,12 @@ class StatsFilter:
             return replace(found, start=_months_before(today, 6) + timedelta(days=1), end=today), errors
         if preset == "all":
             return found, errors
-        start, end = _parse_day(args.get("start")), _parse_day(args.get("end"))
-        if args.get("start") and start is None:
-            errors["start"] = _("开始日期格式应为 2026-01-01。")
-        if args.get("end") and end is None:
-            errors["end"] = _("结束日期格式应为 2026-06-30。")
-        if start and end and start > end:
-            errors["end"] = _("结束日期不能早于开始日期。")
-        return replace(found, start=start, end=end), errors
+        start, end, day_errors = read_day_range(args)
+        return replace(found, start=start, end=end), {**errors, **day_errors}
 
     def utc_bounds(self) -> tuple[datetime | None, datetime | None]:
         """[start 00:00, day after end 00:00) in Shanghai, as aware datetimes (compare to UTC)."""
-        lower = datetime.combine(self.start, time(0), tzinfo=SHANGHAI) if self.start else None
-        upper = (datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=SHANGHAI)
-                 if self.end else None)
-        return lower, upper
+        return local_days_utc(self.start, self.end)
 
     def args(self) -> dict[str, str]:
         """Query-string arguments that reproduce this filter (for links and exports)."""
@@ -93,6 +84,20 @@ class StatsFilter:
         if self.region:
             parts.append(_("地区：%(v)s", v=self.region))
         return " · ".join(parts)
+
+
+def read_day_range(args) -> tuple[date | None, date | None, dict[str, str]]:
+    """?start=&end= as Shanghai calendar days, with a message per bad box (the statistics and
+    the audit trail read their periods alike)."""
+    start, end = _parse_day(args.get("start")), _parse_day(args.get("end"))
+    errors = {}
+    if args.get("start") and start is None:
+        errors["start"] = _("开始日期格式应为 2026-01-01。")
+    if args.get("end") and end is None:
+        errors["end"] = _("结束日期格式应为 2026-06-30。")
+    if start and end and start > end:
+        errors["end"] = _("结束日期不能早于开始日期。")
+    return start, end, errors
 
 
 def _parse_day(text: str | None) -> date | None:

@@ -182,11 +182,12 @@ def _days(later, earlier):
 
 
 def _bids(figure, f, arg, today):
-    conds = [*scope(f), received(Proposal.state)]
+    on_challenge = scope(f)
+    conds = [*on_challenge, received(Proposal.state)]
     conds.append(within(Proposal.submitted_at if figure.key == "bids" else Challenge.published_at, f))
     query = select(Proposal).where(*conds).order_by(Proposal.submitted_at.desc(), Proposal.id.desc())
     total = select(func.count(Proposal.id)).where(*conds)
-    if scope(f) or figure.key != "bids":  # bids by bid date alone never look at their 榜
+    if on_challenge or figure.key != "bids":  # bids by bid date alone never look at their 榜
         query = query.join(Challenge, Challenge.id == Proposal.challenge_id)
         total = total.join(Challenge, Challenge.id == Proposal.challenge_id)
     return Drill(figure, query, total)
