@@ -1,0 +1,1 @@
+"""Attacks replayed over HTTP against a live server, and fuzzing."""
