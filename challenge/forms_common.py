@@ -20,6 +20,14 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def unix_newlines(value):
+    """A field filter: browsers send a textarea's line breaks as CRLF; store them as LF, so a
+    text saved back unchanged compares equal (and is not recorded as an edit)."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

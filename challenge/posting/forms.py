@@ -21,9 +21,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms_common import DateStringField, MultiCheckboxField, WanField, options
+from ..forms_common import DateStringField, MultiCheckboxField, WanField, options, unix_newlines
 from ..states import ChallengeKind, Confidentiality, FundingMode, OrgType
-from ..timeutil import end_of_local_day
+from ..models.base import csv_list
+from ..money import wan_input
+from ..timeutil import end_of_local_day, local_date
 from ..validators import is_valid_phone
 
 MAX_INDICATORS = 20
@@ -48,10 +50,10 @@ class ChallengeForm(FlaskForm):
         render_kw={"placeholder": "如：新材料、集成电路、生物医药"})
     industry_tags = StringField(_l("产业链 / 产业集群标签"), validators=[Length(max=200)],
                                 render_kw={"placeholder": "多个标签用逗号分隔"})
-    summary = TextAreaField(_l("公开摘要（脱敏）"), validators=[
+    summary = TextAreaField(_l("公开摘要（脱敏）"), filters=[unix_newlines], validators=[
         DataRequired(_l("请填写公开摘要。")),
         Length(max=2000, message=_l("公开摘要不超过 2000 字。"))])
-    detail = TextAreaField(_l("详细需求（保密内容）"), validators=[
+    detail = TextAreaField(_l("详细需求（保密内容）"), filters=[unix_newlines], validators=[
         DataRequired(_l("请填写详细需求。")),
         Length(max=10000, message=_l("详细需求不超过 10000 字。"))])
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=MAX_INDICATORS)
@@ -66,7 +68,8 @@ class ChallengeForm(FlaskForm):
     eligible_org_types = MultiCheckboxField(_l("可揭榜单位类型（不选表示不限）"),
                                             choices=options(OrgType))
     eligible_regions = StringField(_l("地区限制（不填表示不限）"), validators=[Length(max=200)])
-    qualifications = TextAreaField(_l("资质要求"), validators=[Length(max=1000)])
+    qualifications = TextAreaField(_l("资质要求"), filters=[unix_newlines],
+                                   validators=[Length(max=1000)])
     confidentiality = RadioField(_l("保密级别"), choices=options([
         (Confidentiality.PUBLIC.value, _l("公开：全部内容公开")),
         (Confidentiality.DESENSITIZED.value, _l("脱敏：隐藏企业名称，详细需求仅对获授权的揭榜方可见")),
@@ -101,6 +104,30 @@ class ChallengeForm(FlaskForm):
             self.max_winners.errors.append(_l("赛马制至少需要 2 个揭榜方。"))
             ok = False
         return ok
+
+    def fill_from(self, challenge) -> None:
+        """Show a stored 榜 in the form, every field as the user typed it: the inverse of
+        `values()`. Built from the values alone (no `obj=`), since an attribute of the model
+        that shares a field's name would win over them and a stored "university,institute"
+        would reach the checkboxes as letters, ticking none."""
+        self.process(data={
+            "title": challenge.title, "kind": challenge.kind.value, "field": challenge.field,
+            "industry_tags": challenge.industry_tags, "summary": challenge.summary,
+            "detail": challenge.detail,
+            "indicators": [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
+                           for i in challenge.indicators] or [{}],
+            "bounty": wan_input(challenge.bounty_fen),
+            "investment": wan_input(challenge.investment_fen),
+            "funding_mode": challenge.funding_mode.value, "max_winners": challenge.max_winners,
+            "deadline": local_date(challenge.deadline_at).isoformat() if challenge.deadline_at else "",
+            "period_months": challenge.period_months,
+            "eligible_org_types": csv_list(challenge.eligible_org_types),
+            "eligible_regions": challenge.eligible_regions,
+            "qualifications": challenge.qualifications,
+            "confidentiality": challenge.confidentiality.value,
+            "contact_name": challenge.contact_name, "contact_phone": challenge.contact_phone,
+            "contact_email": challenge.contact_email,
+        })
 
     def values(self) -> dict:
         """Model attribute values; the operation writes them."""

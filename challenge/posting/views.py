@@ -11,9 +11,7 @@ from ..extensions import db
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
-from ..money import wan_input
 from ..states import ChallengeState, Role
-from ..timeutil import local_date
 from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
 from . import operations as ops
@@ -40,18 +38,6 @@ def mine():
                            title=_("我的榜单"))
 
 
-def _fill_from(form: ChallengeForm, challenge: Challenge) -> None:
-    form.process(obj=challenge, data={
-        "bounty": wan_input(challenge.bounty_fen), "investment": wan_input(challenge.investment_fen),
-        "deadline": local_date(challenge.deadline_at).isoformat() if challenge.deadline_at else "",
-        "kind": challenge.kind.value, "funding_mode": challenge.funding_mode.value,
-        "confidentiality": challenge.confidentiality.value,
-        "eligible_org_types": [t.value for t in challenge.eligible_type_list],
-        "indicators": [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
-                       for i in challenge.indicators] or [{}],
-    })
-
-
 @bp.route("/challenges/new", methods=["GET", "POST"])
 @role_required(Role.ENTERPRISE)
 def new():
@@ -71,7 +57,7 @@ def edit(challenge_id: int):
     require(can.can_edit_challenge(current_user, challenge))
     form = ChallengeForm()
     if request.method == "GET":
-        _fill_from(form, challenge)
+        form.fill_from(challenge)
     if form.validate_on_submit():
         note = request.form.get("edit_note", "").strip()
         changes = ops.update_challenge(challenge, current_user, form.values(), note=note)
