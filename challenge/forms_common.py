@@ -5,7 +5,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from .money import MoneyError, parse_wan
 from .timeutil import local_today
@@ -26,6 +26,22 @@ def unix_newlines(value):
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
+
+
+class RequiredToSubmit:
+    """Required when the form is sent on for review (`form.submitting`, True unless the form
+    says otherwise); a saved draft may leave the field empty, and then nothing else checks it."""
+
+    def __init__(self, message):
+        self.message = message
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        value = field.raw_data[0] if field.raw_data else field.data
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return
+        field.errors[:] = []  # e.g. an integer field's "not a valid integer" for a blank
+        raise StopValidation(self.message if getattr(form, "submitting", True) else None)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -184,11 +184,10 @@ def _owns_challenge(user: User, challenge: Challenge) -> bool:
 
 
 def _guard_submit(c: Challenge, ctx: Context) -> str | None:
-    if not c.indicators:
-        return _("请至少填写一项量化技术指标后再提交。")
-    if c.deadline_at is not None and c.deadline_at <= ctx.now:
-        return _("期望截止日期已过，请修改后再提交。")
-    return None
+    """A draft may be saved incomplete; it goes to screening only whole."""
+    from .posting.rules import submission_problems
+
+    return "；".join(submission_problems(c, ctx.now)) or None
 
 
 def _guard_publish(c: Challenge, ctx: Context) -> str | None:

@@ -70,8 +70,9 @@ class _FormReader(HTMLParser):
             self.options.append((value, "selected" in self.option_attrs))
             self.option = None
         elif tag == "select" and self.select is not None:
-            chosen = [v for v, selected in self.options if selected] or self.options[:1]
-            self.pairs.extend((self.select, v) for v in chosen[:1] or [])
+            chosen = [v for v, selected in self.options if selected] or [
+                v for v, _ in self.options[:1]]
+            self.pairs.extend((self.select, v) for v in chosen[:1])
             self.select = None
         elif tag == "textarea" and self.textarea is not None:
             text = "".join(self.text).replace("\r\n", "\n").replace("\r", "\n")

@@ -71,3 +71,68 @@ def test_bureau_wording_edit_changes_only_the_wording(client, auth, make, people
     assert after == before
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "edit")).one()
     assert list(event.changes) == ["summary"]
+
+
+# -- an incomplete draft can be saved; only a submission needs the whole 榜 ------------------
+
+def new_challenge_form(client) -> dict:
+    """The blank 发布新榜 form as the page renders it (defaults included)."""
+    return form_values(client.get("/challenges/new").get_data(as_text=True), "challenge-form")
+
+
+def test_a_draft_with_only_its_title_is_saved_and_comes_back_blank(client, auth, people):
+    auth.login(people["issuer"])
+    sent = new_challenge_form(client)
+    sent["title"], sent["save"] = "先占个位的榜", "1"
+    response = client.post("/challenges/new", data=sent)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    challenge = db.session.scalars(select(Challenge)).one()
+    assert (challenge.state, challenge.title, challenge.summary, challenge.bounty_fen,
+            challenge.indicators) == (ChallengeState.DRAFT, "先占个位的榜", "", 0, [])
+    page = client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True)
+    shown = form_values(page, "challenge-form")
+    assert shown["title"] == "先占个位的榜" and shown["bounty"] == "" and shown["summary"] == ""
+    assert "is-invalid" not in page
+
+
+def test_a_draft_still_needs_its_title_and_well_formed_values(client, auth, people):
+    auth.login(people["issuer"])
+    sent = new_challenge_form(client)
+    sent["save"], sent["bounty"], sent["contact_phone"] = "1", "很多", "123"
+    html = client.post("/challenges/new", data=sent).get_data(as_text=True)
+    assert "请填写榜单名称" in html and "请输入数字" in html and "请输入手机号" in html
+    assert db.session.scalars(select(Challenge)).all() == []
+
+
+def test_submitting_an_incomplete_draft_shows_what_is_missing_next_to_each_field(
+        client, auth, people):
+    auth.login(people["issuer"])
+    sent = new_challenge_form(client)
+    sent["title"], sent["save"] = "先占个位的榜", "1"
+    client.post("/challenges/new", data=sent)
+    challenge = db.session.scalars(select(Challenge)).one()
+    sent = form_values(client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True),
+                       "challenge-form")
+    sent["submit"] = "1"
+    response = client.post(f"/challenges/{challenge.id}/edit", data=sent)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for message in ("请填写技术领域", "请填写公开摘要", "请填写详细需求", "请填写金额",
+                    "请填写联系人", "请填写联系电话", "请至少填写一项量化技术指标"):
+        assert message in html
+    db.session.expire_all()
+    assert db.session.get(Challenge, challenge.id).state is ChallengeState.DRAFT
+
+
+def test_the_submit_button_of_the_detail_page_refuses_an_incomplete_draft(client, auth, make,
+                                                                        people):
+    challenge = make.challenge(people["issuer"], summary="", bounty_fen=0, contact_phone="",
+                               indicators=[{"name": "过滤效率", "target": "", "unit": "",
+                                            "method": ""}])
+    auth.login(people["issuer"])
+    response = client.post(f"/challenges/{challenge.id}/submit", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "提交审核前请补全：公开摘要、榜额、联系电话" in html
+    assert "每项量化技术指标都须填写指标名称和目标值" in html
+    db.session.expire_all()
+    assert db.session.get(Challenge, challenge.id).state is ChallengeState.DRAFT

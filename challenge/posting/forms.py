@@ -14,17 +14,23 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from ..forms_common import DateStringField, MultiCheckboxField, WanField, options, unix_newlines
-from ..states import ChallengeKind, Confidentiality, FundingMode, OrgType
+from ..forms_common import (
+    DateStringField,
+    MultiCheckboxField,
+    RequiredToSubmit,
+    WanField,
+    options,
+    unix_newlines,
+)
 from ..models.base import csv_list
 from ..money import wan_input
+from ..states import ChallengeKind, Confidentiality, FundingMode, OrgType
 from ..timeutil import end_of_local_day, local_date
 from ..validators import is_valid_phone
 
@@ -42,29 +48,34 @@ class IndicatorForm(Form):
 
 
 class ChallengeForm(FlaskForm):
+    """A 榜. Saving a draft needs only the title; the fields of rules.REQUIRED_TO_SUBMIT are
+    required when it is submitted (`submitting`), with the message next to each field."""
+
     title = StringField(_l("榜单名称"), validators=[
         DataRequired(_l("请填写榜单名称。")), Length(max=80, message=_l("名称不超过 80 个字。"))])
     kind = SelectField(_l("榜单类型"), choices=options(ChallengeKind))
     field = StringField(_l("技术领域"), validators=[
-        DataRequired(_l("请填写技术领域。")), Length(max=50)],
+        RequiredToSubmit(_l("请填写技术领域。")), Length(max=50)],
         render_kw={"placeholder": "如：新材料、集成电路、生物医药"})
     industry_tags = StringField(_l("产业链 / 产业集群标签"), validators=[Length(max=200)],
                                 render_kw={"placeholder": "多个标签用逗号分隔"})
     summary = TextAreaField(_l("公开摘要（脱敏）"), filters=[unix_newlines], validators=[
-        DataRequired(_l("请填写公开摘要。")),
+        RequiredToSubmit(_l("请填写公开摘要。")),
         Length(max=2000, message=_l("公开摘要不超过 2000 字。"))])
     detail = TextAreaField(_l("详细需求（保密内容）"), filters=[unix_newlines], validators=[
-        DataRequired(_l("请填写详细需求。")),
+        RequiredToSubmit(_l("请填写详细需求。")),
         Length(max=10000, message=_l("详细需求不超过 10000 字。"))])
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=MAX_INDICATORS)
-    bounty = WanField(_l("榜额（万元）"))
-    investment = WanField(_l("企业研发总投入（万元）"))
+    bounty = WanField(_l("榜额（万元）"), required=False,
+                      validators=[RequiredToSubmit(_l("请填写金额（单位：万元）。"))])
+    investment = WanField(_l("企业研发总投入（万元）"), required=False,
+                          validators=[RequiredToSubmit(_l("请填写金额（单位：万元）。"))])
     funding_mode = SelectField(_l("资助方式"), choices=options(FundingMode))
     max_winners = IntegerField(_l("最多揭榜方数量"), default=1, validators=[
-        InputRequired(_l("请填写整数。")), NumberRange(1, 10, _l("应在 1 到 10 之间。"))])
+        RequiredToSubmit(_l("请填写整数。")), NumberRange(1, 10, _l("应在 1 到 10 之间。"))])
     deadline = DateStringField(_l("期望揭榜截止日期"), future=True)
     period_months = IntegerField(_l("攻关周期（月）"), default=12, validators=[
-        InputRequired(_l("请填写整数。")), NumberRange(1, 120, _l("应在 1 到 120 个月之间。"))])
+        RequiredToSubmit(_l("请填写整数。")), NumberRange(1, 120, _l("应在 1 到 120 个月之间。"))])
     eligible_org_types = MultiCheckboxField(_l("可揭榜单位类型（不选表示不限）"),
                                             choices=options(OrgType))
     eligible_regions = StringField(_l("地区限制（不填表示不限）"), validators=[Length(max=200)])
@@ -76,10 +87,14 @@ class ChallengeForm(FlaskForm):
         (Confidentiality.DIRECTED.value, _l("定向：仅受邀揭榜方可见")),
     ]), default=Confidentiality.DESENSITIZED.value)
     contact_name = StringField(_l("联系人"), validators=[
-        DataRequired(_l("请填写联系人。")), Length(max=50)])
-    contact_phone = StringField(_l("联系电话"), validators=[DataRequired(_l("请填写联系电话。"))])
+        RequiredToSubmit(_l("请填写联系人。")), Length(max=50)])
+    contact_phone = StringField(_l("联系电话"), validators=[RequiredToSubmit(_l("请填写联系电话。"))])
     contact_email = EmailField(_l("联系邮箱"), validators=[
         Optional(), Email(_l("邮箱格式不正确。")), Length(max=120)])
+
+    def __init__(self, *args, submitting: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
 
     def validate_contact_phone(self, field):
         if not is_valid_phone(field.data or ""):
@@ -88,10 +103,10 @@ class ChallengeForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         filled = [entry for entry in self.indicators if not entry.form.is_blank()]
-        if not filled:
+        if self.submitting and not filled:
             self.indicators.errors.append(str(_l("请至少填写一项量化技术指标。")))
             ok = False
-        for entry in filled:
+        for entry in filled if self.submitting else ():
             for sub in (entry.form.name, entry.form.target):
                 if not (sub.data or "").strip():
                     sub.errors.append(_l("必填。"))
@@ -116,8 +131,8 @@ class ChallengeForm(FlaskForm):
             "detail": challenge.detail,
             "indicators": [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
                            for i in challenge.indicators] or [{}],
-            "bounty": wan_input(challenge.bounty_fen),
-            "investment": wan_input(challenge.investment_fen),
+            "bounty": wan_input(challenge.bounty_fen or None),  # 0: not typed yet
+            "investment": wan_input(challenge.investment_fen or None),
             "funding_mode": challenge.funding_mode.value, "max_winners": challenge.max_winners,
             "deadline": local_date(challenge.deadline_at).isoformat() if challenge.deadline_at else "",
             "period_months": challenge.period_months,
@@ -134,22 +149,22 @@ class ChallengeForm(FlaskForm):
         return {
             "title": self.title.data.strip(),
             "kind": ChallengeKind(self.kind.data),
-            "field": self.field.data.strip(),
+            "field": (self.field.data or "").strip(),
             "industry_tags": self.industry_tags.data.strip(),
-            "summary": self.summary.data.strip(),
-            "detail": self.detail.data.strip(),
-            "bounty_fen": self.bounty.fen,
-            "investment_fen": self.investment.fen,
+            "summary": (self.summary.data or "").strip(),
+            "detail": (self.detail.data or "").strip(),
+            "bounty_fen": self.bounty.fen or 0,  # 0: a draft's amount not typed yet
+            "investment_fen": self.investment.fen or 0,
             "funding_mode": FundingMode(self.funding_mode.data),
-            "max_winners": self.max_winners.data,
+            "max_winners": self.max_winners.data or self.max_winners.default,
             "deadline_at": end_of_local_day(self.deadline.date) if self.deadline.date else None,
-            "period_months": self.period_months.data,
+            "period_months": self.period_months.data or self.period_months.default,
             "eligible_org_types": ",".join(self.eligible_org_types.data or []),
             "eligible_regions": self.eligible_regions.data.strip(),
             "qualifications": self.qualifications.data.strip(),
             "confidentiality": Confidentiality(self.confidentiality.data),
-            "contact_name": self.contact_name.data.strip(),
-            "contact_phone": self.contact_phone.data.strip(),
+            "contact_name": (self.contact_name.data or "").strip(),
+            "contact_phone": (self.contact_phone.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip(),
             "indicators": [
                 {k: (entry.form[k].data or "").strip() for k in ("name", "target", "unit", "method")}

@@ -41,7 +41,7 @@ def mine():
 @bp.route("/challenges/new", methods=["GET", "POST"])
 @role_required(Role.ENTERPRISE)
 def new():
-    form = ChallengeForm()
+    form = ChallengeForm(submitting="submit" in request.form)
     if form.validate_on_submit():
         challenge = ops.create_challenge(current_user, form.values())
         return _save_then_maybe_submit(challenge, _("草稿已保存。"))
@@ -55,7 +55,9 @@ def new():
 def edit(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     require(can.can_edit_challenge(current_user, challenge))
-    form = ChallengeForm()
+    # A draft saves incomplete; submitting it, or the bureau's edit under screening, checks all.
+    form = ChallengeForm(submitting="submit" in request.form
+                         or challenge.state is not ChallengeState.DRAFT)
     if request.method == "GET":
         form.fill_from(challenge)
     if form.validate_on_submit():
