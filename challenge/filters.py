@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from . import permissions, workflow
 from .bidding.rules import format_share
 from .extensions import db
+from .forms_common import count_errors
 from .matching_service import why
 from .money import format_wan
 from .posting.forms import FIELD_LABELS
@@ -80,7 +81,7 @@ def register(app: Flask) -> None:
                                  share=format_share)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
-        url_with=url_with, unread_count=unread_count,
+        url_with=url_with, unread_count=unread_count, count_errors=count_errors,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,
     )

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField, widgets
+from wtforms import FieldList, FormField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -18,6 +18,24 @@ def options(pairs) -> list[SelectChoice]:
     if isinstance(pairs, type):
         pairs = pairs.choices()
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def count_errors(form) -> int:
+    """How many places of a form need fixing: each field with an error (rows of a list and
+    the fields of a sub-form one by one), each message a list carries for itself, and each
+    form-level error. Reads the fields' own error lists, so errors a form's validate() added
+    after the list fields had summed theirs up are counted too."""
+    found = len(getattr(form, "form_errors", None) or ())
+    for field in form:
+        if isinstance(field, FormField):
+            found += count_errors(field.form)
+        elif isinstance(field, FieldList):
+            found += sum(isinstance(e, str) or hasattr(e, "__html__") for e in field.errors)
+            found += sum(count_errors(entry.form) if isinstance(entry, FormField)
+                         else bool(entry.errors) for entry in field)
+        else:
+            found += bool(field.errors)
+    return found
 
 
 def unix_newlines(value):

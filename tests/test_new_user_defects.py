@@ -1,5 +1,7 @@
 """Defects a new user met (issue 11, item 8), each replayed through the rendered pages."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -136,3 +138,30 @@ def test_the_submit_button_of_the_detail_page_refuses_an_incomplete_draft(client
     assert "每项量化技术指标都须填写指标名称和目标值" in html
     db.session.expire_all()
     assert db.session.get(Challenge, challenge.id).state is ChallengeState.DRAFT
+
+
+# -- the error banner counts every place that needs fixing ----------------------------------
+
+def banner_count(html: str) -> int | None:
+    found = re.search(r'data-testid="error-summary">有 (\d+) 处需要修改', html)
+    return int(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("wrong,expected", [
+    ({"title": "", "contact_phone": "123"}, 2),
+    ({"title": "", "indicators-1-target": ""}, 2),  # a row's field, added after the list summed up
+    ({"indicators-0-target": "", "indicators-1-target": ""}, 2),  # no banner at all before
+    ({"indicators-0-name": "", "indicators-0-target": "", "indicators-0-unit": "",
+      "indicators-0-method": "", "indicators-1-name": "", "indicators-1-target": "",
+      "indicators-1-unit": "", "indicators-1-method": "", "bounty": "x"}, 2),  # list-level message
+    ({"title": "", "bounty": "x", "investment": "y", "contact_email": "@"}, 4),
+])
+def test_the_error_banner_counts_each_wrong_field(client, auth, people, wrong, expected):
+    from .test_posting import form_data
+
+    auth.login(people["issuer"])
+    html = client.post("/challenges/new",
+                       data=form_data(**{**wrong, "save": None, "submit": "1"})).get_data(as_text=True)
+    assert banner_count(html) == expected
+    assert html.count("is-invalid") >= expected - ("indicators-0-name" in wrong)
+
