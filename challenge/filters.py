@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from . import permissions, workflow
 from .bidding.rules import format_share
 from .extensions import db
+from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
 from .money import format_wan
@@ -76,7 +77,9 @@ def unread_count() -> int:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
-                                 days_left=days_left, field_label=field_label, why=why)
+                                 days_left=days_left, field_label=field_label, why=why,
+                                 # one size format; Jinja's own would say "303 Bytes"
+                                 filesize=format_filesize, filesizeformat=format_filesize)
     app.jinja_env.globals.update(event_action=event_action, event_state=event_state,
                                  share=format_share)
     app.jinja_env.globals.update(

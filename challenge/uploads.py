@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from .filesize import format_filesize
+
 ATTACHMENT_KINDS = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -48,7 +50,7 @@ def store_upload(upload, area: str) -> StoredFile:
     if not data:
         raise UploadError(_("文件是空的。"))
     if len(data) > limit:
-        raise UploadError(_("文件超过 %(mb)d MB。", mb=limit // (1024 * 1024)))
+        raise UploadError(_("文件超过 %(size)s。", size=format_filesize(limit)))
     content_type, magics = ATTACHMENT_KINDS[suffix]
     if not data.startswith(magics):
         raise UploadError(_("文件内容与扩展名 %(ext)s 不符。", ext=suffix))

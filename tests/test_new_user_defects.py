@@ -1,12 +1,13 @@
 """Defects a new user met (issue 11, item 8), each replayed through the rendered pages."""
 
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from challenge.extensions import db
-from challenge.models import AuditEvent, Challenge
+from challenge.models import AuditEvent, Challenge, Proposal
 from challenge.posting.operations import AUDITED_FIELDS
 from challenge.states import ChallengeKind, ChallengeState, Confidentiality, FundingMode
 
@@ -165,3 +166,46 @@ def test_the_error_banner_counts_each_wrong_field(client, auth, people, wrong, e
     assert banner_count(html) == expected
     assert html.count("is-invalid") >= expected - ("indicators-0-name" in wrong)
 
+
+
+# -- file sizes in Chinese units ---------------------------------------------------------------
+
+@pytest.mark.parametrize("size,shown", [
+    (0, "0 字节"), (303, "303 字节"), (1023, "1023 字节"), (1024, "1 KB"), (1229, "1.2 KB"),
+    (10 * 1024 * 1024, "10 MB"), (5 * 1024 * 1024 + 300 * 1024, "5.3 MB"),
+    (3 * 1024 ** 3, "3 GB"), (None, "—"),
+])
+def test_file_sizes_read_in_chinese_units(app, size, shown):
+    from challenge.filesize import format_filesize
+
+    with app.test_request_context():
+        assert format_filesize(size) == shown
+        # Jinja's own filter name gives the same words, so no page can say "Bytes".
+        rendered = app.jinja_env.from_string("{{ n|filesizeformat }}|{{ n|filesize }}").render(n=size)
+        assert rendered == f"{shown}|{shown}"
+
+
+def test_a_bid_page_shows_attachment_sizes_and_the_limit_in_chinese(app, client, auth, make,
+                                                                    people):
+    from .test_bidding import PDF, bid_form, open_board
+
+    board = open_board(make, people)
+    auth.login(people["solver"])
+    client.post(f"/challenges/{board.id}/bid", data=bid_form(board))
+    proposal_id = db.session.scalar(select(Proposal.id))
+    url = f"/proposals/{proposal_id}/attachments"
+    small = PDF + b"%" * (303 - len(PDF))
+    client.post(url, data={"file": (io.BytesIO(small), "检测报告.pdf")},
+                content_type="multipart/form-data")
+    client.post(url, data={"file": (io.BytesIO(PDF + b"%" * 1200), "附录.pdf")},
+                content_type="multipart/form-data")
+    html = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert "303 字节" in html and "1.2 KB" in html and "Bytes" not in html and "kB" not in html
+    assert "单个不超过 10 MB" in html
+    app.config["ATTACHMENT_MAX_BYTES"] = 300
+    try:
+        refused = client.post(url, data={"file": (io.BytesIO(small), "大.pdf")},
+                              content_type="multipart/form-data", follow_redirects=True)
+        assert "文件超过 300 字节" in refused.get_data(as_text=True)
+    finally:
+        app.config["ATTACHMENT_MAX_BYTES"] = 10 * 1024 * 1024

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -13,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..filesize import format_filesize
 from ..forms_common import options
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
@@ -36,7 +38,8 @@ class ImportUploadForm(FlaskForm):
         """Read the upload once; `.content` holds its bytes for the view."""
         field.content = field.data.read(MAX_BYTES + 1)
         if len(field.content) > MAX_BYTES:
-            raise ValidationError(_l("文件不能超过 5 MB，请拆分后分批导入。"))
+            raise ValidationError(_("文件不能超过 %(size)s，请拆分后分批导入。",
+                                    size=format_filesize(MAX_BYTES)))
 
 
 class ImportConfirmForm(FlaskForm):

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..filesize import format_filesize
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
 
@@ -157,7 +158,7 @@ def read_table(filename: str, data: bytes) -> Table:
     if not data:
         raise FileProblem(_("文件是空的。"))
     if len(data) > MAX_BYTES:
-        raise FileProblem(_("文件不能超过 %(mb)d MB，请拆分后分批导入。", mb=MAX_BYTES // 1024 // 1024))
+        raise FileProblem(_("文件不能超过 %(size)s，请拆分后分批导入。", size=format_filesize(MAX_BYTES)))
     lines = _xlsx_lines(data) if ext == "xlsx" else _csv_lines(data)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -481,8 +482,8 @@ def _notes_sheet(workbook: Workbook) -> None:
     for line in (
         _("表头须在第 1 行（列的顺序可以调整，带 * 的列必填），数据从第 2 行开始；请勿修改列名。"),
         _("同名且同单位的专家视为重复，不会重复导入。"),
-        _("单个文件不超过 %(mb)d MB、%(n)d 行；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。",
-          mb=MAX_BYTES // 1024 // 1024, n=MAX_ROWS),
+        _("单个文件不超过 %(size)s、%(n)d 行；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。",
+          size=format_filesize(MAX_BYTES), n=MAX_ROWS),
         _("有错误的文件默认不导入任何数据；可在检查结果页选择“仅导入无误的行”。"),
     ):
         sheet.append([line])

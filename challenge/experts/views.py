@@ -131,7 +131,7 @@ def _imported(result: ops.ImportResult):
 
 
 def _limits() -> dict:
-    return {"mb": importing.MAX_BYTES // 1024 // 1024, "rows": importing.MAX_ROWS,
+    return {"size": importing.MAX_BYTES, "rows": importing.MAX_ROWS,
             "works": importing.MAX_WORKS}
 
 
