@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -209,3 +210,19 @@ def test_a_bid_page_shows_attachment_sizes_and_the_limit_in_chinese(app, client,
         assert "文件超过 300 字节" in refused.get_data(as_text=True)
     finally:
         app.config["ATTACHMENT_MAX_BYTES"] = 10 * 1024 * 1024
+
+
+# -- one name for the pass mark ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_pass_mark_has_one_name_on_every_page_form_and_export():
+    """合格分 (the name the decision page, the exports and the refusals use); never 及格线."""
+    sources = [p for folder in ("challenge", "templates", "static")
+               for p in (ROOT / folder).rglob("*") if p.suffix in (".py", ".html", ".js")]
+    assert len(sources) > 100
+    stray = [f"{p.relative_to(ROOT)}:{n}" for p in sources
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if "及格" in line]
+    assert stray == []

@@ -96,7 +96,7 @@ def test_below_the_pass_mark_needs_a_comment(client, auth, panel):
     low = {"approach": 10, "indicators": 10, "team": 10, "plan": 10, "budget": 5}  # 45
     html = client.post(f"/reviews/proposals/{bids[0].id}", data=score_form(low)).get_data(
         as_text=True)
-    assert "总分低于及格线 60 分，请填写评审意见" in html
+    assert "总分低于合格分 60 分，请填写评审意见" in html
     assert db.session.scalars(select(Review)).one().state is ReviewState.DRAFT
     client.post(f"/reviews/proposals/{bids[0].id}", data=score_form(low, "技术路线不成熟"))
     db.session.expire_all()

@@ -118,7 +118,7 @@ def review_problems(review: Review) -> list[str]:
             problems.append(_("「%(c)s」应在 0 到 %(m)d 分之间。", c=criterion["name"],
                               m=criterion["max"]))
     if not problems and review.total < challenge.pass_mark and not review.comment.strip():
-        problems.append(_("总分低于及格线 %(p)d 分，请填写评审意见说明理由。", p=challenge.pass_mark))
+        problems.append(_("总分低于合格分 %(p)d 分，请填写评审意见说明理由。", p=challenge.pass_mark))
     return problems
 
 
