@@ -191,6 +191,14 @@ def can_decide(user, challenge: Challenge) -> bool:
     return is_admin(user) and challenge.state is ChallengeState.REVIEWING
 
 
+def can_decline_seat(user, seat) -> bool:
+    """回避: the seated reviewer (or the bureau for them) while the panel still works."""
+    from .reviewing.scoring import panel_open
+    from .workflow import allowed
+
+    return allowed(seat, "decline", user) and panel_open(seat.challenge)
+
+
 # -- 奖榜 ---------------------------------------------------------------------------------
 
 def is_contract_solver(user, contract) -> bool:

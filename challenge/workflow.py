@@ -363,6 +363,16 @@ def _owns_seat(user: User, seat: ReviewAssignment) -> bool:
     return user.role is Role.REVIEWER and user.id == seat.reviewer_id
 
 
+def _guard_decline(seat: ReviewAssignment, ctx: Context) -> str | None:
+    """回避 only while the panel works: not once every review is in or the 榜 has moved on."""
+    from .reviewing.scoring import panel_open
+
+    if panel_open(seat.challenge):
+        return None
+    return _("「%(title)s」的评审工作已结束，不能再声明回避；如有利益冲突请联系科技局。",
+             title=seat.challenge.title)
+
+
 def _set_declined(seat: ReviewAssignment, ctx: Context) -> None:
     seat.declined_at = ctx.now
     seat.conflict_note = ctx.reason
@@ -378,6 +388,7 @@ PANEL_WORKFLOW = Workflow(
     object_type="review_assignment",
     transitions=PANEL_TRANSITIONS,
     owns=_owns_seat,
+    guards={"decline": _guard_decline},
     effects={"decline": _set_declined},
     notices={"decline": _tell_admins_declined},
 )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Proposal
 from challenge.posting.operations import AUDITED_FIELDS
-from challenge.states import ChallengeKind, ChallengeState, Confidentiality, FundingMode
+from challenge.states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, ProposalState
 
 from .formpage import form_values
 
@@ -226,3 +226,71 @@ def test_the_pass_mark_has_one_name_on_every_page_form_and_export():
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if "及格" in line]
     assert stray == []
+
+
+# -- 回避 only while the panel works ------------------------------------------------------------
+
+def seated_panel(make, people, state: str):
+    """A 榜 with one seated reviewer, its panel in *state*: open (a review still owed), complete
+    (every review in), decided (公示), reopened (sent back to review), withdrawn."""
+    from challenge.reviewing import operations as panels
+    from challenge.reviewing import scoring
+    from challenge.reviewing.rubric import rubric_for
+    from challenge.workflow import perform
+
+    from .factories import make_winner
+
+    admin = people["admin"]
+    board = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=admin)
+    bid = make_winner(board)
+    bid.state = ProposalState.QUALIFIED  # fixture: a bid that passed the eligibility check
+    seat = panels.seat_reviewer(board, people["reviewer"], admin)
+    db.session.flush()
+    if state != "open":
+        review = scoring.save_review(people["reviewer"], bid,
+                                     {c["key"]: c["max"] for c in rubric_for(board)}, "意见")
+        scoring.submit_review(people["reviewer"], review)
+    if state in ("decided", "reopened"):
+        perform(board, "decide", admin, reason="评审完成")
+    if state == "reopened":
+        perform(board, "reopen", admin, reason="重新评定")
+        make_winner(board).state = ProposalState.QUALIFIED  # a bid still to be scored
+    if state == "withdrawn":
+        perform(board, "withdraw", people["issuer"], reason="企业已自行攻克")
+    db.session.commit()
+    return seat
+
+
+PANEL_STATES = ("open", "complete", "decided", "reopened", "withdrawn")
+DECLINERS = ("reviewer", "admin", "other_reviewer", "issuer", "solver")
+
+
+@pytest.mark.parametrize("state", PANEL_STATES)
+@pytest.mark.parametrize("who", DECLINERS)
+def test_who_may_declare_a_conflict_on_which_panel(client, auth, make, people, who, state):
+    from challenge.models import ReviewAssignment
+    from challenge.states import PanelSeatState, Role
+
+    people["other_reviewer"] = make.user(Role.REVIEWER, name="另一专家")
+    seat = seated_panel(make, people, state)
+    may = who in ("reviewer", "admin") and state in ("open", "reopened")
+    auth.login(people[who])
+    if who == "reviewer":
+        home = client.get("/me/").get_data(as_text=True)
+        assert (f'href="/reviews/seats/{seat.id}/decline"' in home) is may
+    assert client.get(f"/reviews/seats/{seat.id}/decline").status_code == (200 if may else 403)
+    response = client.post(f"/reviews/seats/{seat.id}/decline", data={"reason": "与发榜企业有合作"})
+    assert response.status_code == (302 if may else 403)
+    db.session.expire_all()
+    assert db.session.get(ReviewAssignment, seat.id).state is (
+        PanelSeatState.DECLINED if may else PanelSeatState.ASSIGNED)
+
+
+@pytest.mark.parametrize("state", ["complete", "decided", "withdrawn"])
+def test_the_door_refuses_a_conflict_on_a_closed_panel(make, people, state):
+    from challenge.workflow import TransitionError, perform
+
+    seat = seated_panel(make, people, state)
+    for actor in (people["reviewer"], people["admin"]):
+        with pytest.raises(TransitionError, match="评审工作已结束，不能再声明回避"):
+            perform(seat, "decline", actor, reason="与发榜企业有合作")

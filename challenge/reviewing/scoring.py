@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
-from ..states import PanelSeatState, ProposalState, ReviewState, Role
+from ..states import ChallengeState, PanelSeatState, ProposalState, ReviewState, Role
 from ..workflow import perform, record
 from .aggregate import Aggregate, aggregate, rank
 from .rubric import rubric_for
@@ -52,6 +52,12 @@ def panel_complete(challenge: Challenge, progress: tuple[int, int] | None = None
     caller has it already)."""
     submitted, owed = progress or panel_progress(challenge)
     return owed > 0 and submitted == owed
+
+
+def panel_open(challenge: Challenge, progress: tuple[int, int] | None = None) -> bool:
+    """A panel works while its 榜 is under review and a review is still owed; once every review
+    is in (the reviewers then see the scores) or the 榜 has moved on, its seats are history."""
+    return challenge.state is ChallengeState.REVIEWING and not panel_complete(challenge, progress)
 
 
 def can_see_panel_scores(user, challenge: Challenge, seated: set[int] | None = None,

@@ -8,12 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
 from ..views_common import apply_transition, get_or_404, require, role_required
-from ..workflow import TransitionError, allowed
+from ..workflow import TransitionError
 from . import operations as ops
 from . import scoring
 from .rubric import rubric_for
@@ -132,7 +133,7 @@ def panel(challenge_id: int):
 @role_required(Role.REVIEWER, Role.ADMIN)
 def decline(seat_id: int):
     seat = get_or_404(ReviewAssignment, seat_id)
-    require(allowed(seat, "decline", current_user))
+    require(can.can_decline_seat(current_user, seat))
     form = ReasonForm()
     if form.validate_on_submit() and apply_transition(
             seat, "decline", _("已声明回避，科技局将另行安排评审专家。"), reason=form.reason.data,
