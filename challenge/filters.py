@@ -7,13 +7,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from . import permissions, workflow
+from .audit_trail.display import changes_of
 from .bidding.rules import format_share
 from .extensions import db
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
 from .money import format_wan
-from .posting.forms import FIELD_LABELS
 from .states import (
     ACTION_LABELS,
     EVENT_LABELS,
@@ -50,10 +50,6 @@ def event_state(event, value: str | None) -> str:
         return value
 
 
-def field_label(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name))
-
-
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -77,7 +73,7 @@ def unread_count() -> int:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
-                                 days_left=days_left, field_label=field_label, why=why,
+                                 days_left=days_left, why=why,
                                  # one size format; Jinja's own would say "303 Bytes"
                                  filesize=format_filesize, filesizeformat=format_filesize)
     app.jinja_env.globals.update(event_action=event_action, event_state=event_state,
@@ -85,6 +81,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
         url_with=url_with, unread_count=unread_count, count_errors=count_errors,
+        audit_changes=changes_of,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,
     )

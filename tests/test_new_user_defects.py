@@ -230,7 +230,7 @@ def test_the_pass_mark_has_one_name_on_every_page_form_and_export():
 
 # -- 回避 only while the panel works ------------------------------------------------------------
 
-def seated_panel(make, people, state: str):
+def seated_panel(make, people, state: str, title: str = "熔喷布过滤效率提升"):
     """A 榜 with one seated reviewer, its panel in *state*: open (a review still owed), complete
     (every review in), decided (公示), reopened (sent back to review), withdrawn."""
     from challenge.reviewing import operations as panels
@@ -241,7 +241,7 @@ def seated_panel(make, people, state: str):
     from .factories import make_winner
 
     admin = people["admin"]
-    board = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=admin)
+    board = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=admin, title=title)
     bid = make_winner(board)
     bid.state = ProposalState.QUALIFIED  # fixture: a bid that passed the eligibility check
     seat = panels.seat_reviewer(board, people["reviewer"], admin)
@@ -294,3 +294,20 @@ def test_the_door_refuses_a_conflict_on_a_closed_panel(make, people, state):
     for actor in (people["reviewer"], people["admin"]):
         with pytest.raises(TransitionError, match="评审工作已结束，不能再声明回避"):
             perform(seat, "decline", actor, reason="与发榜企业有合作")
+
+
+def test_a_bureau_edit_reads_in_words_on_the_history(client, auth, make, people):
+    """The 操作记录 of an edit names types, amounts and indicators as the form does, not as
+    stored (university,institute / 分 / a Python list)."""
+    challenge = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=people["admin"],
+                               **RESTRICTED)
+    auth.login(people["admin"])
+    sent = form_values(client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True),
+                       "challenge-form")
+    sent["eligible_org_types"], sent["bounty"], sent["save"] = "university", "150", "1"
+    sent["indicators-1-target"] = "≤70"
+    client.post(f"/challenges/{challenge.id}/edit", data=sent)
+    page = client.get(f"/admin/challenges/{challenge.id}").get_data(as_text=True)
+    assert "<del>高校、科研院所</del> → 高校" in page
+    assert "<del>123.456789 万元</del> → 150.00 万元" in page
+    assert "阻力 ≤70 Pa" in page and "[{" not in page and "university" not in page

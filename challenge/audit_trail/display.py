@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..models.base import csv_list
 from ..money import format_wan
 from ..posting.forms import FIELD_LABELS
 from ..states import (
@@ -17,6 +18,7 @@ from ..states import (
     ChallengeKind,
     Confidentiality,
     FundingMode,
+    OrgType,
     Payer,
     Role,
 )
@@ -110,6 +112,8 @@ def format_value(key: str, value) -> str:
     if key == "indicators" and isinstance(value, list):
         return "；".join(" ".join(str(row.get(k) or "") for k in ("name", "target", "unit")).strip()
                         if isinstance(row, dict) else str(row) for row in value)
+    if key == "eligible_org_types" and isinstance(value, str):
+        return "、".join(_enum_label(OrgType, v) for v in csv_list(value))
     if isinstance(value, str):
         if key in ENUM_KEYS:
             try:
@@ -128,6 +132,13 @@ def format_value(key: str, value) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+def _enum_label(enum, value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
 
 
 def changes_of(changes: dict | None, object_type: str = "") -> list[Change]:
