@@ -145,7 +145,7 @@ def test_the_submit_button_of_the_detail_page_refuses_an_incomplete_draft(client
 # -- the error banner counts every place that needs fixing ----------------------------------
 
 def banner_count(html: str) -> int | None:
-    found = re.search(r'data-testid="error-summary">有 (\d+) 处需要修改', html)
+    found = re.search(r'有 (\d+) 处需要修改', html)
     return int(found.group(1)) if found else None
 
 
