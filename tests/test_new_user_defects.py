@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from challenge.extensions import db
-from challenge.models import AuditEvent, Challenge, Proposal
+from challenge.models import AuditEvent, Challenge, ChallengeInvitation, Proposal
 from challenge.posting.operations import AUDITED_FIELDS
 from challenge.states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, ProposalState
 
@@ -39,6 +39,7 @@ def snapshot(challenge: Challenge) -> dict:
     fresh = db.session.get(Challenge, challenge.id)
     found = {name: getattr(fresh, name) for name in AUDITED_FIELDS}
     found["indicators"] = [(i.name, i.target, i.unit, i.method) for i in fresh.indicators]
+    found["invitations"] = sorted(i.user_id for i in fresh.invitations)
     return found
 
 
@@ -48,7 +49,11 @@ def test_saving_the_edit_page_unchanged_keeps_every_field(client, auth, make, pe
     """The form as rendered, posted back untouched, changes nothing: above all the eligible
     organisation types, which used to come back unticked and open the 榜 to everyone."""
     challenge = make.challenge(people["issuer"], state, admin=people["admin"], **RESTRICTED)
+    db.session.add(ChallengeInvitation(challenge_id=challenge.id, user_id=people["solver"].id,
+                                       invited_by_id=people["issuer"].id))
+    db.session.commit()
     before = snapshot(challenge)
+    assert before["invitations"] == [people["solver"].id]
     auth.login(people[editor])
     page = client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True)
     sent = form_values(page, "challenge-form")
