@@ -98,6 +98,24 @@ def test_events_of_one_transaction_chain_in_order_even_without_autoflush(event):
     assert all(later[1] == earlier[2] for earlier, later in zip(links, links[1:], strict=False))
 
 
+@pytest.mark.parametrize("savepoint_ends", ["rolled back", "released"])
+def test_events_around_a_savepoint_stay_chained(app, savepoint_ends):
+    """The transaction remembers its last event; a savepoint rolled back takes its events with
+    it, so the next event must name the one before the savepoint."""
+    edit = SimpleNamespace(id=1)
+    record(edit, "edit", None, object_type="challenge", reason="之前")
+    savepoint = db.session.begin_nested()
+    record(edit, "edit", None, object_type="challenge", reason="保存点内")
+    savepoint.rollback() if savepoint_ends == "rolled back" else savepoint.commit()
+    record(edit, "edit", None, object_type="challenge", reason="之后")
+    with db.session.begin_nested():
+        record(edit, "edit", None, object_type="challenge", reason="又一个保存点")
+    record(edit, "edit", None, object_type="challenge", reason="最后")
+    db.session.commit()
+    report = verify_chain()
+    assert report.intact and report.count == (4 if savepoint_ends == "rolled back" else 5)
+
+
 def test_record_holds_the_chain_lock_until_commit(app, tmp_path):
     """The head is read under a write lock that only the transaction's end releases."""
     record(SimpleNamespace(id=1), "edit", None, object_type="challenge")
