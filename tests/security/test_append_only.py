@@ -271,3 +271,26 @@ def test_a_migration_failing_half_way_is_undone_whole_with_its_guards(
     upgrade()  # and the way back up still works
     assert (guards(), counts()) == (GUARDS, made)
     assert verify(fresh).exit_code == 0
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="PostgreSQL checks foreign keys itself, inside migrations too")
+def test_a_sqlite_migration_leaving_a_foreign_key_broken_is_undone(fresh, monkeypatch):
+    """Migrations run with SQLite's foreign keys off (table rebuilds need it) and are checked
+    with PRAGMA foreign_key_check before they commit."""
+    upgrade(revision="0008")
+    original = Operations.batch_alter_table
+
+    def dangling(self, name, *args, **kwargs):
+        self.get_bind().exec_driver_sql(
+            "INSERT INTO access_logs (challenge_id, user_id, viewed_at, ip) "
+            "VALUES (999999, 999999, '2026-12-04 00:00:00', '')")
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Operations, "batch_alter_table", dangling)
+    with pytest.raises(SystemExit):  # Flask-Migrate reports the error and exits 1
+        upgrade()
+    monkeypatch.undo()
+    assert version() == "0008"
+    assert counts()["access_logs"] == 0
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text("PRAGMA foreign_keys")) == 1  # the pool's connection as it was
