@@ -37,6 +37,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from challenge import create_app  # noqa: E402
 from challenge.extensions import db  # noqa: E402
+from challenge.models.audit import GENESIS_HASH, link_hash  # noqa: E402
 
 DEFAULT_SQLITE = "/tmp/challenge-bench.sqlite"
 PASSWORD = "bench-password-1"
@@ -207,6 +208,7 @@ def migrate(url: str) -> None:
 class Seeder:
     def __init__(self, loader: Loader, scale: float, seed: int, now: datetime):
         self.load, self.scale, self.rng, self.now = loader, scale, random.Random(seed), now
+        self.audit_head = GENESIS_HASH
         self.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
         self.events: list[tuple] = []   # each 榜's own life: always kept
         self.extra: list[tuple] = []    # bids, reviews, contracts: sampled to fit the volume
@@ -598,11 +600,12 @@ class Seeder:
                            "专家诊断修改", {"summary": ["原摘要", "凝练后的摘要"]}))
         events.sort(key=lambda e: e[0])
         for ts, actor, object_type, object_id, action, before, after, reason, changes in events:
-            self.load.add("audit_events", {
-                "id": self.next_id("audit_events"), "occurred_at": datetime.fromtimestamp(ts, UTC),
-                "actor_id": actor, "object_type": object_type, "object_id": object_id,
-                "action": action, "from_state": before, "to_state": after, "reason": reason,
-                "changes": changes})
+            row = {"id": self.next_id("audit_events"), "occurred_at": datetime.fromtimestamp(ts, UTC),
+                   "actor_id": actor, "object_type": object_type, "object_id": object_id,
+                   "action": action, "from_state": before, "to_state": after, "reason": reason,
+                   "changes": changes, "prev_hash": self.audit_head}
+            row["hash"] = self.audit_head = link_hash(self.audit_head, row)  # chained as record() does
+            self.load.add("audit_events", row)
         events.clear()
 
 

@@ -1,4 +1,5 @@
-"""Command-line tasks: flask create-admin, seed-demo, close-expired, remind-overdue, send-mail."""
+"""Command-line tasks: flask create-admin, seed-demo, close-expired, remind-overdue, send-mail,
+audit verify."""
 
 import click
 from flask import Flask
@@ -14,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(close_expired_command)
     app.cli.add_command(remind_overdue_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(audit_group)
 
 
 @click.command("create-admin")
@@ -113,3 +115,22 @@ def send_mail_command(limit: int) -> None:
     if report.error:
         raise click.ClickException(f"SMTP 服务器 {config['MAIL_SERVER']}:{config['MAIL_PORT']} "
                                    f"出错：{report.error}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Walk the audit events' hash chain; report the first broken link (exit status 1)."""
+    from .audit_trail.chain import verify_chain
+
+    report = verify_chain()
+    if not report.intact:
+        intact = report.count - 1
+        raise click.ClickException(f"审计链在事件 #{report.broken_id} 处断开（{report.problem}）——"
+                                   f"{report.detail}此前 {intact} 条事件完好。")
+    head = f"，链尾事件 #{report.head_id}，哈希 {report.head_hash}" if report.head_id else ""
+    click.echo(f"审计链完整：共 {report.count} 条事件{head}。")

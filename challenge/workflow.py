@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from .extensions import db
 from .mail import queue_email
@@ -29,6 +30,7 @@ from .models import (
     ReviewAssignment,
     User,
 )
+from .models.audit import GENESIS_HASH, event_values, link_hash
 from .states import (
     ACCESS_TRANSITIONS,
     CHALLENGE_TRANSITIONS,
@@ -136,9 +138,12 @@ def perform(obj, action: str, actor: Actor, *, reason: str = "", now: datetime |
 def record(obj, action: str, actor: Actor | None, *, reason: str = "", changes: dict | None = None,
            from_state=None, to_state=None, now: datetime | None = None,
            object_type: str | None = None) -> AuditEvent:
-    """Write an audit event for a change that is not a state transition (edits, views of rules)."""
+    """Write an audit event for a change that is not a state transition (edits, views of rules).
+
+    The event is chained to the one before it and written at once, so it can no longer change."""
     if obj.id is None:
         db.session.flush()
+    prev_hash = _chain_head()
     event = AuditEvent(
         occurred_at=now or utcnow(),
         actor_id=None if actor in (None, SYSTEM) else actor.id,
@@ -149,9 +154,50 @@ def record(obj, action: str, actor: Actor | None, *, reason: str = "", changes: 
         to_state=None if to_state is None else str(to_state),
         reason=reason,
         changes=changes or None,
+        prev_hash=prev_hash,
     )
+    event.hash = link_hash(prev_hash, event_values(event))
     db.session.add(event)
+    db.session.flush()
+    _remember_head(event.hash)
     return event
+
+
+# Key of the transaction-scoped PostgreSQL advisory lock that serialises appends to the chain.
+AUDIT_CHAIN_LOCK = 0x61756469  # "audi"
+_HEAD = "audit_chain_head"
+
+
+def _chain_head() -> str:
+    """The hash the next event names as its predecessor, read under the chain's write lock, which
+    then stays taken until the transaction ends: no other transaction can append meanwhile, so
+    two appends never name the same predecessor.
+
+    PostgreSQL: an advisory lock. SQLite: the database write lock; Python's sqlite3 opens a
+    transaction only at the first INSERT/UPDATE/DELETE, so a read before it would be outside any
+    transaction and another writer could append in between: BEGIN IMMEDIATE first.
+    The transaction's own last event is remembered, so its next events need no lock or read
+    (not across a savepoint: one rolled back may have taken events with it)."""
+    session = db.session()
+    cached = session.info.get(_HEAD)
+    if (cached and cached[0] is session.get_transaction()
+            and cached[1] is session.get_nested_transaction()):
+        return cached[2]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    elif connection.dialect.name == "sqlite":
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    session.flush()  # this transaction's earlier events, even under no_autoflush
+    events = AuditEvent.__table__
+    head = connection.scalar(select(events.c.hash).order_by(events.c.id.desc()).limit(1))
+    return head or GENESIS_HASH
+
+
+def _remember_head(head: str) -> None:
+    session = db.session()
+    session.info[_HEAD] = (session.get_transaction(), session.get_nested_transaction(), head)
 
 
 def latest_event(obj, action: str) -> AuditEvent | None:

@@ -1,8 +1,10 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -85,21 +87,67 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info('No changes in schema detected.')
 
-    conf_args = current_app.extensions['migrate'].configure_args
+    conf_args = dict(current_app.extensions['migrate'].configure_args)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # Each migration in a transaction of its own, so a failing one is undone whole and the
+        # schema stays at the revision before it (triggers included), on both databases.
+        conf_args.setdefault("transaction_per_migration", True)
+        with sqlite_transactional_ddl(connection, conf_args):
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextmanager
+def sqlite_transactional_ddl(connection, conf_args):
+    """Make SQLite's DDL transactional for this migration connection only.
+
+    Python's sqlite3 (legacy transaction mode) opens a transaction only before INSERT, UPDATE or
+    DELETE, so CREATE / DROP / ALTER ran autocommitted and a migration failing half-way left its
+    first steps done (e.g. the ledger's triggers dropped at 0006 while the version still said
+    0006). Here the driver's implicit handling is switched off and every transaction begins with
+    a real BEGIN (SQLAlchemy's documented pysqlite recipe). Foreign keys are off meanwhile, as
+    SQLite's table-rebuild procedure asks (batch operations drop and rename tables); each
+    migration ends with PRAGMA foreign_key_check so none is left broken. Restored afterwards:
+    the connection returns to the app's pool as it was."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    dbapi = connection.connection.driver_connection
+    isolation_level = dbapi.isolation_level
+    foreign_keys = dbapi.execute("PRAGMA foreign_keys").fetchone()[0]
+    dbapi.execute("PRAGMA foreign_keys=OFF")
+    dbapi.isolation_level = None
+
+    def begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    def foreign_key_check(ctx, step, heads, run_args):
+        broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration {step} leaves foreign keys broken: {broken[:5]}")
+
+    event.listen(connection, "begin", begin)
+    conf_args["transactional_ddl"] = True
+    conf_args["on_version_apply"] = [*conf_args.get("on_version_apply", ()), foreign_key_check]
+    try:
+        yield
+    finally:
+        event.remove(connection, "begin", begin)
+        if dbapi.in_transaction:
+            dbapi.rollback()
+        dbapi.isolation_level = isolation_level
+        dbapi.execute(f"PRAGMA foreign_keys={int(foreign_keys)}")
 
 
 if context.is_offline_mode():

@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -13,16 +14,14 @@ from challenge.extensions import db
 from challenge.models import AuditEvent
 from challenge.states import SYSTEM, ChallengeState
 from challenge.timeutil import utcnow
-from challenge.workflow import perform
+from challenge.workflow import perform, record
 
 
 def event(obj_type="challenge", obj_id=1, action="edit", actor=None, at=None, changes=None,
           from_state=None, to_state=None, reason=""):
-    e = AuditEvent(occurred_at=at or utcnow(), actor_id=actor.id if actor else None,
-                   object_type=obj_type, object_id=obj_id, action=action, from_state=from_state,
-                   to_state=to_state, reason=reason, changes=changes)
-    db.session.add(e)
-    return e
+    return record(SimpleNamespace(id=obj_id), action, actor, reason=reason, changes=changes,
+                  from_state=from_state, to_state=to_state, now=at or utcnow(),
+                  object_type=obj_type)
 
 
 def shown_ids(page: str) -> list[int]:

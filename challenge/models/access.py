@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,7 +37,8 @@ class AccessGrant(db.Model):
 
 
 class AccessLog(db.Model):
-    """One row per view of a confidential body."""
+    """One row per view of a confidential body. Append-only, like the audit trail: the ORM
+    refuses updates and deletes, and so does the database (migration 0009)."""
 
     __tablename__ = "access_logs"
 
@@ -51,3 +52,17 @@ class AccessLog(db.Model):
 
     def __repr__(self) -> str:
         return f"<AccessLog challenge={self.challenge_id} user={self.user_id} {self.viewed_at}>"
+
+
+class AccessLogImmutableError(RuntimeError):
+    pass
+
+
+@event.listens_for(AccessLog, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AccessLogImmutableError("the access log is append-only")
+
+
+@event.listens_for(AccessLog, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AccessLogImmutableError("the access log is append-only")

@@ -1,4 +1,7 @@
-from datetime import datetime
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +14,9 @@ from .base import UTCDateTime
 class AuditEvent(db.Model):
     """Append-only record of a change: who, when, what, from → to, why.
 
-    The ORM refuses updates and deletes; database triggers (see migrations) refuse them too.
+    The ORM refuses updates and deletes; database triggers (see migrations) refuse them too, and
+    each event carries the hash of its content chained to the event before it (`link_hash`), so
+    a change made behind the triggers' back shows (`flask audit verify`).
     """
 
     __tablename__ = "audit_events"
@@ -34,12 +39,42 @@ class AuditEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
     changes: Mapped[dict | None] = mapped_column(JSON)
+    # SHA-256 of the previous event's `hash` and this event's content; unique, so the chain
+    # cannot fork (two events naming the same predecessor).
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
 
     def __repr__(self) -> str:
         return (f"<AuditEvent {self.object_type}:{self.object_id} {self.action} "
                 f"{self.from_state}->{self.to_state}>")
+
+
+# The predecessor named by the first event of the chain.
+GENESIS_HASH = "0" * 64
+# What an event says, in the order the canonical form lists it (keys are sorted anyway).
+CHAINED_FIELDS = ("occurred_at", "actor_id", "object_type", "object_id", "action", "from_state",
+                  "to_state", "reason", "changes")
+
+
+def chained_content(values: Mapping) -> bytes:
+    """An event's content in one canonical form: compact JSON with sorted keys, the time in UTC
+    to the microsecond, `changes` as the JSON column gives it back."""
+    document = {name: values[name] for name in CHAINED_FIELDS}
+    document["occurred_at"] = values["occurred_at"].astimezone(UTC).isoformat(timespec="microseconds")
+    document["changes"] = json.loads(json.dumps(values["changes"]))
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode()
+
+
+def link_hash(prev_hash: str, values: Mapping) -> str:
+    """The hash an event stores: SHA-256 over its predecessor's hash and its own content."""
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + chained_content(values)).hexdigest()
+
+
+def event_values(event: "AuditEvent") -> dict:
+    return {name: getattr(event, name) for name in CHAINED_FIELDS}
 
 
 class AuditImmutableError(RuntimeError):
