@@ -80,15 +80,15 @@ class Wire:
         return self.request("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
 
-    def upload(self, path: str, data: dict, files: dict[str, tuple[str, bytes]],
+    def upload(self, path: str, data: dict, files: list[tuple[str, str, bytes]],
                token_from: str) -> Reply:
-        """multipart/form-data: *files* maps a field to (filename, content)."""
+        """multipart/form-data: *files* are (field, filename, content), a field may repeat."""
         boundary = uuid.uuid4().hex
         chunks = []
         for name, value in dict(data, csrf_token=self.token(token_from)).items():
             chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
                           f"{value}\r\n".encode())
-        for name, (filename, content) in files.items():
+        for name, filename, content in files:
             chunks.append(  # the file name raw in UTF-8, as browsers send it
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
                 f'filename="{filename}"\r\n'
