@@ -7,7 +7,7 @@ lines, and Talisman's HTTPS redirect and nonce machinery would only have to be t
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -63,8 +63,12 @@ def absolute(path: str) -> str:
 
 def external_url(endpoint: str, **values) -> str:
     """`url_for(endpoint, _external=True)` on the configured base URL (for e-mails and links that
-    leave the site); use this wherever an absolute link is needed."""
-    return absolute(url_for(endpoint, **values))
+    leave the site); use this wherever an absolute link is needed, in a request or a CLI job."""
+    values.pop("_external", None)
+    if has_request_context():
+        return absolute(url_for(endpoint, **values))
+    with current_app.test_request_context("/"):  # a job (send-mail, reminders) has no request
+        return absolute(url_for(endpoint, **values))
 
 
 def local_referrer(default: str) -> str:

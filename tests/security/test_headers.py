@@ -137,3 +137,15 @@ def test_forged_host_and_referer_do_not_become_a_redirect_elsewhere(live_server,
 def test_login_redirect_never_names_the_forged_host(live_server):
     reply = Wire(live_server, headers={"Host": EVIL}).get("/me/")
     assert reply.status == 302 and EVIL not in reply.location
+
+
+def test_absolute_links_come_from_base_url_in_requests_and_jobs(app):
+    from challenge.security import absolute, external_url
+
+    site = config_app(app, BASE_URL="https://jbgs.example.cn/")
+    with site.app_context():  # a CLI job: no request at all
+        assert external_url("hall.detail", challenge_id=7) == "https://jbgs.example.cn/challenges/7"
+        assert absolute("/contracts/3#files") == "https://jbgs.example.cn/contracts/3#files"
+        assert absolute(f"http://{EVIL}/x?y=1") == "https://jbgs.example.cn/x?y=1"
+    with site.test_request_context("/", headers={"Host": EVIL}):
+        assert external_url("auth.login", _external=True) == "https://jbgs.example.cn/auth/login"
