@@ -2,6 +2,7 @@
 cookie flags, optional HSTS, and absolute links (e-mails, redirects) that never come from the
 request's Host header."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -68,26 +69,38 @@ def login_cookies(app, people) -> dict[str, set[str]]:
     return {raw.split("=")[0]: cookie_flags(raw) for raw in response.headers.getlist("Set-Cookie")}
 
 
+@contextmanager
 def config_app(app, **extra):
-    return isolated_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         **extra})
+    """Another app on the test's database with *extra* configuration; its connections closed
+    after (an unclosed PostgreSQL connection fails the run as a ResourceWarning)."""
+    other = isolated_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          **extra})
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_cookies_are_secure_when_the_site_is_served_over_https(app, people):
-    https = config_app(app, PREFERRED_URL_SCHEME="https", BASE_URL="https://jbgs.example.cn")
-    cookies = login_cookies(https, people)
+    with config_app(app, PREFERRED_URL_SCHEME="https", BASE_URL="https://jbgs.example.cn") as https:
+        cookies = login_cookies(https, people)
     assert {"session", "remember_token"} <= set(cookies)
     for name in ("session", "remember_token"):
         assert {"secure", "httponly", "samesite"} <= cookies[name], name
-    plain = login_cookies(config_app(app), people)  # http (the default): no Secure, still HttpOnly
+    with config_app(app) as http:  # http (the default): no Secure, still HttpOnly
+        plain = login_cookies(http, people)
     assert "secure" not in plain["session"] and {"httponly", "samesite"} <= plain["session"]
 
 
 def test_hsts_is_sent_only_when_configured(app):
-    quiet = config_app(app).test_client().get("/auth/login")
+    with config_app(app) as plain:
+        quiet = plain.test_client().get("/auth/login")
     assert "Strict-Transport-Security" not in quiet.headers
-    loud = config_app(app, HSTS_SECONDS=31536000).test_client().get("/auth/login")
+    with config_app(app, HSTS_SECONDS=31536000) as strict:
+        loud = strict.test_client().get("/auth/login")
     assert loud.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
@@ -113,7 +126,8 @@ def test_forged_host_header_never_reaches_the_enterprise_mail(live_server, make,
     db.session.expire_all()
     [mail] = db.session.scalars(select(OutboundEmail).where(
         OutboundEmail.id > before, OutboundEmail.to_address == people["issuer"].email)).all()
-    base = config_app(app).config["BASE_URL"]  # what the live server is configured with
+    with config_app(app) as default:  # what the live server is configured with
+        base = default.config["BASE_URL"]
     assert EVIL not in mail.body
     assert f"{base}/contracts/{contract.id}" in mail.body
 
@@ -142,10 +156,12 @@ def test_login_redirect_never_names_the_forged_host(live_server):
 def test_absolute_links_come_from_base_url_in_requests_and_jobs(app):
     from challenge.security import absolute, external_url
 
-    site = config_app(app, BASE_URL="https://jbgs.example.cn/")
-    with site.app_context():  # a CLI job: no request at all
-        assert external_url("hall.detail", challenge_id=7) == "https://jbgs.example.cn/challenges/7"
-        assert absolute("/contracts/3#files") == "https://jbgs.example.cn/contracts/3#files"
-        assert absolute(f"http://{EVIL}/x?y=1") == "https://jbgs.example.cn/x?y=1"
-    with site.test_request_context("/", headers={"Host": EVIL}):
-        assert external_url("auth.login", _external=True) == "https://jbgs.example.cn/auth/login"
+    with config_app(app, BASE_URL="https://jbgs.example.cn/") as site:
+        with site.app_context():  # a CLI job: no request at all
+            assert external_url("hall.detail", challenge_id=7) == \
+                "https://jbgs.example.cn/challenges/7"
+            assert absolute("/contracts/3#files") == "https://jbgs.example.cn/contracts/3#files"
+            assert absolute(f"http://{EVIL}/x?y=1") == "https://jbgs.example.cn/x?y=1"
+        with site.test_request_context("/", headers={"Host": EVIL}):
+            assert external_url("auth.login", _external=True) == \
+                "https://jbgs.example.cn/auth/login"
