@@ -11,7 +11,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 from xml.etree import ElementTree
 
 from flask import abort, current_app, send_file
@@ -20,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
+from .exports.writers import content_disposition as attachment_header
 from .extensions import db
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .doc/.xls/.ppt compound file
@@ -132,13 +132,14 @@ def send_stored(path: Path, content_type: str, name: str):
 
 
 def content_disposition(name: str) -> str:
-    """attachment; an ASCII fallback for old clients and the exact name as RFC 5987 UTF-8."""
+    """attachment; an ASCII fallback made from *name* for old clients, and the exact name as
+    RFC 5987 UTF-8 (the same header the exports send)."""
     suffix = Path(name).suffix
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("._") or "attachment"
     if not fallback.lower().endswith(suffix.lower()):
         fallback += re.sub(r"[^A-Za-z0-9.]", "", suffix)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return attachment_header(name, fallback)
 
 
 # -- files follow their rows ---------------------------------------------------------------
