@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
+from . import security
 from .config import DEV_SECRET_KEY, DefaultConfig
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     _configure_sqlite(app)
+    security.init_app(app)
     from .matching_service import MatchingService
 
     app.extensions["matching"] = MatchingService()

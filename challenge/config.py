@@ -32,4 +32,11 @@ class DefaultConfig:
     MAIL_SENDER = "noreply@example.cn"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # The site's public address: every absolute link (e-mails above all) is built on it, never
+    # on the request's Host header. An https:// address (or PREFERRED_URL_SCHEME = "https")
+    # also marks the session and remember-me cookies Secure (challenge/security.py).
+    BASE_URL = "http://127.0.0.1:5000"
+    PREFERRED_URL_SCHEME = "http"
+    REFERRER_POLICY = "strict-origin-when-cross-origin"
+    HSTS_SECONDS = 0  # Strict-Transport-Security max-age; 0 = not sent (turn on behind https)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -5,11 +5,11 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from .extensions import db
 from .models import OutboundEmail, User
+from .security import absolute
 from .timeutil import utcnow
 
 MAX_ATTEMPTS = 5  # a row that failed this often is left for a person to look at
@@ -17,12 +17,12 @@ BATCH = 500
 
 
 def queue_email(user: User, subject: str, body: str, link: str = "") -> OutboundEmail | None:
-    """One outbox row for a user with an address; the link is made absolute when we can."""
+    """One outbox row for a user with an address; the link (a path on this site) is made
+    absolute on the configured BASE_URL, never on the request's Host header."""
     if user is None or not (user.email or "").strip():
         return None
     if link:
-        base = request.host_url.rstrip("/") if has_request_context() else ""
-        body = f"{body}\n\n{base}{link}"
+        body = f"{body}\n\n{absolute(link)}"
     email = OutboundEmail(to_address=user.email.strip(), subject=str(subject)[:200], body=body)
     db.session.add(email)
     return email

@@ -58,6 +58,12 @@ def is_panel_member(user, challenge: Challenge) -> bool:
         ReviewAssignment.state == PanelSeatState.ASSIGNED)) is not None
 
 
+def is_sitting_panel_member(user, challenge: Challenge) -> bool:
+    """A seated reviewer while the panel works: the 榜 is under review (评审中). With the
+    decision (公示 opens) or any other end of the review, the body and the bids close to them."""
+    return challenge.state is ChallengeState.REVIEWING and is_panel_member(user, challenge)
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
     """The public face: listed states for everyone, 定向 only for invitees and its panel."""
     if is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge):
@@ -80,8 +86,8 @@ def can_view_body(user, challenge: Challenge) -> bool:
         return False
     if challenge.confidentiality is Confidentiality.PUBLIC:
         return True
-    return (is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge)
-            or has_body_access(user, challenge))
+    return (is_admin(user) or is_issuer(user, challenge)
+            or is_sitting_panel_member(user, challenge) or has_body_access(user, challenge))
 
 
 def can_request_access(user, challenge: Challenge) -> bool:
@@ -110,6 +116,12 @@ def can_see_recommendations(user, challenge: Challenge) -> bool:
     return is_admin(user) or is_issuer(user, challenge)
 
 
+def can_see_reviewers(user, challenge: Challenge) -> bool:
+    """Who reviews (or may review) a 榜 — names, organisations, addresses — is the bureau's to
+    know: the issuer sees a reviewer as 评审专家 only, and no reviewer among its recommendations."""
+    return is_admin(user)
+
+
 def can_edit_challenge(user, challenge: Challenge) -> bool:
     if is_issuer(user, challenge):
         return challenge.state in EDITABLE_BY_ISSUER
@@ -129,9 +141,9 @@ def can_view_proposal(user, proposal) -> bool:
         return True
     if proposal.state in (ProposalState.DRAFT, ProposalState.WITHDRAWN):
         return False
-    if proposal.state in (ProposalState.QUALIFIED, ProposalState.SELECTED,
-                          ProposalState.NOT_SELECTED) and is_panel_member(user, proposal.challenge):
-        return True  # the panel reads the bids it scores
+    if proposal.state is ProposalState.QUALIFIED and is_sitting_panel_member(
+            user, proposal.challenge):
+        return True  # the panel reads the bids it scores, while it scores them
     # The issuer sees bids only once the claim deadline has passed.
     return is_issuer(user, proposal.challenge) and proposal.challenge.state is not ChallengeState.OPEN
 

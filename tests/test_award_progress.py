@@ -307,7 +307,9 @@ def test_download_permission_and_disposition(client, auth, make, people):
         assert response.headers["Content-Disposition"].startswith("attachment")
         image = client.get(f"/award-files/{photo.id}")
         assert image.status_code == 200 and image.mimetype == "image/png"
-        assert image.headers["Content-Disposition"].startswith("inline")
+        # Every file is a download, images too (issue 11): never rendered in the site's origin.
+        assert image.headers["Content-Disposition"].startswith("attachment")
+        assert "filename*=UTF-8''%E6%A0%B7%E6%9C%BA.png" in image.headers["Content-Disposition"]
         response.close()
         image.close()
         auth.logout()

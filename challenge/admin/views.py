@@ -10,6 +10,7 @@ from ..award.views import overdue_count, overdue_list
 from ..extensions import db
 from ..models import AuditEvent, Challenge, User
 from ..posting.forms import ReasonForm
+from ..security import local_referrer
 from ..states import ChallengeState, Role
 from ..timeutil import end_of_local_day, local_date
 from ..views_common import apply_transition, get_or_404, require, role_required
@@ -132,5 +133,4 @@ def user_active(user_id: int):
         db.session.commit()
         flash(_("已启用 %(n)s。", n=user.name) if user.active else _("已停用 %(n)s。", n=user.name),
               "success")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("admin.users"))
+    return redirect(local_referrer(url_for("admin.users")))

@@ -34,7 +34,7 @@ from ..states import (
     ProposalState,
 )
 from ..timeutil import local_date, local_today, utcnow
-from ..uploads import UploadError, store_upload, stored_path
+from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
 from ..workflow import (
     CHALLENGE_WORKFLOW,
     Actor,
@@ -229,6 +229,9 @@ def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> A
 
 def file_path(item: AwardFile):
     return stored_path("award", item.stored_name)
+
+
+remove_when_deleted(AwardFile, "award")  # a deleted report or evidence file leaves the disk
 
 
 def remove_file(item: AwardFile, user: User) -> None:

@@ -2,7 +2,7 @@
 the award files; and 验收 against the 榜's indicators — filled in by the solver, signed off
 indicator by indicator by the enterprise, passed or failed by the bureau."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract
 from ..permissions import can_view_contract, is_admin, is_contract_solver, is_issuer
 from ..posting.forms import ReasonForm
 from ..states import AcceptanceState, ContractState, MilestoneState
+from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require
 from ..workflow import TransitionError, actor_may, allowed, perform, workflow_for
 from . import operations as ops
@@ -243,12 +244,7 @@ def _file_or_404(file_id: int) -> tuple[AwardFile, Contract]:
 @login_required
 def file(file_id: int):
     item, _contract = _file_or_404(file_id)
-    path = ops.file_path(item)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=item.content_type,
-                     as_attachment=not item.content_type.startswith("image/"),
-                     download_name=item.original_name, max_age=0)
+    return send_stored(ops.file_path(item), item.content_type, item.original_name)
 
 
 @bp.route("/award-files/<int:file_id>/delete", methods=["POST"])

@@ -16,6 +16,7 @@ from ..bidding.rules import format_share
 from ..extensions import db
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
 from ..money import format_wan, wan_input
+from ..security import local_referrer
 from ..states import (
     ChallengeState,
     ContractState,
@@ -101,8 +102,7 @@ def _conflict(exc):
     """Someone else changed the contract (or took its number) between reading and saving."""
     db.session.rollback()
     flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
-    target = request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("contracts.mine")
+    target = local_referrer(url_for("contracts.mine"))
     return redirect(target)
 
 

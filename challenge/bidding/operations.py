@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..states import ProposalState
 from ..timeutil import utcnow
-from ..uploads import UploadError, store_upload, stored_path
+from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
 from ..workflow import perform, record
 
 
@@ -128,3 +128,6 @@ def remove_attachment(attachment: ProposalAttachment, user: User) -> None:
 
 def attachment_path(attachment: ProposalAttachment) -> Path:
     return stored_path("proposals", attachment.stored_name)
+
+
+remove_when_deleted(ProposalAttachment, "proposals")  # a deleted attachment leaves the disk

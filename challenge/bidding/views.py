@@ -1,7 +1,7 @@
 """揭榜: a solver writes, submits, revises and withdraws a bid; the issuer sees bids after the
 deadline; the bureau checks eligibility."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import wan_input
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
+from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed
 from . import operations as ops
@@ -143,12 +144,16 @@ def view(proposal_id: int):
     if proposal is None:
         abort(404)
     require(can.can_view_proposal(current_user, proposal))
+    return _proposal_page(proposal, AttachmentForm())
+
+
+def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: int = 200):
     problems = (submission_problems(proposal)
                 if proposal.state is ProposalState.DRAFT and can.is_bidder(current_user, proposal)
                 else [])
     return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
-                           problems=problems, attachment_form=AttachmentForm(),
-                           reason_form=ReasonForm(), title=proposal.title or _("揭榜方案"))
+                           problems=problems, attachment_form=attachment_form,
+                           reason_form=ReasonForm(), title=proposal.title or _("揭榜方案")), status
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
@@ -190,12 +195,13 @@ def attach(proposal_id: int):
             ops.add_attachment(proposal, current_user, form.file.data)
             db.session.commit()
             flash(_("附件已上传。"), "success")
+            return redirect(url_for("bidding.view", proposal_id=proposal.id) + "#attachments")
         except ops.BidError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
-    else:
-        flash(_("请选择文件。"), "danger")
-    return redirect(url_for("bidding.view", proposal_id=proposal.id) + "#attachments")
+            form.file.errors = [*form.file.errors, str(exc)]
+    elif not form.file.errors:
+        form.file.errors = [_("请选择文件。")]
+    return _proposal_page(db.session.get(Proposal, proposal_id), form, 400)
 
 
 @bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
@@ -205,9 +211,7 @@ def attachment(proposal_id: int, attachment_id: int):
     if item.proposal_id != proposal_id:
         abort(404)
     require(can.can_view_proposal(current_user, item.proposal))
-    return send_file(ops.attachment_path(item), mimetype=item.content_type,
-                     as_attachment=not item.content_type.startswith("image/"),
-                     download_name=item.original_name, max_age=0)
+    return send_stored(ops.attachment_path(item), item.content_type, item.original_name)
 
 
 @bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

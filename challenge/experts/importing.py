@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..exports.writers import SafeCsvWriter, sheet_row
 from ..filesize import format_filesize
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
@@ -230,7 +231,8 @@ def _cell_text(value) -> str:
     if hasattr(value, "isoformat"):  # a date typed into a text column
         value = value.isoformat()[:10]
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    # A CSV export escapes formula-like text with a leading quote (see _csv_safe); undo it.
+    # A CSV export escapes formula-like text with a leading quote (exports.writers.csv_text);
+    # undo it (a tab or CR after it was stripped above).
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
     return text
@@ -455,12 +457,10 @@ def write_xlsx(rows: Iterable[list[str]], sheet_title: str, notes: bool = False)
         sheet.column_dimensions[sheet.cell(row=1, column=number).column_letter].width = \
             widths[column.key]
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row_number, values in enumerate(rows, start=2):
-        for col_number, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=col_number)
-            cell.value = value
-            cell.data_type = "s"  # text stays text, even when it starts with "="
-            if "\n" in value:
+    for values in rows:
+        sheet.append(sheet_row(sheet, values))  # text stays text, even when it starts with "="
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and "\n" in cell.value:
                 cell.alignment = wrap
     if notes:
         _notes_sheet(workbook)
@@ -498,13 +498,7 @@ def _notes_sheet(workbook: Workbook) -> None:
 def write_csv(rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with BOM, so Excel on Chinese Windows opens it without garbling."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow([c.title for c in COLUMNS])
-    for values in rows:
-        writer.writerow([_csv_safe(v) for v in values])
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; quote them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -3,10 +3,15 @@
 Rows arrive as an iterator of plain Python values (integer 分, aware UTC datetimes, dates,
 Decimals, text), so the same rows become an .xlsx (openpyxl write-only: rows go to a temporary
 file as they come, memory stays flat) or a streamed UTF-8 CSV with a BOM for Excel.
+
+No cell ever becomes a formula: every workbook the site writes appends through sheet_value /
+sheet_row and every CSV goes through SafeCsvWriter (csv_text), here and in the statistics and
+expert-pool files alike.
 """
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -70,8 +75,56 @@ def _cell_value(kind: str, value):
     if kind == PERCENT:
         return Decimal(value) / 10_000  # basis points → fraction, shown as 12.50%
     if kind == TEXT:
-        return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        return str(value)
     return value
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (a tab or carriage
+# return first, then the formula: OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def csv_text(value) -> str:
+    """A CSV cell that can never become a formula: text starting with = + - @ tab or CR gets a
+    leading apostrophe (Excel's own mark for "text"); a plain number such as -12.50 stays one."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through csv_text: use it for every CSV the site writes."""
+
+    def __init__(self, buffer, **options):
+        self._writer = csv.writer(buffer, **options)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_text(v) for v in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def sheet_value(sheet, value):
+    """A value for `sheet.append` (normal or write-only) that stays what it is: text is stripped
+    of the control characters Excel refuses and, when it starts with "=", typed as text — openpyxl
+    would otherwise store it as a live formula (=HYPERLINK(...) from a typed 榜 field)."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith("="):
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def sheet_row(sheet, values) -> list:
+    """`sheet.append(sheet_row(sheet, values))`: every cell through sheet_value."""
+    return [sheet_value(sheet, v) for v in values]
 
 
 def _csv_value(kind: str, value) -> str:
@@ -87,10 +140,7 @@ def _csv_value(kind: str, value) -> str:
         return f"{Decimal(value) / 100:.2f}%"
     if kind == SCORE:
         return f"{Decimal(value):.2f}"
-    text = str(value)
-    # Spreadsheet programs run cells starting with = + - @ as formulas; quote them (as the
-    # expert pool's export does).
-    return "'" + text if kind == TEXT and text[:1] in ("=", "+", "-", "@") else text
+    return str(value)  # csv_chunks writes it through SafeCsvWriter
 
 
 def money_text(fen: int) -> str:
@@ -131,14 +181,14 @@ class XlsxBook:
                     cell = WriteOnlyCell(sheet, value)
                     cell.number_format = number_format
                     out.append(cell)
-                elif isinstance(value, str) and (value[:1] == "=" or "\n" in value):
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.data_type = "s"  # text stays text, even when it starts with "="
-                    if "\n" in value:
-                        cell.alignment = wrap
+                elif isinstance(value, str) and "\n" in value:
+                    cell = sheet_value(sheet, value)
+                    if isinstance(cell, str):
+                        cell = WriteOnlyCell(sheet, cell)
+                    cell.alignment = wrap
                     out.append(cell)
                 else:
-                    out.append(value)
+                    out.append(sheet_value(sheet, value))
             sheet.append(out)
             written += 1
             count += 1
@@ -153,9 +203,7 @@ class XlsxBook:
         for label, value in lines:
             head = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(label)))
             head.font = self._header_font
-            body = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-            body.data_type = "s"
-            sheet.append([head, body])
+            sheet.append([head, sheet_value(sheet, str(value))])
 
     def _new_sheet(self, title: str, columns: Sequence[Column]):
         sheet = self.book.create_sheet(title[:31])
@@ -199,7 +247,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence], batch: int =
     """UTF-8 with a BOM (Excel on Chinese Windows opens it right), yielded a few hundred rows at
     a time so a large table never sits in memory."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     kinds = [c.kind for c in columns]
     writer.writerow([str(c.title) for c in columns])
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -223,6 +271,7 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-__all__ = ["Column", "XlsxBook", "csv_chunks", "content_disposition", "money_text", "excel_time",
+__all__ = ["Column", "XlsxBook", "csv_chunks", "csv_text", "SafeCsvWriter", "sheet_value",
+           "sheet_row", "content_disposition", "money_text", "excel_time",
            "fen_to_wan", "TEXT", "INT", "MONEY", "DATE", "DATETIME", "SCORE", "PERCENT",
            "XLSX_MIME", "CSV_MIME"]

@@ -207,12 +207,18 @@ def experts(challenge_id: int):
     suggestions = recommend_experts(challenge, k=60)
     reviewers = [s for s in suggestions if s.profile.user and s.profile.user.role is Role.REVIEWER]
     others = [s for s in suggestions if s not in reviewers]
+    if not can.can_see_reviewers(current_user, challenge):
+        # The issuer never learns who may review its 榜: every reviewer account (those seated
+        # on its panels included, as only reviewer accounts are ever seated) is left out of
+        # every list here, the conflicted one too.
+        suggestions, reviewers = others, []
     invited = {i.user_id for i in challenge.invitations}
     return render_template(
         "posting/experts.html", challenge=challenge, invited=invited,
         solvers=[s for s in others if not s.conflict][:10],
         reviewers=[s for s in reviewers if not s.conflict][:10],
         conflicted=[s for s in suggestions if s.conflict][:10],
+        show_reviewers=can.can_see_reviewers(current_user, challenge),
         title=_("推荐专家：%(t)s", t=challenge.title))
 
 

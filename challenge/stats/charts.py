@@ -1,12 +1,12 @@
 """Charts as inline SVG drawn on the server: no JavaScript, no CDN, works offline. Every bar
-links to the records behind it. Text uses a CJK font stack so Chinese labels render."""
+links to the records behind it. Colours are presentation attributes; the CJK font stack and the
+sizing are the .stats-chart classes in static/css/app.css (no style="" under the CSP)."""
 
 import math
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-FONT = "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 PALETTE = ("#b3261e", "#1f6feb", "#20a37a", "#e8890c", "#6f42c1")
 INK, MUTED, GRID = "#212529", "#6c757d", "#e9ecef"
 
@@ -19,17 +19,15 @@ class Row:
     note: str = ""   # shown after the value (e.g. a conversion rate)
 
 
-def _svg(width: int, height: int, body: list[str], title: str, min_width: int | None = None,
-         fill: bool = False) -> Markup:
-    """*fill*: as wide as the container (min_width at least, the container scrolls below it);
-    otherwise the natural size, shrunk to fit narrow screens."""
-    style = f"font-family:{FONT};height:auto;" + ("width:100%" if fill else "max-width:100%")
-    if min_width:
-        style += f";min-width:{min_width}px"
+def _svg(width: int, height: int, body: list[str], title: str, fill: bool = False) -> Markup:
+    """*fill*: as wide as the container (700 px at least, the container scrolls below it);
+    otherwise the natural size, shrunk to fit narrow screens. Sizing and font come from classes
+    in static/css/app.css: the Content-Security-Policy allows no style="" attribute."""
+    classes = "stats-chart stats-chart-fill stats-chart-wide" if fill else "stats-chart"
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}" class="stats-chart" '
-        f'style="{style}"><title>{escape(title)}</title>{"".join(body)}</svg>')
+        f'height="{height}" role="img" aria-label="{escape(title)}" class="{classes}">'
+        f'<title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
 def _text(x: float, y: float, text: str, size: int = 14, anchor: str = "start", fill: str = INK,
@@ -158,7 +156,7 @@ def columns(rows: list[Row], series: list[str], title: str) -> Markup:
             body.append(_text(centre, legend_h + plot_h + 14, label, 13, "middle", MUTED))
     if not rows:
         body.append(_text(width / 2, legend_h + plot_h / 2, "—", 14, "middle", MUTED))
-    return _svg(int(width), height, body, title, min_width=700, fill=True)
+    return _svg(int(width), height, body, title, fill=True)
 
 
 def _legend(series: list[str], x: int) -> list[str]:

@@ -1,7 +1,6 @@
 """The dashboard's figures as rows (one list for the page's table, the CSV and the workbook),
 and the Excel / CSV files: Chinese headers, money as numbers in 万元, frozen header row."""
 
-import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..exports.writers import SafeCsvWriter, sheet_row
 from ..money import format_wan
 from .figures import Dashboard
 from .filters import StatsFilter
@@ -111,7 +111,7 @@ HEADERS = (_l("类别"), _l("指标"), _l("数值"), _l("单位"), _l("统计口
 def to_csv(board: Dashboard, f: StatsFilter) -> bytes:
     """UTF-8 with a BOM so Excel opens the Chinese text correctly."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow([str(h) for h in HEADERS])
     for line in figure_lines(board):
         writer.writerow([line.section, line.label, _csv_number(line), str(UNITS[line.unit]), line.basis])
@@ -129,7 +129,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], forma
         cell.fill = PatternFill("solid", fgColor="F1F3F5")
         cell.alignment = Alignment(vertical="center")
     for row in rows:
-        ws.append(row)
+        ws.append(sheet_row(ws, row))
     for column, fmt in formats.items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = fmt
@@ -146,7 +146,7 @@ def to_xlsx(board: Dashboard, f: StatsFilter) -> bytes:
         value = line.value
         if isinstance(value, Decimal):
             value = float(value)
-        ws.append([line.section, line.label, value, str(UNITS[line.unit]), line.basis])
+        ws.append(sheet_row(ws, [line.section, line.label, value, str(UNITS[line.unit]), line.basis]))
         ws.cell(row=ws.max_row, column=3).number_format = XLSX_FORMATS[line.unit]
     money = "#,##0.00"
     group_headers = [_("发布榜单"), _("签约榜单"), _("揭榜总金额（万元）"), _("带动研发投入（万元）")]

@@ -10,6 +10,29 @@
     }
   });
 
+  // A "select all" box: <input type="checkbox" data-check-all="challenge"> ticks every
+  // input[name=challenge] of its form.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest("[data-check-all]");
+    if (!box || !box.form) { return; }
+    box.form.querySelectorAll("input[name='" + box.getAttribute("data-check-all") + "']")
+      .forEach(function (input) { input.checked = box.checked; });
+  });
+
+  // A part of a form shown only for one choice: <div data-show-when="rule=recover"> is hidden
+  // unless the checked "rule" is "recover" (or it holds an error to read).
+  document.querySelectorAll("[data-show-when]").forEach(function (part) {
+    var rule = part.getAttribute("data-show-when").split("=");
+    var form = part.closest("form");
+    if (!form || rule.length !== 2) { return; }
+    function update() {
+      var picked = form.querySelector("input[name='" + rule[0] + "']:checked");
+      part.hidden = !(picked && picked.value === rule[1]) && !part.querySelector(".is-invalid");
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+
   // Row lists (a FieldList of FormFields): add a row from a <template>, remove one, and keep the
   // field names numbered prefix-0-…, prefix-1-… so the server reads them in order.
   //   <div data-rows="works" data-row-template="work-template" data-add-row="add-work">
