@@ -27,18 +27,15 @@ def parse_wan(text: str | Decimal | int, minimum_fen: int = 0, maximum_fen: int 
         raise MoneyError(_l("请输入数字（单位：万元）")) from None
     if not value.is_finite():
         raise MoneyError(_l("请输入数字（单位：万元）"))
-    if value < 0 and minimum_fen >= 0:
-        raise MoneyError(_l("金额不能为负数。"))
+    if value < Decimal(minimum_fen) / FEN_PER_WAN:
+        raise MoneyError(_l("金额必须大于 0。") if minimum_fen > 0 else _l("金额不能为负数。"))
     if value > Decimal(maximum_fen) / FEN_PER_WAN:
         raise MoneyError(_l("金额超出合理范围（最多 1,000,000 万元）。"))
     with localcontext(prec=2 * _LONGEST):  # exact: no digit of the typed text rounded away
         fen_exact = value * FEN_PER_WAN
     if fen_exact != fen_exact.to_integral_value():
         raise MoneyError(_l("金额最多精确到分（万元后六位小数）"))
-    fen = int(fen_exact)
-    if fen < minimum_fen:
-        raise MoneyError(_l("金额必须大于 0。") if minimum_fen > 0 else _l("金额不能为负数。"))
-    return fen
+    return int(fen_exact)
 
 
 def fen_to_wan(fen: int) -> Decimal:

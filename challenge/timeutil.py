@@ -25,12 +25,12 @@ class DayError(ValueError):
 def parse_day(text: str | None) -> date:
     """The one reader of typed days: YYYY-MM-DD between EARLIEST_DAY and LATEST_DAY."""
     found = _DAY.fullmatch((text or "").strip())
-    if not found:
-        raise DayError(_l("日期格式应为 YYYY-MM-DD，例如 2026-12-31。"))
     try:
-        day = date(*map(int, found.groups()))
-    except ValueError:
-        raise DayError(_l("没有这一天，请检查月份和日期。")) from None
+        day = date(*map(int, found.groups())) if found else None
+    except ValueError:  # 2026-02-30
+        day = None
+    if day is None:
+        raise DayError(_l("日期格式应为 YYYY-MM-DD，例如 2026-12-31。"))
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise DayError(_l("日期超出范围（%(a)s 至 %(b)s）。", a=EARLIEST_DAY.isoformat(),
                           b=LATEST_DAY.isoformat()), out_of_range=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from challenge.extensions import db
 from challenge.inputs import MAX_ID, MAX_PAGE, page_number, parse_decimal, parse_id, parse_int, percent_bp
-from challenge.models import Proposal
+from challenge.models import ExpertProfile, Proposal
 from challenge.money import MAX_FEN, MoneyError, parse_wan
 from challenge.states import OrgType, Role
 from challenge.timeutil import DayError, parse_day
@@ -52,6 +52,10 @@ TABLE = [
     ("admin", "GET", f"/admin/statistics/records?figure=reviews:{HUGE}", None, 404, ""),
     ("admin", "GET", f"/my/contracts?challenge={HUGE}", None, 200, ""),
     ("admin", "POST", "/admin/panels/confirm", {"challenge": "²"}, 302, ""),
+    ("admin", "POST", "/admin/panels/propose", {"challenge": HUGE}, 302, ""),
+    ("admin", "GET", "/admin/exports/challenges.csv?challenge=²", None, 400, ""),
+    ("admin", "POST", "/admin/experts/{expert}/edit", {"works-0-title": "论文", "works-0-year": "²²²²"},
+     200, "年份应为四位数字"),
     ("reviewer0", "POST", "/reviews/proposals/{bid}", {"score-approach": "²", "save": "1"}, 200,
      "请输入 0 到 30 的整数"),
     ("admin", "POST", "/admin/panels/{board}", {"reviewer": "{spare}", "score": "nan"}, 302, ""),
@@ -71,13 +75,15 @@ def places(client, auth, make, people, panel):  # noqa: F811
     spare = make.user(Role.REVIEWER, org=make.org(type=OrgType.UNIVERSITY))
     open_ = open_board(make, people)
     bidder = make.user(Role.SOLVER, org=make.org(type=OrgType.INSTITUTE))
+    expert = ExpertProfile(name="库中专家", organization_name="示范市研究院", source="import")
+    db.session.add(expert)
     db.session.commit()
     auth.login(bidder)
     client.post(f"/challenges/{open_.id}/bid", data=bid_form(open_, submit=None))
     auth.logout()
     draft = db.session.scalars(select(Proposal).where(Proposal.team_lead_id == bidder.id)).one()
     ids = {"board": board.id, "bid": bids[0].id, "spare": spare.id, "open": open_.id,
-           "draft": draft.id}
+           "draft": draft.id, "expert": expert.id}
     accounts = dict(people, reviewer0=reviewers[0], solver=people["solver"], drafter=bidder)
     return ids, accounts, open_
 
