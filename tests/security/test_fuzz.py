@@ -254,6 +254,7 @@ class Site:
     """What the crawl saw, keyed by (method, endpoint): requests as (role, path, fields)."""
 
     requests: dict = field(default_factory=dict)
+    pages: int = 0
 
     def add(self, method, endpoint, role, path, fields):
         seen = self.requests.setdefault((method, endpoint), [])
@@ -323,6 +324,7 @@ def _crawl(app, clients) -> Site:
                 continue
             visited.add(key)
             response = clients.open(role, url)
+            site.pages += 1
             if response.status_code < 400:
                 site.add("GET", endpoint, role, parts.path, [(n, v, "text") for n, v in args])
             if response.status_code != 200 or response.mimetype != "text/html":
@@ -432,11 +434,13 @@ def fuzz(base_app, migrated_template, tmp_path_factory, request):
     site = _crawl(base_app, Clients(base_app, emails))
     found = Fuzz(base_app, emails, ids, site, snapshot)
     yield found
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter and found.tally:
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter and capture and found.tally:  # the run's figures, past the output capture
         codes = ", ".join(f"{code}×{n}" for code, n in sorted(found.tally.items()))
-        reporter.write_line(f"\nfuzz: {sum(found.tally.values())} requests "
-                            f"({sum(len(v) for v in site.requests.values())} seen in the crawl): {codes}")
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nfuzz: {sum(found.tally.values())} requests after a crawl of "
+                                f"{site.pages} pages: {codes}")
     snapshot.restore()  # leave the database usable for the next module's reset
     snapshot.drop()
 
