@@ -1,5 +1,7 @@
-"""One reader for whole numbers typed or sent by people (ids, pages, scores, sizes): ASCII
-digits within a range, else None. Never an exception, never a number a column cannot hold.
+"""The readers of numbers typed or sent by people: whole numbers (ids, pages, scores, sizes) as
+ASCII digits within a range, decimals and percentages as finite Decimals within a range; else
+None (or ValueError). Never another exception, never a number a column cannot hold. Money has
+its own reader, money.parse_wan; days theirs, timeutil.parse_day.
 
 `str.isdigit()` is not such a check: it accepts '²' and '①', which `int()` then refuses."""
 
