@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     _configure_sqlite(app)
     security.init_app(app)
+    from . import boundary
+
+    boundary.init_app(app)  # before the blueprints: their <int:...> rules take its converter
     from .matching_service import MatchingService
 
     app.extensions["matching"] = MatchingService()

@@ -1,5 +1,6 @@
 """Extensions, created unbound; create_app binds them with init_app."""
 
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
@@ -8,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .inputs import page_number
 
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -23,7 +26,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class PagingSQLAlchemy(SQLAlchemy):
+    """`db.paginate` reads ?page= through the one page parser (clamped, never an OFFSET the
+    database refuses) and never lets the query string choose the page size."""
+
+    def paginate(self, select, *, page=None, per_page=None, **kw):
+        if page is None:
+            page = page_number(request.args.get("page")) if has_request_context() else 1
+        return super().paginate(select, page=page, per_page=per_page or 20, **kw)
+
+
+db = PagingSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,27 +1,41 @@
 """Money is integer 分 in the database and 万元 on screen; Decimal in between, never float."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+from flask_babel import lazy_gettext as _l
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
+MAX_WAN = 1_000_000  # 100 亿元: beyond any 榜, and far inside a BIGINT of 分
+MAX_FEN = MAX_WAN * FEN_PER_WAN
+_LONGEST = 40  # characters: "1,000,000.000000" with room for spaces and separators
 
 
 class MoneyError(ValueError):
     pass
 
 
-def parse_wan(text: str | Decimal | int) -> int:
-    """Parse an amount in 万元 into 分; at most 6 decimals, so nothing is rounded away."""
+def parse_wan(text: str | Decimal | int, minimum_fen: int = 0, maximum_fen: int = MAX_FEN) -> int:
+    """An amount in 万元 as exact integer 分 (at most 6 decimals: nothing is rounded away),
+    within [minimum_fen, maximum_fen]; anything else is a MoneyError saying what is wrong.
+    Decimal throughout: '1e309', 'inf', 'nan' and '9e999999' are refused, never overflow."""
     raw = str(text).strip().replace(",", "").replace("，", "")
+    if len(raw) > _LONGEST:
+        raise MoneyError(_l("金额超出合理范围（最多 1,000,000 万元）。"))
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise MoneyError("请输入数字（单位：万元）") from None
+        raise MoneyError(_l("请输入数字（单位：万元）")) from None
     if not value.is_finite():
-        raise MoneyError("请输入数字（单位：万元）")
-    fen = value * FEN_PER_WAN
-    if fen != fen.to_integral_value():
-        raise MoneyError("金额最多精确到分（万元后六位小数）")
-    return int(fen)
+        raise MoneyError(_l("请输入数字（单位：万元）"))
+    if value < Decimal(minimum_fen) / FEN_PER_WAN:
+        raise MoneyError(_l("金额必须大于 0。") if minimum_fen > 0 else _l("金额不能为负数。"))
+    if value > Decimal(maximum_fen) / FEN_PER_WAN:
+        raise MoneyError(_l("金额超出合理范围（最多 1,000,000 万元）。"))
+    with localcontext(prec=2 * _LONGEST):  # exact: no digit of the typed text rounded away
+        fen_exact = value * FEN_PER_WAN
+    if fen_exact != fen_exact.to_integral_value():
+        raise MoneyError(_l("金额最多精确到分（万元后六位小数）"))
+    return int(fen_exact)
 
 
 def fen_to_wan(fen: int) -> Decimal:

@@ -1,17 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..auth.forms import password_rules
 from ..extensions import db
-from ..forms_common import DateStringField, options
+from ..forms_common import AppForm, DateStringField, options
 from ..models import User
 from ..states import OrgType, Role
 
 
-class PublishForm(FlaskForm):
+class PublishForm(AppForm):
     deadline = DateStringField(_l("揭榜截止日期"), future=True)
     note = TextAreaField(_l("审核意见（可选）"), validators=[Length(max=1000)])
 
@@ -20,7 +19,7 @@ class PublishForm(FlaskForm):
             raise ValidationError(_l("发布时必须设定揭榜截止日期。"))
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(AppForm):
     role = SelectField(_l("角色"), choices=options([(Role.REVIEWER.value, _l("评审专家")),
                                              (Role.ADMIN.value, _l("管理员")),
                                              (Role.ENTERPRISE.value, _l("发榜方（企业）")),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
+from ..inputs import parse_id
 from ..models import AuditEvent, User
 from ..states import ACTION_LABELS, EVENT_LABELS
 from ..stats.filters import read_day_range
@@ -67,12 +68,12 @@ class AuditFilter:
         object_id = None
         raw_id = (args.get("id") or "").strip()
         if raw_id:
-            if not raw_id.isdigit() or len(raw_id) > 12:
+            if parse_id(raw_id) is None:
                 errors["id"] = _("对象编号应为正整数。")
             elif not object_type and "type" not in errors:
                 errors["type"] = _("按编号查询时请选择对象类型。")
             else:
-                object_id = int(raw_id)
+                object_id = parse_id(raw_id)
         action = (args.get("action") or "").strip()
         if action and action not in dict(action_choices()):
             errors["action"] = _("未知的操作。")
@@ -126,8 +127,8 @@ class AuditFilter:
 def _actor_condition(text: str):
     if text in SYSTEM_WORDS:
         return AuditEvent.actor_id.is_(None)
-    if text.isdigit() and len(text) <= 12:
-        return AuditEvent.actor_id == int(text)
+    if parse_id(text):
+        return AuditEvent.actor_id == parse_id(text)
     people = select(User.id).where(or_(User.name.contains(text, autoescape=True),
                                        User.email.contains(text, autoescape=True)))
     return AuditEvent.actor_id.in_(people)

@@ -1,12 +1,11 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms_common import options
+from ..forms_common import AppForm, options
 from ..models import Organization, User
 from ..states import OrgType, Role
 from ..validators import MOBILE_RE, is_valid_credit_code
@@ -20,14 +19,14 @@ def password_rules(form, field):
         raise ValidationError(_l("密码不能超过 128 个字符。"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     login = StringField(_l("邮箱或手机号"), validators=[DataRequired(_l("请输入邮箱或手机号。"))])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。"))])
     remember = BooleanField(_l("记住我"))
 
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     role = RadioField(_l("注册身份"), choices=options([
         (Role.ENTERPRISE.value, _l("发榜方：企业，发布技术需求")),
         (Role.SOLVER.value, _l("揭榜方：高校、院所、企业或团队的研发人员")),
@@ -96,7 +95,7 @@ class RegisterForm(FlaskForm):
         return ok
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
     password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
                                                      password_rules])

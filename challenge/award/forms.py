@@ -1,15 +1,14 @@
 """奖榜 forms: the contract (terms and milestones), a payment, money recovered, and ending a
 contract. Forms parse and check single fields; the contract rules are the operations'."""
 
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..bidding.forms import MilestoneForm, RowForm
-from ..forms_common import DateStringField, WanField, options
+from ..forms_common import AppForm, DateStringField, WanField, options
+from ..inputs import percent_bp
 from ..states import FailureRule, Payer
 from ..timeutil import local_today
 
@@ -18,17 +17,7 @@ MAX_ROWS = 30
 
 def parse_percent(text: str) -> int | None:
     """'30' or '33.33%' → basis points; None when blank; ValueError when not 0–100 with 2 places."""
-    text = (text or "").strip().rstrip("%").strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    bp = value * 100
-    if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= value <= 100:
-        raise ValueError
-    return int(bp)
+    return percent_bp(text)
 
 
 class ContractMilestoneForm(MilestoneForm):
@@ -38,7 +27,7 @@ class ContractMilestoneForm(MilestoneForm):
     due = DateStringField(_l("完成日期"))
 
 
-class ContractForm(FlaskForm):
+class ContractForm(AppForm):
     number = StringField(_l("合同编号"), validators=[
         DataRequired(_l("请填写合同编号。")), Length(max=50, message=_l("不超过 50 个字符。"))])
     amount = WanField(_l("合同金额（万元）"))
@@ -97,7 +86,7 @@ class ContractForm(FlaskForm):
         }
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(AppForm):
     payer = SelectField(_l("付款方"), choices=options(Payer), validate_choice=False)
     amount = WanField(_l("金额（万元）"))
     paid_on = DateStringField(_l("付款日期"))
@@ -117,7 +106,7 @@ class PaymentForm(FlaskForm):
             raise ValidationError(_l("请填写付款日期。"))
 
 
-class RecoveredForm(FlaskForm):
+class RecoveredForm(AppForm):
     amount = WanField(_l("到账金额（万元）"))
     paid_on = DateStringField(_l("到账日期"))
     reference = StringField(_l("凭证号 / 银行流水号"), validators=[
@@ -131,18 +120,18 @@ class RecoveredForm(FlaskForm):
             raise ValidationError(_l("到账日期不能晚于今天。"))
 
 
-class ReverseForm(FlaskForm):
+class ReverseForm(AppForm):
     reason = TextAreaField(_l("冲正理由"), validators=[
         DataRequired(_l("冲正需要填写理由。")), Length(max=1000, message=_l("理由不超过 1000 字。"))])
 
 
-class EliminateForm(FlaskForm):
+class EliminateForm(AppForm):
     reason = TextAreaField(_l("淘汰理由"), validators=[
         DataRequired(_l("请填写淘汰理由（如阶段评审结论）。")),
         Length(max=1000, message=_l("理由不超过 1000 字。"))])
 
 
-class FailForm(FlaskForm):
+class FailForm(AppForm):
     rule = RadioField(_l("失败处理规则"), choices=options(FailureRule),
                       validators=[DataRequired(_l("请选择失败处理规则（终止、暂扣或追回）。"))])
     recovery = WanField(_l("追回金额（万元）"), required=False)

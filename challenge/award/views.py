@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from .. import permissions as can
 from ..bidding.rules import format_share
 from ..extensions import db
+from ..inputs import parse_id
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
 from ..money import format_wan, wan_input
 from ..security import local_referrer
@@ -407,7 +408,7 @@ def pay(contract_id: int):
     contract = _visible_contract_or_404(contract_id)
     form = _payment_form(contract)
     if form.validate_on_submit():
-        milestone_id = int(form.milestone.data) if (form.milestone.data or "").isdigit() else None
+        milestone_id = parse_id(form.milestone.data)
         if milestone_id is not None and milestone_id not in {m.id for m in contract.milestones}:
             form.milestone.errors.append(_("所选里程碑不属于本合同。"))
         else:
@@ -560,7 +561,7 @@ def mine():
     if overdue:
         query = query.where(Contract.id.in_(overdue_query().with_only_columns(
             ContractMilestone.contract_id)))
-    challenge_id = request.args.get("challenge", type=int)
+    challenge_id = parse_id(request.args.get("challenge"))
     if challenge_id:
         query = query.where(Contract.challenge_id == challenge_id)
     page = db.paginate(query.order_by(Contract.id.desc()),

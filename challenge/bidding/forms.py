@@ -1,22 +1,20 @@
 """The bid form: drafts may be incomplete; submitting requires everything (same rules as
 bidding.rules.submission_problems, shown next to the fields)."""
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..forms_common import DateStringField, WanField
+from ..forms_common import AppForm, DateStringField, SubForm, WanField
+from ..inputs import parse_decimal, parse_id, percent_bp
 from ..models.proposal import SHARE_TOTAL
 from .rules import format_share
 
 MAX_ROWS = 30
 
 
-class RowForm(Form):
+class RowForm(SubForm):
     def is_blank(self) -> bool:
         return not any(str(f.data or "").strip() for f in self if f.type != "HiddenField")
 
@@ -32,7 +30,7 @@ class MemberForm(RowForm):
     role = StringField(_l("项目分工"), validators=[Length(max=100)])
 
 
-class ResponseForm(Form):
+class ResponseForm(SubForm):
     indicator_id = HiddenField()
     committed_value = StringField(_l("承诺值"), validators=[Length(max=100)])
     evidence_plan = StringField(_l("证明方式"), validators=[Length(max=500)])
@@ -53,20 +51,16 @@ class MilestoneForm(RowForm):
 
     def validate_share(self, field):
         self.share_bp = None
-        text = (field.data or "").strip().rstrip("%")
-        if not text:
-            return
         try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_l("请输入百分数，如 30 或 33.33。")) from None
-        bp = value * 100
-        if not value.is_finite() or bp != bp.to_integral_value() or not 0 < value <= 100:
-            raise ValidationError(_l("应为 0 到 100 之间、最多两位小数的百分数。"))
-        self.share_bp = int(bp)
+            self.share_bp = percent_bp(field.data, minimum_bp=1)
+        except ValueError:
+            text = (field.data or "").strip().rstrip("%")
+            if parse_decimal(text, -10**6, 10**6) is None:
+                raise ValidationError(_l("请输入百分数，如 30 或 33.33。")) from None
+            raise ValidationError(_l("应为 0 到 100 之间、最多两位小数的百分数。")) from None
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     title = StringField(_l("方案名称"), validators=[
         DataRequired(_l("请填写方案名称。")), Length(max=120, message=_l("不超过 120 个字。"))])
     technical_approach = TextAreaField(_l("技术路线与方案"), validators=[
@@ -144,9 +138,9 @@ class ProposalForm(FlaskForm):
                          for f in rows(self.partners)],
             "members": [{"name": f.name.data.strip(), "title": f.title.data.strip(),
                          "role": f.role.data.strip()} for f in rows(self.members)],
-            "responses": {int(e.form.indicator_id.data): (
+            "responses": {parse_id(e.form.indicator_id.data): (
                 (e.form.committed_value.data or "").strip(), (e.form.evidence_plan.data or "").strip())
-                for e in self.responses if str(e.form.indicator_id.data or "").isdigit()},
+                for e in self.responses if parse_id(e.form.indicator_id.data)},
             "budget": [{"item": f.item.data.strip(), "amount_fen": f.amount.fen or 0,
                         "note": f.note.data.strip()} for f in rows(self.budget)],
             "milestones": [{"title": f.title.data.strip(), "due_on": f.due.date,
@@ -155,5 +149,5 @@ class ProposalForm(FlaskForm):
         }
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(AppForm):
     file = FileField(_l("附件"), validators=[FileRequired(_l("请选择文件。"))])

@@ -1,9 +1,10 @@
 """答疑 forms: a solver's question and the issuer's answer."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from ..forms_common import AppForm
 
 QUESTION_MAX = 1000
 ANSWER_MAX = 2000
@@ -14,14 +15,14 @@ def _clean(text: str | None) -> str | None:
     return text.replace("\r\n", "\n").strip() if text else text
 
 
-class QuestionAskForm(FlaskForm):
+class QuestionAskForm(AppForm):
     body = TextAreaField(_l("您的问题"), validators=[
         DataRequired(_l("请填写问题内容。")),
         Length(max=QUESTION_MAX, message=_l("问题不超过 %(n)d 字。", n=QUESTION_MAX))],
         filters=[_clean], render_kw={"rows": 3})
 
 
-class QuestionAnswerForm(FlaskForm):
+class QuestionAnswerForm(AppForm):
     answer = TextAreaField(_l("回复"), validators=[
         DataRequired(_l("请填写回复内容。")),
         Length(max=ANSWER_MAX, message=_l("回复不超过 %(n)d 字。", n=ANSWER_MAX))],

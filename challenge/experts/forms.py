@@ -1,12 +1,10 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -15,7 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..filesize import format_filesize
-from ..forms_common import options
+from ..forms_common import AppForm, SubForm, options
+from ..inputs import parse_int
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
 from .importing import EXTENSIONS, MAX_BYTES, MAX_WORKS, normalise_phone
@@ -28,7 +27,7 @@ FIELD_LABELS = {
 }
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(AppForm):
     file = FileField(_l("专家信息文件（.xlsx 或 .csv）"), validators=[
         FileRequired(_l("请选择要导入的文件。")),
         FileAllowed(EXTENSIONS, _l("只支持 .xlsx 和 .csv 文件；旧版 .xls 请在 Excel 中另存为 .xlsx。"))])
@@ -42,7 +41,7 @@ class ImportUploadForm(FlaskForm):
                                     size=format_filesize(MAX_BYTES)))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(AppForm):
     valid_only = BooleanField(_l("仅导入无误的行"))
 
     def __init__(self, *args, has_problems: bool = False, **kwargs):
@@ -54,7 +53,7 @@ class ImportConfirmForm(FlaskForm):
             raise ValidationError(_l("文件中有错误的行：请修改后重新上传，或勾选“仅导入无误的行”。"))
 
 
-class WorkForm(Form):
+class WorkForm(SubForm):
     """One representative result: a row of the works list on a profile."""
 
     kind = SelectField(_l("类型"), choices=options(WorkKind), default=WorkKind.PAPER.value)
@@ -64,7 +63,7 @@ class WorkForm(Form):
 
     def validate_year(self, field):
         text = str(field.data or "").strip()
-        if text and not (text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100):
+        if text and not (len(text) == 4 and parse_int(text, 1900, 2100)):
             raise ValidationError(_l("年份应为四位数字，如 2023。"))
 
     def is_blank(self) -> bool:
@@ -93,7 +92,7 @@ class WorksMixin:
         return [entry.form.value() for entry in self.works if not entry.form.is_blank()]
 
 
-class ProfileFieldsForm(WorksMixin, FlaskForm):
+class ProfileFieldsForm(WorksMixin, AppForm):
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")), Length(max=50)])
     title = StringField(_l("职称 / 职务"), validators=[Length(max=50)])
     fields = StringField(_l("研究领域（逗号分隔）"), validators=[Length(max=300)])

@@ -20,6 +20,7 @@ from ..audit_trail import display
 from ..audit_trail.query import AuditFilter
 from ..award.rules import OVERDUE_STATES
 from ..extensions import db
+from ..inputs import parse_id
 from ..models import (
     AuditEvent,
     Challenge,
@@ -82,9 +83,8 @@ class Scope:
                 errors["state"] = _("未知的榜单状态。")
         challenge_id = None
         if values.get("challenge"):
-            if str(values["challenge"]).isdigit():
-                challenge_id = int(values["challenge"])
-            else:
+            challenge_id = parse_id(values["challenge"])
+            if challenge_id is None:
                 errors["challenge"] = _("榜编号应为正整数。")
         audit, audit_errors = AuditFilter.from_args(values)
         return cls(stats, state, challenge_id, audit), {**errors, **audit_errors}

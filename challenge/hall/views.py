@@ -123,9 +123,7 @@ def _bounty_filters(args, errors: dict[str, str]) -> list:
         if not raw:
             continue
         try:
-            fen = parse_wan(raw)
-            if fen < 0:
-                raise MoneyError(_("金额不能为负数。"))
+            fen = parse_wan(raw)  # refuses negative and beyond any 榜, with the message
         except MoneyError as exc:
             errors[name] = str(exc)
             continue

@@ -1,9 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -21,9 +19,11 @@ from wtforms.validators import (
 )
 
 from ..forms_common import (
+    AppForm,
     DateStringField,
     MultiCheckboxField,
     RequiredToSubmit,
+    SubForm,
     WanField,
     options,
     unix_newlines,
@@ -37,7 +37,7 @@ from ..validators import is_valid_phone
 MAX_INDICATORS = 20
 
 
-class IndicatorForm(Form):
+class IndicatorForm(SubForm):
     name = StringField(_l("指标名称"), validators=[Length(max=100)])
     target = StringField(_l("目标值"), validators=[Length(max=50)])
     unit = StringField(_l("单位"), validators=[Length(max=30)])
@@ -47,7 +47,7 @@ class IndicatorForm(Form):
         return not any((f.data or "").strip() for f in self)
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(AppForm):
     """A 榜. Saving a draft needs only the title; the fields of rules.REQUIRED_TO_SUBMIT are
     required when it is submitted (`submitting`), with the message next to each field."""
 
@@ -173,17 +173,17 @@ class ChallengeForm(FlaskForm):
         }
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     reason = TextAreaField(_l("理由"), validators=[
         DataRequired(_l("请填写理由。")), Length(max=1000, message=_l("理由不超过 1000 字。"))])
 
 
-class AccessRequestForm(FlaskForm):
+class AccessRequestForm(AppForm):
     note = TextAreaField(_l("申请说明"), validators=[
         DataRequired(_l("请简要说明您的团队和申请查阅的理由。")), Length(max=1000)])
 
 
-class AccessDecisionForm(FlaskForm):
+class AccessDecisionForm(AppForm):
     decision = RadioField(_l("处理"), choices=options([("grant", _l("同意")), ("refuse", _l("拒绝"))]),
                           validators=[DataRequired(_l("请选择同意或拒绝。"))])
     reason = TextAreaField(_l("说明（拒绝时必填）"), validators=[Length(max=1000)])
@@ -193,12 +193,12 @@ class AccessDecisionForm(FlaskForm):
             raise ValidationError(_l("拒绝时请填写理由。"))
 
 
-class UndertakingForm(FlaskForm):
+class UndertakingForm(AppForm):
     agree = RadioField(_l("保密承诺"), choices=options([("yes", _l("我已阅读并同意遵守上述保密承诺"))]),
                        validators=[DataRequired(_l("请勾选同意保密承诺。"))])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     email = EmailField(_l("揭榜方邮箱"), validators=[
         DataRequired(_l("请输入受邀人的注册邮箱。")), Email(_l("邮箱格式不正确。"))])
 

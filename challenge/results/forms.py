@@ -1,26 +1,25 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms_common import options
+from ..forms_common import AppForm, options
 from ..reviewing.decision import OBJECTION_MAX, REASON_MAX
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """The decision's reason; the picked bids and per-bid exception reasons are read beside it
     and checked by the operation, which knows the scores."""
 
     reason = TextAreaField(_l("确定理由"), render_kw={"maxlength": REASON_MAX})
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(AppForm):
     reason = TextAreaField(_l("异议事实和理由"), validators=[
         DataRequired(_l("请写明异议的事实和理由。")),
         Length(max=OBJECTION_MAX, message=_l("异议不超过 2000 字。"))])
 
 
-class ObjectionAnswerForm(FlaskForm):
+class ObjectionAnswerForm(AppForm):
     decision = RadioField(_l("处理结果"), choices=options([
         ("dismiss", _l("驳回（维持评定结果）")), ("uphold", _l("异议成立（撤回评定，重新评定）"))]),
         validators=[DataRequired(_l("请选择处理结果。"))])

@@ -15,6 +15,7 @@ from .. import permissions as can
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
+from ..inputs import parse_id, parse_ids
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..reviewing.decision import (
     DecisionError,
@@ -258,9 +259,9 @@ def confirm(challenge_id: int):
     """One operation: winners selected, the others not, the 榜 into 公示 — or nothing."""
     challenge = get_or_404(Challenge, challenge_id)
     form = DecisionForm()
-    picked = [int(v) for v in request.form.getlist("winner") if v.isdigit()]
-    exceptions = {int(k.removeprefix("exception-")): v for k, v in request.form.items()
-                  if k.startswith("exception-") and k.removeprefix("exception-").isdigit()}
+    picked = parse_ids(request.form.getlist("winner"))
+    exceptions = {parse_id(k.removeprefix("exception-")): v for k, v in request.form.items()
+                  if k.startswith("exception-") and parse_id(k.removeprefix("exception-"))}
     form.validate()  # the CSRF token; the rules themselves are the operation's
     problems = decision_problems(challenge, results(challenge), list(dict.fromkeys(picked)),
                                  form.reason.data or "", exceptions)

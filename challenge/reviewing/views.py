@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions as can
 from ..extensions import db
+from ..inputs import parse_decimal, parse_id, parse_ids, parse_int
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
@@ -43,7 +44,7 @@ def panels():
 
 
 def _selected_challenges() -> list[Challenge]:
-    ids = [int(v) for v in request.form.getlist("challenge") if v.isdigit()]
+    ids = parse_ids(request.form.getlist("challenge"))
     return list(db.session.scalars(select(Challenge).where(
         Challenge.id.in_(ids), Challenge.state == ChallengeState.REVIEWING)
         .order_by(Challenge.deadline_at)))
@@ -68,7 +69,7 @@ def confirm():
     challenges = _selected_challenges()
     errors, seated = [], 0
     for challenge in challenges:
-        picked = [int(v) for v in request.form.getlist(f"seat-{challenge.id}") if v.isdigit()]
+        picked = [i for i in map(parse_id, request.form.getlist(f"seat-{challenge.id}")) if i]
         if len(set(picked)) != len(picked):
             errors.append(_("「%(t)s」中同一位专家被选了多次。", t=challenge.title))
             continue
@@ -77,8 +78,8 @@ def confirm():
             try:
                 if reviewer is None:
                     raise ops.PanelError(_("评审专家不存在。"))
-                score = float(request.form.get(f"score-{challenge.id}-{reviewer_id}", 0) or 0)
-                ops.seat_reviewer(challenge, reviewer, current_user, score)
+                ops.seat_reviewer(challenge, reviewer, current_user, _match_score(
+                    request.form.get(f"score-{challenge.id}-{reviewer_id}")))
                 seated += 1
             except ops.PanelError as exc:
                 errors.append(str(exc))
@@ -86,8 +87,7 @@ def confirm():
         db.session.rollback()
         plans, result = ops.propose_panels(challenges)
         for plan in plans:  # show the admin's own picks again, not the solver's
-            plan.proposed = [int(v) for v in request.form.getlist(f"seat-{plan.challenge.id}")
-                             if v.isdigit()]
+            plan.proposed = parse_ids(request.form.getlist(f"seat-{plan.challenge.id}"))
         return render_template("reviewing/proposal.html", plans=plans, result=result,
                                errors=errors, title=_("分配方案"))
     db.session.commit()
@@ -102,15 +102,15 @@ def panel(challenge_id: int):
     if request.method == "POST":
         try:
             if "size" in request.form:
-                ops.set_panel_size(challenge, request.form.get("size", type=int) or 0,
+                ops.set_panel_size(challenge, parse_int(request.form.get("size"), 0, 999) or 0,
                                    current_user)
                 flash(_("评审人数已设为 %(n)d。", n=challenge.reviewers_required), "success")
             else:
-                reviewer = db.session.get(User, request.form.get("reviewer", type=int) or 0)
+                reviewer = db.session.get(User, parse_id(request.form.get("reviewer")) or 0)
                 if reviewer is None:
                     raise ops.PanelError(_("请选择评审专家。"))
                 ops.seat_reviewer(challenge, reviewer, current_user,
-                                  request.form.get("score", type=float) or 0)
+                                  _match_score(request.form.get("score")))
                 flash(_("已将 %(n)s 加入评审组。", n=reviewer.name), "success")
             db.session.commit()
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
@@ -168,6 +168,12 @@ def my_reviews():
                            past_rows=past_rows, title=_("我的评审"))
 
 
+def _match_score(text) -> float:
+    """The matcher's 0–100 score the proposal page carried in a hidden box (for the record)."""
+    score = parse_decimal(text, 0, 100)
+    return float(score) if score is not None else 0
+
+
 def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
     """Points per criterion from the form, with a message per bad box; typed values kept."""
     scores, errors = {}, {}
@@ -175,10 +181,11 @@ def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
         raw = request.form.get(f"score-{criterion['key']}", "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not 0 <= int(raw) <= criterion["max"]:
+        points = parse_int(raw, 0, criterion["max"])
+        if points is None:
             errors[criterion["key"]] = _("请输入 0 到 %(m)d 的整数。", m=criterion["max"])
             continue
-        scores[criterion["key"]] = int(raw)
+        scores[criterion["key"]] = points
     return scores, errors
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 
 from ..states import ChallengeKind
-from ..timeutil import local_days_utc, local_today
+from ..timeutil import DayError, local_days_utc, local_today, parse_day
 
 PRESETS = ("this_year", "last_half_year", "all", "custom")
 
@@ -89,21 +89,23 @@ class StatsFilter:
 def read_day_range(args) -> tuple[date | None, date | None, dict[str, str]]:
     """?start=&end= as Shanghai calendar days, with a message per bad box (the statistics and
     the audit trail read their periods alike)."""
-    start, end = _parse_day(args.get("start")), _parse_day(args.get("end"))
-    errors = {}
-    if args.get("start") and start is None:
-        errors["start"] = _("开始日期格式应为 2026-01-01。")
-    if args.get("end") and end is None:
-        errors["end"] = _("结束日期格式应为 2026-06-30。")
+    errors: dict[str, str] = {}
+    start = _read_day(args, "start", _("开始日期格式应为 2026-01-01。"), errors)
+    end = _read_day(args, "end", _("结束日期格式应为 2026-06-30。"), errors)
     if start and end and start > end:
         errors["end"] = _("结束日期不能早于开始日期。")
     return start, end, errors
 
 
-def _parse_day(text: str | None) -> date | None:
+def _read_day(args, name: str, format_message: str, errors: dict[str, str]) -> date | None:
+    """One box of the range through timeutil.parse_day: a day out of its range is named so."""
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
     try:
-        return date.fromisoformat((text or "").strip()) if text else None
-    except ValueError:
+        return parse_day(text)
+    except DayError as exc:
+        errors[name] = str(exc) if exc.out_of_range else format_message
         return None
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..award.rules import overdue_conditions
+from ..inputs import parse_id, parse_int
 from ..models import (
     Challenge,
     Contract,
@@ -103,9 +104,9 @@ def figure_for(key: str) -> Figure | None:
     name, _sep, arg = key.partition(":")
     if name == "state" and arg in {s.value for s in ChallengeState}:
         return Figure(key, ChallengeState(arg).label, COUNT, "submitted", "challenge")
-    if name == "invest_ge" and arg.isdigit() and int(arg) in thresholds_wan():
+    if name == "invest_ge" and parse_int(arg, 0) in thresholds_wan():
         return Figure(key, _l("总投入 ≥ %(n)s 万元的签约榜单", n=arg), COUNT, "contracted", "challenge")
-    if name in ("assignments", "reviews") and arg.isdigit():
+    if name in ("assignments", "reviews") and parse_id(arg):
         return replace(FIGURES[name], key=key)
     return None
 
