@@ -6,6 +6,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 
@@ -61,11 +62,19 @@ class Browserless:
         assert match, f"no CSRF token on {path}"
         return match.group(1) or match.group(2)
 
-    def send(self, path: str, data: dict, token: str) -> Reply:
-        """POST with a token already fetched; the reply as it came, whatever its status."""
-        body = urllib.parse.urlencode(dict(data, csrf_token=token), doseq=True).encode()
+    def send(self, path: str, data: dict, token: str, files: dict | None = None) -> Reply:
+        """POST with a token already fetched (and *files*: {field: (name, bytes)} as
+        multipart); the reply as it came, whatever its status."""
+        fields = dict(data, csrf_token=token)
+        if files:
+            body, kind = _multipart(fields, files)
+        else:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+            kind = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=body,
+                                         headers={"Content-Type": kind})
         try:
-            with self.stay.open(self.base + path, data=body, timeout=60) as response:
+            with self.stay.open(request, timeout=60) as response:
                 return Reply(response.status, "", response.read().decode())
         except urllib.error.HTTPError as exc:
             with exc:
@@ -76,6 +85,17 @@ class Browserless:
         status, url = self.post("/auth/login", {"login": email, "password": PASSWORD},
                                 "/auth/login")
         assert not url.endswith("/auth/login"), "login failed"
+
+
+def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    for field, (name, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                     f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def run_together(jobs) -> list:

@@ -213,6 +213,7 @@ def settle(challenge: Challenge, actor: Actor, now: datetime | None = None, reas
 
 def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> AwardFile:
     contract = owner.contract if isinstance(owner, ContractMilestone) else owner.acceptance.contract
+    lock_for_write(Challenge, contract.challenge_id)  # the file count, under the 榜's one lock
     if len(owner.files) >= MAX_FILES:
         raise AwardError(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
     try:

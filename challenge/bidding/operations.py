@@ -114,6 +114,7 @@ def submit_proposal(proposal: Proposal, user: User) -> None:
 
 
 def add_attachment(proposal: Proposal, user: User, upload) -> ProposalAttachment:
+    lock_for_write(Proposal, proposal.id)  # its attachment count
     if len(proposal.attachments) >= MAX_ATTACHMENTS:
         raise BidError(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
     try:

@@ -11,12 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from challenge.award import operations as award_ops
+from challenge.bidding.operations import MAX_ATTACHMENTS
 from challenge.bidding.questions import MAX_UNANSWERED, ask_question
 from challenge.extensions import db
 from challenge.models import (
+    AccessGrant,
+    ChallengeInvitation,
     LedgerEntry,
     Objection,
     Proposal,
+    ProposalAttachment,
     Question,
     ReviewAssignment,
 )
@@ -24,6 +28,7 @@ from challenge.reviewing.decision import MAX_OPEN_OBJECTIONS, file_objection
 from challenge.states import (
     LIVE_PROPOSAL_STATES,
     ChallengeState,
+    Confidentiality,
     EntryKind,
     FailureRule,
     FundingMode,
@@ -174,6 +179,58 @@ def test_simultaneous_objections_stay_within_the_open_cap(client, auth, make, pe
         Objection.state == ObjectionState.OPEN))
     assert open_count == MAX_OPEN_OBJECTIONS
     assert redirected(replies) == MAX_OPEN_OBJECTIONS - 1
+
+
+def test_simultaneous_uploads_stay_within_a_bids_attachment_cap(client, auth, make, people,
+                                                                 multiprocess_server):
+    board = open_board(make, people)
+    solver = people["solver"]
+    auth.login(solver)
+    client.post(f"/challenges/{board.id}/bid", data=bid_form(board, submit=None))
+    proposal = db.session.scalars(select(Proposal).where(Proposal.challenge_id == board.id)).one()
+    for n in range(MAX_ATTACHMENTS - 1):
+        db.session.add(ProposalAttachment(proposal_id=proposal.id, original_name=f"旧附件{n}.pdf",
+                                          stored_name=f"old{n}.pdf", content_type="application/pdf",
+                                          size=9, uploaded_by_id=solver.id))
+    db.session.commit()
+    browser = signed_in(multiprocess_server, solver)
+    path = f"/proposals/{proposal.id}/attachments"
+    token = browser.token(f"/proposals/{proposal.id}")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    replies = run_together([lambda n=n: browser.send(path, {}, token, {"file": (f"方案{n}.pdf", pdf)})
+                            for n in range(BURST)])
+    assert all(hasattr(r, "status") and r.status < 500 for r in replies), \
+        f"{replies}\n{multiprocess_server.log_tail()}"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(ProposalAttachment.id)).where(
+        ProposalAttachment.proposal_id == proposal.id)) == MAX_ATTACHMENTS
+
+
+# -- one grant, one invitation per person ------------------------------------------------------
+
+def test_simultaneous_access_requests_leave_one_request(make, people, multiprocess_server):
+    board = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"],
+                           confidentiality=Confidentiality.DESENSITIZED)
+    client = signed_in(multiprocess_server, people["solver"])
+    path = f"/challenges/{board.id}/request-access"
+    token = client.token(path)
+    fire(multiprocess_server, client, path, [{"note": f"申请 {n}"} for n in range(BURST)], token)
+    assert db.session.scalar(select(func.count(AccessGrant.id)).where(
+        AccessGrant.challenge_id == board.id)) == 1
+
+
+def test_simultaneous_invitations_leave_one_invitation(make, people, multiprocess_server):
+    board = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"],
+                           confidentiality=Confidentiality.DIRECTED)
+    issuer = signed_in(multiprocess_server, people["issuer"])
+    token = issuer.token(f"/challenges/{board.id}")
+    fire(multiprocess_server, issuer, f"/challenges/{board.id}/invite",
+         [{"email": people["solver"].email}] * BURST, token)
+    invited = db.session.scalar(select(func.count(ChallengeInvitation.id)).where(
+        ChallengeInvitation.challenge_id == board.id))
+    granted = db.session.scalar(select(func.count(AccessGrant.id)).where(
+        AccessGrant.challenge_id == board.id))
+    assert (invited, granted) == (1, 1)
 
 
 # -- one live bid per organisation -------------------------------------------------------------
