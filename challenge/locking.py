@@ -6,9 +6,12 @@ invariant (the 榜 for its contracts and ledger, the user for a per-user cap) be
 anything the check depends on. Until the transaction ends, no other transaction can pass the
 same check, and every read after the call is current.
 
-- PostgreSQL: `SELECT … FOR UPDATE` of the guarding rows, in id order (so two operations that
-  lock several rows cannot deadlock). Under READ COMMITTED every later statement sees what the
-  previous holder committed.
+- PostgreSQL: `SELECT … FOR NO KEY UPDATE` of the guarding rows, in id order (so two operations
+  that lock several rows cannot deadlock). Under READ COMMITTED every later statement sees what
+  the previous holder committed. NO KEY: rows that merely reference a locked row (a
+  notification to the user, an audit event by them, a ledger line of the 榜's contract) take a
+  KEY SHARE lock on it and must not wait; with FOR UPDATE two admins filing objections at once,
+  each notifying the other, deadlocked.
 - SQLite ignores FOR UPDATE. Python's sqlite3 (legacy transaction control, Python 3.11) opens a
   transaction only just before an INSERT/UPDATE/DELETE, so the reads of a check run outside any
   transaction and two processes can both pass it. Here the database's write lock is taken
@@ -36,7 +39,7 @@ def lock_for_write(model, *ids: int) -> list:
         _reserve_sqlite(connection, model.__table__.name)
         query = select(model)
     else:
-        query = select(model).with_for_update(of=model)
+        query = select(model).with_for_update(of=model, key_share=True)
     session.expire_all()
     return list(session.scalars(query.where(model.id.in_(sorted(set(ids)))).order_by(model.id)
                                 .execution_options(populate_existing=True)))

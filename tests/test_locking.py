@@ -85,3 +85,17 @@ def test_several_rows_are_locked_together(make, other):
     assert [u.id for u in lock_for_write(User, *reversed(ids), ids[0])] == ids
     assert all(locked_out(other, i) for i in ids)
     db.session.rollback()
+
+
+def test_rows_that_refer_to_a_locked_row_can_still_be_written(app, make, other):
+    """PostgreSQL: the lock is FOR NO KEY UPDATE, so a foreign key to the locked row (which
+    takes KEY SHARE) does not wait for it. (SQLite has one write lock for the database.)"""
+    if other.dialect.name == "sqlite":
+        pytest.skip("SQLite locks the whole database for writing")
+    user = make.user(Role.SOLVER)
+    db.session.commit()
+    lock_for_write(User, user.id)
+    with other.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+        conn.execute(sa.text("SELECT id FROM users WHERE id = :id FOR KEY SHARE"), {"id": user.id})
+    db.session.rollback()

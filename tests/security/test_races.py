@@ -233,6 +233,25 @@ def test_simultaneous_invitations_leave_one_invitation(make, people, multiproces
     assert (invited, granted) == (1, 1)
 
 
+def test_two_admins_objecting_at_once_wait_for_each_other_without_deadlock(
+        client, auth, make, people, multiprocess_server):
+    """Each filer's row is locked, and each objection notifies every admin: a lock that kept
+    references out (FOR UPDATE) would make two admins' notifications wait for each other."""
+    board = decided_board(client, auth, make, people)[0]
+    admins = [people["admin"], make.user(Role.ADMIN)]
+    db.session.commit()
+    browsers = [signed_in(multiprocess_server, a) for a in admins]
+    path = f"/results/{board.id}/objections"
+    tokens = [b.token(f"/results/{board.id}") for b in browsers]
+    replies = run_together([lambda b=b, t=t, n=n: b.send(path, {"reason": f"异议 {n}"}, t)
+                            for n in range(2) for b, t in zip(browsers, tokens, strict=True)])
+    assert all(hasattr(r, "status") and r.status == 302 for r in replies), \
+        f"{[getattr(r, 'status', r) for r in replies]}\n{multiprocess_server.log_tail()}"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Objection.id)).where(
+        Objection.challenge_id == board.id)) == 4
+
+
 # -- one live bid per organisation -------------------------------------------------------------
 
 def test_two_members_bidding_at_once_leave_one_live_bid_and_a_readable_refusal(
