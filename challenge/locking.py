@@ -22,11 +22,28 @@ same check, and every read after the call is current.
 
 Objects loaded before the lock may be stale, so the session is flushed and expired: whatever
 the check reads afterwards is loaded again under the lock.
+
+State transitions need no lock: the version column of each workflow object lets one of two
+simultaneous transitions write and makes the other's UPDATE match no row (StaleDataError).
+`init_app` turns that error, wherever it is not handled closer, into a 409 page that says so.
 """
 
+from flask import Flask, render_template
+from flask_babel import gettext as _
 from sqlalchemy import Connection, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(exc):
+        """Someone else changed the record between this request's reading and writing."""
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=409, title=_("操作未保存"),
+            message=_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。")), 409
 
 
 def lock_for_write(model, *ids: int) -> list:

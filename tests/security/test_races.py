@@ -16,6 +16,7 @@ from challenge.bidding.questions import MAX_UNANSWERED, ask_question
 from challenge.extensions import db
 from challenge.models import (
     AccessGrant,
+    AuditEvent,
     ChallengeInvitation,
     LedgerEntry,
     Objection,
@@ -279,6 +280,32 @@ def test_two_members_bidding_at_once_leave_one_live_bid_and_a_readable_refusal(
     # Either refused with the reason, or (if the winner had already committed) shown the bid
     # its organisation already has.
     assert "每个单位只能作为牵头单位揭榜一次" in page or f"/proposals/{live[0].id}" in reply.location
+
+
+# -- one transition, posted twice --------------------------------------------------------------
+
+def test_a_transition_posted_twice_at_once_happens_once_and_the_second_is_told(
+        client, auth, make, people, multiprocess_server):
+    """Both requests read the bid as submitted; the version column lets one write through,
+    and the other must be told (not shown a 500) -- in every blueprint."""
+    board = open_board(make, people)
+    solver = people["solver"]
+    auth.login(solver)
+    client.post(f"/challenges/{board.id}/bid", data=bid_form(board))
+    proposal = db.session.scalars(select(Proposal).where(Proposal.challenge_id == board.id)).one()
+    browser = signed_in(multiprocess_server, solver)
+    path = f"/proposals/{proposal.id}/withdraw"
+    token = browser.token(path)
+    replies = fire(multiprocess_server, browser, path,
+                   [{"reason": f"撤回 {n}"} for n in range(BURST)], token)
+    events = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.object_type == "proposal", AuditEvent.object_id == proposal.id,
+        AuditEvent.action == "withdraw"))
+    assert events == 1
+    # One withdrawal; requests that read the bid before it committed lose at the version check
+    # (409, told why), those that read it after are refused it (403: nothing left to withdraw).
+    assert sorted({r.status for r in replies} - {403}) in ([302], [302, 409])
+    assert all("数据已被他人修改" in r.text for r in replies if r.status == 409)
 
 
 # -- panel seats -----------------------------------------------------------------------------
