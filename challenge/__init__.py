@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     app.extensions["matching"] = MatchingService()
 
-    from . import filters, models  # noqa: F401  (models register with the metadata)
+    from . import filters, locking, models  # noqa: F401  (models register with the metadata)
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp
@@ -91,6 +91,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     register_cli(app)
     _register_errors(app)
+    locking.init_app(app)
     return app
 
 

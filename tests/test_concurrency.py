@@ -3,8 +3,11 @@ the same moment all land, and two people of one organization racing leave exactl
 
 import re
 import threading
+import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 
 from sqlalchemy import select
@@ -19,12 +22,28 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                    r'name="csrf_token" value="([^"]+)"')
 
 
+@dataclass(frozen=True)
+class Reply:
+    """One response as it came: a redirect is not followed, an error status is not raised."""
+
+    status: int
+    location: str  # where a redirect points, "" otherwise
+    text: str
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # urllib then hands the 3xx back as an HTTPError, which `send` reads
+
+
 class Browserless:
     """A cookie-keeping HTTP client that fills in the CSRF token like a browser would."""
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        cookies = urllib.request.HTTPCookieProcessor(CookieJar())
+        self.opener = urllib.request.build_opener(cookies)
+        self.stay = urllib.request.build_opener(cookies, _Stay)
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=60) as response:
@@ -37,10 +56,46 @@ class Browserless:
         with self.opener.open(self.base + path, data=body, timeout=60) as response:
             return response.status, response.geturl()
 
+    def token(self, path: str) -> str:
+        """The CSRF token of the form on *path* (fetch it before a burst of posts)."""
+        match = TOKEN.search(self.get(path))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+
+    def send(self, path: str, data: dict, token: str, files: dict | None = None) -> Reply:
+        """POST with a token already fetched (and *files*: {field: (name, bytes)} as
+        multipart); the reply as it came, whatever its status."""
+        fields = dict(data, csrf_token=token)
+        if files:
+            body, kind = _multipart(fields, files)
+        else:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+            kind = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=body,
+                                         headers={"Content-Type": kind})
+        try:
+            with self.stay.open(request, timeout=60) as response:
+                return Reply(response.status, "", response.read().decode())
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return Reply(exc.code, exc.headers.get("Location", ""),
+                             exc.read().decode(errors="replace"))
+
     def login(self, email: str) -> None:
         status, url = self.post("/auth/login", {"login": email, "password": PASSWORD},
                                 "/auth/login")
         assert not url.endswith("/auth/login"), "login failed"
+
+
+def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    for field, (name, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                     f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def run_together(jobs) -> list:

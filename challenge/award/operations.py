@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..locking import lock_for_write
 from ..models import (
     Acceptance,
     AcceptanceItem,
@@ -147,6 +148,7 @@ def _apply_contract(contract: Contract, values: dict) -> dict:
 
 def draft_contract(proposal: Proposal, admin: User, values: dict | None = None,
                    now: datetime | None = None) -> Contract:
+    lock_for_write(Challenge, proposal.challenge_id)  # the 榜额 its contracts share, their numbers
     challenge = proposal.challenge
     if proposal.state is not ProposalState.SELECTED:
         raise AwardError(_("只有入选的揭榜方案才能签约。"))
@@ -171,6 +173,7 @@ def draft_contract(proposal: Proposal, admin: User, values: dict | None = None,
 
 
 def update_contract(contract: Contract, admin: User, values: dict) -> dict:
+    lock_for_write(Challenge, contract.challenge_id)
     if contract.state is not ContractState.DRAFT:
         raise AwardError(_("合同已签订，不能再修改。"))
     problems = value_problems(contract.challenge, values, contract)
@@ -183,6 +186,7 @@ def update_contract(contract: Contract, admin: User, values: dict) -> dict:
 
 
 def sign_contract(contract: Contract, admin: User, now: datetime | None = None) -> None:
+    lock_for_write(Challenge, contract.challenge_id)
     perform(contract, "sign", admin, now=now)
     settle(contract.challenge, admin, now=now)
 
@@ -209,6 +213,7 @@ def settle(challenge: Challenge, actor: Actor, now: datetime | None = None, reas
 
 def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> AwardFile:
     contract = owner.contract if isinstance(owner, ContractMilestone) else owner.acceptance.contract
+    lock_for_write(Challenge, contract.challenge_id)  # the file count, under the 榜's one lock
     if len(owner.files) >= MAX_FILES:
         raise AwardError(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
     try:
@@ -273,8 +278,8 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
                    now: datetime | None = None) -> LedgerEntry:
     """One payment, if the funding mode's rules allow it; the 榜 may then be 兑现 (settle)."""
     now = now or utcnow()
-    # Lock the contract row (its version) so two payments cannot both pass the same check.
-    db.session.refresh(contract, with_for_update=True)
+    # The 榜 guards its contracts' ledgers (and settle moves the 榜): one payment at a time.
+    lock_for_write(Challenge, contract.challenge_id)
     problem = ledger.payment_problem(terms_of(contract), lines_of(contract), payment.payer,
                                      payment.amount_fen, payment.milestone_id)
     if problem:
@@ -311,11 +316,11 @@ def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry
     if not reason:
         raise AwardError(_("冲正需要填写理由。"), "reason")
     contract = entry.contract
+    lock_for_write(Challenge, contract.challenge_id)
     if contract.challenge.state in (ChallengeState.AWARDED, ChallengeState.CLOSED):
         # The 榜 was 兑现 on these figures; a reversal now would leave it 兑现 while unpaid.
         raise AwardError(_("本榜已兑现奖励（%(s)s），账目已锁定，不能再冲正。",
                            s=contract.challenge.state.label), "reason")
-    db.session.refresh(contract, with_for_update=True)
     problem = ledger.reversal_problem(lines_of(contract), entry.id)
     if problem:
         raise AwardError(problem, "reason")
@@ -333,7 +338,7 @@ def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry
 
 def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: date,
                      reference: str, now: datetime | None = None) -> LedgerEntry:
-    db.session.refresh(contract, with_for_update=True)
+    lock_for_write(Challenge, contract.challenge_id)
     problem = ledger.recovered_problem(contract_totals(contract), amount_fen)
     if problem:
         raise AwardError(problem, "amount")
@@ -350,6 +355,7 @@ def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: 
 # -- ending a contract ---------------------------------------------------------------------
 
 def eliminate(contract: Contract, admin: User, reason: str, now: datetime | None = None) -> None:
+    lock_for_write(Challenge, contract.challenge_id)
     perform(contract, "eliminate", admin, reason=reason, now=now)
     settle(contract.challenge, admin, now=now)
 
@@ -357,6 +363,7 @@ def eliminate(contract: Contract, admin: User, reason: str, now: datetime | None
 def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRule,
                   recovery_fen: int = 0, now: datetime | None = None) -> None:
     now = now or utcnow()
+    lock_for_write(Challenge, contract.challenge_id)
     if rule is FailureRule.RECOVER:
         problem = ledger.recovery_problem(contract_totals(contract).paid, recovery_fen)
         if problem:

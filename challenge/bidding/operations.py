@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..locking import lock_for_write
 from ..models import (
     Challenge,
     IndicatorResponse,
@@ -21,6 +22,7 @@ from ..states import ProposalState
 from ..timeutil import utcnow
 from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
 from ..workflow import perform, record
+from .rules import live_proposal_of
 
 
 class BidError(ValueError):
@@ -28,6 +30,10 @@ class BidError(ValueError):
 
 
 MAX_ATTACHMENTS = 20
+
+
+def _one_bid() -> str:
+    return _("贵单位已在本榜有一份揭榜方案，每个单位只能作为牵头单位揭榜一次。")
 
 
 def _apply(proposal: Proposal, values: dict) -> list[str]:
@@ -70,11 +76,15 @@ def _apply(proposal: Proposal, values: dict) -> list[str]:
 
 def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
     """A new draft bid led by the user's organization (one live bid per organization)."""
+    # Members of one organization bidding at once: the second waits here, then is told.
+    lock_for_write(Organization, user.organization_id)
+    if live_proposal_of(user.organization_id, challenge) is not None:
+        raise BidError(_one_bid())
     proposal = Proposal(challenge=challenge, lead_org_id=user.organization_id,
                         team_lead_id=user.id, state=ProposalState.DRAFT, title="",
                         technical_approach="", requested_fen=0, budget=[], members=[])
-    # Built without autoflush, so the insert happens inside the savepoint that catches a rival
-    # bid from the same organization landing first (the partial unique index).
+    # Built without autoflush, so the insert happens inside the savepoint: the partial unique
+    # index stays the backstop for any path that does not take the lock.
     with db.session.no_autoflush:
         db.session.add(proposal)
         _apply(proposal, values)
@@ -82,7 +92,7 @@ def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise BidError(_("贵单位已在本榜有一份揭榜方案，每个单位只能作为牵头单位揭榜一次。")) from None
+        raise BidError(_one_bid()) from None
     record(proposal, "create", user, to_state=ProposalState.DRAFT,
            changes={"challenge": [None, challenge.id]})
     return proposal
@@ -104,6 +114,7 @@ def submit_proposal(proposal: Proposal, user: User) -> None:
 
 
 def add_attachment(proposal: Proposal, user: User, upload) -> ProposalAttachment:
+    lock_for_write(Proposal, proposal.id)  # its attachment count
     if len(proposal.attachments) >= MAX_ATTACHMENTS:
         raise BidError(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
     try:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions as can
 from ..extensions import db
 from ..hall import views as hall
+from ..locking import lock_for_write
 from ..models import Challenge, Notification, Question, User
 from ..states import ChallengeState, Role
 from ..timeutil import utcnow
@@ -47,6 +48,7 @@ def unanswered_count(challenge: Challenge, asker: User) -> int:
 
 def ask_question(challenge: Challenge, asker: User, body: str) -> Question:
     """Record a question, audit it and tell the issuer's users; the caller commits."""
+    lock_for_write(User, asker.id)  # the asker's cap: counted and raised by one request at a time
     if unanswered_count(challenge, asker) >= MAX_UNANSWERED:
         raise QuestionError(_("您在本榜已有 %(n)d 条提问尚未回复，请等发榜方回复后再提问。",
                               n=MAX_UNANSWERED))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..locking import lock_for_write
 from ..models import (
     AccessGrant,
     AccessLog,
@@ -16,7 +17,7 @@ from ..models import (
     Notification,
     User,
 )
-from ..permissions import grant_for
+from ..permissions import grant_for, is_invited
 from ..states import SYSTEM, AccessState, ChallengeState, Confidentiality, Role
 from ..timeutil import utcnow
 from ..workflow import TransitionError, challenge_link, issuer_user_ids, perform, record
@@ -88,6 +89,11 @@ def close_expired(now: datetime | None = None) -> list[Challenge]:
 
 
 def request_access(challenge: Challenge, user: User, note: str) -> AccessGrant:
+    """Ask for the confidential body; a request sent twice at once (double click) is one."""
+    lock_for_write(User, user.id)  # the user's grants: one per 榜
+    existing = grant_for(user, challenge)
+    if existing is not None:
+        return existing
     grant = AccessGrant(challenge_id=challenge.id, user_id=user.id, request_note=note.strip(),
                         state=AccessState.REQUESTED)
     db.session.add(grant)
@@ -115,8 +121,12 @@ def log_body_view(challenge: Challenge, user: User, ip: str) -> None:
     db.session.add(AccessLog(challenge_id=challenge.id, user_id=user.id, ip=ip or ""))
 
 
-def invite_solver(challenge: Challenge, actor: User, solver: User) -> ChallengeInvitation:
-    """Invite a solver; on a 定向 榜 the invitation is also the access grant."""
+def invite_solver(challenge: Challenge, actor: User, solver: User) -> ChallengeInvitation | None:
+    """Invite a solver; on a 定向 榜 the invitation is also the access grant. None if the
+    solver is invited already."""
+    lock_for_write(User, solver.id)  # the solver's invitations and grants: one per 榜
+    if is_invited(solver, challenge):
+        return None
     invitation = ChallengeInvitation(challenge_id=challenge.id, user_id=solver.id,
                                      invited_by_id=actor.id)
     db.session.add(invitation)

@@ -186,10 +186,10 @@ def invite(challenge_id: int):
         solver = ops.find_solver(form.email.data)
         if solver is None:
             flash(_("没有找到该邮箱对应的揭榜方账号。"), "danger")
-        elif can.is_invited(solver, challenge):
+        elif ops.invite_solver(challenge, current_user, solver) is None:
+            db.session.rollback()
             flash(_("%(name)s 已在邀请名单中。", name=solver.name), "info")
         else:
-            ops.invite_solver(challenge, current_user, solver)
             db.session.commit()
             flash(_("已邀请 %(name)s。", name=solver.name), "success")
     else:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from .. import permissions as can
 from ..extensions import db
+from ..locking import lock_for_write
 from ..models import Challenge, Notification, Objection, Proposal, User
 from ..states import ChallengeState, ObjectionState, ProposalState
 from ..timeutil import utcnow
@@ -172,6 +173,7 @@ def file_objection(challenge: Challenge, user: User, reason: str,
         raise DecisionError(_("请写明异议的事实和理由。"))
     if len(reason) > OBJECTION_MAX:
         raise DecisionError(_("异议不超过 %(n)d 字。", n=OBJECTION_MAX))
+    lock_for_write(User, user.id)  # the filer's cap: counted and raised by one request at a time
     if open_objections_of(user, challenge) >= MAX_OPEN_OBJECTIONS:
         raise DecisionError(_("您对本榜已有 %(n)d 条异议待处理，处理后才能再提出。",
                               n=MAX_OPEN_OBJECTIONS))

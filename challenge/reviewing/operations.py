@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..locking import lock_for_write
 from ..matching import Assignment, Match, assign_reviewers
 from ..matching_service import reviewer_matches
 from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
@@ -142,6 +143,10 @@ def _titled(problem: str, plans: list[PanelPlan]) -> str:
 
 def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: float = 0) -> ReviewAssignment:
     """Give one reviewer a seat, checking every rule on the server; audited and notified."""
+    # The 榜 guards its panel's size, the reviewer their load; locked in that order (as
+    # lock_panels does) so that two admins seating at once wait rather than deadlock.
+    lock_for_write(Challenge, challenge.id)
+    lock_for_write(User, reviewer.id)
     if challenge.state is not ChallengeState.REVIEWING:
         raise PanelError(_("只有评审中的榜可以分配评审专家。"))
     if reviewer.role is not Role.REVIEWER or not reviewer.active:
@@ -173,9 +178,16 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: floa
     return seat
 
 
+def lock_panels(challenge_ids, reviewer_ids) -> None:
+    """Lock every 榜 and then every reviewer a batch of seats touches, before seating any."""
+    lock_for_write(Challenge, *challenge_ids)
+    lock_for_write(User, *reviewer_ids)
+
+
 def set_panel_size(challenge: Challenge, size: int, actor: User) -> None:
     if size < 1 or size > 15:
         raise PanelError(_("评审人数应在 1 到 15 之间。"))
+    lock_for_write(Challenge, challenge.id)
     seated = len(seats_taken(challenge))
     if size < seated:
         raise PanelError(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=seated))

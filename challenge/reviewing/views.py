@@ -67,6 +67,8 @@ def propose():
 def confirm():
     """Seat what the admin confirmed (after any edits); all or nothing."""
     challenges = _selected_challenges()
+    ops.lock_panels([c.id for c in challenges], [  # before any seat's checks, in one order
+        int(v) for c in challenges for v in request.form.getlist(f"seat-{c.id}") if v.isdecimal()])
     errors, seated = [], 0
     for challenge in challenges:
         picked = [i for i in map(parse_id, request.form.getlist(f"seat-{challenge.id}")) if i]
