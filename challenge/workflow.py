@@ -183,7 +183,16 @@ def _owns_challenge(user: User, challenge: Challenge) -> bool:
     return user.role is Role.ENTERPRISE and user.organization_id == challenge.issuer_org_id
 
 
+def unverified_problem(org) -> str | None:
+    """An organisation publishes or bids only once the bureau has verified it (SPEC §2)."""
+    if org is None or not org.is_verified:
+        return _("单位尚未通过科技局认证，认证通过后才能提交。")
+    return None
+
+
 def _guard_submit(c: Challenge, ctx: Context) -> str | None:
+    if problem := unverified_problem(c.issuer):
+        return problem
     if not c.indicators:
         return _("请至少填写一项量化技术指标后再提交。")
     if c.deadline_at is not None and c.deadline_at <= ctx.now:
@@ -192,6 +201,8 @@ def _guard_submit(c: Challenge, ctx: Context) -> str | None:
 
 
 def _guard_publish(c: Challenge, ctx: Context) -> str | None:
+    if problem := unverified_problem(c.issuer):
+        return problem
     deadline = ctx.params.get("deadline_at")
     if deadline is None:
         return _("发布时必须设定揭榜截止时间。")
@@ -506,3 +517,4 @@ def workflow_for(obj) -> Workflow:
 
 
 from .award import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows
+from .orgs import flows as _org_flows  # noqa: E402,F401 - registers the organisation workflows

@@ -12,6 +12,7 @@ from ..matching_service import need_doc, recommend_experts, similar_challenges, 
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
 from ..money import wan_input
+from ..orgs.rules import org_gate
 from ..states import ChallengeState, Role
 from ..timeutil import local_date
 from ..views_common import apply_transition, get_or_404, require, role_required
@@ -55,6 +56,9 @@ def _fill_from(form: ChallengeForm, challenge: Challenge) -> None:
 @bp.route("/challenges/new", methods=["GET", "POST"])
 @role_required(Role.ENTERPRISE)
 def new():
+    if not can.can_draft_challenge(current_user):
+        flash(org_gate(current_user), "warning")
+        return redirect(url_for("orgs.mine"))
     form = ChallengeForm()
     if form.validate_on_submit():
         challenge = ops.create_challenge(current_user, form.values())
