@@ -65,9 +65,12 @@ def make_org(name: str | None = None, type: OrgType = OrgType.ENTERPRISE, region
 
 
 def make_user(role: Role, org: Organization | None = None, email: str | None = None,
-              name: str | None = None, active: bool = True, org_admin: bool = False) -> User:
+              name: str | None = None, active: bool = True, org_admin: bool = False,
+              no_org: bool = False) -> User:
+    """An account in *org* (a new verified one if None); *no_org*: in none, like someone whose
+    join request waits."""
     n = next(_seq)
-    if org is None:
+    if org is None and not no_org:
         org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
                     Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
         org = make_org(type=org_type)

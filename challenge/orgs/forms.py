@@ -27,7 +27,8 @@ class OrganisationPart:
         (JOIN, _l("申请加入已登记的单位（由单位管理员审核）")),
     ]))
     org_name = StringField(_l("单位名称"), validators=[Optional(), Length(min=2, max=100)])
-    org_type = SelectField(_l("单位类型"), choices=options(OrgType))
+    # Checked below, and only for a new organisation (an invitation or a join request has none).
+    org_type = SelectField(_l("单位类型"), choices=options(OrgType), validate_choice=False)
     region = StringField(_l("所在地区"), validators=[Optional(), Length(max=60)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=18)])
     licence = FileField(_l("营业执照或法人证书（PDF 或图片）"))
@@ -81,7 +82,10 @@ class OrganisationPart:
                 "该单位已登记。如您属于该单位，请选择「申请加入」，或请单位管理员邀请您。"))
             return False
         ok = self._required(self.region, _l("请输入所在地区。")) and not self.region.errors
-        if role == Role.ENTERPRISE.value and self.org_type.data != OrgType.ENTERPRISE.value:
+        if self.org_type.data not in {t.value for t in OrgType}:
+            self.org_type.errors.append(_l("请选择单位类型。"))
+            ok = False
+        elif role == Role.ENTERPRISE.value and self.org_type.data != OrgType.ENTERPRISE.value:
             self.org_type.errors.append(_l("发榜方的单位类型应为「企业」。"))
             ok = False
         self.credit_code.data = (self.credit_code.data or "").strip().upper()
