@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select
 
 from challenge import permissions as can
@@ -35,6 +37,7 @@ from challenge.states import (
 )
 from challenge.timeutil import utcnow
 from challenge.workflow import allowed, perform
+from tests.conftest import USE_POSTGRES, _config, isolated_app
 from tests.factories import credit_code
 from tests.test_access_table import TABLE, world  # noqa: F401 - the table's world, as a fixture
 from tests.test_bidding import PDF, bid_form, open_board
@@ -587,3 +590,32 @@ def test_every_page_works_for_accounts_without_an_organisation(
             assert response.status_code < 500, (user.role, path)
         assert "待单位管理员审核" in client.get("/org").get_data(as_text=True)
         auth.logout()
+
+
+# -- migration 0010 on existing data -----------------------------------------------------------
+
+@pytest.mark.skipif(USE_POSTGRES, reason="a private SQLite database walks the migrations")
+def test_migration_verifies_existing_organisations_and_names_their_admins(tmp_path):
+    app = isolated_app(_config(f"sqlite:///{tmp_path / 'old.sqlite'}"))
+    with app.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO organizations (id, name, type, region, created_at) VALUES "
+                "(1, '东州大学', 'university', '', '2026-01-01'),"
+                " (2, '某所', 'institute', '', '2026-01-01')"))
+            for uid, role, org in ((1, "reviewer", 1), (2, "solver", 1), (3, "solver", 1),
+                                   (4, "reviewer", 2)):
+                conn.execute(sa.text(
+                    "INSERT INTO users (id, email, name, password_hash, role, organization_id, "
+                    "active, created_at) VALUES (:id, :email, 'n', 'h', :role, :org, 1, '2026-01-01')"),
+                    {"id": uid, "email": f"u{uid}@x.cn", "role": role, "org": org})
+        upgrade()
+        states = db.session.execute(sa.text("SELECT id, state FROM organizations ORDER BY id")).all()
+        assert [tuple(r) for r in states] == [(1, "verified"), (2, "verified")]
+        admins = db.session.scalars(sa.text("SELECT id FROM users WHERE org_admin")).all()
+        assert admins == [2]  # the earliest solver of 东州大学; reviewers administer nothing
+        downgrade(revision="0009")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
