@@ -16,6 +16,7 @@ from challenge.extensions import db
 from challenge.models import (
     AccessLog,
     AuditEvent,
+    Contract,
     JoinRequest,
     Notification,
     Organization,
@@ -619,3 +620,28 @@ def test_migration_verifies_existing_organisations_and_names_their_admins(tmp_pa
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_acceptance_of_a_confidential_board_needs_body_access_and_is_logged(client, auth, people,
+                                                                            make):
+    lead = people["solver"]
+    colleague = make.user(Role.SOLVER, org=lead.organization, name="同事")
+    board = make.challenge(people["issuer"], ChallengeState.CONTRACTED, admin=people["admin"],
+                           solver=lead, confidentiality=Confidentiality.DESENSITIZED, indicators=[
+                               {"name": "驻极衰减率", "target": "≤5", "unit": "%", "method": "老化"}])
+    grant = posting_ops.request_access(board, lead, "揭榜时的授权")
+    perform(grant, "grant", people["issuer"])
+    posting_ops.accept_undertaking(grant, lead)
+    db.session.commit()
+    contract_id = db.session.scalar(select(Contract.id).where(Contract.challenge_id == board.id))
+    auth.login(colleague)
+    page = client.get(f"/contracts/{contract_id}/acceptance")
+    assert page.status_code == 403 and "驻极衰减率" not in page.get_data(as_text=True)
+    auth.logout()
+    for user in (lead, people["issuer"], people["admin"]):
+        auth.login(user)
+        assert "驻极衰减率" in client.get(f"/contracts/{contract_id}/acceptance").get_data(
+            as_text=True)
+        auth.logout()
+    assert db.session.scalar(select(func.count(AccessLog.id)).where(
+        AccessLog.challenge_id == board.id)) == 3
