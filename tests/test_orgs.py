@@ -645,3 +645,12 @@ def test_acceptance_of_a_confidential_board_needs_body_access_and_is_logged(clie
         auth.logout()
     assert db.session.scalar(select(func.count(AccessLog.id)).where(
         AccessLog.challenge_id == board.id)) == 3
+
+
+def test_an_organisation_the_bureau_registers_is_verified(client, auth, people):
+    auth.login(people["admin"])
+    client.post("/admin/users/new", data={
+        "role": "enterprise", "name": "钱经理", "email": "qian@newco.cn", "password": "initial-pass-1",
+        "org_name": "新设科技有限公司", "org_type": "enterprise", "region": "示范市"})
+    org = db.session.scalar(select(Organization).where(Organization.name == "新设科技有限公司"))
+    assert org.state is OrgState.VERIFIED and org.verified_by_id == people["admin"].id
