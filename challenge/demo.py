@@ -82,14 +82,20 @@ def _pending_membership(orgs: dict[str, Organization]) -> list[tuple[str, str, s
         user.set_password(spec["password"])
         db.session.add(user)
         db.session.flush()
+        printed.append((f"{user.role.label}（{spec['label']}）", user.email, spec["password"]))
         if spec.get("org"):
             org_spec = specs[spec["org"]]
             licence = FileStorage(io.BytesIO(_DEMO_LICENCE), filename=org_spec["licence"])
             org_ops.create_organisation(user, org_spec["name"], OrgType(org_spec["type"]),
                                         org_spec["region"], org_spec["credit_code"], licence)
         else:
-            org_ops.request_join(user, orgs[spec["join"]], spec.get("note", ""))
-        printed.append((f"{user.role.label}（{spec['label']}）", user.email, spec["password"]))
+            target = orgs[spec["join"]]
+            org_ops.request_join(user, target, spec.get("note", ""))
+            decider = db.session.scalar(select(User).where(
+                User.organization_id == target.id, User.org_admin.is_(True)))
+            decider_spec = next(u for u in content.USERS if u["email"] == decider.email)
+            printed.append((f"{decider.role.label}（{target.name}单位管理员，审核上述申请）",
+                            decider.email, decider_spec["password"]))
     return printed
 
 

@@ -654,3 +654,21 @@ def test_an_organisation_the_bureau_registers_is_verified(client, auth, people):
         "org_name": "新设科技有限公司", "org_type": "enterprise", "region": "示范市"})
     org = db.session.scalar(select(Organization).where(Organization.name == "新设科技有限公司"))
     assert org.state is OrgState.VERIFIED and org.verified_by_id == people["admin"].id
+
+
+def test_the_demo_shows_the_flow(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    for email in ("orgadmin@demo.cn", "applicant@demo.cn", "solver2@demo.cn"):
+        assert email in result.output
+    states = dict(db.session.execute(select(Organization.name, Organization.state)).all())
+    assert states.pop("启明智能装备有限公司") is OrgState.PENDING
+    assert set(states.values()) == {OrgState.VERIFIED}
+    pending_org = db.session.scalar(select(Organization).where(Organization.state == OrgState.PENDING))
+    assert pending_org.has_licence
+    assert db.session.scalar(select(User).where(User.email == "orgadmin@demo.cn")).org_admin
+    [req] = db.session.scalars(select(JoinRequest)).all()
+    assert req.state is JoinState.PENDING and req.organization.name == "东州大学"
+    assert req.user.organization_id is None
+    admins = db.session.scalars(select(User.email).where(User.org_admin.is_(True))).all()
+    assert "solver2@demo.cn" in admins and not any(e.startswith("reviewer") for e in admins)
