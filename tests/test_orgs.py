@@ -17,6 +17,7 @@ from challenge.models import (
     AccessLog,
     AuditEvent,
     Contract,
+    ExpertProfile,
     JoinRequest,
     Notification,
     Organization,
@@ -504,6 +505,9 @@ def test_an_outsider_cannot_answer_a_join_request(client, auth, make, org_admin,
 def test_a_removed_member_loses_the_organisation_at_once(client, auth, people, org_admin, make):
     member = make.user(Role.SOLVER, org=org_admin.organization, name="离职者")
     board = open_board(make, people)
+    profile = ExpertProfile(user_id=member.id, name=member.name, source="self",
+                            organization_id=member.organization_id, organization_name="东州大学")
+    db.session.add(profile)
     db.session.commit()
     auth.logout()
     auth.login(member)
@@ -519,6 +523,7 @@ def test_a_removed_member_loses_the_organisation_at_once(client, auth, people, o
     assert client.get(f"/proposals/{proposal_id}").status_code == 403
     db.session.expire_all()
     assert member.organization_id is None
+    assert (profile.organization_id, profile.organization_name) == (None, "")  # matching follows
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "remove_member"))
     assert event.actor_id == org_admin.id and event.changes["member"] == [member.id, None]
 

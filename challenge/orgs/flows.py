@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail import queue_email
-from ..models import JoinRequest, Organization, User
+from ..models import ExpertProfile, JoinRequest, Organization, User
 from ..states import JOIN_TRANSITIONS, ORG_TRANSITIONS, Role
 from ..workflow import WORKFLOWS, Context, Workflow, admin_user_ids
 
@@ -24,6 +24,16 @@ def org_admin_ids(org_id: int) -> list[int]:
 def _is_org_admin_of(user: User, org_id: int) -> bool:
     return (user.role in MEMBER_ROLES and user.org_admin and user.organization_id is not None
             and user.organization_id == org_id)
+
+
+def sync_profiles(user: User) -> None:
+    """The account's own expert profile names the organisation it now belongs to (or none), so
+    matching and conflict checks follow membership."""
+    org = db.session.get(Organization, user.organization_id) if user.organization_id else None
+    for profile in db.session.scalars(select(ExpertProfile).where(
+            ExpertProfile.user_id == user.id, ExpertProfile.source == "self")):
+        profile.organization_id = org.id if org else None
+        profile.organization_name = org.name if org else ""
 
 
 def _notify(user_ids, message: str, link: str, mail: bool = False) -> list[tuple[int, str, str]]:
@@ -102,6 +112,7 @@ def _admit(req: JoinRequest, ctx: Context) -> None:
     _decided(req, ctx)
     req.user.organization_id = req.organization_id
     req.user.org_admin = False
+    sync_profiles(req.user)
 
 
 def _tell_requester(message):

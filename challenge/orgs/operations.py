@@ -16,7 +16,7 @@ from ..states import SYSTEM, JoinState, OrgState, OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import store_upload, stored_path
 from ..workflow import admin_user_ids, perform, record
-from .flows import MEMBER_ROLES, org_admin_ids
+from .flows import MEMBER_ROLES, org_admin_ids, sync_profiles
 
 LICENCE_AREA = "licences"
 INVITATION_SALT = "org-invitation"
@@ -65,6 +65,7 @@ def create_organisation(user: User, name: str, org_type: OrgType, region: str, c
     user.organization = org
     user.org_admin = True
     db.session.flush()
+    sync_profiles(user)
     record(org, "register_org", user, to_state=OrgState.PENDING,
            changes={"name": [None, org.name], "credit_code": [None, org.credit_code],
                     "org_admin": [None, user.id]})
@@ -185,6 +186,7 @@ def accept_invitation(invitation: OrgInvitation, user: User) -> None:
     invitation.accepted_by_id = user.id
     user.organization_id = org.id
     user.org_admin = False
+    sync_profiles(user)
     pending = pending_request_of(user)
     db.session.flush()
     record(org, "accept_invitation", user, changes={"member": [None, user.id],
@@ -217,6 +219,7 @@ def remove_member(actor: User, member: User) -> None:
                                                   "email": [member.email, None]})
     member.organization_id = None
     member.org_admin = False
+    sync_profiles(member)
     db.session.add(Notification(user_id=member.id, message=_(
         "您已被单位管理员移出「%(org)s」。", org=org.name), link="/org"))
 
