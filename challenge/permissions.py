@@ -220,11 +220,6 @@ def is_org_admin(user, org=None) -> bool:
             and (org is None or user.organization_id == org.id))
 
 
-def has_verified_org(user) -> bool:
-    return (signed_in(user) and user.organization is not None
-            and user.organization.state is OrgState.VERIFIED)
-
-
 def can_draft_challenge(user) -> bool:
     """An enterprise account admitted to an organisation drafts 榜 (publishing needs it verified)."""
     return signed_in(user) and user.role is Role.ENTERPRISE and user.organization_id is not None
