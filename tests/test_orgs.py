@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from challenge import permissions as can
 from challenge.extensions import db
@@ -677,3 +678,62 @@ def test_the_demo_shows_the_flow(runner):
     assert req.user.organization_id is None
     admins = db.session.scalars(select(User.email).where(User.org_admin.is_(True))).all()
     assert "solver2@demo.cn" in admins and not any(e.startswith("reviewer") for e in admins)
+
+
+# -- who gets which answer from each organisation page -------------------------------------------
+
+WHO = ["visitor", "org_admin", "member", "outsider", "bureau"]
+
+
+def _by(*codes):
+    return dict(zip(WHO, codes, strict=True))
+
+
+HTTP_TABLE = [
+    ("GET", "/org", _by(302, 200, 200, 200, 403)),
+    ("POST", "/org/invitations", _by(302, 302, 403, 302, 403)),  # the outsider: into its own
+    ("POST", "/org/invitations/{invitation}/revoke", _by(302, 302, 403, 403, 403)),
+    ("POST", "/org/members/{member}/remove", _by(302, 302, 403, 403, 403)),
+    ("POST", "/org/members/{member}/hand-over", _by(302, 302, 403, 403, 403)),
+    ("POST", "/org/join-requests/{join}/decide", _by(302, 302, 403, 403, 302)),
+    ("POST", "/org/licence", _by(302, 403, 403, 403, 403)),  # the organisation is verified
+    ("POST", "/org/resubmit", _by(302, 403, 403, 403, 403)),
+    ("POST", "/org/register", _by(302, 403, 403, 403, 403)),  # each already has one
+    ("GET", "/admin/organizations", _by(302, 403, 403, 403, 200)),
+    ("GET", "/admin/organizations/{pending}", _by(302, 403, 403, 403, 200)),
+    ("GET", "/admin/organizations/{pending}/licence", _by(302, 403, 403, 403, 200)),
+    ("POST", "/admin/organizations/{pending}/verify", _by(302, 403, 403, 403, 302)),
+    ("POST", "/admin/organizations/{pending}/return", _by(302, 403, 403, 403, 200)),
+    ("POST", "/admin/organizations/{org}/verify", _by(302, 403, 403, 403, 403)),  # done
+    ("GET", "/admin/join-requests", _by(302, 403, 403, 403, 200)),
+]
+HTTP_CASES = [(m, u, who, e[who]) for m, u, e in HTTP_TABLE for who in WHO]
+
+
+@pytest.mark.parametrize("method,url,who,expected", HTTP_CASES,
+                         ids=[f"{m} {u} as {w}" for m, u, w, _ in HTTP_CASES])
+def test_organisation_pages_by_role(app, client, auth, make, method, url, who, expected):
+    org = make.org(type=OrgType.UNIVERSITY)
+    accounts = {"org_admin": make.user(Role.SOLVER, org=org, org_admin=True),
+                "member": make.user(Role.SOLVER, org=org),
+                "outsider": make.user(Role.SOLVER, org_admin=True),  # of another organisation
+                "bureau": make.user(Role.ADMIN)}
+    pending = make.org(type=OrgType.UNIVERSITY, state=OrgState.PENDING)
+    stored = org_ops.store_upload(FileStorage(io.BytesIO(PDF), "执照.pdf"), org_ops.LICENCE_AREA)
+    pending.licence_stored, pending.licence_name = stored.stored_name, "执照.pdf"
+    pending.licence_type = stored.content_type
+    newcomer = make.user(Role.SOLVER, no_org=True)
+    join = org_ops.request_join(newcomer, org)
+    invitation = OrgInvitation(organization_id=org.id, email="x@y.cn", nonce="n" * 32,
+                               invited_by_id=accounts["org_admin"].id,
+                               expires_at=utcnow() + timedelta(days=1))
+    db.session.add(invitation)
+    db.session.commit()
+    ids = {"org": org.id, "pending": pending.id, "member": accounts["member"].id,
+           "join": join.id, "invitation": invitation.id}
+    if who != "visitor":
+        auth.login(accounts[who])
+    data = {"email": "new@y.cn", "decision": "approve"} if method == "POST" else None
+    response = client.open(url.format(**ids), method=method, data=data)
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    response.close()
