@@ -737,3 +737,22 @@ def test_organisation_pages_by_role(app, client, auth, make, method, url, who, e
     response = client.open(url.format(**ids), method=method, data=data)
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     response.close()
+
+
+def test_after_a_refusal_the_account_registers_its_own_organisation(client, auth, org_admin,
+                                                                    applicant):
+    req = db.session.scalar(select(JoinRequest))
+    client.post(f"/org/join-requests/{req.id}/decide", data={"decision": "refuse", "reason": "不认识"})
+    auth.logout()
+    auth.login(applicant, "long-enough-1")
+    page = client.get("/org").get_data(as_text=True)
+    assert "未获同意" in page and "不认识" in page and 'name="org_choice"' in page
+    html = client.post("/org/register", data={"org_choice": "new", "org_name": "东州大学"}
+                       ).get_data(as_text=True)
+    assert "该单位已登记" in html
+    client.post("/org/register", data={
+        "org_choice": "new", "org_name": "方氏技术服务中心", "org_type": "other", "region": "示范市",
+        "credit_code": credit_code(5151)})
+    db.session.expire_all()
+    assert applicant.organization.name == "方氏技术服务中心" and applicant.org_admin
+    assert applicant.organization.state is OrgState.PENDING
