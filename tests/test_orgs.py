@@ -756,3 +756,30 @@ def test_after_a_refusal_the_account_registers_its_own_organisation(client, auth
     db.session.expire_all()
     assert applicant.organization.name == "方氏技术服务中心" and applicant.org_admin
     assert applicant.organization.state is OrgState.PENDING
+
+
+def test_the_org_admin_corrects_details_before_verification(client, auth, make):
+    org = make.org(type=OrgType.UNIVERSITY, state=OrgState.RETURNED)
+    boss = make.user(Role.SOLVER, org=org, org_admin=True)
+    member = make.user(Role.SOLVER, org=org)
+    taken = make.org(name="已登记大学")
+    db.session.commit()
+    auth.login(member)
+    assert client.post("/org/details", data={"name": "改名", "region": "x",
+                                             "credit_code": credit_code(6161)}).status_code == 403
+    auth.logout()
+    auth.login(boss)
+    html = client.post("/org/details", data={"name": "已登记大学", "region": "示范市",
+                                             "credit_code": taken.credit_code}).get_data(as_text=True)
+    assert "该名称已被其他单位登记" in html and "已被其他单位使用" in html
+    client.post("/org/details", data={"name": "更正后的大学", "region": "示范市",
+                                      "credit_code": credit_code(6161)})
+    db.session.expire_all()
+    assert (org.name, org.credit_code) == ("更正后的大学", credit_code(6161))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "edit",
+                                                       AuditEvent.object_type == "organization"))
+    assert event.changes["credit_code"][1] == credit_code(6161)
+    org.state = OrgState.VERIFIED
+    db.session.commit()
+    assert client.post("/org/details", data={"name": "再改", "region": "x",
+                                             "credit_code": credit_code(6161)}).status_code == 403

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..extensions import db
 from ..forms_common import options
@@ -103,6 +103,35 @@ class OrganisationPart:
 
 class OrganisationForm(OrganisationPart, FlaskForm):
     """For a signed-in account with no organisation (its request refused, or removed)."""
+
+
+class OrgDetailsForm(FlaskForm):
+    """What the org admin may correct while the bureau has not verified the organisation."""
+
+    name = StringField(_l("单位名称"), validators=[DataRequired(_l("请输入单位全称。")),
+                                                Length(min=2, max=100)])
+    region = StringField(_l("所在地区"), validators=[DataRequired(_l("请输入所在地区。")), Length(max=60)])
+    credit_code = StringField(_l("统一社会信用代码"), validators=[
+        DataRequired(_l("请填写统一社会信用代码。")), Length(max=18)])
+
+    def __init__(self, *args, org: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org = org
+
+    def validate_name(self, field):
+        field.data = field.data.strip()
+        other = ops.find_org(field.data)
+        if other is not None and other.id != self.org.id:
+            raise ValidationError(_l("该名称已被其他单位登记。"))
+
+    def validate_credit_code(self, field):
+        field.data = field.data.strip().upper()
+        if not is_valid_credit_code(field.data):
+            raise ValidationError(_l("统一社会信用代码格式或校验位不正确。"))
+        other = db.session.scalar(db.select(Organization.id).where(
+            Organization.credit_code == field.data))
+        if other is not None and other != self.org.id:
+            raise ValidationError(_l("该统一社会信用代码已被其他单位使用。"))
 
 
 class LicenceForm(FlaskForm):

@@ -87,6 +87,16 @@ def store_licence(org: Organization, user: User, upload) -> None:
     record(org, "upload_licence", user, changes={"licence": [old or None, stored.original_name]})
 
 
+def update_details(org: Organization, user: User, name: str, region: str, credit_code: str) -> None:
+    changes = {key: [getattr(org, key), value] for key, value in
+               (("name", name), ("region", region), ("credit_code", credit_code))
+               if getattr(org, key) != value}
+    if changes:
+        for key, (_old, value) in changes.items():
+            setattr(org, key, value)
+        record(org, "edit", user, changes=changes)
+
+
 def licence_path(org: Organization) -> Path:
     return stored_path(LICENCE_AREA, org.licence_stored)
 

@@ -17,7 +17,14 @@ from ..views_common import apply_transition, get_or_404, require, role_required
 from . import operations as ops
 from . import placement
 from .flows import MEMBER_ROLES
-from .forms import AcceptInvitationForm, DecisionForm, InviteForm, LicenceForm, OrganisationForm
+from .forms import (
+    AcceptInvitationForm,
+    DecisionForm,
+    InviteForm,
+    LicenceForm,
+    OrganisationForm,
+    OrgDetailsForm,
+)
 from .rules import org_gate
 
 bp = Blueprint("orgs", __name__)
@@ -36,12 +43,17 @@ def mine():
     org = current_user.organization
     if org is None:
         return _without_org(OrganisationForm(formdata=None))
+    return _mine_page(org)
+
+
+def _mine_page(org: Organization, details_form=None):
     manage = can.can_manage_members(current_user, org)
+    details_form = details_form or OrgDetailsForm(org=org, formdata=None, obj=org)
     return render_template(
         "orgs/mine.html", org=org, members=ops.members(org), manage=manage,
         requests=ops.pending_requests(org) if manage else [],
         invitations=ops.open_invitations(org) if manage else [],
-        history=_history(org) if manage else [],
+        history=_history(org) if manage else [], details_form=details_form,
         invite_form=InviteForm(), licence_form=LicenceForm(), decision_form=DecisionForm(),
         title=_("我的单位"))
 
@@ -92,6 +104,22 @@ def upload_licence():
     else:
         flash(_("请选择文件。"), "danger")
     return redirect(url_for("orgs.mine"))
+
+
+@bp.route("/org/details", methods=["POST"])
+@login_required
+def details():
+    """The org admin corrects the name, region or credit code before verification."""
+    org = current_user.organization
+    require(org is not None and can.can_upload_licence(current_user, org))
+    form = OrgDetailsForm(org=org)
+    if form.validate_on_submit():
+        ops.update_details(org, current_user, form.name.data, form.region.data.strip(),
+                           form.credit_code.data)
+        db.session.commit()
+        flash(_("单位信息已保存。"), "success")
+        return redirect(url_for("orgs.mine"))
+    return _mine_page(org, details_form=form)
 
 
 @bp.route("/org/resubmit", methods=["POST"])
