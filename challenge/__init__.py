@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
+    from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
     from .results.views import bp as results_bp
     from .reviewing.views import bp as reviewing_bp
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(stats_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(orgs_views.bp)
     filters.register(app)
 
     from .cli import register as register_cli

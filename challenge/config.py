@@ -22,6 +22,7 @@ class DefaultConfig:
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
+    ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this
     PUBLICITY_DAYS = 5  # 公示 after the decision; objections may be filed until it ends
     # The e-mail outbox is delivered by `flask send-mail`; without MAIL_SERVER delivery is off.
     MAIL_SERVER: str | None = None

@@ -4,7 +4,7 @@ import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import demo_content as content
 from . import permissions as can
@@ -18,6 +18,7 @@ from .states import (
     Confidentiality,
     FailureRule,
     FundingMode,
+    OrgState,
     OrgType,
     Payer,
     Role,
@@ -35,6 +36,7 @@ def seed() -> list[tuple[str, str, str]]:
     users = _users(orgs)
     _experts(orgs, users)
     admin = next(u for u in users.values() if u.role is Role.ADMIN)
+    _verify(orgs, admin)
     challenges = {spec["title"]: _challenge(spec, users, admin) for spec in content.CHALLENGES}
     for spec in content.INVITATIONS:
         challenge = challenges[spec["challenge_title"]]
@@ -47,10 +49,61 @@ def seed() -> list[tuple[str, str, str]]:
     from .award.operations import remind_overdue
 
     remind_overdue()  # the daily reminder has run: the overdue milestone is news to its parties
+    pending = _pending_membership(orgs)
     db.session.commit()
     return [(u.role.label, u.email, spec["password"])
             for spec in content.USERS for u in [users[spec["email"]]]
-            if spec["email"] in _printed_accounts()]
+            if spec["email"] in _printed_accounts()] + pending
+
+
+def _verify(orgs: dict[str, Organization], admin: User) -> None:
+    """The demo organisations were verified by the bureau; the first enterprise or solver
+    account of each administers it (as migration 0010 does for existing data)."""
+    for org in orgs.values():
+        org.state, org.verified_by_id, org.verified_at = OrgState.VERIFIED, admin.id, utcnow()
+    for user_id in db.session.scalars(
+            select(func.min(User.id)).where(User.role.in_([Role.ENTERPRISE, Role.SOLVER]))
+            .group_by(User.organization_id)):
+        db.session.get(User, user_id).org_admin = True
+    db.session.flush()
+
+
+def _pending_membership(orgs: dict[str, Organization]) -> list[tuple[str, str, str]]:
+    """A newly registered organisation awaiting verification (its licence uploaded) and a join
+    request awaiting its org admin, made by the same operations registration uses."""
+    from werkzeug.datastructures import FileStorage
+
+    from .orgs import operations as org_ops
+
+    specs = {spec["key"]: spec for spec in content.PENDING_ORGANIZATIONS}
+    printed = []
+    for spec in content.PENDING_USERS:
+        user = User(email=spec["email"], name=spec["name"], role=Role(spec["role"]))
+        user.set_password(spec["password"])
+        db.session.add(user)
+        db.session.flush()
+        printed.append((f"{user.role.label}（{spec['label']}）", user.email, spec["password"]))
+        if spec.get("org"):
+            org_spec = specs[spec["org"]]
+            licence = FileStorage(io.BytesIO(_DEMO_LICENCE), filename=org_spec["licence"])
+            org_ops.create_organisation(user, org_spec["name"], OrgType(org_spec["type"]),
+                                        org_spec["region"], org_spec["credit_code"], licence)
+        else:
+            target = orgs[spec["join"]]
+            org_ops.request_join(user, target, spec.get("note", ""))
+            decider = db.session.scalar(select(User).where(
+                User.organization_id == target.id, User.org_admin.is_(True)))
+            decider_spec = next(u for u in content.USERS if u["email"] == decider.email)
+            printed.append((f"{decider.role.label}（{target.name}单位管理员，审核上述申请）",
+                            decider.email, decider_spec["password"]))
+    return printed
+
+
+# A one-page PDF standing in for a scanned licence.
+_DEMO_LICENCE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                 b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                 b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+                 b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def _printed_accounts() -> set[str]:

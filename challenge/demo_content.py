@@ -150,6 +150,25 @@ ORGANIZATIONS = [
     },
 ]
 
+# 单位认证与成员审核的演示：一家刚注册、待科技局认证的企业（已上传营业执照，其注册人为单位管理员），
+# 以及一位申请加入东州大学、待其单位管理员（solver2）审核的揭榜方。
+PENDING_ORGANIZATIONS = [
+    {
+        "key": "qm_robot",
+        "name": "启明智能装备有限公司",
+        "type": "enterprise",
+        "region": "示范市经开区",
+        "credit_code": "91320500MA2Q6H9T1H",
+        "licence": "启明智能装备-营业执照.pdf",
+    },
+]
+PENDING_USERS = [
+    {"email": "orgadmin@demo.cn", "name": "蒋一帆", "role": "enterprise", "org": "qm_robot", "password": "demo-pass-2026",
+     "label": "待认证单位的管理员"},
+    {"email": "applicant@demo.cn", "name": "方晓东", "role": "solver", "org": None, "join": "dzu", "password": "demo-pass-2026",
+     "note": "东州大学材料学院讲师，申请以本校名义揭榜。", "label": "待审核加入东州大学"},
+]
+
 # 演示账号。除管理员外，密码均为 demo-pass-2026。
 USERS = [
     {"email": "admin@demo.cn", "name": "周立新", "role": "admin", "org": "bureau", "password": "admin-pass-2026"},

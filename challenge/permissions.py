@@ -11,6 +11,8 @@ from .states import (
     AccessState,
     ChallengeState,
     Confidentiality,
+    JoinState,
+    OrgState,
     PanelSeatState,
     Role,
 )
@@ -92,6 +94,7 @@ def can_view_body(user, challenge: Challenge) -> bool:
 
 def can_request_access(user, challenge: Challenge) -> bool:
     return (signed_in(user) and user.role is Role.SOLVER and challenge.is_confidential
+            and user.organization_id is not None  # admitted to an organisation first
             and challenge.state is ChallengeState.OPEN and can_view_challenge(user, challenge)
             and grant_for(user, challenge) is None)
 
@@ -223,3 +226,57 @@ def can_view_contract(user, contract) -> bool:
     """The bureau, the issuing enterprise and the contracted solver organization; nobody else
     (amounts and outcomes are public on the results page, the working file is not)."""
     return is_admin(user) or is_issuer(user, contract.challenge) or is_contract_solver(user, contract)
+
+
+# -- organisations and membership -----------------------------------------------------------
+
+MEMBER_ROLES = (Role.ENTERPRISE, Role.SOLVER)
+
+
+def is_org_admin(user, org=None) -> bool:
+    """单位管理员 of *org* (of their own organisation when *org* is None)."""
+    return (signed_in(user) and user.active and user.role in MEMBER_ROLES and user.org_admin
+            and user.organization_id is not None
+            and (org is None or user.organization_id == org.id))
+
+
+def can_draft_challenge(user) -> bool:
+    """An enterprise account admitted to an organisation drafts 榜 (publishing needs it verified)."""
+    return signed_in(user) and user.role is Role.ENTERPRISE and user.organization_id is not None
+
+
+def can_manage_members(user, org) -> bool:
+    """Invite, answer join requests, remove members, hand over the admin role."""
+    return is_org_admin(user, org)
+
+
+def can_upload_licence(user, org) -> bool:
+    return is_org_admin(user, org) and org.state in (OrgState.PENDING, OrgState.RETURNED)
+
+
+def can_resubmit_org(user, org) -> bool:
+    return is_org_admin(user, org) and org.state is OrgState.RETURNED
+
+
+def can_decide_join(user, request) -> bool:
+    return request.state is JoinState.PENDING and (
+        is_admin(user) or is_org_admin(user, request.organization))
+
+
+def can_remove_member(user, member) -> bool:
+    """The org admin removes another enterprise or solver account of the organisation."""
+    return (member.organization_id is not None and is_org_admin(user, member.organization)
+            and member.id != user.id and member.role in MEMBER_ROLES)
+
+
+def can_hand_over(user, member) -> bool:
+    return can_remove_member(user, member) and member.active
+
+
+def can_verify_org(user, org) -> bool:
+    return is_admin(user) and org.state is OrgState.PENDING
+
+
+def can_view_licence(user, org) -> bool:
+    """The licence is a legal document of the organisation: the bureau alone reads it."""
+    return is_admin(user) and org.has_licence

@@ -150,6 +150,22 @@ class EntryKind(LabelledEnum):
     RECOVERED = "recovered"
 
 
+class OrgState(LabelledEnum):
+    """An organisation's verification by the bureau (SPEC §2)."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    RETURNED = "returned"
+
+
+class JoinState(LabelledEnum):
+    """A person's request to join an organisation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
 class WorkKind(LabelledEnum):
     """The kind of an expert's representative result."""
 
@@ -269,6 +285,16 @@ LABELS: dict[type, dict] = {
         EntryKind.RECEIVABLE: _l("应收追回款"),
         EntryKind.RECOVERED: _l("追回到账"),
     },
+    OrgState: {
+        OrgState.PENDING: _l("待认证"),
+        OrgState.VERIFIED: _l("已认证"),
+        OrgState.RETURNED: _l("认证退回"),
+    },
+    JoinState: {
+        JoinState.PENDING: _l("待审核"),
+        JoinState.APPROVED: _l("已同意"),
+        JoinState.REFUSED: _l("已拒绝"),
+    },
     WorkKind: {
         WorkKind.PAPER: _l("论文"),
         WorkKind.PATENT: _l("专利"),
@@ -387,6 +413,19 @@ PANEL_TRANSITIONS: tuple[Transition, ...] = (
     T("decline",   {PS.ASSIGNED},                PS.DECLINED,    {Role.REVIEWER, A}, True, _l("声明回避")),
 )
 
+# An organisation is verified by the bureau; its org admin (an enterprise or solver account
+# flagged User.org_admin) answers join requests, and so may the bureau.
+OS_, JS = OrgState, JoinState
+ORG_TRANSITIONS: tuple[Transition, ...] = (
+    T("verify",    {OS_.PENDING},                OS_.VERIFIED,   {A},           False, _l("认证通过")),
+    T("return",    {OS_.PENDING},                OS_.RETURNED,   {A},           True,  _l("退回认证")),
+    T("resubmit",  {OS_.RETURNED},               OS_.PENDING,    {E, S},        False, _l("重新提交认证")),
+)
+JOIN_TRANSITIONS: tuple[Transition, ...] = (
+    T("approve",   {JS.PENDING},                 JS.APPROVED,    {E, S, A},     False, _l("同意加入")),
+    T("refuse",    {JS.PENDING},                 JS.REFUSED,     {E, S, A, SYSTEM}, True, _l("拒绝加入")),
+)
+
 
 # Audit actions that are not transitions, for the audit trail's display.
 EVENT_LABELS = {
@@ -400,14 +439,20 @@ EVENT_LABELS = {
     "draft_contract": _l("起草合同"), "edit_contract": _l("修改合同"), "pay": _l("登记付款"),
     "reverse": _l("冲正付款"), "receivable": _l("登记应收追回款"), "recovered": _l("追回款到账"),
     "save_acceptance": _l("填写验收材料"), "overdue": _l("里程碑逾期提醒"),
+    "register_org": _l("登记单位"), "upload_licence": _l("上传证照"), "request_join": _l("申请加入单位"),
+    "invite_member": _l("邀请成员"), "accept_invitation": _l("接受邀请加入"),
+    "revoke_invitation": _l("撤销邀请"), "remove_member": _l("移除成员"),
+    "hand_over_admin": _l("移交单位管理员"),
 }
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,
-               "milestone": MilestoneState, "acceptance": AcceptanceState}
+               "milestone": MilestoneState, "acceptance": AcceptanceState,
+               "organization": OrgState, "join_request": JoinState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
     ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
     ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS),
     ("review", REVIEW_TRANSITIONS), ("objection", OBJECTION_TRANSITIONS),
     ("contract", CONTRACT_TRANSITIONS), ("milestone", MILESTONE_TRANSITIONS),
-    ("acceptance", ACCEPTANCE_TRANSITIONS))}
+    ("acceptance", ACCEPTANCE_TRANSITIONS), ("organization", ORG_TRANSITIONS),
+    ("join_request", JOIN_TRANSITIONS))}

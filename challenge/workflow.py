@@ -229,14 +229,25 @@ def _owns_challenge(user: User, challenge: Challenge) -> bool:
     return user.role is Role.ENTERPRISE and user.organization_id == challenge.issuer_org_id
 
 
+def unverified_problem(org) -> str | None:
+    """An organisation publishes or bids only once the bureau has verified it (SPEC §2)."""
+    if org is None or not org.is_verified:
+        return _("单位尚未通过科技局认证，认证通过后才能提交。")
+    return None
+
+
 def _guard_submit(c: Challenge, ctx: Context) -> str | None:
     """A draft may be saved incomplete; it goes to screening only whole."""
+    if problem := unverified_problem(c.issuer):
+        return problem
     from .posting.rules import submission_problems
 
     return "；".join(submission_problems(c, ctx.now)) or None
 
 
 def _guard_publish(c: Challenge, ctx: Context) -> str | None:
+    if problem := unverified_problem(c.issuer):
+        return problem
     deadline = ctx.params.get("deadline_at")
     if deadline is None:
         return _("发布时必须设定揭榜截止时间。")
@@ -562,3 +573,4 @@ def workflow_for(obj) -> Workflow:
 
 
 from .award import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows
+from .orgs import flows as _org_flows  # noqa: E402,F401 - registers the organisation workflows

@@ -28,6 +28,7 @@ from challenge.states import (
     FailureRule,
     FundingMode,
     MilestoneState,
+    OrgState,
     OrgType,
     Payer,
     ProposalState,
@@ -51,24 +52,30 @@ def credit_code(n: int) -> str:
 assert all(ch in CREDIT_CODE_CHARS for ch in credit_code(1))
 
 
-def make_org(name: str | None = None, type: OrgType = OrgType.ENTERPRISE, region="示范市高新区"):
+def make_org(name: str | None = None, type: OrgType = OrgType.ENTERPRISE, region="示范市高新区",
+             state: OrgState = OrgState.VERIFIED):
+    """An organisation, verified by the bureau unless *state* says otherwise."""
     n = next(_seq)
     org = Organization(name=name or f"测试单位{n}", type=type, region=region,
-                       credit_code=credit_code(n) if type is OrgType.ENTERPRISE else None)
+                       credit_code=credit_code(n), state=state,
+                       verified_at=utcnow() if state is OrgState.VERIFIED else None)
     db.session.add(org)
     db.session.flush()
     return org
 
 
 def make_user(role: Role, org: Organization | None = None, email: str | None = None,
-              name: str | None = None, active: bool = True) -> User:
+              name: str | None = None, active: bool = True, org_admin: bool = False,
+              no_org: bool = False) -> User:
+    """An account in *org* (a new verified one if None); *no_org*: in none, like someone whose
+    join request waits."""
     n = next(_seq)
-    if org is None:
+    if org is None and not no_org:
         org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
                     Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
         org = make_org(type=org_type)
     user = User(email=email or f"{role.value}{n}@example.cn", name=name or f"用户{n}", role=role,
-                organization=org, active=active)
+                organization=org, active=active, org_admin=org_admin)
     user.password_hash = PASSWORD_HASH
     db.session.add(user)
     db.session.flush()

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from challenge.extensions import db
-from challenge.models import AuditEvent, Organization, User
-from challenge.states import OrgType, Role
+from challenge.models import AuditEvent, JoinRequest, Organization, User
+from challenge.states import JoinState, OrgState, OrgType, Role
 from tests.factories import PASSWORD, credit_code
 
 
@@ -25,7 +25,9 @@ def test_enterprise_registers_and_is_signed_in(client):
     assert user.organization.type is OrgType.ENTERPRISE and user.password_hash != "long-enough-1"
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
     assert client.get("/my/challenges").status_code == 200
-    assert db.session.scalars(select(AuditEvent.action)).all() == ["register"]
+    assert db.session.scalars(select(AuditEvent.action)).all() == ["register", "register_org"]
+    # The first registrant of a new organisation administers it; the bureau has yet to verify it.
+    assert user.org_admin and user.organization.state is OrgState.PENDING
 
 
 @pytest.mark.parametrize("overrides,message", [
@@ -34,7 +36,8 @@ def test_enterprise_registers_and_is_signed_in(client):
     ({"email": "bad"}, "邮箱格式不正确"),
     ({"phone": "123"}, "请输入 11 位手机号"),
     ({"credit_code": "91320500000000777X"}, "校验位不正确"),
-    ({"credit_code": ""}, "发榜企业须填写统一社会信用代码"),
+    ({"credit_code": ""}, "新登记的单位须填写统一社会信用代码"),
+    ({"role": "solver", "org_type": "university", "credit_code": ""}, "新登记的单位须填写统一社会信用代码"),
     ({"org_type": "university"}, "发榜方的单位类型应为「企业」"),
     ({"name": ""}, "请输入姓名"),
 ])
@@ -51,18 +54,20 @@ def test_duplicate_email_and_existing_enterprise_are_refused(client, make):
     make.user(Role.SOLVER, email="zhang@example.cn")
     db.session.commit()
     html = client.post("/auth/register", data=registration()).get_data(as_text=True)
-    assert "该邮箱已注册" in html and "该企业已注册" in html
+    assert "该邮箱已注册" in html and "该单位已登记" in html
     assert org.users == []
 
 
-def test_solver_joins_an_existing_university(client, make):
+def test_solver_asks_to_join_an_existing_university_and_gets_nothing_yet(client, make):
     uni = make.org(name="江淮理工大学", type=OrgType.UNIVERSITY)
     db.session.commit()
     client.post("/auth/register", data=registration(
         role="solver", email="li@jh.edu.cn", org_name="江淮理工大学", org_type="university",
-        credit_code=""))
+        credit_code="", org_choice="join"))
     user = db.session.scalars(select(User)).one()
-    assert user.organization_id == uni.id
+    assert user.organization_id is None and not user.org_admin
+    request = db.session.scalars(select(JoinRequest)).one()
+    assert (request.organization_id, request.state) == (uni.id, JoinState.PENDING)
     assert db.session.scalar(select(db.func.count(Organization.id))) == 1
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ExpertProfile, Organization, User
-from ..states import OrgType, Role
+from ..states import OrgState, OrgType, Role
 from ..timeutil import utcnow
 from ..workflow import record
 
@@ -14,10 +14,15 @@ class OrganizationMismatch(ValueError):
     pass
 
 
-def find_or_create_org(name: str, org_type: OrgType, region: str = "") -> Organization:
+def find_or_create_org(name: str, org_type: OrgType, region: str = "",
+                       actor: User | None = None) -> Organization:
+    """The named organisation; one the bureau registers itself (accounts, expert pool) is
+    verified by that act."""
     org = db.session.scalar(select(Organization).where(Organization.name == name.strip()))
     if org is None:
-        org = Organization(name=name.strip(), type=org_type, region=region.strip())
+        org = Organization(name=name.strip(), type=org_type, region=region.strip(),
+                           state=OrgState.VERIFIED, verified_at=utcnow(),
+                           verified_by_id=actor.id if actor is not None else None)
         db.session.add(org)
         db.session.flush()
     elif org.type is not org_type:
@@ -26,7 +31,8 @@ def find_or_create_org(name: str, org_type: OrgType, region: str = "") -> Organi
 
 
 def create_user(actor: User | None, form) -> User:
-    org = find_or_create_org(form.org_name.data, OrgType(form.org_type.data), form.region.data or "")
+    org = find_or_create_org(form.org_name.data, OrgType(form.org_type.data), form.region.data or "",
+                             actor=actor)
     user = User(email=form.email.data, name=form.name.data.strip(), role=Role(form.role.data),
                 organization=org)
     user.set_password(form.password.data)

@@ -42,6 +42,8 @@ CHANGE_LABELS = {
     "filters": _l("筛选条件"), "name": _l("姓名"), "title": _l("名称"), "keywords": _l("关键词"),
     "bio": _l("简介"), "works": _l("代表性成果"), "phone": _l("手机"), "summary": _l("摘要"),
     "enterprise_opinion": _l("企业意见"), "items": _l("验收项"), "deadline_at": _l("截止时间"),
+    "credit_code": _l("统一社会信用代码"), "licence": _l("证照"), "member": _l("成员"),
+    "org_admin": _l("单位管理员"), "invitation": _l("邀请"),
 }
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},

@@ -21,6 +21,7 @@ OBJECT_TYPES = {
     "review": _l("评分"), "objection": _l("异议"), "contract": _l("合同"),
     "milestone": _l("合同里程碑"), "acceptance": _l("验收"), "user": _l("账号"),
     "expert_profile": _l("专家档案"), "expert_import": _l("专家库导入"), "export": _l("数据导出"),
+    "organization": _l("单位"), "join_request": _l("加入单位申请"),
 }
 # Audited actions that neither the transition tables nor EVENT_LABELS name.
 EXTRA_ACTIONS = {"import": _l("导入专家库"), "export": _l("导出数据")}

@@ -9,9 +9,12 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
-from ..models import Organization, User
+from ..models import User
+from ..orgs import placement as org_placement
+from ..orgs.operations import MembershipError
 from ..states import OrgType, Role
 from ..timeutil import utcnow
+from ..uploads import UploadError
 from ..workflow import record
 from .forms import LoginForm, PasswordChangeForm, RegisterForm
 
@@ -49,28 +52,30 @@ def register():
         form.role.data = request.args.get("role", Role.SOLVER.value)
         if form.role.data == Role.ENTERPRISE.value:
             form.org_type.data = OrgType.ENTERPRISE.value
+        org_placement.prefill(form, request.args.get("invite", ""))
     if form.validate_on_submit():
         user = register_user(form)
-        db.session.commit()
-        login_user(user)
-        flash(_("注册成功，欢迎使用揭榜挂帅平台。"), "success")
-        return redirect(url_for("account.home"))
+        try:
+            message = org_placement.place_registrant(user, form)
+        except (UploadError, MembershipError) as exc:
+            db.session.rollback()
+            (form.licence if isinstance(exc, UploadError) else form.org_choice).errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("注册成功，欢迎使用揭榜挂帅平台。") + message, "success")
+            return redirect(url_for("account.home"))
     return render_template("auth/register.html", form=form, title=_("注册"))
 
 
 def register_user(form: RegisterForm) -> User:
-    org = form.existing_org
-    if org is None:
-        org = Organization(name=form.org_name.data, type=OrgType(form.org_type.data),
-                           region=form.region.data.strip(), credit_code=form.credit_code.data or None)
-        db.session.add(org)
+    """The account alone; its organisation is settled by challenge.orgs.placement."""
     user = User(email=form.email.data, phone=form.phone.data or None, name=form.name.data.strip(),
-                role=Role(form.role.data), organization=org)
+                role=Role(form.role.data))
     user.set_password(form.password.data)
     db.session.add(user)
     db.session.flush()
-    record(user, "register", user, object_type="user",
-           changes={"role": [None, user.role.value], "organization": [None, org.name]})
+    record(user, "register", user, object_type="user", changes={"role": [None, user.role.value]})
     return user
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
-from ..permissions import can_view_contract, is_admin, is_contract_solver, is_issuer
+from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
 from ..posting.forms import ReasonForm
+from ..posting.operations import log_body_view
 from ..states import AcceptanceState, ContractState, MilestoneState
 from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require
@@ -297,6 +298,15 @@ def _unfinished_milestones(contract: Contract) -> list[ContractMilestone]:
 def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: int = 200,
                      form: AcceptanceForm | None = None, sign_form: SignOffForm | None = None,
                      problems: list[str] | None = None, sign_error: str | None = None, **forms):
+    challenge = contract.challenge
+    if challenge.is_confidential:  # the acceptance is judged on the body's indicators
+        if not can_view_body(current_user, challenge):
+            return render_template("errors/error.html", code=403, title=_("需要查阅保密内容的授权"),
+                                   message=_("验收按本榜的保密指标进行，只有获授权并签署保密承诺的人员可以查看。"
+                                             "请由本单位的揭榜负责人办理。")), 403
+        if request.method == "GET":  # a re-rendered POST shows what that GET logged; its
+            log_body_view(challenge, current_user, request.remote_addr or "")  # session may
+            db.session.commit()  # hold refused input that must not be committed
     blank = {"formdata": None}
     for name, prefix in (("send_back_form", "back"), ("reject_form", "reject"),
                          ("reopen_form", "reopen")):

@@ -26,6 +26,8 @@ def eligibility_problems(user: User, challenge: Challenge,
 
     problems = []
     org = user.organization
+    if org is None:
+        return [_("您尚未加入任何单位（或加入申请待单位管理员审核），不能揭榜。")]
     allowed_types = challenge.eligible_type_list
     if allowed_types and (org is None or org.type not in allowed_types):
         problems.append(_("本榜仅限 %(types)s 揭榜。", types="、".join(t.label for t in allowed_types)))
@@ -49,8 +51,10 @@ def live_proposal_of(org_id: int, challenge: Challenge) -> Proposal | None:
 
 def submission_problems(proposal: Proposal, now: datetime | None = None) -> list[str]:
     """What keeps a bid from being submitted; the form shows the same rules next to fields."""
+    from ..workflow import unverified_problem
+
     challenge = proposal.challenge
-    problems = []
+    problems = [p for p in [unverified_problem(proposal.lead_org)] if p]
     if not is_open_for_bids(challenge, now):
         problems.append(_("揭榜已截止或本榜不在揭榜中，不能提交。"))
     if proposal.requested_fen > challenge.bounty_fen:

@@ -11,6 +11,7 @@ from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import wan_input
+from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
 from ..uploads import send_stored
@@ -69,7 +70,26 @@ def _form_for(challenge: Challenge, proposal: Proposal | None) -> ProposalForm:
     return form
 
 
+def _body_shown(challenge: Challenge) -> bool:
+    """A confidential 榜's indicators are part of its body: shown on a bid page only to whoever
+    may read the body, and every such view is logged like the body page's."""
+    if not challenge.is_confidential:
+        return True
+    if not can.can_view_body(current_user, challenge):
+        return False
+    posting_ops.log_body_view(challenge, current_user, request.remote_addr or "")
+    db.session.commit()
+    return True
+
+
+def _no_body_access(challenge: Challenge):
+    return render_template("bidding/ineligible.html", challenge=challenge, problems=[
+        _("揭榜前需获得发榜方授权并签署保密承诺，查阅保密内容。")], title=_("暂不能揭榜")), 403
+
+
 def _render_form(challenge, proposal, form):
+    if not _body_shown(challenge):
+        return _no_body_access(challenge)
     indicators = {i.id: i for i in challenge.indicators}
     return render_template("bidding/edit.html", challenge=challenge, proposal=proposal, form=form,
                            indicators=indicators, blank=_blank_rows(),
@@ -109,6 +129,8 @@ def new(challenge_id: int):
 def edit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     require(can.can_edit_proposal(current_user, proposal))
+    if not can.can_view_body(current_user, proposal.challenge):
+        return _no_body_access(proposal.challenge)
     form = _form_for(proposal.challenge, proposal)
     submitting = "submit" in request.form
     if form.is_submitted() and form.validate(for_submit=submitting):
@@ -152,7 +174,8 @@ def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: 
                 if proposal.state is ProposalState.DRAFT and can.is_bidder(current_user, proposal)
                 else [])
     return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
-                           problems=problems, attachment_form=attachment_form,
+                           problems=problems, body_shown=_body_shown(proposal.challenge),
+                           attachment_form=attachment_form,
                            reason_form=ReasonForm(), title=proposal.title or _("揭榜方案")), status
 
 

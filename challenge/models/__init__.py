@@ -15,7 +15,7 @@ from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .notification import Notification
-from .organization import Organization
+from .organization import JoinRequest, Organization, OrgInvitation
 from .proposal import (
                     IndicatorResponse,
                     Proposal,
@@ -33,7 +33,8 @@ __all__ = [
     "LedgerImmutableError",
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
-    "IndicatorResponse", "Organization", "Proposal", "ProposalAttachment", "ProposalMilestone",
+    "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
+    "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "User",
 ]

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
+from ..orgs.rules import org_gate
 from ..states import ChallengeState, Role
 from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
@@ -41,6 +42,9 @@ def mine():
 @bp.route("/challenges/new", methods=["GET", "POST"])
 @role_required(Role.ENTERPRISE)
 def new():
+    if not can.can_draft_challenge(current_user):
+        flash(org_gate(current_user), "warning")
+        return redirect(url_for("orgs.mine"))
     form = ChallengeForm(submitting="submit" in request.form)
     if form.validate_on_submit():
         challenge = ops.create_challenge(current_user, form.values())

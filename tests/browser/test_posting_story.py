@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from challenge.extensions import db
-from challenge.states import Role
+from challenge.models import Organization
+from challenge.states import OrgState, Role
 from challenge.timeutil import local_today
 from tests.browser.helpers import login
 from tests.factories import credit_code
@@ -46,6 +48,11 @@ def test_posting_story(browser, live_server, make, shots):
     page.fill("#credit_code", credit_code(4242))
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("注册成功")
+    # Fixture shortcut: the bureau has verified the new organisation (test_org_story.py walks
+    # registration → verification → invitation in the browser).
+    org = db.session.scalar(select(Organization).where(Organization.name == "恒泰非织造材料有限公司"))
+    org.state = OrgState.VERIFIED
+    db.session.commit()
 
     # It posts a 榜 with two indicators and submits it for screening.
     page.click("text=发布新榜")

@@ -1,0 +1,23 @@
+"""Why an account may not publish or bid yet, in words (the server enforces it in the guards)."""
+
+from flask_babel import gettext as _
+
+from .. import permissions as can
+from ..states import OrgState
+from .flows import MEMBER_ROLES
+from .operations import pending_request_of
+
+
+def org_gate(user) -> str:
+    """Why this account cannot publish or bid yet ('' when its organisation is verified)."""
+    if not can.signed_in(user) or user.role not in MEMBER_ROLES:
+        return ""
+    org = user.organization
+    if org is None:
+        return (_("待单位管理员审核：加入单位的申请通过后才能发榜、揭榜。")
+                if pending_request_of(user) else _("您尚未加入任何单位。"))
+    if org.state is OrgState.PENDING:
+        return _("贵单位待科技局认证，认证通过前可以起草，但不能提交。")
+    if org.state is OrgState.RETURNED:
+        return _("贵单位的认证被退回，请在「我的单位」修改后重新提交。")
+    return ""
