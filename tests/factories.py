@@ -3,6 +3,8 @@
 from datetime import timedelta
 from itertools import count
 
+import pyotp
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from challenge.award import operations as award_ops
@@ -67,12 +69,24 @@ def make_user(role: Role, org: Organization | None = None, email: str | None = N
         org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
                     Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
         org = make_org(type=org_type)
+    now = utcnow()
     user = User(email=email or f"{role.value}{n}@example.cn", name=name or f"用户{n}", role=role,
-                organization=org, active=active)
+                organization=org, active=active, email_confirmed_at=now, terms_version="test",
+                terms_accepted_at=now)
     user.password_hash = PASSWORD_HASH
+    if role is Role.ADMIN:  # admins must sign in with a second factor; theirs is enrolled
+        user.totp_secret = pyotp.random_base32()
+        user.totp_enabled_at = now
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def totp_code(email: str) -> str:
+    """The current code of the account's authenticator, computed from its enrolled secret."""
+    secret = db.session.scalar(select(User.totp_secret).where(func.lower(User.email) == email.lower()))
+    assert secret, f"{email} has no two-factor secret"
+    return pyotp.TOTP(secret).now()
 
 
 def challenge_values(**overrides) -> dict:

@@ -1,10 +1,13 @@
-"""Accounts: register, log in (without revealing who exists), safe next, password change."""
+"""Accounts: register (consent, e-mail confirmation), log in (without revealing who exists),
+safe next, password rules, change and reset, revocation of sessions."""
+
+import re
 
 import pytest
 from sqlalchemy import select
 
 from challenge.extensions import db
-from challenge.models import AuditEvent, Organization, User
+from challenge.models import AuditEvent, Organization, OutboundEmail, User
 from challenge.states import OrgType, Role
 from tests.factories import PASSWORD, credit_code
 
@@ -12,24 +15,73 @@ from tests.factories import PASSWORD, credit_code
 def registration(**overrides):
     data = {"role": "enterprise", "name": "张总", "email": "Zhang@Example.cn", "phone": "13912345678",
             "password": "long-enough-1", "confirm": "long-enough-1", "org_name": "恒泰新材料有限公司",
-            "org_type": "enterprise", "region": "示范市高新区", "credit_code": credit_code(777)}
+            "org_type": "enterprise", "region": "示范市高新区", "credit_code": credit_code(777),
+            "accept_terms": "y"}
     data.update(overrides)
     return data
 
 
-def test_enterprise_registers_and_is_signed_in(client):
+def mailed_link(to: str, path: str) -> str:
+    """The path of the newest link to *path* mailed to *to* (the outbox is the mailbox)."""
+    bodies = db.session.scalars(select(OutboundEmail.body).where(OutboundEmail.to_address == to)
+                                .order_by(OutboundEmail.id.desc())).all()
+    for body in bodies:
+        found = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no {path} link mailed to {to}")
+
+
+def test_enterprise_registers_confirms_its_address_and_then_acts(client, app):
     response = client.post("/auth/register", data=registration())
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/unconfirmed"
     user = db.session.scalars(select(User)).one()
     assert user.email == "zhang@example.cn" and user.role is Role.ENTERPRISE
     assert user.organization.type is OrgType.ENTERPRISE and user.password_hash != "long-enough-1"
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.terms_version == app.config["TERMS_VERSION"] and user.terms_accepted_at
+    assert user.email_confirmed_at is None
+    # Signed in, but only the confirmation page answers until the link is followed.
+    for path in ("/my/challenges", "/me/", "/", "/auth/password", "/auth/security"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"] == "/auth/unconfirmed"
+    assert client.post("/challenges/new", data={}).headers["Location"] == "/auth/unconfirmed"
+    page = client.get("/auth/unconfirmed").get_data(as_text=True)
+    assert "请查收确认邮件" in page and "重新发送" in page
+    assert client.get("/terms").status_code == 200
+    link = mailed_link("zhang@example.cn", "/auth/confirm/")
+    assert client.get(link).headers["Location"] == "/me/"
     assert client.get("/my/challenges").status_code == 200
-    assert db.session.scalars(select(AuditEvent.action)).all() == ["register"]
+    assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
+        "register", "accept_terms", "confirm_email"]
+
+
+def test_confirmation_can_be_resent_and_a_forged_or_stale_link_fails(client, app):
+    client.post("/auth/register", data=registration())
+    client.post("/auth/confirm/resend")
+    assert db.session.scalar(select(db.func.count(OutboundEmail.id))) == 2
+    link = mailed_link("zhang@example.cn", "/auth/confirm/")
+    assert client.get(link[:-3] + "xyz").status_code == 400
+    app.config["CONFIRM_TOKEN_MAX_AGE"] = -1
+    try:
+        assert client.get(link).status_code == 400
+    finally:
+        app.config["CONFIRM_TOKEN_MAX_AGE"] = 3 * 24 * 3600
+    assert db.session.scalars(select(User)).one().email_confirmed_at is None
+
+
+def test_registration_requires_consent(client):
+    html = client.post("/auth/register", data=registration(accept_terms="")).get_data(as_text=True)
+    assert "请阅读并同意用户协议和隐私政策" in html
+    assert db.session.scalars(select(User)).first() is None
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"password": "short", "confirm": "short"}, "密码至少需要 8 个字符"),
+    ({"password": "short", "confirm": "short"}, "密码至少需要 10 个字符"),
+    ({"password": "qwertyuiop", "confirm": "qwertyuiop"}, "该密码过于常见"),
+    ({"password": "password2026", "confirm": "password2026"}, "该密码过于常见"),
+    ({"password": "zhang@example.cn", "confirm": "zhang@example.cn"}, "不能是邮箱或包含邮箱用户名"),
+    ({"password": "zhang-secret-77", "confirm": "zhang-secret-77"}, "不能是邮箱或包含邮箱用户名"),
     ({"confirm": "different-1"}, "两次输入的密码不一致"),
     ({"email": "bad"}, "邮箱格式不正确"),
     ({"phone": "123"}, "请输入 11 位手机号"),
@@ -112,7 +164,14 @@ def test_change_password(client, auth, people):
     assert "当前密码不正确" in html
     html = client.post("/auth/password", data={"current": PASSWORD, "password": "short",
                                                "confirm": "short"}).get_data(as_text=True)
-    assert "至少需要 8 个字符" in html
+    assert "至少需要 10 个字符" in html
+    html = client.post("/auth/password", data={"current": PASSWORD, "password": "1234567890",
+                                               "confirm": "1234567890"}).get_data(as_text=True)
+    assert "该密码过于常见" in html
+    local = people["solver"].email.split("@")[0]
+    html = client.post("/auth/password", data={"current": PASSWORD, "password": f"{local}-2026x",
+                                               "confirm": f"{local}-2026x"}).get_data(as_text=True)
+    assert "包含邮箱用户名" in html
     client.post("/auth/password", data={"current": PASSWORD, "password": "new-password-1",
                                         "confirm": "new-password-1"})
     auth.logout()

@@ -26,7 +26,7 @@ from .proposal import (
 )
 from .question import Question
 from .review import Objection, Review, ReviewAssignment
-from .user import User
+from .user import RecoveryCode, User
 
 __all__ = [
     "Acceptance", "AcceptanceItem", "AwardFile", "Contract", "ContractMilestone", "LedgerEntry",
@@ -35,5 +35,5 @@ __all__ = [
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
     "IndicatorResponse", "Organization", "Proposal", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
-    "ReviewAssignment", "User",
+    "ReviewAssignment", "RecoveryCode", "User",
 ]

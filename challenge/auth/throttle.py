@@ -1,0 +1,121 @@
+"""Failed sign-ins slowed, then refused for a while, per account and per client address.
+
+Flask-Limiter holds the counters in RATELIMIT_STORAGE_URI ("memory://" for one process,
+"redis://host:6379" so several app servers share them). Only failures count:
+- per account, an attempt takes a hit *before* the password is checked (so parallel guesses
+  cannot all slip through) and a success clears the account's counter;
+- per address, a failure takes a hit and a success takes none, so one office behind one address
+  signing in all day is never refused.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+from ..timeutil import local
+
+EXTENSION = "login_throttle"
+
+
+def init_app(app: Flask) -> None:
+    limiter = Limiter(get_remote_address, default_limits=[], strategy="moving-window")
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter if limiter.enabled else None
+
+
+def _limiter() -> Limiter | None:
+    return current_app.extensions.get(EXTENSION)
+
+
+def reset() -> None:
+    """Forget every counter (tests start each case clean)."""
+    limiter = _limiter()
+    if limiter is not None:
+        limiter.storage.reset()
+
+
+@dataclass
+class Refusal:
+    until: datetime  # UTC
+    scope: str  # "account" or "address"
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, math.ceil((self.until - datetime.now(UTC)).total_seconds() / 60))
+        return str(_l("登录失败次数过多，已暂时停止受理。请在 %(time)s（约 %(n)d 分钟后）再试。",
+                      time=local(self.until).strftime("%H:%M"), n=minutes))
+
+
+def _items(key: str):
+    return parse_many(current_app.config[key])
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _until(limiter: Limiter, item, *keys: str) -> datetime:
+    reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+    return datetime.fromtimestamp(max(reset_at, time.time() + 1), UTC)
+
+
+def begin_attempt(account_key: str) -> Refusal | None:
+    """Called before a password or code is checked; a Refusal means do not check it."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        if not limiter.limiter.test(item, "login-address", _address()):
+            return Refusal(_until(limiter, item, "login-address", _address()), "address")
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        if not limiter.limiter.hit(item, "login-account", account_key):
+            return Refusal(_until(limiter, item, "login-account", account_key), "account")
+    return None
+
+
+def attempt_failed() -> Refusal | None:
+    """Count a failure against the address; returns the refusal it just triggered, if any."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        limiter.limiter.hit(item, "login-address", _address())
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        if not limiter.limiter.test(item, "login-address", _address()):
+            return Refusal(_until(limiter, item, "login-address", _address()), "address")
+    return None
+
+
+def account_exhausted(account_key: str) -> Refusal | None:
+    """The account's refusal if its last failure used up a limit."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        if not limiter.limiter.test(item, "login-account", account_key):
+            return Refusal(_until(limiter, item, "login-account", account_key), "account")
+    return None
+
+
+def attempt_succeeded(account_key: str) -> None:
+    limiter = _limiter()
+    if limiter is None:
+        return
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        limiter.limiter.clear(item, "login-account", account_key)
+
+
+def allow_mail(address: str) -> bool:
+    """Whether another reset / confirmation mail may go to this address now (MAIL_LINK_LIMITS)."""
+    limiter = _limiter()
+    if limiter is None:
+        return True
+    return all(limiter.limiter.hit(item, "mail-link", address.lower())
+               for item in _items("MAIL_LINK_LIMITS"))
