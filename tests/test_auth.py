@@ -204,3 +204,110 @@ def test_csrf_is_enforced_when_enabled(app, people):
         assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("password,email,ok", [
+    ("correct-horse-9", "solver1@example.cn", True),  # the factories' password
+    ("demo-pass-2026", "enterprise1@demo.cn", True),  # the demo's
+    ("bureau-pass-2026", "admin@demo.cn", True),
+    ("admin-pass-2026", "admin@demo.cn", False),  # the demo admin's old one contained "admin"
+    ("short-9", "a@b.cn", False),
+    ("x" * 129, "a@b.cn", False),
+    ("1234567890", "a@b.cn", False),
+    ("Qwertyuiop", "a@b.cn", False),  # case does not make a common password rare
+    ("password2026!", "a@b.cn", False),  # nor digits and symbols appended
+    ("woaini1314", "a@b.cn", False),
+    ("wang.li@corp.cn", "Wang.Li@corp.cn", False),
+    ("my-wang.li-key", "wang.li@corp.cn", False),
+    ("li-has-a-long-pass", "li@corp.cn", True),  # a two-letter name is not a rule
+])
+def test_password_rules(app, password, email, ok):
+    from challenge.auth.passwords import password_problem
+
+    assert (password_problem(password, email) is None) is ok
+
+
+def test_common_list_is_bundled_and_large():
+    from challenge.auth.passwords import common_passwords
+
+    common = common_passwords()
+    assert len(common) > 10_000 and "123456" in common and "password" in common
+
+
+def forgot(client, email):
+    return client.post("/auth/forgot", data={"email": email}, follow_redirects=True)
+
+
+def test_forgotten_password_answers_alike_whether_or_not_the_account_exists(client, people):
+    known = forgot(client, people["solver"].email).get_data(as_text=True)
+    unknown = forgot(client, "ghost@example.cn").get_data(as_text=True)
+    assert known.replace(people["solver"].email, "@") == unknown.replace("ghost@example.cn", "@")
+    assert "重设密码的链接已发往该邮箱" in known
+    assert db.session.scalars(select(OutboundEmail.to_address)).all() == [people["solver"].email]
+
+
+def test_reset_link_sets_a_valid_password_once(client, auth, people):
+    solver = people["solver"]
+    forgot(client, solver.email)
+    link = mailed_link(solver.email, "/auth/reset/")
+    html = client.post(link, data={"password": "1234567890", "confirm": "1234567890"}
+                       ).get_data(as_text=True)
+    assert "该密码过于常见" in html
+    response = client.post(link, data={"password": "river-stone-42", "confirm": "river-stone-42"})
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    assert client.get(link).status_code == 400  # used: the password it was bound to changed
+    assert "账号或密码不正确" in auth.login(solver).get_data(as_text=True)
+    assert auth.login(solver, "river-stone-42").status_code == 302
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == solver.id)
+                              .order_by(AuditEvent.id)).all()[-2:] == [
+        "request_password_reset", "reset_password"]
+
+
+def test_reset_link_expires_and_an_older_link_dies_with_a_newer_reset(client, app, people):
+    solver = people["solver"]
+    forgot(client, solver.email)
+    first = mailed_link(solver.email, "/auth/reset/")
+    app.config["RESET_TOKEN_MAX_AGE"] = -1
+    try:
+        assert client.get(first).status_code == 400
+    finally:
+        app.config["RESET_TOKEN_MAX_AGE"] = 3600
+    forgot(client, solver.email)
+    second = mailed_link(solver.email, "/auth/reset/")
+    assert client.post(second, data={"password": "river-stone-42", "confirm": "river-stone-42"}
+                       ).status_code == 302
+    assert client.get(first).status_code == 400
+    assert client.get(first[:-4] + "AAAA").status_code == 400  # tampered
+
+
+def test_reset_mails_are_limited_per_address_with_the_same_answer(client, people):
+    answers = [forgot(client, people["solver"].email).get_data(as_text=True) for _ in range(5)]
+    assert len(set(answers)) == 1
+    assert db.session.scalar(select(db.func.count(OutboundEmail.id))) == 3  # MAIL_LINK_LIMITS
+
+
+def test_reset_confirms_an_unconfirmed_address(client, people):
+    solver = people["solver"]
+    solver.email_confirmed_at = None
+    db.session.commit()
+    forgot(client, solver.email)
+    client.post(mailed_link(solver.email, "/auth/reset/"),
+                data={"password": "river-stone-42", "confirm": "river-stone-42"})
+    db.session.refresh(solver)
+    assert solver.email_confirmed
+
+
+def test_old_sessions_from_before_the_upgrade_are_not_honoured(client, people):
+    """A session holding a numeric id (what Flask-Login stored before) loads nobody."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(people["solver"].id)
+        session["_fresh"] = True
+    assert client.get("/me/").status_code == 302
+
+
+def test_every_demo_password_passes_the_rules(app):
+    from challenge import demo_content
+    from challenge.auth.passwords import password_problem
+
+    assert [spec["email"] for spec in demo_content.USERS
+            if password_problem(spec["password"], spec["email"])] == []

@@ -29,7 +29,7 @@ def test_seed_demo_builds_a_living_platform(runner):
     assert result.exit_code == 0, result.output
     for email in ("admin@demo.cn", "enterprise1@demo.cn", "solver1@demo.cn", "reviewer1@demo.cn"):
         assert email in result.output
-    assert "demo-pass-2026" in result.output and "admin-pass-2026" in result.output
+    assert "demo-pass-2026" in result.output and "bureau-pass-2026" in result.output
 
     challenges = db.session.scalars(select(Challenge)).all()
     assert len(challenges) >= 20

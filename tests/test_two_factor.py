@@ -1,0 +1,150 @@
+"""Two-factor sign-in: admins enrol before anything else, everyone may; TOTP codes and
+single-use recovery codes; the step after the password expires."""
+
+import re
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from challenge.extensions import db
+from challenge.models import AuditEvent, RecoveryCode
+from challenge.states import Role
+from tests.factories import PASSWORD
+
+
+def actions(user) -> list[str]:
+    return db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == user.id)
+        .order_by(AuditEvent.id)).all()
+
+
+def password_step(client, user):
+    return client.post("/auth/login", data={"login": user.email, "password": PASSWORD})
+
+
+def enrol(client) -> tuple[str, list[str]]:
+    page = client.get("/auth/two-factor/setup").get_data(as_text=True)
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    html = client.post("/auth/two-factor/setup", data={"code": pyotp.TOTP(secret).now()}
+                       ).get_data(as_text=True)
+    return secret, re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
+
+
+def test_an_admin_without_two_factor_enrols_before_anything_else(client, make):
+    admin = make.user(Role.ADMIN)
+    admin.totp_secret = admin.totp_enabled_at = None
+    db.session.commit()
+    assert password_step(client, admin).status_code == 302
+    for path in ("/admin/", "/me/", "/", "/auth/security", "/admin/users"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/auth/two-factor/setup", path
+    page = client.get("/auth/two-factor/setup").get_data(as_text=True)
+    assert "管理员账号必须开启两步验证" in page
+    qr = page.split("<svg")[1].split("</svg>")[0]
+    assert "<path" in qr and "http" not in qr  # drawn here, nothing fetched from a QR service
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    wrong = client.post("/auth/two-factor/setup", data={"code": "000000"}).get_data(as_text=True)
+    assert "验证码不正确" in wrong
+    assert re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', wrong).group(1) == secret
+    html = client.post("/auth/two-factor/setup", data={"code": pyotp.TOTP(secret).now()}
+                       ).get_data(as_text=True)
+    codes = re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    db.session.refresh(admin)
+    assert admin.two_factor_enabled and admin.totp_secret == secret
+    stored = db.session.scalars(select(RecoveryCode.code_hash).where(
+        RecoveryCode.user_id == admin.id)).all()
+    assert len(stored) == 10 and not set(codes) & set(stored)  # only digests are kept
+    assert client.get("/admin/").status_code == 200
+    assert actions(admin)[-1] == "enable_2fa"
+    # From now on the password alone does not sign in.
+    client.post("/auth/logout")
+    step = password_step(client, admin)
+    assert "/auth/two-factor" in step.headers["Location"]
+    assert client.get("/admin/").status_code == 302
+    assert client.post("/auth/two-factor", data={"code": pyotp.TOTP(secret).now()}
+                       ).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_requirement_can_be_switched_off(client, make, app):
+    admin = make.user(Role.ADMIN)
+    admin.totp_secret = admin.totp_enabled_at = None
+    db.session.commit()
+    app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"] = False
+    try:
+        password_step(client, admin)
+        assert client.get("/admin/").status_code == 200
+    finally:
+        app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"] = True
+
+
+def test_a_recovery_code_signs_in_once(client, make):
+    solver = make.user(Role.SOLVER)
+    db.session.commit()
+    password_step(client, solver)
+    secret, codes = enrol(client)
+    client.post("/auth/logout")
+    password_step(client, solver)
+    assert client.post("/auth/two-factor", data={"code": codes[3].upper().replace("-", " ")}
+                       ).status_code == 302
+    assert client.get("/me/").status_code == 200
+    assert actions(solver)[-1] == "use_recovery_code"
+    client.post("/auth/logout")
+    password_step(client, solver)
+    html = client.post("/auth/two-factor", data={"code": codes[3]}).get_data(as_text=True)
+    assert "验证码不正确" in html
+    assert client.get("/me/").status_code == 302
+
+
+def test_everyone_may_enable_and_disable_it_but_an_admin_may_not_disable(client, auth, make):
+    solver = make.user(Role.SOLVER)
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    auth.login(solver)
+    assert "未开启" in client.get("/auth/security").get_data(as_text=True)
+    secret, _codes = enrol(client)
+    assert "已开启" in client.get("/auth/security").get_data(as_text=True)
+    client.post("/auth/two-factor/disable", data={"password": "wrong-password", "code":
+                                                  pyotp.TOTP(secret).now()})
+    db.session.refresh(solver)
+    assert solver.two_factor_enabled
+    client.post("/auth/two-factor/disable", data={"password": PASSWORD,
+                                                  "code": pyotp.TOTP(secret).now()})
+    db.session.refresh(solver)
+    assert not solver.two_factor_enabled and solver.totp_secret is None
+    assert actions(solver)[-2:] == ["enable_2fa", "disable_2fa"]
+    auth.logout()
+    auth.login(admin)
+    assert client.post("/auth/two-factor/disable", data={
+        "password": PASSWORD, "code": pyotp.TOTP(admin.totp_secret).now()}).status_code == 403
+    assert "管理员账号必须保持两步验证开启" in client.get("/auth/security").get_data(as_text=True)
+
+
+def test_recovery_codes_can_be_renewed(client, auth, make):
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    auth.login(admin)
+    html = client.post("/auth/two-factor/recovery-codes",
+                       data={"code": pyotp.TOTP(admin.totp_secret).now()}).get_data(as_text=True)
+    codes = re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
+    assert len(codes) == 10
+    assert "renew_recovery_codes" in actions(admin)
+
+
+@pytest.mark.parametrize("pending", [None, "expired"])
+def test_the_code_step_needs_a_fresh_password_step(client, make, app, pending):
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    if pending == "expired":
+        password_step(client, admin)
+        app.config["TWO_FACTOR_STEP_SECONDS"] = -1
+    try:
+        response = client.post("/auth/two-factor",
+                               data={"code": pyotp.TOTP(admin.totp_secret).now()})
+    finally:
+        app.config["TWO_FACTOR_STEP_SECONDS"] = 300
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert client.get("/admin/").status_code == 302
