@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from challenge.extensions import db
 from challenge.states import Role
 from challenge.timeutil import local_today
-from tests.browser.helpers import login
+from tests.browser.helpers import confirm_email, login
 from tests.factories import credit_code
 
 pytestmark = pytest.mark.browser
@@ -44,8 +44,10 @@ def test_posting_story(browser, live_server, make, shots):
     page.fill("#password", "hengtai-2026!")
     page.fill("#confirm", "hengtai-2026!")
     page.fill("#credit_code", credit_code(4242))
+    page.check("#accept_terms")
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("注册成功")
+    confirm_email(page, "zhao@hengtai.cn")
 
     # It posts a 榜 with two indicators and submits it for screening.
     page.click("text=发布新榜")
