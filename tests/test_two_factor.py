@@ -148,3 +148,18 @@ def test_the_code_step_needs_a_fresh_password_step(client, make, app, pending):
         app.config["TWO_FACTOR_STEP_SECONDS"] = 300
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert client.get("/admin/").status_code == 302
+
+
+def test_reset_2fa_command_for_a_lost_phone(app, runner, make, client):
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    result = runner.invoke(args=["reset-2fa", admin.email.upper(), "--reason", "手机遗失，已当面核实"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(admin)
+    assert not admin.two_factor_enabled
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "disable_2fa")).one()
+    assert event.actor_id is None and event.reason == "手机遗失，已当面核实"
+    password_step(client, admin)  # enrols again before anything else
+    assert client.get("/admin/").headers["Location"] == "/auth/two-factor/setup"
+    again = runner.invoke(args=["reset-2fa", admin.email, "--reason", "x"])
+    assert again.exit_code != 0 and "尚未开启两步验证" in again.output

@@ -96,8 +96,8 @@ def enable(user: User, secret: str) -> list[str]:
     return new_recovery_codes(user)
 
 
-def disable(user: User, actor: User) -> None:
+def disable(user: User, actor: User | None, reason: str = "") -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    record(user, "disable_2fa", actor, object_type="user")
+    record(user, "disable_2fa", actor, object_type="user", reason=reason)
