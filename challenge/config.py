@@ -25,6 +25,9 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"  # "redis://host:6379/0" when several app servers share it
     LOGIN_LIMITS_PER_ACCOUNT = "5 per minute; 10 per hour"  # failed sign-ins of one account
     LOGIN_LIMITS_PER_ADDRESS = "20 per minute; 60 per hour"  # failed sign-ins from one address
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (nginx: 1); without it
+    # every client behind the proxy would share one address, and one counter of failures.
+    TRUSTED_PROXY_COUNT = 0
     MAIL_LINK_LIMITS = "3 per hour"  # reset / confirmation mails per address (then silently not sent)
     TWO_FACTOR_REQUIRED_FOR_ADMINS = True
     TWO_FACTOR_STEP_SECONDS = 300  # time to type the code after the password was accepted

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..timeutil import local
 
@@ -28,6 +29,9 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(get_remote_address, default_limits=[], strategy="moving-window")
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter if limiter.enabled else None
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:  # behind nginx every request comes from the proxy: count the client instead
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
 
 
 def _limiter() -> Limiter | None:

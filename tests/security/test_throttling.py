@@ -95,3 +95,27 @@ def test_the_second_factor_is_throttled_with_the_account(client, make):
     right = client.post("/auth/two-factor", data={"code": pyotp.TOTP(admin.totp_secret).now()})
     assert right.status_code == 429
     assert client.get("/admin/").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_count(app, make):
+    from tests.conftest import _config, isolated_app
+
+    user = make.user(Role.SOLVER)
+    db.session.commit()
+    behind = isolated_app(_config(app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXY_COUNT=1))
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    guesses = iter(range(100))
+
+    def fail(client_address):
+        return behind.test_client().post(
+            "/auth/login", data={"login": f"ghost{next(guesses)}@example.cn", "password": "x"},
+            environ_base=proxy, headers={"X-Forwarded-For": client_address}).status_code
+
+    with behind.app_context():
+        assert [fail("203.0.113.7") for _ in range(21)][-2:] == [200, 429]
+        assert fail("198.51.100.9") == 200  # another client through the same proxy
+        ok = behind.test_client().post("/auth/login", data={"login": user.email, "password": PASSWORD},
+                                       environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.9"})
+        assert ok.status_code == 302
+        db.engine.dispose()
