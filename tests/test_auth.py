@@ -9,6 +9,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import AuditEvent, Organization, OutboundEmail, User
 from challenge.states import OrgType, Role
+from tests.conftest import Auth
 from tests.factories import PASSWORD, credit_code
 
 
@@ -189,9 +190,15 @@ def test_admin_creates_a_reviewer_with_profile(client, auth, people):
     assert reviewer.role is Role.REVIEWER and reviewer.expert_profile[0].fields == "非织造材料,过滤"
 
 
-def test_admin_deactivates_an_account_and_it_cannot_log_in(client, auth, people):
+def test_admin_deactivates_an_account_and_it_cannot_log_in(client, auth, people, app):
+    signed_in = app.test_client()  # the solver's own browser; its requests get their own `g`
+    with app.app_context():
+        Auth(signed_in).login(people["solver"])
+        assert signed_in.get("/me/").status_code == 200
     auth.login(people["admin"])
     client.post(f"/admin/users/{people['solver'].id}/active", data={"active": "0"})
+    with app.app_context():
+        assert signed_in.get("/me/").status_code == 302  # its open session ended too
     auth.logout()
     assert "已停用" in auth.login(people["solver"]).get_data(as_text=True)
 

@@ -48,5 +48,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     record(user, "activate" if active else "deactivate", actor, object_type="user",
            changes={"active": [user.active, active]})
     user.active = active
+    if not active:
+        user.rotate_session_token()  # a deactivated account's open sessions end now
     for profile in user.expert_profile:
         profile.updated_at = utcnow()  # the matcher re-reads profiles touched since its last look

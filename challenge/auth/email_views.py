@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import User
 from ..workflow import record
-from . import tokens
+from . import throttle, tokens
 from .email_links import send_confirmation, send_reset
 from .forms import ForgotPasswordForm, ResetPasswordForm
 from .views import bp
@@ -84,6 +84,7 @@ def reset_password(token: str):
         user.confirm_email()  # the link reached the mailbox
         record(user, "reset_password", user, object_type="user")
         db.session.commit()
+        throttle.attempt_succeeded(throttle.account_key(user))  # the mailbox proved it: sign-in reopens
         logout_user()
         flash(_("密码已重设，所有设备上的登录均已退出。请用新密码登录。"), "success")
         return redirect(url_for("auth.login"))

@@ -53,8 +53,16 @@ class Refusal:
     @property
     def message(self) -> str:
         minutes = max(1, math.ceil((self.until - datetime.now(UTC)).total_seconds() / 60))
-        return str(_l("登录失败次数过多，已暂时停止受理。请在 %(time)s（约 %(n)d 分钟后）再试。",
-                      time=local(self.until).strftime("%H:%M"), n=minutes))
+        message = _l("登录失败次数过多，已暂时停止受理。请在 %(time)s（约 %(n)d 分钟后）再试。",
+                     time=local(self.until).strftime("%H:%M"), n=minutes)
+        if self.scope == "account":
+            return f"{message}{_l('也可以通过“忘记密码”重设密码后立即登录。')}"
+        return str(message)
+
+
+def account_key(user, typed: str = "") -> str:
+    """One counter per account whichever identifier is typed; per typed name when none exists."""
+    return f"user:{user.id}" if user is not None else f"login:{typed.strip().lower()}"
 
 
 def _items(key: str):
@@ -70,7 +78,7 @@ def _until(limiter: Limiter, item, *keys: str) -> datetime:
     return datetime.fromtimestamp(max(reset_at, time.time() + 1), UTC)
 
 
-def begin_attempt(account_key: str) -> Refusal | None:
+def begin_attempt(key: str) -> Refusal | None:
     """Called before a password or code is checked; a Refusal means do not check it."""
     limiter = _limiter()
     if limiter is None:
@@ -79,8 +87,8 @@ def begin_attempt(account_key: str) -> Refusal | None:
         if not limiter.limiter.test(item, "login-address", _address()):
             return Refusal(_until(limiter, item, "login-address", _address()), "address")
     for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
-        if not limiter.limiter.hit(item, "login-account", account_key):
-            return Refusal(_until(limiter, item, "login-account", account_key), "account")
+        if not limiter.limiter.hit(item, "login-account", key):
+            return Refusal(_until(limiter, item, "login-account", key), "account")
     return None
 
 
@@ -97,23 +105,23 @@ def attempt_failed() -> Refusal | None:
     return None
 
 
-def account_exhausted(account_key: str) -> Refusal | None:
+def account_exhausted(key: str) -> Refusal | None:
     """The account's refusal if its last failure used up a limit."""
     limiter = _limiter()
     if limiter is None:
         return None
     for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
-        if not limiter.limiter.test(item, "login-account", account_key):
-            return Refusal(_until(limiter, item, "login-account", account_key), "account")
+        if not limiter.limiter.test(item, "login-account", key):
+            return Refusal(_until(limiter, item, "login-account", key), "account")
     return None
 
 
-def attempt_succeeded(account_key: str) -> None:
+def attempt_succeeded(key: str) -> None:
     limiter = _limiter()
     if limiter is None:
         return
     for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
-        limiter.limiter.clear(item, "login-account", account_key)
+        limiter.limiter.clear(item, "login-account", key)
 
 
 def allow_mail(address: str) -> bool:

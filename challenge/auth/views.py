@@ -94,7 +94,7 @@ def login():
         key = form.login.data.strip()
         user = db.session.scalar(select(User).where(
             or_(func.lower(User.email) == key.lower(), User.phone == key)))
-        account_key = _account_key(user, key)
+        account_key = throttle.account_key(user, key)
         refusal = throttle.begin_attempt(account_key)
         if refusal:
             return _refused(form, refusal)
@@ -112,11 +112,6 @@ def login():
         else:
             return complete_login(user, remember=form.remember.data)
     return render_template("auth/login.html", form=form, title=_("登录"))
-
-
-def _account_key(user: User | None, typed: str) -> str:
-    """One counter per account whichever identifier is typed; per typed name when none exists."""
-    return f"user:{user.id}" if user else f"login:{typed.lower()}"
 
 
 def _failed(user: User | None, account_key: str) -> None:
@@ -137,7 +132,7 @@ def _refused(form, refusal: throttle.Refusal):
 def complete_login(user: User, remember: bool):
     login_user(user, remember=remember)
     user.last_login_at = utcnow()
-    throttle.attempt_succeeded(_account_key(user, ""))
+    throttle.attempt_succeeded(throttle.account_key(user))
     db.session.commit()
     flash(_("登录成功。"), "success")
     return redirect(safe_next(url_for("account.home")))
@@ -155,7 +150,7 @@ def two_factor():
         return redirect(url_for("auth.login", next=safe_next("") or None))
     form = TwoFactorForm()
     if form.validate_on_submit():
-        account_key = _account_key(user, "")
+        account_key = throttle.account_key(user)
         refusal = throttle.begin_attempt(account_key)
         if refusal:
             return render_template("auth/two_factor.html", form=form, title=_("两步验证"),

@@ -119,3 +119,22 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_count(app, make)
                                        environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.9"})
         assert ok.status_code == 302
         db.engine.dispose()
+
+
+def test_a_password_reset_reopens_a_locked_account(client, make):
+    import re
+
+    from challenge.models import OutboundEmail
+
+    user = make.user(Role.SOLVER)
+    db.session.commit()
+    for _ in range(5):
+        client.post("/auth/login", data={"login": user.email, "password": "nope-nope-1"})
+    locked = client.post("/auth/login", data={"login": user.email, "password": PASSWORD})
+    assert locked.status_code == 429 and "忘记密码" in locked.get_data(as_text=True)
+    client.post("/auth/forgot", data={"email": user.email})
+    body = db.session.scalars(select(OutboundEmail.body)).one()
+    link = re.search(r"https?://[^/\s]+(/auth/reset/\S+)", body).group(1)
+    client.post(link, data={"password": "meadow-kettle-31", "confirm": "meadow-kettle-31"})
+    assert client.post("/auth/login", data={"login": user.email, "password": "meadow-kettle-31"}
+                       ).status_code == 302
