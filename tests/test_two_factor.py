@@ -10,7 +10,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import AuditEvent, RecoveryCode
 from challenge.states import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 
 def actions(user) -> list[str]:
@@ -64,7 +64,7 @@ def test_an_admin_without_two_factor_enrols_before_anything_else(client, make):
     step = password_step(client, admin)
     assert "/auth/two-factor" in step.headers["Location"]
     assert client.get("/admin/").status_code == 302
-    assert client.post("/auth/two-factor", data={"code": pyotp.TOTP(secret).now()}
+    assert client.post("/auth/two-factor", data={"code": totp_code(admin.email)}
                        ).status_code == 302
     assert client.get("/admin/").status_code == 200
 
@@ -112,7 +112,7 @@ def test_everyone_may_enable_and_disable_it_but_an_admin_may_not_disable(client,
     db.session.refresh(solver)
     assert solver.two_factor_enabled
     client.post("/auth/two-factor/disable", data={"password": PASSWORD,
-                                                  "code": pyotp.TOTP(secret).now()})
+                                                  "code": totp_code(solver.email)})
     db.session.refresh(solver)
     assert not solver.two_factor_enabled and solver.totp_secret is None
     assert actions(solver)[-2:] == ["enable_2fa", "disable_2fa"]
@@ -128,7 +128,7 @@ def test_recovery_codes_can_be_renewed(client, auth, make):
     db.session.commit()
     auth.login(admin)
     html = client.post("/auth/two-factor/recovery-codes",
-                       data={"code": pyotp.TOTP(admin.totp_secret).now()}).get_data(as_text=True)
+                       data={"code": totp_code(admin.email)}).get_data(as_text=True)
     codes = re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
     assert len(codes) == 10
     assert "renew_recovery_codes" in actions(admin)
@@ -163,3 +163,19 @@ def test_reset_2fa_command_for_a_lost_phone(app, runner, make, client):
     assert client.get("/admin/").headers["Location"] == "/auth/two-factor/setup"
     again = runner.invoke(args=["reset-2fa", admin.email, "--reason", "x"])
     assert again.exit_code != 0 and "尚未开启两步验证" in again.output
+
+
+def test_a_code_signs_in_once(client, make):
+    """RFC 6238 §5.2: a code seen over a shoulder (or replayed from a log) is no use again."""
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    code = totp_code(admin.email)
+    password_step(client, admin)
+    assert client.post("/auth/two-factor", data={"code": code}).status_code == 302
+    client.post("/auth/logout")
+    password_step(client, admin)
+    html = client.post("/auth/two-factor", data={"code": code}).get_data(as_text=True)
+    assert "验证码不正确或已过期" in html
+    assert client.get("/admin/").status_code == 302
+    # The authenticator's next code is good (accepted one step early for clock drift).
+    assert client.post("/auth/two-factor", data={"code": totp_code(admin.email)}).status_code == 302

@@ -1,14 +1,16 @@
 """Two-factor sign-in: TOTP (RFC 6238, pyotp) plus ten single-use recovery codes."""
 
 import hashlib
+import hmac
 import re
 import secrets
+import time
 
 import pyotp
 import segno
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db
 from ..models import RecoveryCode, User
@@ -39,10 +41,33 @@ def qr_svg(text: str, title: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=5, title=title, border=2))
 
 
-def totp_ok(secret: str, code: str) -> bool:
+def matching_step(secret: str, code: str, after: int | None = None) -> int | None:
+    """The time step (previous, current or next, for clock drift) whose code this is, if any
+    later than *after*."""
     code = re.sub(r"\s", "", code or "")
-    return bool(secret) and bool(_CODE_RE.match(code)) and pyotp.TOTP(secret).verify(
-        code, valid_window=1)
+    if not secret or not _CODE_RE.match(code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(time.time())
+    for step in (current - 1, current, current + 1):
+        if (after is None or step > after) and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_totp(user: User, code: str) -> bool:
+    """A current code not used before; spends its step with one conditional UPDATE, so the same
+    code typed twice (or raced) is accepted once."""
+    step = matching_step(user.totp_secret, code, after=user.totp_last_step)
+    if step is None:
+        return False
+    spent = db.session.execute(update(User).where(
+        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def _digest(code: str) -> str:
@@ -73,7 +98,7 @@ def second_factor_ok(user: User, code: str) -> bool:
     """A current TOTP code, or an unused recovery code (then spent and audited)."""
     if not user.two_factor_enabled:
         return False
-    if totp_ok(user.totp_secret, code):
+    if use_totp(user, code):
         return True
     normalised = _normalise(code)
     if len(normalised) != 10:
@@ -89,8 +114,13 @@ def second_factor_ok(user: User, code: str) -> bool:
     return True
 
 
-def enable(user: User, secret: str) -> list[str]:
+def enable(user: User, secret: str, code: str) -> list[str] | None:
+    """Keep the secret if *code* comes from it (the enrolment code is spent); the new codes."""
+    step = matching_step(secret, code)
+    if step is None:
+        return None
     user.totp_secret = secret
+    user.totp_last_step = step
     user.totp_enabled_at = utcnow()
     record(user, "enable_2fa", user, object_type="user")
     return new_recovery_codes(user)
@@ -98,6 +128,6 @@ def enable(user: User, secret: str) -> list[str]:
 
 def disable(user: User, actor: User | None, reason: str = "") -> None:
     user.totp_secret = None
-    user.totp_enabled_at = None
+    user.totp_enabled_at = user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(user, "disable_2fa", actor, object_type="user", reason=reason)

@@ -33,8 +33,8 @@ def two_factor_setup():
     if not secret:
         secret = session[SETUP_KEY] = two_factor.new_secret()
     if form.validate_on_submit():
-        if two_factor.totp_ok(secret, form.code.data):
-            codes = two_factor.enable(current_user, secret)
+        codes = two_factor.enable(current_user, secret, form.code.data)
+        if codes is not None:
             db.session.commit()
             session.pop(SETUP_KEY, None)
             return render_template("auth/recovery_codes.html", codes=codes, title=_("恢复码"))
@@ -68,7 +68,7 @@ def recovery_codes_renew():
     """New recovery codes (the old ones stop working) for a current TOTP code."""
     form = TwoFactorSetupForm()
     if not (current_user.two_factor_enabled and form.validate_on_submit()
-            and two_factor.totp_ok(current_user.totp_secret, form.code.data)):
+            and two_factor.use_totp(current_user, form.code.data)):
         flash(_("验证码不正确，恢复码未更换。"), "danger")
         return redirect(url_for("auth.security"))
     codes = two_factor.new_recovery_codes(current_user)

@@ -37,6 +37,8 @@ class User(UserMixin, CreatedMixin, db.Model):
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2).
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     organization = relationship("Organization", back_populates="users")
     recovery_codes = relationship("RecoveryCode", back_populates="user",

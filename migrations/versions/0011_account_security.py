@@ -31,6 +31,7 @@ def columns():
         sa.Column('terms_accepted_at', sa.DateTime(), nullable=True),
         sa.Column('totp_secret', sa.String(length=64), nullable=True),
         sa.Column('totp_enabled_at', sa.DateTime(), nullable=True),
+        sa.Column('totp_last_step', sa.Integer(), nullable=True),
     )
 
 
