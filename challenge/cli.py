@@ -66,6 +66,7 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("演示数据已写入。可用以下账号登录 http://127.0.0.1:5000 ：")
     for role, email, password in accounts:
         click.echo(f"  {role:<12} {email:<26} 密码 {password}")
+    click.echo("管理员首次登录时须用手机身份验证器（如 Microsoft Authenticator）扫码绑定两步验证。")
 
 
 @click.command("close-expired")
