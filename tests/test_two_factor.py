@@ -179,3 +179,12 @@ def test_a_code_signs_in_once(client, make):
     assert client.get("/admin/").status_code == 302
     # The authenticator's next code is good (accepted one step early for clock drift).
     assert client.post("/auth/two-factor", data={"code": totp_code(admin.email)}).status_code == 302
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345６", "123 456 789", "²²²²²²", "\x00" * 6, "ab-cd-ef-gh-ij"])
+def test_odd_codes_are_simply_wrong(client, make, code):
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    password_step(client, admin)
+    response = client.post("/auth/two-factor", data={"code": code})
+    assert response.status_code == 200 and "验证码不正确" in response.get_data(as_text=True)

@@ -20,7 +20,7 @@ from ..workflow import record
 
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
-_CODE_RE = re.compile(r"^\d{6}$")
+_CODE_RE = re.compile(r"^[0-9]{6}$")  # ASCII only: compare_digest refuses others
 
 
 def new_secret() -> str:
