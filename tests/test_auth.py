@@ -318,3 +318,10 @@ def test_every_demo_password_passes_the_rules(app):
 
     assert [spec["email"] for spec in demo_content.USERS
             if password_problem(spec["password"], spec["email"])] == []
+
+
+@pytest.mark.parametrize("token", ["x", "..", "é.é.é", "a" * 500, "eyJ1aWQiOjF9.Zz.Zz"])
+def test_malformed_links_are_refused_plainly(client, token):
+    for path in (f"/auth/confirm/{token}", f"/auth/reset/{token}"):
+        response = client.get(path)
+        assert response.status_code == 400 and "链接" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ the link works once; an older link dies as soon as the password changes by any r
 import hashlib
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import User
@@ -34,7 +34,7 @@ def reset_token(user: User) -> str:
 def _load(purpose: str, token: str, max_age: int) -> dict | None:
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
-    except BadSignature:  # also SignatureExpired
+    except BadData:  # bad signature, expired, undecodable
         return None
     return data if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
 
