@@ -1,7 +1,8 @@
-"""Accounts in a real browser: a solver who forgot the password asks for a link, opens the mail
-(the outbox), sets a new password and signs in with it; a new admin is sent to enrol in two-factor
-sign-in, scans the offline QR code (the test computes the code from the secret shown), keeps the
-recovery codes, and from then on signs in with a code."""
+"""Accounts in a real browser: a solver who forgot the password guesses until sign-in is
+refused, asks for a link, opens the mail (the outbox), sets a new password and signs in with it at
+once; a new admin is sent to enrol in two-factor sign-in, scans the offline QR code (the test
+computes the code from the secret shown), keeps the recovery codes, and from then on signs in with
+a code; a registrant must accept the terms and confirm the address before acting."""
 
 import re
 
@@ -24,6 +25,13 @@ def test_forgotten_password_to_signed_in(browser, live_server, make, shots):
     db.session.commit()
     page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860}).new_page()
     page.goto(f"{live_server}/auth/login")
+    for attempt in range(6):  # five wrong guesses, then the account is refused for a while
+        page.fill("#login", solver.email)
+        page.fill("#password", f"i-forgot-it-{attempt}")
+        page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("throttled")).to_contain_text("登录失败次数过多")
+    expect(page.get_by_test_id("throttled")).to_contain_text("忘记密码")
+    shots(page, "locked-out")
     page.click("text=忘记密码？")
     page.fill("#email", solver.email)
     shots(page, "forgot")
