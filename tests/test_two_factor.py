@@ -107,19 +107,19 @@ def test_everyone_may_enable_and_disable_it_but_an_admin_may_not_disable(client,
     assert "未开启" in client.get("/auth/security").get_data(as_text=True)
     secret, _codes = enrol(client)
     assert "已开启" in client.get("/auth/security").get_data(as_text=True)
-    client.post("/auth/two-factor/disable", data={"password": "wrong-password", "code":
-                                                  pyotp.TOTP(secret).now()})
+    client.post("/auth/two-factor/disable", data={"disable-password": "wrong-password",
+                                                  "disable-code": pyotp.TOTP(secret).now()})
     db.session.refresh(solver)
     assert solver.two_factor_enabled
-    client.post("/auth/two-factor/disable", data={"password": PASSWORD,
-                                                  "code": totp_code(solver.email)})
+    client.post("/auth/two-factor/disable", data={"disable-password": PASSWORD,
+                                                  "disable-code": totp_code(solver.email)})
     db.session.refresh(solver)
     assert not solver.two_factor_enabled and solver.totp_secret is None
     assert actions(solver)[-2:] == ["enable_2fa", "disable_2fa"]
     auth.logout()
     auth.login(admin)
     assert client.post("/auth/two-factor/disable", data={
-        "password": PASSWORD, "code": pyotp.TOTP(admin.totp_secret).now()}).status_code == 403
+        "disable-password": PASSWORD, "disable-code": totp_code(admin.email)}).status_code == 403
     assert "管理员账号必须保持两步验证开启" in client.get("/auth/security").get_data(as_text=True)
 
 
@@ -128,7 +128,7 @@ def test_recovery_codes_can_be_renewed(client, auth, make):
     db.session.commit()
     auth.login(admin)
     html = client.post("/auth/two-factor/recovery-codes",
-                       data={"code": totp_code(admin.email)}).get_data(as_text=True)
+                       data={"renew-code": totp_code(admin.email)}).get_data(as_text=True)
     codes = re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
     assert len(codes) == 10
     assert "renew_recovery_codes" in actions(admin)

@@ -19,7 +19,8 @@ def security():
     return render_template("auth/security.html", title=_("账号安全"),
                            required=two_factor.required_for(current_user),
                            codes_left=two_factor.unused_recovery_codes(current_user),
-                           disable_form=TwoFactorDisableForm(), renew_form=TwoFactorSetupForm())
+                           disable_form=TwoFactorDisableForm(prefix="disable"),
+                           renew_form=TwoFactorSetupForm(prefix="renew"))
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
@@ -50,7 +51,7 @@ def two_factor_setup():
 def two_factor_disable():
     if two_factor.required_for(current_user):
         abort(403)
-    form = TwoFactorDisableForm()
+    form = TwoFactorDisableForm(prefix="disable")
     if form.validate_on_submit() and current_user.check_password(form.password.data) \
             and two_factor.second_factor_ok(current_user, form.code.data):
         two_factor.disable(current_user, current_user)
@@ -66,7 +67,7 @@ def two_factor_disable():
 @login_required
 def recovery_codes_renew():
     """New recovery codes (the old ones stop working) for a current TOTP code."""
-    form = TwoFactorSetupForm()
+    form = TwoFactorSetupForm(prefix="renew")
     if not (current_user.two_factor_enabled and form.validate_on_submit()
             and two_factor.use_totp(current_user, form.code.data)):
         flash(_("验证码不正确，恢复码未更换。"), "danger")
