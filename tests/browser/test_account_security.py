@@ -82,6 +82,7 @@ def test_admin_enrols_in_two_factor_on_first_sign_in(browser, live_server, make,
     page.click("main form button[type=submit]")
     codes = page.get_by_test_id("recovery-codes").locator("li")
     expect(codes).to_have_count(10)
+    first_codes = codes.all_inner_texts()
     shots(page, "recovery-codes")
     page.click("text=我已保存，继续")
     expect(page.locator("nav")).to_contain_text("管理工作台")
@@ -101,6 +102,11 @@ def test_admin_enrols_in_two_factor_on_first_sign_in(browser, live_server, make,
     page.goto(f"{live_server}/auth/security")
     expect(page.get_by_test_id("2fa-status")).to_contain_text("已开启")
     shots(page, "security-page")
+    page.fill("#renew-code", totp_code(admin.email))
+    page.click("text=更换恢复码")
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    assert not set(page.get_by_test_id("recovery-codes").locator("li").all_inner_texts()) & set(
+        first_codes)
 
 
 def test_registration_needs_consent_and_a_confirmed_address(browser, live_server, shots):
