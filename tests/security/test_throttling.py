@@ -112,12 +112,13 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_count(app, make)
             "/auth/login", data={"login": f"ghost{next(guesses)}@example.cn", "password": "x"},
             environ_base=proxy, headers={"X-Forwarded-For": client_address}).status_code
 
+    # Each request pushes its own app context of `behind` (as on a server) and closes its session.
+    assert [fail("203.0.113.7") for _ in range(21)][-2:] == [200, 429]
+    assert fail("198.51.100.9") == 200  # another client through the same proxy
+    ok = behind.test_client().post("/auth/login", data={"login": user.email, "password": PASSWORD},
+                                   environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.9"})
+    assert ok.status_code == 302
     with behind.app_context():
-        assert [fail("203.0.113.7") for _ in range(21)][-2:] == [200, 429]
-        assert fail("198.51.100.9") == 200  # another client through the same proxy
-        ok = behind.test_client().post("/auth/login", data={"login": user.email, "password": PASSWORD},
-                                       environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.9"})
-        assert ok.status_code == 302
         db.engine.dispose()
 
 
