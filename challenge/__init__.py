@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp
+    from .auth import init_app as auth_init_app
     from .auth.views import bp as auth_bp
     from .award.progress import bp as progress_bp
     from .award.views import bp as contracts_bp
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)
+    auth_init_app(app)  # throttling counters, the confirm / two-factor gate, /terms, /privacy
     app.register_blueprint(hall_bp)
     app.register_blueprint(posting_bp)
     app.register_blueprint(admin_bp)

@@ -25,15 +25,15 @@ def register(app: Flask) -> None:
 @click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
 def create_admin(email: str, name: str, org: str, password: str) -> None:
     """Create a bureau administrator account."""
-    from flask import current_app
 
     from .admin.operations import OrganizationMismatch, find_or_create_org
+    from .auth.passwords import password_problem
     from .states import OrgType, Role
 
     email = email.strip().lower()
-    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise click.ClickException(
-            f"密码至少需要 {current_app.config['PASSWORD_MIN_LENGTH']} 个字符。")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(str(problem))
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise click.ClickException(f"邮箱 {email} 已被使用。")
     try:
@@ -44,12 +44,13 @@ def create_admin(email: str, name: str, org: str, password: str) -> None:
 
     user = User(email=email, name=name.strip(), role=Role.ADMIN, organization=organization)
     user.set_password(password)
+    user.confirm_email()  # typed by the operator; two-factor enrolment follows on first sign-in
     db.session.add(user)
     db.session.flush()
     record(user, "create_account", None, object_type="user",
            changes={"role": [None, "admin"], "email": [None, email]})
     db.session.commit()
-    click.echo(f"已创建管理员 {email}。")
+    click.echo(f"已创建管理员 {email}。首次登录时须绑定两步验证（身份验证器应用）。")
 
 
 @click.command("seed-demo")
@@ -67,6 +68,7 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("演示数据已写入。可用以下账号登录 http://127.0.0.1:5000 ：")
     for role, email, password in accounts:
         click.echo(f"  {role:<12} {email:<26} 密码 {password}")
+    click.echo("管理员首次登录时须用手机身份验证器（如 Microsoft Authenticator）扫码绑定两步验证。")
 
 
 @click.command("close-expired")

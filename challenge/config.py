@@ -17,7 +17,21 @@ class DefaultConfig:
     LANGUAGES = ("zh", "en")
     DISPLAY_TIMEZONE = "Asia/Shanghai"
     PER_PAGE = 12
-    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MIN_LENGTH = 10
+    # Accounts (challenge/auth): signed links, consent, throttling, two-factor sign-in.
+    CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link stays valid
+    RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid (and it works once)
+    TERMS_VERSION = "2026-12"  # the 用户协议 / 隐私政策 version a registrant accepts
+    RATELIMIT_STORAGE_URI = "memory://"  # "redis://host:6379/0" when several app servers share it
+    LOGIN_LIMITS_PER_ACCOUNT = "5 per minute; 10 per hour"  # failed sign-ins of one account
+    LOGIN_LIMITS_PER_ADDRESS = "20 per minute; 60 per hour"  # failed sign-ins from one address
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (nginx: 1); without it
+    # every client behind the proxy would share one address, and one counter of failures.
+    TRUSTED_PROXY_COUNT = 0
+    MAIL_LINK_LIMITS = "3 per hour"  # reset / confirmation mails per address (then silently not sent)
+    TWO_FACTOR_REQUIRED_FOR_ADMINS = True
+    TWO_FACTOR_STEP_SECONDS = 300  # time to type the code after the password was accepted
+    TOTP_ISSUER = "揭榜挂帅平台"
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).

@@ -171,7 +171,7 @@ PENDING_USERS = [
 
 # 演示账号。除管理员外，密码均为 demo-pass-2026。
 USERS = [
-    {"email": "admin@demo.cn", "name": "周立新", "role": "admin", "org": "bureau", "password": "admin-pass-2026"},
+    {"email": "admin@demo.cn", "name": "周立新", "role": "admin", "org": "bureau", "password": "bureau-pass-2026"},
     # ---- 发榜企业 ----
     {"email": "enterprise1@demo.cn", "name": "陈建华", "role": "enterprise", "org": "hx_material", "password": "demo-pass-2026"},
     {"email": "enterprise2@demo.cn", "name": "王丽萍", "role": "enterprise", "org": "ht_textile", "password": "demo-pass-2026"},

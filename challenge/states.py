@@ -444,6 +444,14 @@ EVENT_LABELS = {
     "revoke_invitation": _l("撤销邀请"), "remove_member": _l("移除成员"),
     "hand_over_admin": _l("移交单位管理员"),
 }
+# Account events (challenge/auth).
+EVENT_LABELS.update({
+    "accept_terms": _l("同意用户协议"), "confirm_email": _l("确认邮箱"),
+    "request_password_reset": _l("申请重设密码"), "reset_password": _l("重设密码"),
+    "enable_2fa": _l("开启两步验证"), "disable_2fa": _l("关闭两步验证"),
+    "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
+    "login_throttled": _l("登录失败过多被暂停"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

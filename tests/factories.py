@@ -1,8 +1,11 @@
 """Factories that build entities through the same operations and workflow door as the app."""
 
+import time
 from datetime import timedelta
 from itertools import count
 
+import pyotp
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from challenge.award import operations as award_ops
@@ -74,12 +77,33 @@ def make_user(role: Role, org: Organization | None = None, email: str | None = N
         org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
                     Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
         org = make_org(type=org_type)
+    now = utcnow()
     user = User(email=email or f"{role.value}{n}@example.cn", name=name or f"用户{n}", role=role,
-                organization=org, active=active, org_admin=org_admin)
+                organization=org, active=active, org_admin=org_admin, email_confirmed_at=now,
+                terms_version="test", terms_accepted_at=now)
     user.password_hash = PASSWORD_HASH
+    if role is Role.ADMIN:  # admins must sign in with a second factor; theirs is enrolled
+        user.totp_secret = pyotp.random_base32()
+        user.totp_enabled_at = now
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def totp_code(email: str) -> str:
+    """What the account's authenticator shows, computed from its enrolled secret. A code is
+    accepted once, and the next step's code is accepted early (clock drift), so a second sign-in
+    within the same 30 s types the next code; a third waits for the clock."""
+    secret, last = db.session.execute(select(User.totp_secret, User.totp_last_step).where(
+        func.lower(User.email) == email.lower())).one()
+    assert secret, f"{email} has no two-factor secret"
+    totp = pyotp.TOTP(secret)
+    while True:
+        current = totp.timecode(time.time())
+        step = current if last is None else max(current, last + 1)
+        if step <= current + 1:
+            return totp.generate_otp(step)
+        time.sleep(0.5)
 
 
 def challenge_values(**overrides) -> dict:

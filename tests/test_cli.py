@@ -22,6 +22,10 @@ def test_create_admin(runner):
     short = runner.invoke(args=["create-admin", "--email", "b@b.cn", "--name", "x",
                                 "--password", "short"])
     assert short.exit_code != 0 and "至少需要" in short.output
+    common = runner.invoke(args=["create-admin", "--email", "c@b.cn", "--name", "x",
+                                 "--password", "password2026"])
+    assert common.exit_code != 0 and "过于常见" in common.output
+    assert admin.email_confirmed and not admin.two_factor_enabled  # enrols on first sign-in
 
 
 def test_seed_demo_builds_a_living_platform(runner):
@@ -29,7 +33,8 @@ def test_seed_demo_builds_a_living_platform(runner):
     assert result.exit_code == 0, result.output
     for email in ("admin@demo.cn", "enterprise1@demo.cn", "solver1@demo.cn", "reviewer1@demo.cn"):
         assert email in result.output
-    assert "demo-pass-2026" in result.output and "admin-pass-2026" in result.output
+    assert "demo-pass-2026" in result.output and "bureau-pass-2026" in result.output
+    assert "两步验证" in result.output
 
     challenges = db.session.scalars(select(Challenge)).all()
     assert len(challenges) >= 20

@@ -36,6 +36,7 @@ def create_user(actor: User | None, form) -> User:
     user = User(email=form.email.data, name=form.name.data.strip(), role=Role(form.role.data),
                 organization=org)
     user.set_password(form.password.data)
+    user.confirm_email()  # the bureau vouches for the accounts it creates
     db.session.add(user)
     db.session.flush()
     if user.role in (Role.REVIEWER, Role.SOLVER):
@@ -53,5 +54,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     record(user, "activate" if active else "deactivate", actor, object_type="user",
            changes={"active": [user.active, active]})
     user.active = active
+    if not active:
+        user.rotate_session_token()  # a deactivated account's open sessions end now
     for profile in user.expert_profile:
         profile.updated_at = utcnow()  # the matcher re-reads profiles touched since its last look

@@ -1,4 +1,3 @@
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
@@ -10,14 +9,22 @@ from ..models import User
 from ..orgs.forms import OrganisationPart
 from ..states import Role
 from ..validators import MOBILE_RE
+from .passwords import password_problem
 
 
 def password_rules(form, field):
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(field.data or "") < minimum:
-        raise ValidationError(_l("密码至少需要 %(n)d 个字符。", n=minimum))
-    if len(field.data) > 128:
-        raise ValidationError(_l("密码不能超过 128 个字符。"))
+    """The shared password rules; the e-mail is the form's own field or the account's."""
+    email = getattr(getattr(form, "email", None), "data", None) or getattr(form, "account_email", "")
+    problem = password_problem(field.data or "", email or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class TermsConsentForm(AppForm):
+    """The user agreement and privacy policy, accepted at registration (version recorded)."""
+
+    accept_terms = BooleanField(_l("我已阅读并同意《用户协议》和《隐私政策》"), validators=[
+        DataRequired(_l("请阅读并同意用户协议和隐私政策。"))])
 
 
 class LoginForm(AppForm):
@@ -27,7 +34,7 @@ class LoginForm(AppForm):
 
 
 
-class RegisterForm(OrganisationPart, AppForm):
+class RegisterForm(OrganisationPart, TermsConsentForm):
     role = RadioField(_l("注册身份"), choices=options([
         (Role.ENTERPRISE.value, _l("发榜方：企业，发布技术需求")),
         (Role.SOLVER.value, _l("揭榜方：高校、院所、企业或团队的研发人员")),
@@ -65,3 +72,35 @@ class PasswordChangeForm(AppForm):
                                                      password_rules])
     confirm = PasswordField(_l("确认新密码"), validators=[
         DataRequired(_l("请再次输入新密码。")), EqualTo("password", _l("两次输入的密码不一致。"))])
+
+    account_email = ""  # set by the view: the password may not contain it
+
+
+class ForgotPasswordForm(AppForm):
+    email = EmailField(_l("注册邮箱"), validators=[
+        DataRequired(_l("请输入邮箱。")), Email(_l("邮箱格式不正确。")), Length(max=120)])
+
+
+class ResetPasswordForm(AppForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")),
+                                                     password_rules])
+    confirm = PasswordField(_l("确认新密码"), validators=[
+        DataRequired(_l("请再次输入新密码。")), EqualTo("password", _l("两次输入的密码不一致。"))])
+
+    account_email = ""  # set by the view: the password may not contain it
+
+
+class TwoFactorForm(AppForm):
+    code = StringField(_l("验证码或恢复码"), validators=[
+        DataRequired(_l("请输入身份验证器中的 6 位验证码，或一个恢复码。")), Length(max=20)])
+
+
+class TwoFactorSetupForm(AppForm):
+    code = StringField(_l("6 位验证码"), validators=[
+        DataRequired(_l("请输入身份验证器显示的 6 位验证码。")), Length(max=10)])
+
+
+class TwoFactorDisableForm(AppForm):
+    password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
+    code = StringField(_l("验证码或恢复码"), validators=[
+        DataRequired(_l("请输入 6 位验证码或一个恢复码。")), Length(max=20)])

@@ -26,7 +26,7 @@ from .proposal import (
 )
 from .question import Question
 from .review import Objection, Review, ReviewAssignment
-from .user import User
+from .user import RecoveryCode, User
 
 __all__ = [
     "Acceptance", "AcceptanceItem", "AwardFile", "Contract", "ContractMilestone", "LedgerEntry",
@@ -36,5 +36,5 @@ __all__ = [
     "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
     "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
-    "ReviewAssignment", "User",
+    "ReviewAssignment", "RecoveryCode", "User",
 ]

@@ -12,7 +12,7 @@ from challenge.extensions import db
 from challenge.models import Organization
 from challenge.states import OrgState, Role
 from challenge.timeutil import local_today
-from tests.browser.helpers import login
+from tests.browser.helpers import confirm_email, login
 from tests.factories import credit_code
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,10 @@ def test_posting_story(browser, live_server, make, shots):
     page.fill("#password", "hengtai-2026!")
     page.fill("#confirm", "hengtai-2026!")
     page.fill("#credit_code", credit_code(4242))
+    page.check("#accept_terms")
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("注册成功")
+    confirm_email(page, "zhao@hengtai.cn")
     # Fixture shortcut: the bureau has verified the new organisation (test_org_story.py walks
     # registration → verification → invitation in the browser).
     org = db.session.scalar(select(Organization).where(Organization.name == "恒泰非织造材料有限公司"))

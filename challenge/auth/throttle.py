@@ -1,0 +1,133 @@
+"""Failed sign-ins slowed, then refused for a while, per account and per client address.
+
+Flask-Limiter holds the counters in RATELIMIT_STORAGE_URI ("memory://" for one process,
+"redis://host:6379" so several app servers share them). Only failures count:
+- per account, an attempt takes a hit *before* the password is checked (so parallel guesses
+  cannot all slip through) and a success clears the account's counter;
+- per address, a failure takes a hit and a success takes none, so one office behind one address
+  signing in all day is never refused.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..timeutil import local
+
+EXTENSION = "login_throttle"
+
+
+def init_app(app: Flask) -> None:
+    limiter = Limiter(get_remote_address, default_limits=[], strategy="moving-window")
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter if limiter.enabled else None
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:  # behind nginx every request comes from the proxy: count the client instead
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+
+
+def _limiter() -> Limiter | None:
+    return current_app.extensions.get(EXTENSION)
+
+
+def reset() -> None:
+    """Forget every counter (tests start each case clean)."""
+    limiter = _limiter()
+    if limiter is not None:
+        limiter.storage.reset()
+
+
+@dataclass
+class Refusal:
+    until: datetime  # UTC
+    scope: str  # "account" or "address"
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, math.ceil((self.until - datetime.now(UTC)).total_seconds() / 60))
+        message = _l("登录失败次数过多，已暂时停止受理。请在 %(time)s（约 %(n)d 分钟后）再试。",
+                     time=local(self.until).strftime("%H:%M"), n=minutes)
+        if self.scope == "account":
+            return f"{message}{_l('也可以通过“忘记密码”重设密码后立即登录。')}"
+        return str(message)
+
+
+def account_key(user, typed: str = "") -> str:
+    """One counter per account whichever identifier is typed; per typed name when none exists."""
+    return f"user:{user.id}" if user is not None else f"login:{typed.strip().lower()}"
+
+
+def _items(key: str):
+    return parse_many(current_app.config[key])
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _until(limiter: Limiter, item, *keys: str) -> datetime:
+    reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+    return datetime.fromtimestamp(max(reset_at, time.time() + 1), UTC)
+
+
+def begin_attempt(key: str) -> Refusal | None:
+    """Called before a password or code is checked; a Refusal means do not check it."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        if not limiter.limiter.test(item, "login-address", _address()):
+            return Refusal(_until(limiter, item, "login-address", _address()), "address")
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        if not limiter.limiter.hit(item, "login-account", key):
+            return Refusal(_until(limiter, item, "login-account", key), "account")
+    return None
+
+
+def attempt_failed() -> Refusal | None:
+    """Count a failure against the address; returns the refusal it just triggered, if any."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        limiter.limiter.hit(item, "login-address", _address())
+    for item in _items("LOGIN_LIMITS_PER_ADDRESS"):
+        if not limiter.limiter.test(item, "login-address", _address()):
+            return Refusal(_until(limiter, item, "login-address", _address()), "address")
+    return None
+
+
+def account_exhausted(key: str) -> Refusal | None:
+    """The account's refusal if its last failure used up a limit."""
+    limiter = _limiter()
+    if limiter is None:
+        return None
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        if not limiter.limiter.test(item, "login-account", key):
+            return Refusal(_until(limiter, item, "login-account", key), "account")
+    return None
+
+
+def attempt_succeeded(key: str) -> None:
+    limiter = _limiter()
+    if limiter is None:
+        return
+    for item in _items("LOGIN_LIMITS_PER_ACCOUNT"):
+        limiter.limiter.clear(item, "login-account", key)
+
+
+def allow_mail(address: str) -> bool:
+    """Whether another reset / confirmation mail may go to this address now (MAIL_LINK_LIMITS)."""
+    limiter = _limiter()
+    if limiter is None:
+        return True
+    return all(limiter.limiter.hit(item, "mail-link", address.lower())
+               for item in _items("MAIL_LINK_LIMITS"))
