@@ -1,10 +1,11 @@
 """The mails that carry a signed link (confirm the address, reset the password) and consent."""
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..mail import queue_email
 from ..models import User
+from ..security import external_url
 from ..timeutil import utcnow
 from ..workflow import record
 from . import throttle, tokens
@@ -21,7 +22,7 @@ def accept_terms(user: User) -> None:
 def send_confirmation(user: User) -> bool:
     if not throttle.allow_mail(user.email):
         return False
-    link = url_for("auth.confirm", token=tokens.confirm_token(user), _external=True)
+    link = external_url("auth.confirm", token=tokens.confirm_token(user))
     days = current_app.config["CONFIRM_TOKEN_MAX_AGE"] // (24 * 3600)
     queue_email(user, _("请确认您的注册邮箱"), _(
         "%(name)s，您好：\n\n感谢注册揭榜挂帅平台。请在 %(days)d 天内打开下面的链接确认邮箱，"
@@ -33,7 +34,7 @@ def send_confirmation(user: User) -> bool:
 def send_reset(user: User) -> bool:
     if not throttle.allow_mail(user.email):
         return False
-    link = url_for("auth.reset_password", token=tokens.reset_token(user), _external=True)
+    link = external_url("auth.reset_password", token=tokens.reset_token(user))
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
     queue_email(user, _("重设密码"), _(
         "%(name)s，您好：\n\n有人（希望是您本人）申请重设揭榜挂帅平台账号的密码。请在 %(minutes)d "

@@ -5,13 +5,14 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import JoinRequest, Notification, Organization, OrgInvitation, OutboundEmail, User
+from ..security import external_url
 from ..states import SYSTEM, JoinState, OrgState, OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import store_upload, stored_path
@@ -150,7 +151,7 @@ def invite(org: Organization, actor: User, email: str) -> OrgInvitation:
     db.session.flush()
     record(org, "invite_member", actor, changes={"email": [None, email],
                                                  "invitation": [None, invitation.id]})
-    link = url_for("orgs.invitation", token=invitation_token(invitation), _external=True)
+    link = external_url("orgs.invitation", token=invitation_token(invitation))
     body = _("%(who)s 邀请您以成员身份加入「%(org)s」（揭榜挂帅平台）。请在 %(days)d 天内打开以下链接，"
              "注册或登录后加入；链接仅能使用一次。如非本人操作，请忽略本邮件。",
              who=actor.name, org=org.name, days=invitation_days())

@@ -165,3 +165,33 @@ def test_absolute_links_come_from_base_url_in_requests_and_jobs(app):
         with site.test_request_context("/", headers={"Host": EVIL}):
             assert external_url("auth.login", _external=True) == \
                 "https://jbgs.example.cn/auth/login"
+
+
+def _newest_mail_to(address: str, after: int) -> OutboundEmail:
+    db.session.expire_all()
+    [mail] = db.session.scalars(select(OutboundEmail).where(
+        OutboundEmail.id > after, OutboundEmail.to_address == address)).all()
+    return mail
+
+
+def test_forged_host_never_reaches_reset_or_invitation_mails(live_server, make, people, app):
+    """The account mails (password reset, organisation invitation) carry tokens: a link to the
+    attacker's host would hand the token over. Both are built on BASE_URL."""
+    with config_app(app) as default:
+        base = default.config["BASE_URL"]
+    before = db.session.scalar(select(func.max(OutboundEmail.id))) or 0
+    stranger = Wire(live_server, headers={"Host": EVIL})
+    reply = stranger.post("/auth/forgot", {"email": people["solver"].email}, "/auth/forgot")
+    assert reply.status in (200, 302)
+    reset = _newest_mail_to(people["solver"].email, before)
+    assert EVIL not in reset.body and f"{base}/auth/reset/" in reset.body
+
+    issuer = people["issuer"]
+    issuer.org_admin = True
+    db.session.commit()
+    org_admin = Wire(live_server, headers={"Host": EVIL})
+    org_admin.login(issuer.email)
+    reply = org_admin.post("/org/invitations", {"email": "new.colleague@example.cn"}, "/org")
+    assert reply.status == 302
+    invitation = _newest_mail_to("new.colleague@example.cn", before)
+    assert EVIL not in invitation.body and f"{base}/org/invitations/accept/" in invitation.body

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                    r'type="hidden" name="csrf_token" value="([^"]+)"|'
@@ -99,4 +99,8 @@ class Wire:
 
     def login(self, email: str, password: str = PASSWORD) -> None:
         reply = self.post("/auth/login", {"login": email, "password": password}, "/auth/login")
+        if reply.status == 302 and "/auth/two-factor" in reply.location:  # an admin's second step
+            step = urllib.parse.urlsplit(reply.location).path
+            reply = self.post(step, {"code": totp_code(email)}, step)
         assert reply.status == 302 and "/auth/login" not in reply.location, "login failed"
+        assert "/auth/two-factor" not in reply.location, "second step failed"
