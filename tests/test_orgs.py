@@ -43,6 +43,7 @@ from challenge.workflow import allowed, perform
 from tests.conftest import USE_POSTGRES, _config, isolated_app
 from tests.factories import credit_code
 from tests.test_access_table import TABLE, world  # noqa: F401 - the table's world, as a fixture
+from tests.test_auth import mailed_link
 from tests.test_bidding import PDF, bid_form, open_board
 
 # -- permissions: role x state -----------------------------------------------------------------
@@ -164,7 +165,7 @@ def test_join_request_decisions_by_role(cast, make, check):
 
 def registration(**overrides) -> dict:
     data = {"role": "enterprise", "name": "蒋总", "email": "jiang@qm.cn", "phone": "",
-            "password": "long-enough-1", "confirm": "long-enough-1", "org_choice": "new",
+            "password": "long-enough-1", "confirm": "long-enough-1", "accept_terms": "y", "org_choice": "new",
             "org_name": "启明智能装备有限公司", "org_type": "enterprise", "region": "示范市经开区",
             "credit_code": credit_code(4242)}
     data.update(overrides)
@@ -211,11 +212,17 @@ def test_credit_code_is_unique(client, make):
     assert "已被其他单位使用" in html
 
 
+def confirm_address(client, email: str) -> None:
+    """The registrant follows the confirmation link mailed to it (tests/test_auth.py)."""
+    assert client.get(mailed_link(email, "/auth/confirm/")).status_code == 302
+
+
 @pytest.fixture
 def pending(client, people):
     """A registered organisation awaiting verification; its registrant is signed in."""
     client.post("/auth/register", data=registration(licence=(io.BytesIO(PDF), "营业执照.pdf")),
                 content_type="multipart/form-data")
+    confirm_address(client, "jiang@qm.cn")
     return db.session.scalar(select(User).where(User.email == "jiang@qm.cn"))
 
 
@@ -240,7 +247,8 @@ def test_bureau_verifies_and_the_org_admin_is_told(client, auth, people, pending
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == pending.id, Notification.message.contains("已通过科技局认证"))) == 1
     assert db.session.scalar(select(func.count(OutboundEmail.id)).where(
-        OutboundEmail.to_address == "jiang@qm.cn")) == 1
+        OutboundEmail.to_address == "jiang@qm.cn",
+        OutboundEmail.body.not_like("%/auth/confirm/%"))) == 1  # besides the address check
     assert client.post(f"/admin/organizations/{org.id}/verify").status_code == 403  # once
 
 
@@ -348,7 +356,8 @@ def register_with(client, link: str, email: str, **overrides):
     form = client.get(f"/auth/register?invite={token}").get_data(as_text=True)
     assert "您受邀加入「东州大学」" in form and email in form
     data = {"role": "solver", "name": "新同事", "email": overrides.pop("email_typed", email),
-            "phone": "", "password": "long-enough-1", "confirm": "long-enough-1", "invite": token}
+            "phone": "", "password": "long-enough-1", "confirm": "long-enough-1",
+            "accept_terms": "y", "invite": token}
     data.update(overrides)
     return client.post("/auth/register", data=data)
 
@@ -398,7 +407,7 @@ def register_with_refused_post(client, token: str, email: str) -> int:
     """Posting the registration with a dead token keeps the typed data and admits nobody."""
     response = client.post("/auth/register", data={
         "role": "solver", "name": "迟到", "email": email, "phone": "", "password": "long-enough-1",
-        "confirm": "long-enough-1", "invite": token})
+        "confirm": "long-enough-1", "invite": token, "accept_terms": "y"})
     return response.status_code
 
 
@@ -443,9 +452,10 @@ def applicant(client, auth, make, org_admin):
     auth.logout()
     client.post("/auth/register", data={
         "role": "solver", "name": "方晓东", "email": "fang@x.cn", "phone": "",
-        "password": "long-enough-1", "confirm": "long-enough-1", "org_choice": "join",
+        "password": "long-enough-1", "confirm": "long-enough-1", "accept_terms": "y", "org_choice": "join",
         "org_name": "东州大学", "org_type": "university", "region": "", "credit_code": "",
         "join_note": "材料学院讲师"})
+    confirm_address(client, "fang@x.cn")
     user = db.session.scalar(select(User).where(User.email == "fang@x.cn"))
     assert user.organization_id is None
     page = client.get("/org").get_data(as_text=True)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import OutboundEmail
 from challenge.states import Role
-from tests.browser.helpers import login
-from tests.factories import totp_code
+from tests.browser.helpers import login, on_this_server
+from tests.factories import credit_code, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_forgotten_password_to_signed_in(browser, live_server, make, shots):
 
     body = db.session.scalars(select(OutboundEmail.body).where(
         OutboundEmail.to_address == solver.email)).one()
-    link = re.search(r"https?://\S+/auth/reset/\S+", body).group(0)
+    link = on_this_server(page, re.search(r"https?://\S+/auth/reset/\S+", body).group(0))
     page.goto(link)
     page.fill("#password", "qwertyuiop")
     page.fill("#confirm", "qwertyuiop")
@@ -119,6 +119,7 @@ def test_registration_needs_consent_and_a_confirmed_address(browser, live_server
     page.fill("#org_name", "湖州理工学院")
     page.select_option("#org_type", "university")
     page.fill("#region", "示范市")
+    page.fill("#credit_code", credit_code(9191))
     page.click("main form button[type=submit]")
     expect(page.locator("main")).to_contain_text("请阅读并同意用户协议和隐私政策")
     shots(page, "consent-missing")
@@ -133,6 +134,6 @@ def test_registration_needs_consent_and_a_confirmed_address(browser, live_server
 
     body = db.session.scalars(select(OutboundEmail.body).where(
         OutboundEmail.to_address == "zhao.min@hz.edu.cn")).one()
-    page.goto(re.search(r"https?://\S+/auth/confirm/\S+", body).group(0))
+    page.goto(on_this_server(page, re.search(r"https?://\S+/auth/confirm/\S+", body).group(0)))
     expect(page.locator(".alert-success")).to_contain_text("邮箱已确认")
     shots(page, "confirmed")
