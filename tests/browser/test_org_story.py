@@ -12,7 +12,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import Organization, OutboundEmail
 from challenge.states import OrgState, Role
-from tests.browser.helpers import login, on_this_server
+from tests.browser.helpers import confirm_email, login, on_this_server
 from tests.factories import credit_code
 
 pytestmark = pytest.mark.browser
@@ -43,9 +43,11 @@ def test_org_story(browser, live_server, make, shots, tmp_path):
     page.fill("#region", "示范市大学城")
     page.fill("#credit_code", credit_code(9090))
     page.set_input_files("#licence", str(licence))
+    page.check("#accept_terms")
     shots(page, "register-new-organisation")
     page.click("main form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("您是单位管理员")
+    confirm_email(page, "xu@jhu.edu.cn")
     expect(page.get_by_test_id("org-gate")).to_contain_text("待科技局认证")
     page.goto(f"{base}/org")
     expect(page.get_by_test_id("org-state")).to_have_text("待认证")
@@ -94,8 +96,9 @@ def test_org_story(browser, live_server, make, shots, tmp_path):
     expect(other.get_by_test_id("invitation")).to_contain_text("江淮理工大学")
     expect(other.locator("#email")).to_have_value("song@jhu.edu.cn")
     other.fill("#name", "宋佳怡")
-    other.fill("#password", "songjiayi-2026!")
-    other.fill("#confirm", "songjiayi-2026!")
+    other.fill("#password", "lotus-river-2026!")
+    other.fill("#confirm", "lotus-river-2026!")
+    other.check("#accept_terms")
     shots(other, "register-with-invitation")
     other.click("main form button[type=submit]")
     expect(other.locator(".alert-success")).to_contain_text("您已通过邀请加入「江淮理工大学」")
