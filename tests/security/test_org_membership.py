@@ -24,6 +24,7 @@ from challenge.permissions import grant_for
 from challenge.posting import operations as posting_ops
 from challenge.states import ChallengeState, Confidentiality, OrgType, ProposalState, Role
 from challenge.timeutil import utcnow
+from tests.test_auth import mailed_link
 from tests.test_bidding import PDF, bid_form, open_board
 from tests.test_concurrency import TOKEN, Browserless
 
@@ -95,7 +96,10 @@ def register_as_member(visitor: Visitor, org_name: str) -> None:
         "role": "solver", "name": "王某", "email": ATTACKER, "phone": "",
         "password": "long-enough-pass-1", "confirm": "long-enough-pass-1",
         "org_choice": "join", "org_name": org_name, "org_type": "university",
-        "region": "示范市", "credit_code": ""}, "/auth/register")
+        "region": "示范市", "credit_code": "", "accept_terms": "y"}, "/auth/register")
+    # The attacker owns their mailbox, so the address is confirmed too.
+    status, _ = visitor.fetch(mailed_link(ATTACKER, "/auth/confirm/"))
+    assert status == 200
 
 
 def test_registering_with_an_organisations_name_admits_nobody(live_server, university):
