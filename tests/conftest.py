@@ -20,8 +20,30 @@ from challenge.states import Role
 from . import factories
 from .factories import PASSWORD
 
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ISOLATED_INSTANCE = Path(tempfile.mkdtemp(prefix="challenge-test-instance-"))
+
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (named after the
+    worker, created on first use), and DATABASE_URL names it, so the app, the servers the
+    tests start and the tests agree. Without xdist, or on SQLite, the URL is unchanged."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    server = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": name}):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    own = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["DATABASE_URL"] = own
+    return own
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("DATABASE_URL", ""))
 USE_POSTGRES = POSTGRES_URL.startswith("postgresql")
 
 
