@@ -6,7 +6,7 @@ metrics at /metrics (off by default), optional Sentry, and the shared upload dir
   while the request runs (python-json-logger in JSON mode, `[id]` in text mode).
 - METRICS_ENABLED: /metrics exists only then (404 otherwise; nginx keeps it internal). Under
   gunicorn set PROMETHEUS_MULTIPROC_DIR (an empty directory per start) so every worker's
-  samples are summed; gunicorn's child_exit hook calls `mark_process_dead`.
+  samples are summed (there are no live gauges, so no child_exit hook is needed).
 - SENTRY_DSN: sentry-sdk is initialised only when it is set; nothing is sent otherwise.
 """
 
@@ -259,14 +259,6 @@ def metrics_view():
         output += generate_latest(queues)
     return Response(output, mimetype=CONTENT_TYPE_LATEST,
                     headers={"Cache-Control": "no-store"})
-
-
-def mark_process_dead(pid: int) -> None:
-    """For gunicorn's child_exit hook: drop a dead worker's live gauges (multiprocess mode)."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(pid)
 
 
 # -- Sentry --------------------------------------------------------------------------------
