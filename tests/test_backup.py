@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from challenge.extensions import db
 from tests.conftest import USE_POSTGRES, _config, isolated_app
 
+pytestmark = pytest.mark.slow  # each test seeds the demo data; the round trip dumps and restores it
+
 FILES = {
     "proposals/3f9a.pdf": b"%PDF-1.4 proposal",
     "award/二期/验收报告.docx": b"PK\x03\x04 not really a docx",
