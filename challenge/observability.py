@@ -139,6 +139,17 @@ def _configure_logging(app: Flask) -> None:
     from flask.logging import default_handler
 
     app.logger.removeHandler(default_handler)  # its lines would come out twice
+    try:
+        from celery.signals import setup_logging
+    except ImportError:  # pragma: no cover - celery is a runtime requirement
+        return
+    # A Celery worker or beat replaces the root logger's handlers with its own text format
+    # unless someone answers this signal: answer it, so their lines are ours (JSON in deploy).
+    setup_logging.connect(_keep_our_logging, weak=False, dispatch_uid=LOG_HANDLER_NAME)
+
+
+def _keep_our_logging(**kwargs) -> None:
+    """Celery's setup_logging receiver: the handler configured above stays."""
 
 
 def _start_request() -> None:

@@ -350,3 +350,41 @@ def test_uploads_are_stored_under_upload_root(app, tmp_path):
         db.session.rollback()
     with shared_app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_celery_worker_logs_in_the_apps_format(app, tmp_path):
+    """Celery replaces the root logger's handlers with its own text format unless told not to;
+    a worker of an app with LOG_FORMAT=json writes JSON lines (a real worker, in-memory broker)."""
+    (tmp_path / "worker_app.py").write_text(textwrap.dedent(f"""
+        from celery import Celery
+        from challenge import create_app
+        flask_app = create_app({{"TESTING": True, "SECRET_KEY": "x", "LOG_FORMAT": "json",
+                                "SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r},
+                                "UPLOAD_ROOT": {str(tmp_path / "uploads")!r}}},
+                               instance_path={str(ISOLATED_INSTANCE)!r})
+        celery = Celery("worker_app", broker="memory://")
+    """))
+    env = dict(os.environ, PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
+    process = subprocess.Popen([sys.executable, "-m", "celery", "--app", "worker_app:celery",
+                                "worker", "--pool", "solo", "--loglevel", "INFO"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    seen = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if "ready." in line:
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stdout.close()
+    ready = [line for line in seen if "ready." in line]
+    assert ready, "".join(seen)
+    record = json.loads(ready[0])
+    assert record["logger"] == "celery.apps.worker" and record["request_id"] == "-"
