@@ -46,7 +46,10 @@ class BackupError(click.ClickException):
 @with_appcontext
 def backup_command(archive: Path) -> None:
     """Write the database and the upload directory to ARCHIVE (.tar.gz)."""
-    manifest = backup(archive)
+    try:
+        manifest = backup(archive)
+    except OSError as exc:
+        raise BackupError(f"无法写入备份 {archive}：{exc.strerror or exc}") from None
     click.echo(f"已备份到 {archive}：{sum(manifest['rows'].values())} 行数据"
                f"（{len(manifest['rows'])} 张表），{len(manifest['files'])} 个上传文件。")
 
@@ -58,7 +61,10 @@ def backup_command(archive: Path) -> None:
 @with_appcontext
 def restore_command(archive: Path, force: bool) -> None:
     """Restore the database and the upload directory from ARCHIVE."""
-    manifest = restore(archive, force=force)
+    try:
+        manifest = restore(archive, force=force)
+    except (OSError, EOFError, tarfile.TarError) as exc:
+        raise BackupError(f"无法读取备份 {archive}：{exc}") from None
     click.echo(f"已从 {archive} 恢复：{sum(manifest['rows'].values())} 行数据，"
                f"{len(manifest['files'])} 个上传文件；各表行数与备份一致。")
 

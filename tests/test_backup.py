@@ -139,3 +139,14 @@ def test_restore_refuses_an_archive_that_is_not_a_backup(app, tmp_path):
         tar.add(__file__, arcname="hello.py")
     result = app.test_cli_runner().invoke(args=["restore", str(bogus)])
     assert result.exit_code != 0 and "不是本平台的备份" in result.output
+
+
+def test_restore_refuses_a_damaged_archive_and_backup_an_unwritable_place(app, tmp_path):
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(b"\x1f\x8b\x08\x00 this is not gzip")
+    result = app.test_cli_runner().invoke(args=["restore", str(damaged)])
+    assert result.exit_code == 1 and "无法读取备份" in result.output
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = app.test_cli_runner().invoke(args=["backup", str(blocker / "backup.tar.gz")])
+    assert result.exit_code == 1 and "无法写入备份" in result.output
