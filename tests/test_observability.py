@@ -218,7 +218,7 @@ def test_metrics_under_gunicorn_sum_every_worker(app, tmp_path):
                METRICS_ENABLED="1", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
                PYTHONUNBUFFERED="1")
     command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2",
-               "--bind", f"fd://{sock.fileno()}", "--timeout", "60", "--log-level", "warning",
+               "--bind", f"fd://{sock.fileno()}", "--timeout", "120", "--log-level", "warning",
                "--no-control-socket", "--error-logfile", "-",
                f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"]
     with log.open("w") as out:
@@ -244,7 +244,8 @@ def test_metrics_under_gunicorn_sum_every_worker(app, tmp_path):
             assert set(pool.map(fetch, range(40))) == {200}
         counts = {latency_count(scrape(), "auth.login") - start for _ in range(12)}
         assert counts == {40}, log.read_text()
-        assert len(list(metrics_dir.glob("histogram_*.db"))) == 2  # both workers counted
+        # Both workers wrote samples (a worker replaced under load adds a file, still summed).
+        assert len(list(metrics_dir.glob("histogram_*.db"))) >= 2
     finally:
         _stop(process)
 
