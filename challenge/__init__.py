@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
-from . import security
+from . import observability, security
 from .config import DEV_SECRET_KEY, DefaultConfig
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'challenge.sqlite'}")
-    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    observability.init_app(app, test_config)  # UPLOAD_ROOT, request id, logs, /metrics, Sentry
     _refuse_dev_secret(app)
 
     db.init_app(app)

@@ -1,5 +1,5 @@
 """Command-line tasks: flask create-admin, seed-demo, close-expired, remind-overdue, send-mail,
-audit verify."""
+audit verify; backup and restore live in backup.py."""
 
 import click
 from flask import Flask
@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(remind_overdue_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(audit_group)
+    from .backup import register as register_backup
+
+    register_backup(app)  # flask backup / flask restore
 
 
 @click.command("create-admin")

@@ -1,7 +1,7 @@
 """Uploaded files: the type is decided by what the file really is, not its name — PDFs by their
 %PDF- header, images by their magic bytes, Office files by their container (a ZIP whose
 [Content_Types].xml names the right main part, and that part present). Files are kept under
-random names outside static/ (UPLOAD_FOLDER/<area>/), leave the disk with their row (deleted, or
+random names outside static/ (UPLOAD_ROOT/<area>/), leave the disk with their row (deleted, or
 never committed), and go back to the browser only as downloads."""
 
 import io
@@ -66,7 +66,7 @@ class StoredFile:
 
 
 def store_upload(upload, area: str) -> StoredFile:
-    """Check and keep one uploaded file under UPLOAD_FOLDER/<area>/, or raise UploadError. The
+    """Check and keep one uploaded file under UPLOAD_ROOT/<area>/, or raise UploadError. The
     file is removed again if the transaction it belongs to does not commit."""
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()
@@ -115,7 +115,7 @@ def is_office_container(data: bytes, suffix: str) -> bool:
 
 
 def stored_path(area: str, stored_name: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / area / (stored_name or "_")
+    return Path(current_app.config["UPLOAD_ROOT"]) / area / (stored_name or "_")
 
 
 def send_stored(path: Path, content_type: str, name: str):

@@ -112,7 +112,7 @@ def import_experts(actor: User, report: Report, valid_only: bool = False) -> Imp
 # Uploads wait server-side between the report and "import valid rows", under a random name.
 
 def _stash_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "imports"
+    folder = Path(current_app.config["UPLOAD_ROOT"]) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
