@@ -62,11 +62,12 @@ def claim(token: str, limit: int) -> list[OutboundEmail]:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # one writer: claims are taken in turn
     else:
-        picked = picked.with_for_update(skip_locked=True)
-    session.execute(update(OutboundEmail)
-                    .where(OutboundEmail.id.in_(picked.scalar_subquery()), _claimable(now))
-                    .values(claimed_at=now, claimed_by=token)
-                    .execution_options(synchronize_session=False))
+        picked = picked.with_for_update(skip_locked=True)  # rows being claimed are passed by
+    ids = list(session.scalars(picked))
+    if ids:
+        session.execute(update(OutboundEmail).where(OutboundEmail.id.in_(ids))
+                        .values(claimed_at=now, claimed_by=token)
+                        .execution_options(synchronize_session=False))
     session.commit()
     return list(session.scalars(select(OutboundEmail).where(
         OutboundEmail.claimed_by == token, OutboundEmail.claimed_at == now,

@@ -16,6 +16,7 @@ task is sent to the broker, or (eager) run after the response. Exports run in th
 """
 
 import logging
+import os
 import threading
 import time
 
@@ -44,6 +45,8 @@ DEFAULTS = {
 def init_app(app: Flask) -> Celery:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    if not app.config["CELERY_BROKER_URL"] and os.environ.get("CELERY_BROKER_URL"):
+        app.config["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]  # as DATABASE_URL
     celery = _celery_for(app)
     app.extensions["celery"] = celery
     for name, listener in (("after_flush", _note_queued_mail), ("after_commit", _mail_after_commit),
