@@ -20,6 +20,7 @@ import os
 import threading
 import time
 
+import click
 from celery import Celery, Task
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
@@ -55,7 +56,35 @@ def init_app(app: Flask) -> Celery:
             event.listen(Session, name, listener)
     app.after_request(_after_response)
     app.extensions["jobs_due"] = {}  # periodic job → when this process next tries it
+    app.cli.add_command(jobs_command)
     return celery
+
+
+@click.group("jobs")
+def jobs_command() -> None:
+    """Background jobs (Celery worker and beat run them on their own)."""
+
+
+@jobs_command.command("run")
+@click.argument("name", type=click.Choice(sorted(tasks.PERIODIC)))
+def run_command(name: str) -> None:
+    """Run a periodic job now, unless a node ran it already this period."""
+    click.echo(f"{name}: {tasks.leased(name) if name != 'refresh-index' else tasks.refresh_index()}")
+
+
+@jobs_command.command("status")
+def status_command() -> None:
+    """Broker, periods and the last run of each periodic job."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import JobRun
+
+    config = current_app.config
+    click.echo(f"broker: {config['CELERY_BROKER_URL'] or '无（任务在本进程内执行）'}")
+    for name, (_task, key) in tasks.PERIODIC.items():
+        last = db.session.scalar(select(func.max(JobRun.started_at)).where(JobRun.name == name))
+        click.echo(f"{name:<15} every {config[key]:>6} s   last run: {last or '-'}")
 
 
 def broker(app: Flask | None = None) -> bool:

@@ -39,7 +39,7 @@ def run_once_per_period(name: str, period: int, job: Callable[[], object]) -> Jo
         session.commit()
     except IntegrityError:
         session.rollback()
-        log.info("job %s slot %s: already run by another node", name, slot)
+        log.info("job %s slot %s: already run this period", name, slot)
         return None
     log.info("job %s slot %s: run", name, slot)
     try:

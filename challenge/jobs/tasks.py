@@ -64,13 +64,13 @@ def refresh_index() -> str:
     """This process's matching index (and the host's snapshot, where the server keeps one)."""
     from .. import matching_service
 
+    publish = getattr(matching_service, "refresh_snapshot", None)  # a per-host snapshot, if kept
+    if publish is not None:
+        return str(publish())
     svc = current_app.extensions["matching"]
     if svc.needs is None:
-        return "index not built in this process"
+        return "index not built in this process"  # built by the server's warm-up, not here
     svc.sync()
-    publish = getattr(matching_service, "refresh_snapshot", None)
-    if publish is not None:
-        publish()
     return f"{len(svc.needs)} needs indexed"
 
 
@@ -86,7 +86,7 @@ JOBS = {"close-expired": close_expired, "remind-overdue": remind_overdue,
 
 def leased(name: str) -> str:
     run = run_once_per_period(name, period(name), JOBS[name])
-    return "skipped: run by another node this period" if run is None else run.result
+    return "skipped: already run this period" if run is None else run.result
 
 
 @shared_task(name="jobs.close_expired")
