@@ -40,6 +40,9 @@ DEFAULTS = {
     "JOBS_PRUNE_SECONDS": 86400,
     # Periodic jobs after responses (eager mode only); None: on unless TESTING.
     "JOBS_ON_REQUESTS": None,
+    # Eager exports in a thread of their own (None: unless TESTING, where they run after the
+    # response, so a test's next step never races a file still being written).
+    "JOBS_EXPORT_THREAD": None,
 }
 
 
@@ -163,9 +166,10 @@ def _send_now_or_later() -> None:
 def _after_response(response):
     app = current_app._get_current_object()
     send_mail = g.pop("send_mail_after_commit", False)
+    exports = g.pop("exports_after_response", [])
     due = _due_periodic(app)
-    if send_mail or due:
-        response.call_on_close(lambda: _run_after_response(app, send_mail, due))
+    if send_mail or due or exports:
+        response.call_on_close(lambda: _run_after_response(app, send_mail, due, exports))
     return response
 
 
@@ -189,8 +193,10 @@ def _due_periodic(app: Flask) -> list[str]:
     return found
 
 
-def _run_after_response(app: Flask, send_mail: bool, due: list[str]) -> None:
+def _run_after_response(app: Flask, send_mail: bool, due: list[str], exports: list[int]) -> None:
     with app.app_context():
+        for job_id in exports:
+            _safely(app, "export", lambda job_id=job_id: dispatch("jobs.export", job_id))
         if send_mail:
             _safely(app, "send-outbox", lambda: dispatch("jobs.send_outbox", periodic=False))
         for name in due:
@@ -207,11 +213,16 @@ def _safely(app: Flask, name: str, call) -> None:
 
 
 def start_export(job_id: int) -> None:
-    """Run an export job: in the worker (broker), or in a thread of this process (eager)."""
+    """Run an export job: in the worker (broker), or in a thread of this process (eager): an
+    export of 100,000 榜 takes minutes, longer than a sync worker may hold a request."""
     if broker():
         dispatch("jobs.export", job_id)
         return
     app = current_app._get_current_object()
+    in_thread = app.config["JOBS_EXPORT_THREAD"]
+    if not (not app.testing if in_thread is None else in_thread) and has_request_context():
+        g.setdefault("exports_after_response", []).append(job_id)
+        return
     thread = threading.Thread(target=_safely, name=f"export-{job_id}",
                               args=(app, "export", lambda: dispatch("jobs.export", job_id)),
                               daemon=True)

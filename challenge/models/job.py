@@ -50,10 +50,3 @@ class ExportJob(db.Model):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    @property
-    def percent(self) -> int:
-        if self.state == "done":
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, self.rows_done * 100 // self.rows_total)
