@@ -1,7 +1,7 @@
 """Background exports: the bureau asks for a table, a job writes the file under the upload
 root (UPLOAD_FOLDER/exports/), the status page shows the rows written so far, and the file is
-downloaded when ready. The workbook is written with openpyxl's write-only mode (rows go to a
-temporary file as they come) and the CSV straight to disk, so memory stays flat at any size.
+downloaded when ready. The workbook is written with XlsxWriter's constant_memory mode (jobs/xlsx)
+and the CSV straight to disk, so memory stays flat at any size.
 
 Progress lives in a small file beside the export (`<name>.progress`: the rows written), not in
 the database: the export's own read of a large table must not wait on, or block, a write to the
@@ -109,18 +109,19 @@ def run_export(job_id: int) -> str:
 def _write(job: ExportJob, target: Path, progress: Path) -> int:
     from ..exports.tables import TABLES, Scope
     from ..exports.views import notes
-    from ..exports.writers import XlsxBook, csv_chunks
+    from ..exports.writers import csv_chunks
+    from .xlsx import StreamingXlsxBook
 
     table = TABLES[job.table]
     scope, _errors = Scope.from_args(MultiDict(parse_qsl(job.args)))
     requester = db.session.get(User, job.requested_by_id)
     counted = _Counted(table.rows(scope), progress)
     if job.fmt == "xlsx":
-        book = XlsxBook()
+        book = StreamingXlsxBook(target)
         count = book.add_table(str(table.title), table.columns, counted)
         book.add_notes(_("导出说明"), notes(table, scope, count, requester,
                                          local(job.created_at).strftime("%Y-%m-%d %H:%M")))
-        book.book.save(target)
+        book.close()
         return count
     with target.open("wb") as out:
         for chunk in csv_chunks(table.columns, counted):

@@ -312,3 +312,27 @@ def test_jobs_through_redis_with_a_worker_and_beat(app, redis_url, smtp, make, p
             process.stop()
         db.session.remove()
     assert "jobs.close_expired" in processes[0].text()
+
+
+def test_the_background_workbook_holds_what_the_in_request_one_does(app, client, auth, make,
+                                                                     people):
+    """XlsxWriter (constant memory) in the background, openpyxl in the request: same cells, and
+    text that looks like a formula stays text."""
+    make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"],
+                   title='=HYPERLINK("http://evil.example","点我")', bounty_fen=123_456_789)
+    make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"],
+                   summary="第一行\n第二行")
+    db.session.commit()
+    auth.login(people["admin"])
+    with client.get("/admin/exports/challenges.xlsx") as response:
+        before = load_workbook(io.BytesIO(response.data))
+    client.post("/admin/exports/challenges.xlsx/background").close()
+    job = db.session.scalars(select(ExportJob)).one()
+    with client.get(f"/admin/exports/jobs/{job.id}/download") as response:
+        after = load_workbook(io.BytesIO(response.data))
+    old, new = before.worksheets[0], after.worksheets[0]
+    rows = [list(r) for r in new.iter_rows(values_only=True)]
+    assert rows == [list(r) for r in old.iter_rows(values_only=True)] and len(rows) == 3
+    assert all(cell.data_type != "f" for row in new.iter_rows() for cell in row)
+    assert new.freeze_panes == "A2" and new.auto_filter.ref == old.auto_filter.ref
+    assert [c.value for c in after.worksheets[1]["A"]] == [c.value for c in before.worksheets[1]["A"]]
