@@ -19,7 +19,7 @@ def upgrade():
         'job_runs',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('name', sa.String(length=40), nullable=False),
-        sa.Column('slot', sa.Integer(), nullable=False),
+        sa.Column('slot', sa.BigInteger(), nullable=False),
         sa.Column('node', sa.String(length=120), nullable=False),
         sa.Column('started_at', sa.DateTime(), nullable=False),
         sa.Column('finished_at', sa.DateTime(), nullable=True),
