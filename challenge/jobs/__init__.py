@@ -87,6 +87,8 @@ def status_command() -> None:
     click.echo(f"broker: {config['CELERY_BROKER_URL'] or '无（任务在本进程内执行）'}")
     for name, (_task, key) in tasks.PERIODIC.items():
         last = db.session.scalar(select(func.max(JobRun.started_at)).where(JobRun.name == name))
+        if name == "refresh-index":
+            last = "（每个进程各自刷新，不记录）"
         click.echo(f"{name:<15} every {config[key]:>6} s   last run: {last or '-'}")
 
 
