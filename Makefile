@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := challenge
 
-.PHONY: run test test-postgres install install-test chromium migrate seed lint clean
+.PHONY: run test test-postgres install install-test chromium redis migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,18 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "浏览器测试需要 Chromium：sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi
 
-test: $(VENV)/.installed-test chromium
+# Debian's redis-server for the job tests (each test run starts its own on a free port).
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else echo "任务队列测试需要 Redis：sudo apt-get install redis-server（缺少时这些测试将跳过）" >&2; fi
+
+test: $(VENV)/.installed-test chromium redis
 	$(BIN)/python -m pytest
 
 # The same suite against a throwaway PostgreSQL server (installed with apt when missing).
-test-postgres: $(VENV)/.installed-test chromium
+test-postgres: $(VENV)/.installed-test chromium redis
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

@@ -96,6 +96,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_cli(app)
     _register_errors(app)
     locking.init_app(app)
+    from .jobs import init_app as jobs_init_app
+
+    jobs_init_app(app)  # Celery: Redis when CELERY_BROKER_URL is set, eager otherwise
     return app
 
 

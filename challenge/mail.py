@@ -1,11 +1,20 @@
 """The e-mail outbox: `queue_email` writes a row in the same transaction as the change it
-reports; `deliver_pending` (run by `flask send-mail`) sends the rows over SMTP."""
+reports; `deliver_pending` (the outbox job, or `flask send-mail`) sends the rows over SMTP.
+
+Several senders may run at once (two nodes, a worker and the command line): each first claims a
+batch of rows in one committed UPDATE, and only the sender whose claim token landed on a row
+sends it. On PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so senders never wait
+for each other; on SQLite the UPDATE runs under the database's write lock (BEGIN IMMEDIATE), so
+the second sender's UPDATE sees the first one's claims and passes those rows by. A claim left
+by a sender that died is taken over after CLAIM_EXPIRES."""
 
 import smtplib
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 
 from .extensions import db
 from .models import OutboundEmail, User
@@ -14,6 +23,8 @@ from .timeutil import utcnow
 
 MAX_ATTEMPTS = 5  # a row that failed this often is left for a person to look at
 BATCH = 500
+CLAIM_BATCH = 50  # rows claimed at a time: a slow SMTP server never holds many
+CLAIM_EXPIRES = timedelta(minutes=15)  # a claim this old belongs to a sender that died
 
 
 def queue_email(user: User, subject: str, body: str, link: str = "") -> OutboundEmail | None:
@@ -32,6 +43,44 @@ def pending_query():
     return (select(OutboundEmail)
             .where(OutboundEmail.sent_at.is_(None), OutboundEmail.attempts < MAX_ATTEMPTS)
             .order_by(OutboundEmail.id))
+
+
+def _claimable(now):
+    return and_(OutboundEmail.sent_at.is_(None), OutboundEmail.attempts < MAX_ATTEMPTS,
+                or_(OutboundEmail.claimed_at.is_(None),
+                    OutboundEmail.claimed_at < now - CLAIM_EXPIRES))
+
+
+def claim(token: str, limit: int) -> list[OutboundEmail]:
+    """Take up to *limit* unclaimed unsent rows for the sender *token* and commit the claim;
+    returns the rows this sender now owns (none that another sender holds)."""
+    now = utcnow()
+    session = db.session
+    session.commit()  # the claim is a transaction of its own
+    connection = session.connection()
+    picked = select(OutboundEmail.id).where(_claimable(now)).order_by(OutboundEmail.id).limit(limit)
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # one writer: claims are taken in turn
+    else:
+        picked = picked.with_for_update(skip_locked=True)  # rows being claimed are passed by
+    ids = list(session.scalars(picked))
+    if ids:
+        session.execute(update(OutboundEmail).where(OutboundEmail.id.in_(ids))
+                        .values(claimed_at=now, claimed_by=token)
+                        .execution_options(synchronize_session=False))
+    session.commit()
+    return list(session.scalars(select(OutboundEmail).where(
+        OutboundEmail.claimed_by == token, OutboundEmail.claimed_at == now,
+        OutboundEmail.sent_at.is_(None)).order_by(OutboundEmail.id)))
+
+
+def release(token: str) -> None:
+    """Give back this sender's claims on rows it did not send (they wait for the next run)."""
+    db.session.execute(update(OutboundEmail)
+                       .where(OutboundEmail.claimed_by == token, OutboundEmail.sent_at.is_(None))
+                       .values(claimed_at=None, claimed_by="")
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def pending_count() -> int:
@@ -60,9 +109,30 @@ def _fail(row: OutboundEmail, error: Exception) -> None:
 
 
 def deliver_pending(config, limit: int = BATCH) -> Delivery:
-    """Send unsent rows over one SMTP connection; each row is committed as it goes, so a crash
+    """Claim and send unsent rows, a batch at a time, until *limit* rows were tried or none is
+    left; a row that failed is tried again on the next run, not in this one."""
+    token = uuid.uuid4().hex
+    report = Delivery()
+    try:
+        while report.sent + report.failed < limit:
+            rows = claim(token, min(CLAIM_BATCH, limit - report.sent - report.failed))
+            if not rows:
+                break
+            part = _deliver(config, rows)
+            report.sent += part.sent
+            report.failed += part.failed
+            if part.error:
+                report.error = part.error
+                break
+    finally:
+        db.session.rollback()
+        release(token)
+    return report
+
+
+def _deliver(config, rows: list[OutboundEmail]) -> Delivery:
+    """Send claimed rows over one SMTP connection; each row is committed as it goes, so a crash
     never sends a message twice on the next run."""
-    rows = db.session.scalars(pending_query().limit(limit)).all()
     report = Delivery()
     if not rows:
         return report

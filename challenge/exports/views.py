@@ -1,13 +1,27 @@
 """导出中心: /admin/exports/<name>.<xlsx|csv> for the bureau, honouring the page's filters."""
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Challenge, Organization
+from ..jobs import exports as background
+from ..jobs import start_export
+from ..models import Challenge, ExportJob, Organization
 from ..states import ChallengeKind, ChallengeState, Role
 from ..stats.filters import PRESETS
 from ..timeutil import local, local_today, utcnow
@@ -38,6 +52,8 @@ def _index_page(scope: Scope, errors: dict[str, str], status: int = 200):
         "exports/index.html", tables=[t for t in TABLES.values() if not t.audit], scope=scope,
         errors=errors, args=args, presets=[(p, PRESET_LABELS[p]) for p in PRESETS],
         kinds=list(ChallengeKind), states=list(ChallengeState), fields=fields, regions=regions,
+        jobs=db.session.scalars(select(ExportJob).where(ExportJob.requested_by_id == current_user.id)
+                                .order_by(ExportJob.id.desc()).limit(10)).all(),
         title=_("数据导出")), status
 
 
@@ -59,7 +75,8 @@ def download(name: str, fmt: str):
     if fmt == "xlsx":
         book = XlsxBook()
         count = book.add_table(str(table.title), table.columns, rows)
-        book.add_notes(_("导出说明"), _notes(table, scope, count))
+        book.add_notes(_("导出说明"), notes(table, scope, count, current_user,
+                                         local(utcnow()).strftime("%Y-%m-%d %H:%M")))
         length, chunks = book.chunks()
         response = Response(chunks, mimetype=XLSX_MIME)
         response.content_length = length
@@ -70,9 +87,10 @@ def download(name: str, fmt: str):
     return response
 
 
-def _notes(table: Table, scope: Scope, count: int) -> list[tuple[str, str]]:
-    lines = [(_("内容"), str(table.title)), (_("导出时间"), local(utcnow()).strftime("%Y-%m-%d %H:%M")),
-             (_("导出人"), current_user.name), (_("行数"), str(count))]
+def notes(table: Table, scope: Scope, count: int, user, when: str) -> list[tuple[str, str]]:
+    """The workbook's notes sheet: what, when, by whom, how many rows, with which filters."""
+    lines = [(_("内容"), str(table.title)), (_("导出时间"), when),
+             (_("导出人"), user.name), (_("行数"), str(count))]
     if table.audit:
         audit = scope.audit
         for label, value in ((_("对象类型"), audit.object_type), (_("对象编号"), audit.object_id),
@@ -85,3 +103,73 @@ def _notes(table: Table, scope: Scope, count: int) -> list[tuple[str, str]]:
         lines.append((_("统计期间按"), str(table.period_basis)))
     lines.append((_("说明"), _("金额单位为万元（显示两位小数，单元格保留精确值）；时间为北京时间。")))
     return lines
+
+
+# -- in the background ---------------------------------------------------------------------
+
+@bp.route("/<name>.<any(xlsx, csv):fmt>/background", methods=["POST"])
+@role_required(Role.ADMIN)
+def request_background(name: str, fmt: str):
+    """Ask for an export to be written in the background; its page shows the progress."""
+    table = TABLES.get(name)
+    if table is None or table.audit:
+        abort(404)
+    scope, errors = Scope.from_args(request.args)
+    if errors:
+        return _index_page(scope, errors, 400)
+    job = background.request_export(current_user, table, fmt, request.args.to_dict())
+    record(current_user, "export", current_user, object_type="export", changes={
+        "table": name, "format": fmt, "filters": request.args.to_dict(), "job": job.id})
+    db.session.commit()
+    start_export(job.id)
+    return redirect(url_for("exports.job_page", job_id=job.id), 303)
+
+
+def _own_job(job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.requested_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+def _status(job: ExportJob) -> dict:
+    state = "failed" if background.is_stale(job) else job.state
+    return {"id": job.id, "state": state, "rows_done": background.rows_done(job),
+            "rows_total": job.rows_total, "filename": job.filename,
+            "download": url_for("exports.job_download", job_id=job.id) if state == "done" else None}
+
+
+@bp.route("/jobs/<int:job_id>")
+@role_required(Role.ADMIN)
+def job_page(job_id: int):
+    """The job's progress; the page reloads itself every two seconds until the file is ready."""
+    job = _own_job(job_id)
+    status = _status(job)
+    response = make_response(render_template("exports/job.html", job=job, status=status,
+                                             table=TABLES[job.table], title=_("导出进度")))
+    if status["state"] in ("queued", "running"):
+        response.headers["Refresh"] = "2"  # polls without any script
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/jobs/<int:job_id>.json")
+@role_required(Role.ADMIN)
+def job_status(job_id: int):
+    response = jsonify(_status(_own_job(job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@role_required(Role.ADMIN)
+def job_download(job_id: int):
+    job = _own_job(job_id)
+    path = background.file_path(job)
+    if job.state != "done" or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=XLSX_MIME if job.fmt == "xlsx" else CSV_MIME,
+                         max_age=0, conditional=False)
+    response.headers["Content-Disposition"] = content_disposition(job.filename, job.fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -14,6 +14,7 @@ from .award import (
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
+from .job import ExportJob, JobRun
 from .notification import Notification
 from .organization import JoinRequest, Organization, OrgInvitation
 from .proposal import (
@@ -32,7 +33,8 @@ __all__ = [
     "Acceptance", "AcceptanceItem", "AwardFile", "Contract", "ContractMilestone", "LedgerEntry",
     "LedgerImmutableError",
     "AccessGrant", "AccessLog", "AuditEvent", "AuditImmutableError", "Challenge",
-    "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "Notification",
+    "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "ExportJob",
+    "JobRun", "Notification",
     "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
     "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",

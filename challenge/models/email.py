@@ -21,6 +21,10 @@ class OutboundEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A sender's claim (challenge/mail.py): set atomically before sending, so of two senders
+    # running at once only one takes each row; a claim older than CLAIM_EXPIRES is abandoned.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")
 
     def __repr__(self) -> str:
         return f"<OutboundEmail {self.id} to={self.to_address} sent={bool(self.sent_at)}>"
