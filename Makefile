@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := challenge
 
-.PHONY: run test test-postgres install install-test chromium redis migrate seed lint clean
+.PHONY: run test test-postgres install install-test debian-packages migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,25 +35,27 @@ seed: migrate
 run: $(VENV)/.installed instance/config.py seed
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-# Debian's Chromium and CJK fonts for the browser tests (never `playwright install`).
-chromium:
-	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+# Debian packages the tests use, installed with apt-get when missing (as root): Chromium and CJK
+# fonts for the browser tests (never `playwright install`), redis-server for the job tests (each
+# run starts its own on a free port), nginx for the deploy kit's site in front of the live app and
+# systemd's analyzer for its units.
+debian-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "浏览器测试需要 Chromium：sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "测试需要这些 Debian 软件包：sudo apt-get install$$missing" >&2; exit 1; fi
 
-# Debian's redis-server for the job tests (each test run starts its own on a free port).
-redis:
-	@if command -v redis-server >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
-	else echo "任务队列测试需要 Redis：sudo apt-get install redis-server（缺少时这些测试将跳过）" >&2; fi
-
-test: $(VENV)/.installed-test chromium redis
+test: $(VENV)/.installed-test debian-packages
 	$(BIN)/python -m pytest
 
 # The same suite against a throwaway PostgreSQL server (installed with apt when missing).
-test-postgres: $(VENV)/.installed-test chromium redis
+test-postgres: $(VENV)/.installed-test debian-packages
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
