@@ -171,10 +171,12 @@ class Loader:
                 default = column.default
                 if default is not None and default.is_scalar:
                     defaults[column.name] = default.arg
+                elif default is not None and default.is_callable and column.unique:
+                    defaults[column.name] = default.arg  # a fresh value per row (tokens)
                 elif default is not None and default.is_callable:
                     defaults[column.name] = default.arg(None)
             self.defaults[table_name] = defaults
-        missing = {k: v for k, v in defaults.items() if k not in row}
+        missing = {k: (v(None) if callable(v) else v) for k, v in defaults.items() if k not in row}
         return {**row, **missing} if missing else row
 
     def flush(self) -> None:

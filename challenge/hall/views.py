@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, or_, select
 
 from .. import permissions as can
+from ..caching import public_page
 from ..extensions import db
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
@@ -76,6 +77,7 @@ def keyword_condition(text: str):
 
 
 @bp.route("/")
+@public_page
 def index():
     args = request.args
     errors: dict[str, str] = {}
@@ -139,6 +141,7 @@ def visible_challenge_or_404(challenge_id: int) -> Challenge:
 
 
 @bp.route("/challenges/<int:challenge_id>")
+@public_page
 def detail(challenge_id: int):
     challenge = visible_challenge_or_404(challenge_id)
     grant = can.grant_for(current_user, challenge)
