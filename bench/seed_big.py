@@ -36,6 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from challenge import create_app  # noqa: E402
+from challenge.config import DefaultConfig  # noqa: E402
 from challenge.extensions import db  # noqa: E402
 from challenge.models.audit import GENESIS_HASH, link_hash  # noqa: E402
 
@@ -288,10 +289,14 @@ class Seeder:
     def _user(self, role: str, org: int | None, n: int | None = None) -> int:
         uid = self.next_id("users")
         email = f"admin{n}@bench.cn" if role == "admin" else f"{role}{uid}@bench.cn"
+        created = self.when(self.rng.uniform(300, 1100))
         self.load.add("users", {
             "id": uid, "email": email, "phone": None, "name": self.person(), "role": role,
             "organization_id": org, "password_hash": self.password_hash, "active": True,
-            "last_login_at": None, "created_at": self.when(self.rng.uniform(300, 1100))})
+            "last_login_at": None, "created_at": created,
+            # Confirmed addresses and accepted terms, as every account that works has.
+            "email_confirmed_at": created, "terms_version": DefaultConfig.TERMS_VERSION,
+            "terms_accepted_at": created})
         return uid
 
     # -- 榜 and everything that hangs on them ----------------------------------------------

@@ -22,6 +22,7 @@
 """
 
 import hashlib
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,16 +31,18 @@ from flask_babel import get_locale
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import func, select
 
 from .extensions import db
-from .timeutil import local_today
+from .models import Challenge
+from .states import ChallengeState
+from .timeutil import local_today, utcnow
 
 cache = Cache()
 compress = Compress()
 
 YEAR = 365 * 24 * 3600
-GENERATION_SQL = text("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+GENERATION_SQL = "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +58,7 @@ def init_app(app: Flask) -> None:
         else:
             config["CACHE_TYPE"] = "SimpleCache"
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+    config.setdefault("DEADLINE_CHECK_MEMO", not app.testing)
     config.setdefault("CACHE_THRESHOLD", 2000)  # pages kept per process by SimpleCache
     config.setdefault("CACHE_KEY_PREFIX", "challenge:")
     config.setdefault("COMPRESS_LEVEL", 6)
@@ -67,9 +71,41 @@ def init_app(app: Flask) -> None:
 # -- the page cache ----------------------------------------------------------------------------
 
 def generation() -> str:
-    """The audit chain's head as committed now: it moves with every committed state change."""
-    row = db.session.execute(GENERATION_SQL).first()
-    return f"{row[0]}-{row[1][:16]}" if row else "0"
+    """The audit chain's head as committed now: it moves with every committed state change.
+
+    Read once per request (the deadline check and the page key share it), with the driver's
+    plain SQL: this runs on every request to a public or deadline-checked page."""
+    if "page_generation" not in g:
+        row = db.session.connection().exec_driver_sql(GENERATION_SQL).first()
+        g.page_generation = f"{row[0]}-{row[1][:16]}" if row else "0"
+    return g.page_generation
+
+
+def forget_generation() -> None:
+    """This request committed a change itself (the deadline check closed a 榜): read anew."""
+    g.pop("page_generation", None)
+
+
+# Per process: the earliest deadline of an open 榜, as of one generation. While the generation
+# stays the same nothing was published, closed or re-dated, so until that moment passes no
+# request needs to look for expired 榜 (a query per request at 100k 榜 otherwise).
+_earliest_deadline: dict[str, datetime | None] = {}
+
+
+def deadline_may_have_passed() -> bool:
+    """False when no open 榜 can be past its deadline yet (then nothing needs closing).
+
+    DEADLINE_CHECK_MEMO (on, except under TESTING, where tests move deadlines by hand to
+    make time pass) keeps the answer per generation; off, every request looks."""
+    if not current_app.config["DEADLINE_CHECK_MEMO"]:
+        return True
+    key = f"{db.engine.url}|{generation()}"
+    if key not in _earliest_deadline:
+        _earliest_deadline.clear()
+        _earliest_deadline[key] = db.session.scalar(
+            select(func.min(Challenge.deadline_at)).where(Challenge.state == ChallengeState.OPEN))
+    earliest = _earliest_deadline[key]
+    return earliest is not None and earliest <= utcnow()
 
 
 def _personal() -> bool:

@@ -34,7 +34,8 @@ def server_app(app, **extra):
     """Another app over the test's database with the page cache on, as `make run` serves it."""
     return isolated_app(_config(app.config["SQLALCHEMY_DATABASE_URI"],
                                 UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
-                                **({"CACHE_TYPE": "SimpleCache"} | extra)))
+                                **({"CACHE_TYPE": "SimpleCache", "DEADLINE_CHECK_MEMO": True}
+                                   | extra)))
 
 
 @pytest.fixture
@@ -103,12 +104,18 @@ def test_publish_shows_in_the_hall_and_the_public_statistics(web, make, people):
     assert page(web, "/statistics") != before_stats  # the published count moved
 
 
-def test_deadline_close_on_access_updates_the_cached_hall(web, open_one):
-    assert "熔喷布过滤效率提升" in page(web, "/")
-    # Time passes (no commit of any change): the hall's own deadline check closes the 榜.
-    behind_the_door(open_one, deadline_at=utcnow() - timedelta(minutes=1))
-    assert "熔喷布过滤效率提升" not in page(web, "/")
-    assert "熔喷布过滤效率提升" in page(web, "/?state=reviewing")
+def test_a_deadline_passing_closes_the_challenge_on_the_cached_hall(web, make, people):
+    """No commit, only time: the hall's own deadline check closes the 榜 and the page follows."""
+    screening = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=people["admin"],
+                               title="即将截止的榜")
+    deadline = utcnow() + timedelta(seconds=2)
+    perform(screening, "publish", people["admin"], deadline_at=deadline)
+    db.session.commit()
+    assert "即将截止的榜" in page(web, "/")
+    assert "即将截止的榜" not in page(web, "/?state=reviewing")
+    time.sleep(max(0.0, (deadline - utcnow()).total_seconds()) + 0.1)
+    assert "即将截止的榜" not in page(web, "/")
+    assert "即将截止的榜" in page(web, "/?state=reviewing")
 
 
 def test_withdraw_takes_a_challenge_off_the_cached_hall_and_detail(web, open_one, people):
@@ -315,3 +322,26 @@ def test_the_clock_closing_a_challenge_is_a_change_like_any_other(web, make, peo
     perform(challenge, "close", SYSTEM, now=challenge.deadline_at + timedelta(seconds=1))
     db.session.commit()
     assert "评审中" in page(web, path)
+
+
+def test_public_pages_carry_no_session_when_csrf_is_on(app, make, people):
+    """With CSRF protection on (production), no public page draws a token for a visitor: each
+    sets no cookie, says no-cache (shareable), and is served from the cache."""
+    decided = make.challenge(people["issuer"], ChallengeState.PUBLICITY, admin=people["admin"],
+                             title="公示中的榜")
+    server = server_app(app, WTF_CSRF_ENABLED=True)
+    try:
+        client = server.test_client()
+        paths = ["/", f"/challenges/{decided.id}", "/results", f"/results/{decided.id}",
+                 "/results/closed", "/statistics"]
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "Set-Cookie" not in response.headers, path
+            assert response.headers["Cache-Control"] == "no-cache", path
+        behind_the_door(decided, title="暗改的标题")
+        for path in paths[1:4]:
+            assert "公示中的榜" in page(client, path), path
+    finally:
+        with server.app_context():
+            db.engine.dispose()

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, or_, select
 
 from .. import permissions as can
-from ..caching import public_page
+from ..caching import deadline_may_have_passed, forget_generation, public_page
 from ..extensions import db
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
@@ -47,8 +47,9 @@ DEADLINE_CHECKED_AREAS = frozenset({"hall", "posting", "admin", "account", "revi
 @bp.before_app_request
 def close_expired_on_access():
     """The deadline check runs on access too, so no 榜 stays open past its deadline."""
-    if request.endpoint and request.endpoint.split(".")[0] in DEADLINE_CHECKED_AREAS:
-        ops.close_expired()
+    if request.endpoint and request.endpoint.split(".")[0] in DEADLINE_CHECKED_AREAS and \
+            deadline_may_have_passed() and ops.close_expired():
+        forget_generation()
 
 
 def listed_for(user):

@@ -185,7 +185,7 @@ def _contract_rows(challenge: Challenge) -> list[tuple[Contract, Outcome]]:
     return [(c, contract_outcome(c)) for c in contracts]
 
 
-def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
+def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int = 200,
                   refusal: str = ""):
     mine = []
     if can.signed_in(current_user):
@@ -206,7 +206,11 @@ def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
 @bp.route("/results/<int:challenge_id>")
 @public_page
 def show(challenge_id: int):
-    return _results_page(_visible_results_or_404(challenge_id), ObjectionForm())
+    challenge = _visible_results_or_404(challenge_id)
+    # The objection form (and its CSRF token) only for who may object: a visitor's page stays
+    # free of anything tied to one session, so it can be cached and shared.
+    may_object = can.can_object(current_user, challenge)
+    return _results_page(challenge, ObjectionForm() if may_object else None)
 
 
 @bp.route("/results/<int:challenge_id>/objections", methods=["POST"])
