@@ -14,9 +14,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
-from ..caching import deadline_may_have_passed, forget_generation, public_page
+from ..caching import cache, deadline_may_have_passed, forget_generation, generation, public_page
 from ..extensions import db
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
@@ -105,17 +106,49 @@ def index():
                 fuzzy = True
                 text_filter = [Challenge.id.in_(ids)]
                 ordering = [case({cid: rank for rank, cid in enumerate(ids)}, value=Challenge.id)]
-    query = select(Challenge).where(*filters, *kind_filter, *text_filter).order_by(*ordering)
+    query = (select(Challenge).where(*filters, *kind_filter, *text_filter).order_by(*ordering)
+             .options(selectinload(Challenge.issuer)))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     kind_counts = dict(db.session.execute(
         select(Challenge.kind, func.count()).where(*filters, *text_filter)
         .group_by(Challenge.kind)).all())
-    fields = db.session.scalars(select(Challenge.field).where(listed_for(current_user))
-                                .distinct().order_by(Challenge.field)).all()
+    can.prefetch_grants(current_user, page.items)  # the cards ask about each 榜's issuer
+    fields = field_choices(current_user)
     return render_template(
         "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
         kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES, fuzzy=fuzzy,
         title=_("榜单大厅"))
+
+
+def field_choices(user) -> list[str]:
+    """The fields of the 榜 this user may see in the hall, for the filter.
+
+    A DISTINCT over every listed 榜 takes ~45 ms at 100k 榜, so the fields of the 榜 everyone
+    sees (and of the 定向 ones, for the bureau) are kept in the cache per generation; a
+    signed-in user's own 定向 榜 (invited, or their organisation's) are few and looked up."""
+    listed = Challenge.state.in_(PUBLIC_STATES)
+    directed = Challenge.confidentiality == Confidentiality.DIRECTED
+    found = set(_cached_fields("open", listed, ~directed))
+    if can.is_admin(user):
+        found.update(_cached_fields("directed", listed, directed))
+    elif can.signed_in(user):
+        found.update(db.session.scalars(
+            select(Challenge.field).join(ChallengeInvitation,
+                                         ChallengeInvitation.challenge_id == Challenge.id)
+            .where(ChallengeInvitation.user_id == user.id, listed).distinct()))
+        if user.role is Role.ENTERPRISE:
+            found.update(db.session.scalars(select(Challenge.field).where(
+                Challenge.issuer_org_id == user.organization_id, listed).distinct()))
+    return sorted(found)
+
+
+def _cached_fields(name: str, *conditions) -> list[str]:
+    key = f"hall-fields:{name}:{generation()}"
+    fields = cache.get(key)
+    if fields is None:
+        fields = list(db.session.scalars(select(Challenge.field).where(*conditions).distinct()))
+        cache.set(key, fields)
+    return fields
 
 
 def _bounty_filters(args, errors: dict[str, str]) -> list:
