@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     config.setdefault("COMPRESS_LEVEL", 6)
     cache.init_app(app)
     compress.init_app(app)
+    app.jinja_env.globals["fragment_key"] = fragment_key
     app.url_defaults(_version_static_urls)
     app.after_request(_cache_headers)
 
@@ -117,6 +118,12 @@ def page_key(*_args, **_kwargs) -> str:
     full = f"{get_locale()}|{local_today().isoformat()}|{request.full_path}"
     digest = hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"page:{generation()}:{digest}"
+
+
+def fragment_key(*varies) -> str:
+    """The key of a `{% cache %}` fragment in a page that is otherwise personal: the generation,
+    language and date, and what the template passes (the object, anything else it shows)."""
+    return "|".join((generation(), str(get_locale()), local_today().isoformat(), *map(str, varies)))
 
 
 def _shareable(rv) -> bool:

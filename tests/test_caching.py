@@ -345,3 +345,50 @@ def test_public_pages_carry_no_session_when_csrf_is_on(app, make, people):
     finally:
         with server.app_context():
             db.engine.dispose()
+
+
+# -- signed-in pages: shared fragments, never another user's view -------------------------------
+
+def sign_in(client, user) -> None:
+    response = client.post("/auth/login", data={"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_signed_in_solvers_share_the_public_listing_but_not_a_private_one(servers, make, people):
+    issuer, admin = people["issuer"], people["admin"]
+    public = make.challenge(issuer, ChallengeState.OPEN, admin=admin, title="公开的榜")
+    directed = make.challenge(issuer, ChallengeState.OPEN, admin=admin, title="定向邀请的榜",
+                              confidentiality=Confidentiality.DIRECTED)
+    plain, invited = people["solver"], people["other_solver"]
+    ops.invite_solver(directed, issuer, invited)
+    db.session.commit()
+    first, second = servers[0].test_client(), servers[0].test_client()
+    sign_in(first, plain)
+    sign_in(second, invited)
+    html = page(first, "/")
+    assert "公开的榜" in html and "定向邀请的榜" not in html and f"</i> {plain.name} <small" in html
+    behind_the_door(public, title="暗改的标题")
+    assert "公开的榜" in page(first, "/")  # the shared listing, from the cache
+    html = page(second, "/")  # an invited solver's hall is their own: rendered for them
+    assert "暗改的标题" in html and "定向邀请的榜" in html
+    assert f"</i> {invited.name} <small" in html and f"</i> {plain.name} <small" not in html
+    edit(public, admin, "措辞", title="审核后的标题")
+    assert "审核后的标题" in page(first, "/")
+
+
+def test_signed_in_detail_fragments_follow_the_door_and_the_viewer(servers, make, people):
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    masked = make.challenge(issuer, ChallengeState.OPEN, admin=admin, title="脱敏的榜",
+                            confidentiality=Confidentiality.DESENSITIZED)
+    path = f"/challenges/{masked.id}"
+    visitor, owner = servers[0].test_client(), servers[0].test_client()
+    sign_in(visitor, solver)
+    sign_in(owner, issuer)
+    html = page(visitor, path)
+    assert "某企业" in html and issuer.organization.name not in html
+    assert issuer.organization.name in page(owner, path)  # the issuer sees its own name
+    behind_the_door(masked, summary="暗改的摘要")
+    assert "暗改的摘要" not in page(visitor, path)  # the public face, from the cache
+    edit(masked, admin, "凝练", summary="审核后的新摘要")
+    assert "审核后的新摘要" in page(visitor, path)
+    assert "某企业" in page(visitor, path)

@@ -13,18 +13,33 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
-from ..caching import cache, deadline_may_have_passed, forget_generation, generation, public_page
+from ..caching import (
+    cache,
+    deadline_may_have_passed,
+    forget_generation,
+    generation,
+    page_key,
+    public_page,
+)
 from ..extensions import db
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
 from ..money import MoneyError, parse_wan
 from ..posting import operations as ops
 from ..posting.forms import AccessRequestForm, UndertakingForm
-from ..states import PUBLIC_STATES, ChallengeKind, ChallengeState, Confidentiality, Role
+from ..states import (
+    PUBLIC_STATES,
+    AccessState,
+    ChallengeKind,
+    ChallengeState,
+    Confidentiality,
+    Role,
+)
 from ..views_common import get_or_404, require
 
 bp = Blueprint("hall", __name__)
@@ -81,6 +96,32 @@ def keyword_condition(text: str):
 @bp.route("/")
 @public_page
 def index():
+    """The hall. A signed-in visitor whose hall is the public one (see `sees_public_hall`)
+    gets the listing rendered once per generation and shared, inside their own page chrome."""
+    if not can.signed_in(current_user) or not sees_public_hall(current_user):
+        return render_template("hall/index.html", **_listing(), title=_("榜单大厅"))
+    key = f"hall-listing:{page_key()}"
+    listing = cache.get(key)
+    if listing is None:
+        listing = Markup(render_template("hall/_listing.html", **_listing()))
+        cache.set(key, listing)
+    return render_template("hall/index.html", listing=listing, title=_("榜单大厅"))
+
+
+def sees_public_hall(user) -> bool:
+    """Whether this signed-in user's hall is exactly the anonymous one: a solver or reviewer
+    with no invitation to a 定向 榜 and no confidential body opened to them (those change what
+    is listed and whose name is shown); the bureau and enterprises see their own."""
+    if user.role not in (Role.SOLVER, Role.REVIEWER):
+        return False
+    invited = select(ChallengeInvitation.id).where(ChallengeInvitation.user_id == user.id)
+    opened = select(AccessGrant.id).where(AccessGrant.user_id == user.id,
+                                          AccessGrant.state == AccessState.GRANTED)
+    return not db.session.scalar(select(or_(invited.exists(), opened.exists())))
+
+
+def _listing() -> dict:
+    """What the hall's listing shows, for the current user and query string."""
     args = request.args
     errors: dict[str, str] = {}
     state = args.get("state", "open") if args.get("state", "open") in STATE_CHOICES else "open"
@@ -114,10 +155,9 @@ def index():
         .group_by(Challenge.kind)).all())
     can.prefetch_grants(current_user, page.items)  # the cards ask about each 榜's issuer
     fields = field_choices(current_user)
-    return render_template(
-        "hall/index.html", page=page, q=q, state=state, kind=kind, field=field, sort=sort,
-        kind_counts=kind_counts, fields=fields, errors=errors, states=HALL_STATES, fuzzy=fuzzy,
-        title=_("榜单大厅"))
+    return {"page": page, "q": q, "state": state, "kind": kind, "field": field, "sort": sort,
+            "kind_counts": kind_counts, "fields": fields, "errors": errors,
+            "states": HALL_STATES, "fuzzy": fuzzy}
 
 
 def field_choices(user) -> list[str]:
