@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
             config["CACHE_TYPE"] = "SimpleCache"
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
     config.setdefault("DEADLINE_CHECK_MEMO", not app.testing)
-    config.setdefault("CACHE_THRESHOLD", 2000)  # pages kept per process by SimpleCache
+    config.setdefault("CACHE_THRESHOLD", 500)  # pages kept per worker by SimpleCache (~20 MB)
     config.setdefault("CACHE_KEY_PREFIX", "challenge:")
     config.setdefault("COMPRESS_LEVEL", 6)
     cache.init_app(app)
