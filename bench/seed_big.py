@@ -36,6 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from challenge import create_app  # noqa: E402
+from challenge.config import DefaultConfig  # noqa: E402
 from challenge.extensions import db  # noqa: E402
 from challenge.models.audit import GENESIS_HASH, link_hash  # noqa: E402
 
@@ -171,10 +172,12 @@ class Loader:
                 default = column.default
                 if default is not None and default.is_scalar:
                     defaults[column.name] = default.arg
+                elif default is not None and default.is_callable and column.unique:
+                    defaults[column.name] = default.arg  # a fresh value per row (tokens)
                 elif default is not None and default.is_callable:
                     defaults[column.name] = default.arg(None)
             self.defaults[table_name] = defaults
-        missing = {k: v for k, v in defaults.items() if k not in row}
+        missing = {k: (v(None) if callable(v) else v) for k, v in defaults.items() if k not in row}
         return {**row, **missing} if missing else row
 
     def flush(self) -> None:
@@ -292,8 +295,10 @@ class Seeder:
             "id": uid, "email": email, "phone": None, "name": name, "role": role,
             "organization_id": org, "password_hash": self.password_hash, "active": True,
             "last_login_at": None, "created_at": created,
-            # Unique per account (Flask-Login's id) and confirmed, as migration 0011 leaves them.
-            "session_token": f"bench-session-{uid}", "email_confirmed_at": created})
+            # Unique per account (Flask-Login's id), confirmed and with the terms accepted,
+            # as every account that works has after migration 0011.
+            "session_token": f"bench-session-{uid}", "email_confirmed_at": created,
+            "terms_version": DefaultConfig.TERMS_VERSION, "terms_accepted_at": created})
         return uid
 
     # -- 榜 and everything that hangs on them ----------------------------------------------

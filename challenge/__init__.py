@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
-from . import observability, security
+from . import caching, observability, security
 from .config import DEV_SECRET_KEY, DefaultConfig
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     _configure_sqlite(app)
     security.init_app(app)
+    caching.init_app(app)  # page cache, compression, static and Cache-Control headers
     from . import boundary
 
     boundary.init_app(app)  # before the blueprints: their <int:...> rules take its converter

@@ -1,5 +1,6 @@
 """Who may do what: `can_<verb>(user, obj) -> bool`, used by views and templates alike."""
 
+from flask import g
 from sqlalchemy import select
 
 from .extensions import db
@@ -42,8 +43,23 @@ def is_invited(user, challenge: Challenge) -> bool:
 def grant_for(user, challenge: Challenge) -> AccessGrant | None:
     if not signed_in(user):
         return None
+    known = g.get("prefetched_grants")
+    if known is not None and (user.id, challenge.id) in known:
+        return known[(user.id, challenge.id)]
     return db.session.scalar(select(AccessGrant).where(
         AccessGrant.challenge_id == challenge.id, AccessGrant.user_id == user.id))
+
+
+def prefetch_grants(user, challenges) -> None:
+    """One query for this user's grants on a page of 榜 (lists would ask once per 榜); valid
+    for the rest of the request, which changes no grant."""
+    if not signed_in(user) or not challenges:
+        return
+    ids = [c.id for c in challenges]
+    found = {grant.challenge_id: grant for grant in db.session.scalars(select(AccessGrant).where(
+        AccessGrant.user_id == user.id, AccessGrant.challenge_id.in_(ids)))}
+    known = g.setdefault("prefetched_grants", {})
+    known.update({(user.id, cid): found.get(cid) for cid in ids})
 
 
 def has_body_access(user, challenge: Challenge) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..caching import public_page
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
@@ -108,6 +109,7 @@ def _winners(challenge_ids: list[int]) -> dict[int, list[Organization]]:
 # -- public 公示 ------------------------------------------------------------------------------
 
 @bp.route("/results")
+@public_page
 def index():
     query = (select(Challenge).where(listed_for(current_user), Challenge.state.in_(RESULT_STATES))
              .options(selectinload(Challenge.issuer))
@@ -121,6 +123,7 @@ def index():
 
 
 @bp.route("/results/closed")
+@public_page
 def closed():
     """Every ended 榜 the viewer may know of, with its winners, contract total and outcome."""
     wanted = request.args.get("outcome", "")
@@ -138,6 +141,7 @@ def closed():
 
 
 @bp.route("/organizations/<int:org_id>")
+@public_page
 def organization(org_id: int):
     """A solver organization's public record: its contracts on the 榜 the viewer may see, and
     how each ended (a failure with its rule). Working files and the ledger stay private."""
@@ -181,7 +185,7 @@ def _contract_rows(challenge: Challenge) -> list[tuple[Contract, Outcome]]:
     return [(c, contract_outcome(c)) for c in contracts]
 
 
-def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
+def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int = 200,
                   refusal: str = ""):
     mine = []
     if can.signed_in(current_user):
@@ -200,8 +204,13 @@ def _results_page(challenge: Challenge, form: ObjectionForm, status: int = 200,
 
 
 @bp.route("/results/<int:challenge_id>")
+@public_page
 def show(challenge_id: int):
-    return _results_page(_visible_results_or_404(challenge_id), ObjectionForm())
+    challenge = _visible_results_or_404(challenge_id)
+    # The objection form (and its CSRF token) only for who may object: a visitor's page stays
+    # free of anything tied to one session, so it can be cached and shared.
+    may_object = can.can_object(current_user, challenge)
+    return _results_page(challenge, ObjectionForm() if may_object else None)
 
 
 @bp.route("/results/<int:challenge_id>/objections", methods=["POST"])

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..caching import public_page
 from ..extensions import db
 from ..models import (
     Challenge,
@@ -165,6 +166,7 @@ def export(fmt: str):
 
 
 @bp.route("/statistics")
+@public_page
 def public():
     """Anyone: the figures a bureau publishes. Aggregates only: no 榜, no enterprise names."""
     args = {k: v for k, v in request.args.items() if k in ("period", "start", "end", "kind")}

@@ -1,0 +1,316 @@
+"""Load on the real server: the app and a bare Flask "hello" under the same gunicorn, side by side.
+
+    python bench/seed_big.py                      # once: 100k 榜 in /tmp/challenge-bench.sqlite
+    python bench/load.py                          # 3 s per page and concurrency (1, 8, 64)
+    python bench/load.py --seconds 5 --concurrency 1,8,64 --sqlite /path/big.sqlite
+    python bench/load.py --postgres postgresql+psycopg://postgres@127.0.0.1:54331/bench
+    python bench/load.py --redis redis://127.0.0.1:6379/0     # the page cache in Redis
+
+Both servers start with the same gunicorn command line: `-c deploy/gunicorn.conf.py` when the
+repository has it, else `--workers 2` (sync workers); `--workers N` overrides either. The app
+is `wsgi:app` (what `make run` serves), so it warms its matching indexes as it starts: the
+script waits until the server is idle before measuring. Each page is driven by C concurrent
+clients (asyncio, one connection per request, as gunicorn's sync workers close every one) for
+a few seconds; printed per page and concurrency: requests per second, p50 / p99 latency, the
+responses that were not 200, and the server's CPU per request (user + system time of the
+gunicorn master and workers from /proc, over the measured requests) beside the bare app.
+
+The client runs on the same machine and takes CPU from the server: the bare app's figures are
+measured under the same handicap, in the same run, which keeps the comparison fair. The
+machine is shared; rerun when the load average printed at the top is high.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed_big import DEFAULT_SQLITE, PASSWORD  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+TARGET_CPU_MS = 5.0
+TARGET_SHARE = 0.25
+
+
+# -- servers -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_args(workers: int | None) -> list[str]:
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    args = ["-c", str(config)] if config.exists() else ["--workers", "2"]
+    if workers:
+        args += ["--workers", str(workers)]
+    return args
+
+
+class Server:
+    def __init__(self, name: str, target: str, args: list[str], env: dict, log: Path):
+        self.name, self.port = name, free_port()
+        self.log = log.open("w")
+        cmd = [str(Path(sys.executable).with_name("gunicorn")), *args,
+               "--bind", f"127.0.0.1:{self.port}", target]
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited; see {self.log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        # Wait for the start-up work (matching indexes) to end: CPU idle for 2 s running.
+        quiet = 0
+        while time.monotonic() < deadline and quiet < 2:
+            before = self.cpu_seconds()
+            time.sleep(1)
+            quiet = quiet + 1 if self.cpu_seconds() - before < 0.05 else 0
+
+    def pids(self) -> list[int]:
+        master = self.process.pid
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == master:
+                    children.append(int(entry.name))
+        return [master, *children]
+
+    def cpu_seconds(self) -> float:
+        """User + system time of the master, its live workers and the workers it reaped."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.process.pid:
+                total += int(fields[13]) + int(fields[14])  # cutime, cstime (reaped workers)
+        return total / TICKS
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+# -- the client ----------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    requests: int
+    seconds: float
+    latencies: list[float]
+    not_ok: int
+    cpu_ms: float  # server CPU per request
+    client_cpu_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+def raw_request(port: int, path: str, cookie: str | None) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
+             "Accept: text/html", "Accept-Encoding: gzip, deflate, br, zstd",
+             "User-Agent: bench-load"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def drive(port: int, raw: bytes, concurrency: int, seconds: float):
+    latencies: list[float] = []
+    statuses: list[int] = []
+    stop_at = time.perf_counter() + seconds
+
+    async def client():
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(raw)
+                data = await reader.read()
+                writer.close()
+                status = int(data[9:12]) if data.startswith(b"HTTP/") else 0
+            except (OSError, ValueError):
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            statuses.append(status)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, statuses, time.perf_counter() - started
+
+
+def measure(server: Server, path: str, cookie: str | None, concurrency: int,
+            seconds: float) -> Result:
+    raw = raw_request(server.port, path, cookie)
+    asyncio.run(drive(server.port, raw, min(concurrency, 8), 0.5))  # warm the page and caches
+    cpu_before, client_before = server.cpu_seconds(), time.process_time()
+    latencies, statuses, elapsed = asyncio.run(drive(server.port, raw, concurrency, seconds))
+    cpu = server.cpu_seconds() - cpu_before
+    client_cpu = time.process_time() - client_before
+    n = len(statuses)
+    return Result(n, elapsed, latencies, sum(1 for s in statuses if s != 200),
+                  cpu * 1000 / max(n, 1), client_cpu * 1000 / max(n, 1))
+
+
+def sign_in(port: int, email: str) -> str:
+    """A real sign-in (CSRF token and all); returns the Cookie header of the session."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    html = opener.open(f"{base}/auth/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    data = {"login": email, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+    response = opener.open(f"{base}/auth/login", urllib.parse.urlencode(data).encode())
+    if "/auth/login" in response.geturl():
+        raise SystemExit(f"cannot sign in as {email}")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+# -- the run -------------------------------------------------------------------------------
+
+def subjects(url: str) -> dict:
+    """The signed-in solver (the busiest), an open public 榜 (SQLite databases only)."""
+    if not url.startswith("sqlite:///"):
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            return _subjects(lambda q: conn.execute(sa.text(q)).scalar())
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return _subjects(lambda q: conn.execute(q).fetchone()[0])
+
+
+def _subjects(scalar) -> dict:
+    solver = scalar("SELECT u.email FROM users u JOIN proposals p ON p.team_lead_id = u.id "
+                    "GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1")
+    challenge = scalar("SELECT max(id) FROM challenges WHERE state = 'open' "
+                       "AND confidentiality = 'public'")
+    results = scalar("SELECT max(id) FROM challenges WHERE state = 'closed'")
+    return {"solver": solver, "challenge": challenge, "results": results}
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}), "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+            f"load average at start {load}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", default=DEFAULT_SQLITE)
+    parser.add_argument("--postgres", help="measure over this PostgreSQL database instead")
+    parser.add_argument("--redis", help="keep the page cache in this Redis (CACHE_REDIS_URL)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per page and concurrency")
+    parser.add_argument("--concurrency", default="1,8,64")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config)")
+    parser.add_argument("--only", help="only pages whose label contains this")
+    args = parser.parse_args()
+    url = args.postgres or f"sqlite:///{Path(args.sqlite).resolve()}"
+    if not args.postgres and not Path(args.sqlite).exists():
+        raise SystemExit(f"{args.sqlite} is missing: run bench/seed_big.py first")
+    levels = [int(x) for x in args.concurrency.split(",")]
+    ids = subjects(url)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
+           "PYTHONPATH": str(ROOT)}
+    if args.redis:
+        env["FLASK_CACHE_REDIS_URL"] = args.redis
+    g_args = gunicorn_args(args.workers)
+    print(machine())
+    print(f"database: {url.split('@')[-1]}; gunicorn {' '.join(g_args)}; "
+          f"{args.seconds:g} s per page and concurrency; page cache: "
+          f"{'Redis' if args.redis else 'SimpleCache (in each worker)'}")
+
+    logs = Path("/tmp")
+    bare = Server("bare app", "bench.hello_app:app", g_args, env, logs / "bench-load-bare.log")
+    app = Server("app", "wsgi:app", g_args, env, logs / "bench-load-app.log")
+    try:
+        bare.wait_ready()
+        app.wait_ready()
+        solver_cookie = sign_in(app.port, ids["solver"])
+        pages = [("hall, anonymous", "/", None),
+                 ("hall, signed-in solver", "/", solver_cookie),
+                 ("榜 detail, signed-in solver", f"/challenges/{ids['challenge']}", solver_cookie),
+                 ("榜 detail, anonymous", f"/challenges/{ids['challenge']}", None),
+                 ("results, anonymous", "/results", None),
+                 ("results of a 榜, anonymous", f"/results/{ids['results']}", None)]
+        if args.only:
+            pages = [p for p in pages if args.only in p[0]]
+        baseline = {c: measure(bare, "/", None, c, args.seconds) for c in levels}
+        header = (f"{'page':30} {'conc':>4} {'req/s':>8} {'bare':>8} {'share':>6} "
+                  f"{'p50 ms':>7} {'p99 ms':>7} {'bare p50/p99':>13} {'non-200':>7} "
+                  f"{'CPU ms/req':>10} {'bare':>5} {'client':>6}")
+        print(header)
+        print("-" * len(header))
+        verdicts = []
+        for label, path, cookie in pages:
+            for c in levels:
+                r, b = measure(app, path, cookie, c, args.seconds), baseline[c]
+                print(f"{label:30} {c:>4} {r.rps:>8.0f} {b.rps:>8.0f} {r.rps / b.rps:>6.0%} "
+                      f"{r.pct(0.5):>7.1f} {r.pct(0.99):>7.1f} "
+                      f"{b.pct(0.5):>6.1f}/{b.pct(0.99):<6.1f} {r.not_ok:>7} "
+                      f"{r.cpu_ms:>10.2f} {b.cpu_ms:>5.2f} {r.client_cpu_ms:>6.2f}", flush=True)
+                if c == max(levels) and r.not_ok:
+                    verdicts.append(f"{label}: {r.not_ok} non-200 at {c} clients")
+                if label == "hall, anonymous" and r.rps < TARGET_SHARE * b.rps:
+                    verdicts.append(f"{label}: {r.rps / b.rps:.0%} of the bare app at {c} "
+                                    f"clients (target ≥ {TARGET_SHARE:.0%})")
+                if "signed-in" in label and r.cpu_ms > TARGET_CPU_MS:
+                    verdicts.append(f"{label}: {r.cpu_ms:.1f} ms CPU per request at {c} "
+                                    f"clients (target ≤ {TARGET_CPU_MS:g})")
+        print("\n".join(["targets: all met"] if not verdicts else ["targets missed:", *verdicts]))
+    finally:
+        app.stop()
+        bare.stop()
+
+
+if __name__ == "__main__":
+    main()
