@@ -286,10 +286,14 @@ class Seeder:
     def _user(self, role: str, org: int | None, n: int | None = None) -> int:
         uid = self.next_id("users")
         email = f"admin{n}@bench.cn" if role == "admin" else f"{role}{uid}@bench.cn"
+        name = self.person()
+        created = self.when(self.rng.uniform(300, 1100))
         self.load.add("users", {
-            "id": uid, "email": email, "phone": None, "name": self.person(), "role": role,
+            "id": uid, "email": email, "phone": None, "name": name, "role": role,
             "organization_id": org, "password_hash": self.password_hash, "active": True,
-            "last_login_at": None, "created_at": self.when(self.rng.uniform(300, 1100))})
+            "last_login_at": None, "created_at": created,
+            # Unique per account (Flask-Login's id) and confirmed, as migration 0011 leaves them.
+            "session_token": f"bench-session-{uid}", "email_confirmed_at": created})
         return uid
 
     # -- 榜 and everything that hangs on them ----------------------------------------------
