@@ -9,7 +9,7 @@
 Each page is requested in-process through Flask's test client, signed in with a real login
 as the account the page is for (the bureau, an enterprise, a solver, a reviewer), the first
 request apart ("first": caches and the database's pages warm up), then --runs more. The
-matching indexes are built first, as the server does in the background when it starts. Pages
+matching indexes are built first, as the server does before it forks its workers. Pages
 another part of the product adds later are reported as "absent" while they answer 404.
 Target: median ≤ 300 ms on SQLite on the 2-core machine.
 """
