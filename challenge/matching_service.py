@@ -76,6 +76,17 @@ class MatchingService:
             self._lock.release()
         return True
 
+    def prime(self) -> None:
+        """Do now what the indexes leave to their first query (the matrices of documents added
+        since the last query, and the like): one query through each. Before a server forks its
+        workers, so that they share that work instead of each doing it on its first search."""
+        probe = need_doc(title="预热", summary="warm-up")
+        with self._lock:
+            if self.ready:
+                self.experts.top_experts(probe, k=1)
+                self.reviewers.top_experts(probe, k=1)
+                self.needs.search("预热 warm-up", k=1)
+
     def _changed(self, model, *options) -> list:
         """Rows not applied yet: updated after the newest time seen, or at that very time but
         not among the rows already applied then (two rows may share a timestamp)."""

@@ -36,7 +36,9 @@ def build_before_fork(app: Flask) -> None:
     builds them later, in each worker."""
     with app.app_context():
         try:
-            app.extensions["matching"].sync()
+            service = app.extensions["matching"]
+            service.sync()
+            service.prime()
         except Exception:
             app.logger.exception("匹配索引未能在启动时建立（将在首次使用时建立）")
         finally:

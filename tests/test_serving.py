@@ -150,6 +150,8 @@ def test_build_before_fork_leaves_the_indexes_ready_and_nothing_held(app, meltbl
     build_before_fork(app)
     assert db.engine.pool.checkedout() == 0  # the build's connection closed, none left open
     assert service.ready and board_id in service.needs
+    for index in (service.needs, service.experts, service.reviewers):  # nothing left for the
+        assert not index._engine.index._pending  # first query of each worker to build
     assert not service._lock.locked()
     assert not [t for t in threading.enumerate() if t.name == "matching-warm-up"]
 
