@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := challenge
 
-.PHONY: run test test-postgres install install-test debian-packages migrate seed lint clean
+.PHONY: run dev test test-postgres install install-test debian-packages migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,13 @@ migrate: $(VENV)/.installed instance/config.py
 seed: migrate
 	$(BIN)/flask seed-demo --if-empty
 
+# gunicorn with the repository's configuration (deploy/gunicorn.conf.py) on http://127.0.0.1:5000.
 run: $(VENV)/.installed instance/config.py seed
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+# Flask's development server: reloads on every change, the debugger on errors.
+dev: $(VENV)/.installed instance/config.py seed
+	$(BIN)/flask --app challenge run --debug --host 127.0.0.1 --port 5000
 
 # Debian packages the tests use, installed with apt-get when missing (as root): Chromium and CJK
 # fonts for the browser tests (never `playwright install`), redis-server for the job tests (each

@@ -1,9 +1,8 @@
-"""WSGI entry point: `gunicorn wsgi:app` or `flask --app wsgi run` (what `make run` does).
+"""WSGI entry point: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (what `make run` does).
 
-The matching indexes are built in the background as the server starts."""
+Importing it builds the matching indexes; gunicorn (preload_app) imports it once in its master
+and forks the workers, which then share them (challenge/serving.py)."""
 
-from challenge import create_app
-from challenge.matching_service import warm_up
+from challenge.serving import create_server_app
 
-app = create_app()
-warm_up(app)
+app = create_server_app()

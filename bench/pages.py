@@ -9,7 +9,7 @@
 Each page is requested in-process through Flask's test client, signed in with a real login
 as the account the page is for (the bureau, an enterprise, a solver, a reviewer), the first
 request apart ("first": caches and the database's pages warm up), then --runs more. The
-matching indexes are built first, as the server does in the background when it starts. Pages
+matching indexes are built first, as the server does before it forks its workers. Pages
 another part of the product adds later are reported as "absent" while they answer 404.
 Target: median ≤ 300 ms on SQLite on the 2-core machine.
 """
@@ -32,8 +32,8 @@ import sqlalchemy as sa  # noqa: E402
 
 from challenge import create_app  # noqa: E402
 from challenge.extensions import db  # noqa: E402
-from challenge.matching_service import warm_up  # noqa: E402
 from challenge.models import AuditEvent  # noqa: E402
+from challenge.serving import build_before_fork  # noqa: E402
 from challenge.timeutil import local_date  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -183,8 +183,8 @@ def run(url: str, runs: int, exports: bool, only: str | None) -> None:
                             "ledger_entries")}
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     started = time.perf_counter()
-    warm_up(app).join()  # as wsgi.py does when the server starts
-    print(f"matching indexes built at start-up (in the background): {time.perf_counter() - started:.1f} s")
+    build_before_fork(app)  # as wsgi.py does when the server starts
+    print(f"matching indexes built at start-up (before the fork): {time.perf_counter() - started:.1f} s")
     print(f"{'page':36} {'path':58} {'first':>8} {'median':>8} {'p95':>8}")
     clients: dict = {}
     slow = []

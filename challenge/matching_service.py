@@ -1,5 +1,7 @@
-"""The app's side of matching: the indexes are built once per process from the database and
-then kept current from the rows changed since the last look — never rebuilt per request.
+"""The app's side of matching: the indexes are built once from the database and then kept
+current from the rows changed since the last look — never rebuilt per request. Under gunicorn
+they are built in the master before it forks the workers (`challenge.serving`), so the workers
+share one copy and each keeps it current from there.
 
 Needs are indexed by their public face only (title, summary, field, tags), so no
 recommendation, search hit or explanation can reveal a confidential body.
@@ -46,6 +48,7 @@ class MatchingService:
         self.reset()
 
     def reset(self) -> None:
+        self.ready = False  # True once a first sync has completed
         self.experts: Matcher | None = None      # every active profile
         self.reviewers: Matcher | None = None    # active reviewer accounts' profiles
         self.needs: NeedIndex | None = None      # every 榜 but withdrawn ones, public face
@@ -53,9 +56,14 @@ class MatchingService:
         self._seen: dict[type, tuple[datetime | None, frozenset]] = {
             ExpertProfile: (None, frozenset()), Challenge: (None, frozenset())}
 
-    def sync(self) -> None:
-        with self._lock:
-            if self.experts is None:
+    def sync(self, wait: bool = True) -> bool:
+        """Build the indexes on first use, else apply the changes since the last sync. With
+        *wait* false, return False at once (doing nothing) while another thread is syncing."""
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
+            if not self.ready:
+                self.reset()  # a first build that failed half-way starts again from nothing
                 self.experts, self.reviewers, self.needs = Matcher(), Matcher(), NeedIndex()
             profiles = self._changed(ExpertProfile, selectinload(ExpertProfile.works),
                                      selectinload(ExpertProfile.user))
@@ -63,6 +71,21 @@ class MatchingService:
             _apply(self.reviewers, profiles, is_active_reviewer, profile_doc)
             _apply(self.needs, self._changed(Challenge),
                    lambda c: c.state is not ChallengeState.WITHDRAWN, need_doc)
+            self.ready = True
+        finally:
+            self._lock.release()
+        return True
+
+    def prime(self) -> None:
+        """Do now what the indexes leave to their first query (the matrices of documents added
+        since the last query, and the like): one query through each. Before a server forks its
+        workers, so that they share that work instead of each doing it on its first search."""
+        probe = need_doc(title="预热", summary="warm-up")
+        with self._lock:
+            if self.ready:
+                self.experts.top_experts(probe, k=1)
+                self.reviewers.top_experts(probe, k=1)
+                self.needs.search("预热 warm-up", k=1)
 
     def _changed(self, model, *options) -> list:
         """Rows not applied yet: updated after the newest time seen, or at that very time but
@@ -92,23 +115,6 @@ def _apply(index, rows, keep, to_doc) -> None:
             (index.update if row.id in index else index.add)(to_doc(row))
         elif row.id in index:
             index.remove(row.id)
-
-
-def warm_up(app) -> threading.Thread:
-    """Build the indexes in the background as the server starts, so no visitor waits for it
-    (about 25 s at 100,000 榜 on two cores); a request that needs them meanwhile waits on the
-    service's lock instead of building them a second time."""
-
-    def build() -> None:
-        with app.app_context():
-            try:
-                service()
-            except Exception:  # the site works without it: the first search builds them
-                app.logger.exception("matching indexes not built at start-up")
-
-    thread = threading.Thread(target=build, name="matching-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def service() -> MatchingService:

@@ -108,6 +108,8 @@ def reset_database(app, template_uri: str) -> None:
         db.engine.dispose()
     if not USE_POSTGRES:
         target = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        for journal in (f"{target}-wal", f"{target}-shm"):  # a killed server's write-ahead
+            Path(journal).unlink(missing_ok=True)           # log must not replay onto the copy
         shutil.copy(template_uri.removeprefix("sqlite:///"), target)
 
 

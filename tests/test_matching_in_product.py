@@ -196,15 +196,3 @@ def test_a_sync_without_changes_touches_nothing(app, people, meltblown, pool):
     db.session.commit()
     assert [p.id for p in svc._changed(ExpertProfile)] == [pool["unrelated"].id]
     assert svc._changed(ExpertProfile) == []
-
-
-def test_the_indexes_are_built_in_the_background_as_the_server_starts(app, people, meltblown, pool):
-    from challenge.matching_service import warm_up
-
-    svc = app.extensions["matching"]
-    assert svc.needs is None  # nothing has searched yet
-    thread = warm_up(app)
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-    assert meltblown.id in svc.needs and pool["solver"].id in svc.experts
-    assert pool["reviewer"].id in svc.reviewers

@@ -81,8 +81,8 @@ def multiprocess_server(app, tmp_path):
 
     The app is imported once in the master (--preload) and forked: create_app opens no
     database connection, so no connection is shared between processes, and start-up stays
-    about two seconds. wsgi.py is not used: it would build the matching indexes in the
-    background of every worker."""
+    about two seconds. wsgi.py is not used: these tests need no matching indexes built before
+    the fork (tests/test_serving.py starts the server as `make run` does)."""
     with app.app_context():
         db.session.remove()  # the test's own session must not hold SQLite's lock
     sock = _listening_socket()

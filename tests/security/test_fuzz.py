@@ -402,6 +402,8 @@ class Snapshot:
             self._admin(f"DROP DATABASE {self.url.database} WITH (FORCE)",
                         f"CREATE DATABASE {self.url.database} TEMPLATE {SNAPSHOT_DB}")
         else:
+            for journal in (f"{self.url.database}-wal", f"{self.url.database}-shm"):
+                Path(journal).unlink(missing_ok=True)  # no write-ahead log replays onto the copy
             shutil.copy(self.folder / "world.sqlite", self.url.database)
 
     def drop(self):
