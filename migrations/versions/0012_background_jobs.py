@@ -1,6 +1,6 @@
 """jobs: periodic-job leases, background exports, outbox claims
 
-Revision ID: 0012_jobs
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-04 13:20:00
 
@@ -8,7 +8,7 @@ Create Date: 2026-12-04 13:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012_jobs'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
