@@ -39,7 +39,21 @@ from .states import ChallengeState
 from .timeutil import local_today, utcnow
 
 cache = Cache()
-compress = Compress()
+
+
+class _ClosingCompress(Compress):
+    """Flask-Compress, closing what it compresses: it replaces a streamed response (a static
+    file) with a compressing generator and never closes the file the original would have."""
+
+    def after_request(self, response):
+        original = response.response
+        response = super().after_request(response)
+        if response.response is not original and hasattr(original, "close"):
+            response.call_on_close(original.close)
+        return response
+
+
+compress = _ClosingCompress()
 
 YEAR = 365 * 24 * 3600
 GENERATION_SQL = "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"

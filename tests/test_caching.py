@@ -6,6 +6,7 @@ door, by raw SQL, does not show), then makes a change through the door and commi
 anonymous request must show it, on this app and on another app (worker) over the same database.
 """
 
+import gc
 import gzip
 import re
 import shutil
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import brotli
 import pytest
@@ -28,6 +30,8 @@ from challenge.workflow import perform
 
 from .conftest import _config, isolated_app
 from .factories import PASSWORD, finish_contract
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def server_app(app, **extra):
@@ -262,6 +266,20 @@ def test_static_urls_are_versioned_and_immutable(web):
     bare = web.get("/static/css/app.css")
     assert "immutable" not in bare.headers.get("Cache-Control", "")
     bare.close()
+
+
+def test_a_compressed_static_file_is_closed_after_sending(web):
+    """Flask-Compress streams a static file through its compressor; the file must still be
+    closed when the response is (an open file left to the collector is a ResourceWarning,
+    which this suite turns into a failure)."""
+    with open(STATIC / "js" / "app.js", "rb") as source:
+        expected = source.read()
+    for _ in range(3):
+        response = web.get("/static/js/app.js", headers={"Accept-Encoding": "br"})
+        assert response.headers["Content-Encoding"] == "br"  # streamed: no gzip, br is
+        assert brotli.decompress(response.get_data()) == expected
+        response.close()
+    gc.collect()
 
 
 # -- a shared Redis cache ------------------------------------------------------------------------
