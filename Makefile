@@ -56,12 +56,16 @@ debian-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "测试需要这些 Debian 软件包：sudo apt-get install$$missing" >&2; exit 1; fi
 
+# PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS="-n 2 --dist loadfile"` (one process
+# per core, each with its own database) or `PYTEST_ARGS="-m 'not browser'"`.
+PYTEST_ARGS ?=
+
 test: $(VENV)/.installed-test debian-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same suite against a throwaway PostgreSQL server (installed with apt when missing).
 test-postgres: $(VENV)/.installed-test debian-packages
-	bash .ci/with-postgres.sh $(BIN)/python -m pytest
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
