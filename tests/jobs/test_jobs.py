@@ -92,16 +92,17 @@ def test_a_claim_left_by_a_dead_sender_is_taken_over_later(app, smtp):
     assert len(smtp.messages) == 3
 
 
-def test_mail_queued_by_a_request_leaves_after_the_response(app, smtp, make, people, client):
+def test_mail_queued_by_a_request_leaves_after_the_response(app, smtp, make, people, client,
+                                                            monkeypatch):
     """Eager mode: the request that queued the mail sends it once the response is out."""
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_LINK_LIMITS="100 per hour")
-    try:
-        response = client.post("/auth/forgot", data={"email": people["solver"].email})
-        assert response.status_code in (200, 302)
-        response.close()
-        wait_until(lambda: smtp.messages, timeout=10, what="the reset mail")
-    finally:
-        app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    # The session-wide app's settings come back after the test (monkeypatch restores them).
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
+                       "MAIL_LINK_LIMITS": "100 per hour"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    response = client.post("/auth/forgot", data={"email": people["solver"].email})
+    assert response.status_code in (200, 302)
+    response.close()
+    wait_until(lambda: smtp.messages, timeout=10, what="the reset mail")
     assert smtp.per_recipient() == Counter({people["solver"].email: 1})
     row = db.session.scalars(select(OutboundEmail)).one()
     assert row.sent_at is not None and row.attempts == 1
