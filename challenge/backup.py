@@ -114,9 +114,14 @@ def backup(archive: Path) -> dict:
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
-    """sqlite3's online backup: a consistent copy while other connections read and write."""
+    """A consistent copy of the site's database while other connections read and write."""
     if not source.is_file():
         raise BackupError(f"数据库文件不存在：{source}")
+    _sqlite_backup(source, target)
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    """sqlite3's online backup API from *source* (opened read-only) into *target*."""
     src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
@@ -275,11 +280,4 @@ def _sqlite_restore(source: Path, target: Path) -> None:
     """Copy the backup into the target file through the backup API (the target's own locks
     apply; a running site sees the old or the new database, never a mix)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        with dst:
-            src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    _sqlite_backup(source, target)
