@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from host import cpu_model  # noqa: E402  (bench/, the script's own folder)
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -106,14 +107,7 @@ def one(way: str, url: str, table: str, fmt: str) -> dict:
 
 
 def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 

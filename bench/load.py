@@ -41,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from host import cpu_model  # noqa: E402  (bench/, the script's own folder)
 from seed_big import DEFAULT_SQLITE, PASSWORD  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -229,14 +230,7 @@ def _subjects(scalar) -> dict:
 
 
 def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}), "
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from host import cpu_model  # noqa: E402  (bench/, the script's own folder)
 
 from challenge import create_app  # noqa: E402
 
@@ -57,7 +58,7 @@ def main() -> None:
     rows.append(("sign-in page, deploy (JSON request line, metrics on)", deploy.test_client(),
                  "/auth/login"))
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-          f"{_cpu_model()}, Python {platform.python_version()}")
+          f"{cpu_model('unknown CPU')}, Python {platform.python_version()}")
     print(f"{args.requests} requests per round, {args.rounds} rounds taken in turn; "
           "server CPU per request (in-process), median and range of the rounds:")
     sink = io.StringIO()
@@ -72,16 +73,6 @@ def main() -> None:
         print(f"  {label:<55} {statistics.median(values):7.3f} ms "
               f"({min(values):.3f}–{max(values):.3f})")
     logging.shutdown()
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from host import cpu_model  # noqa: E402  (bench/, the script's own folder)
 
 DEFAULT_SQLITE = "/tmp/challenge-bench.sqlite"  # bench/seed_big.py's default
 TYPO = "熔喷部过滤"  # 部 for 布: matches no title as typed, so the hall asks the matching index
@@ -222,8 +223,7 @@ def main() -> None:
         ids = [row[0] for row in conn.execute(
             "SELECT id FROM challenges WHERE state = 'open' AND confidentiality = 'public' "
             "ORDER BY id LIMIT 20")]
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    cpu = cpu_model("?")
     print(f"{platform.platform()} | {len(os.sched_getaffinity(0))} CPUs ({cpu}) | "
           f"Python {platform.python_version()} | SQLite {sqlite3.sqlite_version}")
     print(f"database {database}: {challenges:,} 榜, {experts:,} expert profiles; "
