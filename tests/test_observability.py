@@ -24,7 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from challenge.extensions import db
 from tests.conftest import ISOLATED_INSTANCE, _config, isolated_app
-from tests.security.conftest import _listening_socket, _stop, _wait_until_answering
+from tests.security.conftest import _stop, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -209,7 +209,6 @@ def test_metrics_under_gunicorn_sum_every_worker(app, tmp_path):
     (PROMETHEUS_MULTIPROC_DIR); without multiprocess mode each worker reports its own share."""
     with app.app_context():
         db.session.remove()
-    sock = _listening_socket()
     log = tmp_path / "gunicorn.log"
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
@@ -217,19 +216,12 @@ def test_metrics_under_gunicorn_sum_every_worker(app, tmp_path):
                SECRET_KEY=secrets.token_hex(32), UPLOAD_ROOT=str(tmp_path / "uploads"),
                METRICS_ENABLED="1", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
                PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2",
-               "--bind", f"fd://{sock.fileno()}", "--timeout", "120", "--log-level", "warning",
-               "--no-control-socket", "--error-logfile", "-",
-               f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, pass_fds=(sock.fileno(),),
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
+    # one GET /auth/login (or more) while waiting for it to answer
+    process, url = start_gunicorn(
+        ["--preload", "--workers", "2", "--timeout", "120", "--log-level", "warning",
+         "--no-control-socket", "--error-logfile", "-",
+         f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"], env, log)
     try:
-        _wait_until_answering(url, process, log)  # one GET /auth/login (or more) while waiting
-
         def scrape() -> str:
             with urllib.request.urlopen(url + "/metrics", timeout=30) as response:
                 return response.read().decode()

@@ -12,10 +12,7 @@ processes over the test's database (SQLite file or PostgreSQL).
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -33,7 +30,7 @@ from challenge.serving import build_before_fork
 from challenge.states import ChallengeState, Role
 from tests.conftest import ISOLATED_INSTANCE, USE_POSTGRES, isolated_app
 from tests.formpage import form_values
-from tests.security.conftest import Server, _listening_socket, _stop, _wait_until_answering
+from tests.security.conftest import Server, _stop, server_env, start_gunicorn
 from tests.test_concurrency import Browserless, run_together
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,23 +44,12 @@ def make_run_server(app, tmp_path, workers: int):
     *workers* worker processes (WEB_CONCURRENCY), serving the test's database."""
     with app.app_context():
         db.session.remove()  # the test's own session must not hold SQLite's lock
-    sock = _listening_socket()
     log = tmp_path / "gunicorn.log"
-    env = dict(os.environ, WEB_CONCURRENCY=str(workers),
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               SECRET_KEY=secrets.token_hex(32),
-               FLASK_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"], PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-               "--bind", f"fd://{sock.fileno()}",
-               f"tests.serve_app:create(instance_path={str(ISOLATED_INSTANCE)!r})"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, pass_fds=(sock.fileno(),),
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()  # gunicorn holds its own copy
+    process, url = start_gunicorn(
+        ["-c", "deploy/gunicorn.conf.py",
+         f"tests.serve_app:create(instance_path={str(ISOLATED_INSTANCE)!r})"],
+        server_env(app, WEB_CONCURRENCY=str(workers)), log)
     try:
-        _wait_until_answering(url, process, log)
         yield Server(url, log), process.pid
     finally:
         _stop(process)

@@ -6,8 +6,6 @@ leaves as exactly one mail, and each periodic job runs once per period although 
 
 import re
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,7 +21,7 @@ from challenge.states import ChallengeState, OrgType, Role
 from challenge.timeutil import local_today
 from tests.conftest import ISOLATED_INSTANCE, USE_POSTGRES
 from tests.jobs.conftest import beat, celery_env, wait_until, worker
-from tests.security.conftest import _listening_socket, _stop, _wait_until_answering
+from tests.security.conftest import _stop, start_gunicorn
 from tests.test_award_progress import signed_contract
 from tests.test_concurrency import Browserless
 
@@ -38,19 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_node(env: dict, log: Path):
-    sock = _listening_socket()
-    command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "4",
-               "--worker-class", "gthread", "--bind", f"fd://{sock.fileno()}", "--timeout", "60",
-               "--log-level", "warning", "--no-control-socket", "--error-logfile", "-",
-               f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, pass_fds=(sock.fileno(),),
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
-    _wait_until_answering(url, process, log)
-    return process, url
+    return start_gunicorn(
+        ["--preload", "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+         "--timeout", "60", "--log-level", "warning", "--no-control-socket", "--error-logfile", "-",
+         f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"], env, log)
 
 
 def test_two_nodes_fifty_clients(app, make, people, redis_url, smtp, tmp_path):

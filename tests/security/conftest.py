@@ -21,6 +21,7 @@ import pytest
 from challenge.extensions import db
 from tests.conftest import ISOLATED_INSTANCE
 
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 THREADS = 4  # so a whole burst is in flight at once: across processes and, within one, threads
 
@@ -75,6 +76,33 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=15)
 
 
+def server_env(app, **extra: str) -> dict:
+    """The environment of a server process over the test's database and upload folder."""
+    return dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                SECRET_KEY=secrets.token_hex(32), FLASK_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
+                PYTHONUNBUFFERED="1", **extra)
+
+
+def start_gunicorn(args: list[str], env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    """`python -m gunicorn` with *args*, bound to a free loopback port handed over as a
+    descriptor, its output in *log*; returns the process and its URL once it answers (and
+    stops it if it never does). The caller stops it with `_stop`."""
+    sock = _listening_socket()
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"fd://{sock.fileno()}", *args]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, pass_fds=(sock.fileno(),),
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()  # gunicorn holds its own copy
+    try:
+        _wait_until_answering(url, process, log)
+    except BaseException:
+        _stop(process)
+        raise
+    return process, url
+
+
 @pytest.fixture
 def multiprocess_server(app, tmp_path):
     """gunicorn (WORKERS processes × THREADS threads) serving the app over the test's database.
@@ -85,26 +113,14 @@ def multiprocess_server(app, tmp_path):
     the fork (tests/test_serving.py starts the server as `make run` does)."""
     with app.app_context():
         db.session.remove()  # the test's own session must not hold SQLite's lock
-    sock = _listening_socket()
     log = tmp_path / "gunicorn.log"
-    env = dict(os.environ,
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               SECRET_KEY=secrets.token_hex(32),
-               FLASK_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
-               PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "gunicorn", "--preload",
-               "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
-               "--bind", f"fd://{sock.fileno()}", "--timeout", "60",
-               "--log-level", "warning", "--no-control-socket", "--error-logfile", "-",
-               f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[2], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT,
-                                   pass_fds=(sock.fileno(),), start_new_session=True)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()  # gunicorn holds its own copy
+    process, url = start_gunicorn(
+        ["--preload", "--workers", str(WORKERS), "--threads", str(THREADS),
+         "--worker-class", "gthread", "--timeout", "60", "--log-level", "warning",
+         "--no-control-socket", "--error-logfile", "-",
+         f"challenge:create_app(instance_path={str(ISOLATED_INSTANCE)!r})"],
+        server_env(app), log)
     try:
-        _wait_until_answering(url, process, log)
         yield Server(url, log)
     finally:
         _stop(process)
