@@ -3,7 +3,6 @@ winner count and the pass mark (or with a written reason), in one all-or-nothing
 tells every bidder in-app and by e-mail; the public results page shows winners and nothing else."""
 
 import socketserver
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from challenge.states import (
 )
 from challenge.timeutil import utcnow
 from challenge.workflow import CHALLENGE_WORKFLOW, perform
+from tests.smtp import SMTPServer, serving
 from tests.test_bidding import bid_form, open_board
 
 RUBRIC_MAX = {"approach": 30, "indicators": 25, "team": 20, "plan": 15, "budget": 10}
@@ -316,48 +316,10 @@ def test_send_mail_without_a_server_reports_and_sends_nothing(app, runner):
     assert db.session.scalar(select(func.sum(OutboundEmail.attempts))) == 0
 
 
-class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP to take messages: every command gets 250, DATA is read to '.'."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write((line + "\r\n").encode())
-
-    def handle(self):
-        self.reply("220 test ESMTP")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith("DATA"):
-                self.reply("354 go ahead")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk
-                rcpt = self.server.rcpt
-                if rcpt.startswith("bad"):
-                    self.reply("550 no such user")
-                else:
-                    self.server.messages.append((rcpt, data.decode()))
-                    self.reply("250 queued")
-            elif command.startswith("RCPT"):
-                self.server.rcpt = command.split(":", 1)[1].strip(" <>").lower()
-                self.reply("250 ok")
-            elif command.startswith("QUIT"):
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 ok")
-
-
 @pytest.fixture
 def smtp_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
-    server.daemon_threads = True
-    server.messages, server.rcpt = [], ""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(SMTPServer()) as server:
+        yield server
 
 
 def test_send_mail_delivers_over_smtp_and_marks_each_row(app, runner, smtp_server):

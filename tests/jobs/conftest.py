@@ -7,15 +7,14 @@ import os
 import shutil
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.smtp import SMTPServer, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -125,62 +124,10 @@ def celery_env(app, broker: str, smtp_port: int | None = None, **config) -> dict
     return env
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Enough SMTP to take messages; each connection keeps its own recipient."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write((line + "\r\n").encode())
-
-    def handle(self):
-        rcpt = ""
-        self.reply("220 test ESMTP")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith("DATA"):
-                self.reply("354 go ahead")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk
-                time.sleep(self.server.delay)  # a server that takes its time: senders overlap
-                with self.server.lock:
-                    self.server.messages.append((rcpt, data.decode()))
-                self.reply("250 queued")
-            elif command.startswith("RCPT"):
-                rcpt = command.split(":", 1)[1].strip(" <>").lower()
-                self.reply("250 ok")
-            elif command.startswith("QUIT"):
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 ok")
-
-
-class SMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, delay: float = 0.0) -> None:
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
-        self.delay, self.lock, self.messages = delay, threading.Lock(), []
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def per_recipient(self) -> Counter:
-        with self.lock:
-            return Counter(rcpt for rcpt, _ in self.messages)
-
-
 @pytest.fixture
 def smtp():
-    server = SMTPServer(delay=0.005)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(SMTPServer(delay=0.005)) as server:
+        yield server
 
 
 def wait_until(check, timeout: float = 60, every: float = 0.1, what: str = "condition"):
