@@ -1,6 +1,7 @@
 """揭榜挂帅 platform: the application factory."""
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, has_request_context, render_template, request, session
@@ -11,6 +12,8 @@ from .config import DEV_SECRET_KEY, DefaultConfig
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+# The stages whose flows.py register their steps with the door (challenge/workflow.py).
+STAGES = ("posting", "bidding", "reviewing", "award", "orgs")
 
 
 class InsecureConfigError(RuntimeError):
@@ -55,6 +58,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.extensions["matching"] = MatchingService()
 
     from . import filters, locking, models  # noqa: F401  (models register with the metadata)
+
+    for stage in STAGES:  # each stage registers its steps with the door: <stage>/flows.py
+        import_module(f".{stage}.flows", __name__)
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp

@@ -5,6 +5,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from .errors import Refused
 from .extensions import db
 from .models import Challenge, User
 
@@ -29,7 +30,7 @@ def register(app: Flask) -> None:
 def create_admin(email: str, name: str, org: str, password: str) -> None:
     """Create a bureau administrator account."""
 
-    from .admin.operations import OrganizationMismatch, find_or_create_org
+    from .admin.operations import find_or_create_org
     from .auth.passwords import password_problem
     from .states import OrgType, Role
 
@@ -41,7 +42,7 @@ def create_admin(email: str, name: str, org: str, password: str) -> None:
         raise click.ClickException(f"邮箱 {email} 已被使用。")
     try:
         organization = find_or_create_org(org, OrgType.OTHER)
-    except OrganizationMismatch as exc:
+    except Refused as exc:
         raise click.ClickException(str(exc)) from None
     from .workflow import record
 

@@ -449,7 +449,6 @@ def _accept(contract, spec: dict, solver: User, admin: User) -> None:
             judgements={item.id: True for item in acceptance.items}, now=_day(spec["signed_off_days"]))
     passed = _day(spec["passed_days"])
     perform(acceptance, "pass", admin, now=passed)
-    award.settle(contract.challenge, admin, now=passed)
 
 
 def _panels(admin: User, users: dict[str, User]) -> None:

@@ -15,8 +15,10 @@ from .states import (
     JoinState,
     OrgState,
     PanelSeatState,
+    ProposalState,
     Role,
 )
+from .workflow import allowed, problems
 
 
 def signed_in(user) -> bool:
@@ -154,8 +156,6 @@ def is_bidder(user, proposal) -> bool:
 
 
 def can_view_proposal(user, proposal) -> bool:
-    from .states import ProposalState
-
     if is_admin(user) or is_bidder(user, proposal):
         return True
     if proposal.state in (ProposalState.DRAFT, ProposalState.WITHDRAWN):
@@ -168,17 +168,12 @@ def can_view_proposal(user, proposal) -> bool:
 
 
 def can_edit_proposal(user, proposal) -> bool:
-    from .bidding.rules import is_open_for_bids
-    from .states import ProposalState
-
     return (is_bidder(user, proposal) and user.active
             and proposal.state in (ProposalState.DRAFT, ProposalState.SUBMITTED)
-            and is_open_for_bids(proposal.challenge))
+            and proposal.challenge.is_open_for_bids())
 
 
 def can_withdraw_proposal(user, proposal) -> bool:
-    from .workflow import allowed
-
     return can_edit_proposal(user, proposal) and allowed(proposal, "withdraw", user)
 
 
@@ -211,9 +206,7 @@ def can_view_results(user, challenge: Challenge) -> bool:
 
 def can_object(user, challenge: Challenge, now=None) -> bool:
     """异议: any active signed-in user who sees the results, until the 公示 period ends."""
-    from .reviewing.decision import publicity_open
-
-    return (signed_in(user) and user.active and publicity_open(challenge, now)
+    return (signed_in(user) and user.active and challenge.publicity_open(now)
             and can_view_challenge(user, challenge))
 
 
@@ -223,11 +216,9 @@ def can_decide(user, challenge: Challenge) -> bool:
 
 
 def can_decline_seat(user, seat) -> bool:
-    """回避: the seated reviewer (or the bureau for them) while the panel still works."""
-    from .reviewing.scoring import panel_open
-    from .workflow import allowed
-
-    return allowed(seat, "decline", user) and panel_open(seat.challenge)
+    """回避: the seated reviewer (or the bureau for them) while the panel still works (the
+    decline guard's own rule)."""
+    return signed_in(user) and not problems(seat, "decline", user)
 
 
 # -- 奖榜 ---------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from functools import wraps
 from flask import abort, flash
 from flask_login import current_user, login_required
 
+from .errors import Refused
 from .extensions import db
 from .states import Role
-from .workflow import TransitionError, perform
+from .workflow import perform
 
 
 def get_or_404(model, ident):
@@ -41,7 +42,7 @@ def apply_transition(obj, action: str, success: str, reason: str = "", field=Non
     show the refusal next to *field* (a flash when there is no field)."""
     try:
         perform(obj, action, current_user, reason=reason, **params)
-    except TransitionError as exc:
+    except Refused as exc:
         db.session.rollback()
         if field is not None:
             field.errors.append(exc.message)

@@ -1,9 +1,12 @@
-"""The one door for state changes.
+"""The one door for state changes; it knows no stage.
 
-`perform(obj, action, actor)` looks the action up in the object's transition table
-(challenge.states), checks the current state, the actor's role and relationship to the
-object and the preconditions, applies the change with its time stamps, writes the
-AuditEvent and queues notifications. Views and commands never assign `.state` themselves.
+Each stage builds a `Workflow(model, transitions, owns)` over its table in challenge.states,
+registers it, and attaches to each action what the stage knows with `.on(action, guard=,
+effect=, notice=, follows=)` (challenge/<stage>/flows.py). `perform(obj, action, actor)` then
+checks the current state, the actor's role and relationship to the object and the guards,
+applies the change and its effect, writes the AuditEvent, stores the notices and runs the
+follow-up transitions. `problems` says what a button would say; views and commands never assign
+`.state` themselves. Refusals are `Refused` (challenge.errors).
 """
 
 from collections.abc import Callable, Iterable
@@ -12,53 +15,23 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy import text as sql
 
+from .errors import Refused
 from .extensions import db
-from .mail import queue_email
-from .models import (
-    AccessGrant,
-    AuditEvent,
-    Challenge,
-    Notification,
-    Objection,
-    Proposal,
-    ProposalVersion,
-    Review,
-    ReviewAssignment,
-    User,
-)
+from .models import AuditEvent, Notification, User
 from .models.audit import GENESIS_HASH, event_values, link_hash
-from .states import (
-    ACCESS_TRANSITIONS,
-    CHALLENGE_TRANSITIONS,
-    OBJECTION_TRANSITIONS,
-    PANEL_TRANSITIONS,
-    PROPOSAL_TRANSITIONS,
-    REVIEW_TRANSITIONS,
-    SYSTEM,
-    ChallengeState,
-    ObjectionState,
-    Role,
-    Transition,
-)
-from .timeutil import local, utcnow
+from .states import SYSTEM, Role, Transition
+from .timeutil import utcnow
 
 Actor = User | str  # a User, or SYSTEM for the clock
 
 
-class TransitionError(Exception):
-    """A refused transition; the message is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class Context:
+    """What a guard, an effect or a notice knows of the step being taken."""
+
     actor: Actor
     now: datetime
     reason: str
@@ -69,21 +42,95 @@ class Context:
         return None if self.actor == SYSTEM else self.actor.id
 
 
+Guard = Callable[[Any, Context], list[str]]  # the problems that refuse the step ([] = none)
+Effect = Callable[[Any, Context], None]  # what the step changes beyond the state
+Notice = Callable[[Any, Context], Iterable[tuple[int, str, str]]]  # (user id, text, link)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """After a step, move a related object on as far as its guards allow: try *actions* in
+    order and, after each one taken, again from the first (what used to be `settle`)."""
+
+    name: str  # what the related object is, for the workflow table
+    related: Callable[[Any], Any]
+    actions: tuple[str, ...]
+    reason: Any = ""  # given to a follow-up that needs a reason when the step had none
+
+
 @dataclass
+class Step:
+    """What the stages attached to one action."""
+
+    guards: list[Guard] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    follows: list[FollowUp] = field(default_factory=list)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
 class Workflow:
-    object_type: str
-    transitions: tuple[Transition, ...]
-    owns: Callable[[User, Any], bool]
-    guards: dict[str, Callable[[Any, Context], str | None]] = field(default_factory=dict)
-    effects: dict[str, Callable[[Any, Context], None]] = field(default_factory=dict)
-    notices: dict[str, Callable[[Any, Context], Iterable[tuple[int, str, str]]]] = field(
-        default_factory=dict)
+    """One kind of object's transitions (a table of challenge.states), who owns an object,
+    and what the stages attached to each action."""
+
+    def __init__(self, model: type, transitions: tuple[Transition, ...],
+                 owns: Callable[[User, Any], bool], object_type: str | None = None):
+        self.model = model
+        self.transitions = transitions
+        self.owns = owns
+        self.object_type = object_type or _snake(model.__name__)
+        self.steps: dict[str, Step] = {}
+
+    def __repr__(self) -> str:
+        return f"<Workflow {self.object_type}>"
 
     def find(self, action: str) -> Transition:
         for t in self.transitions:
             if t.action == action:
                 return t
-        raise TransitionError(_("未知操作：%(action)s", action=action))
+        raise Refused(_("未知操作：%(action)s", action=action))
+
+    def is_transition(self, action: str) -> bool:
+        return any(t.action == action for t in self.transitions)
+
+    def step(self, action: str) -> Step:
+        return self.steps.get(action) or Step()
+
+    def on(self, action: str, *, guard: Guard | None = None, effect: Effect | None = None,
+           notice: Notice | None = None, follows: FollowUp | Iterable[FollowUp] = ()) -> "Workflow":
+        """Attach a stage's guard, effect, notice and follow-ups to *action*. An action that is
+        not a transition (an audited event such as a payment) takes follow-ups only."""
+        if not self.is_transition(action) and (guard or effect or notice):
+            raise ValueError(f"{self.object_type}.{action} is not a transition")
+        step = self.steps.setdefault(action, Step())
+        step.guards += [guard] if guard else []
+        step.effects += [effect] if effect else []
+        step.notices += [notice] if notice else []
+        step.follows += [follows] if isinstance(follows, FollowUp) else list(follows)
+        return self
+
+
+WORKFLOWS: dict[type, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    """Make *workflow* the one for its model (each stage's flows module does this once)."""
+    if workflow.model in WORKFLOWS:
+        raise ValueError(f"a workflow for {workflow.model.__name__} is registered already")
+    WORKFLOWS[workflow.model] = workflow
+    return workflow
+
+
+def workflow_for(obj) -> Workflow:
+    """The workflow of an object (or of a model class)."""
+    model = obj if isinstance(obj, type) else type(obj)
+    try:
+        return WORKFLOWS[model]
+    except KeyError:
+        raise TypeError(f"no workflow for {model.__name__}") from None
 
 
 def actor_may(workflow: Workflow, t: Transition, obj, actor: Actor) -> bool:
@@ -104,43 +151,127 @@ def allowed(obj, action: str, actor: Actor | None) -> bool:
     return obj.state in t.sources and actor_may(workflow, t, obj, actor)
 
 
-def perform(obj, action: str, actor: Actor, *, reason: str = "", now: datetime | None = None,
-            **params) -> AuditEvent:
-    """Apply one transition or raise TransitionError; flushes, the caller commits."""
+def _refusal(workflow: Workflow, t: Transition, obj, actor: Actor) -> str | None:
+    if obj.state not in t.sources:
+        return _("当前状态为「%(state)s」，不能%(action)s。", state=obj.state.label, action=t.label)
+    if not actor_may(workflow, t, obj, actor):
+        return _("您没有权限%(action)s。", action=t.label)
+    return None
+
+
+def _guard_problems(step: Step, obj, ctx: Context) -> list[str]:
+    return [str(p) for guard in step.guards for p in guard(obj, ctx)]
+
+
+def problems(obj, action: str, actor: Actor | None, *, now: datetime | None = None,
+             reason: str = "", **params) -> list[str]:
+    """What a button for *action* would say: the state, role or ownership refusal, else every
+    guard's problems ([] when the step may be taken; the reason a step needs is not asked)."""
     workflow = workflow_for(obj)
     t = workflow.find(action)
-    if obj.state not in t.sources:
-        raise TransitionError(_("当前状态为「%(state)s」，不能%(action)s。",
-                                state=obj.state.label, action=t.label))
-    if not actor_may(workflow, t, obj, actor):
-        raise TransitionError(_("您没有权限%(action)s。", action=t.label))
+    if actor is None or (actor != SYSTEM and not getattr(actor, "is_authenticated", False)):
+        return [_("您没有权限%(action)s。", action=t.label)]
+    refusal = _refusal(workflow, t, obj, actor)
+    if refusal:
+        return [refusal]
+    ctx = Context(actor=actor, now=now or utcnow(), reason=(reason or "").strip(), params=params)
+    return _guard_problems(workflow.step(action), obj, ctx)
+
+
+def perform(obj, action: str, actor: Actor, *, reason: str = "", now: datetime | None = None,
+            **params) -> AuditEvent:
+    """Apply one transition or raise Refused; flushes, the caller commits. Follow-up
+    transitions run once the outermost transition is done, each with its own audit event."""
+    door = _door()
+    door["depth"] += 1
+    try:
+        event, ctx = _apply(obj, action, actor, reason, now, params)
+        door["pending"] += [(f, obj, ctx) for f in workflow_for(obj).step(action).follows]
+    except BaseException:
+        if door["depth"] == 1:
+            door["pending"].clear()
+        raise
+    finally:
+        door["depth"] -= 1
+    if door["depth"] == 0:
+        _follow_up(door)
+    return event
+
+
+def _apply(obj, action: str, actor: Actor, reason: str, now: datetime | None,
+           params: dict) -> tuple[AuditEvent, Context]:
+    workflow = workflow_for(obj)
+    t = workflow.find(action)
+    refusal = _refusal(workflow, t, obj, actor)
+    if refusal:
+        raise Refused(refusal)
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
-        raise TransitionError(_("%(action)s需要填写理由。", action=t.label))
+        raise Refused(_("%(action)s需要填写理由。", action=t.label), field="reason")
     ctx = Context(actor=actor, now=now or utcnow(), reason=reason, params=params)
-    guard = workflow.guards.get(action)
-    problem = guard(obj, ctx) if guard else None
-    if problem:
-        raise TransitionError(problem)
+    step = workflow.step(action)
+    found = _guard_problems(step, obj, ctx)
+    if found:
+        raise Refused(items=found)
     before = obj.state
     obj.state = t.target
-    effect = workflow.effects.get(action)
-    if effect:
+    for effect in step.effects:
         effect(obj, ctx)
-    event = record(obj, action, actor, reason=reason, from_state=before, to_state=t.target,
+    event = _write(obj, action, actor, reason=reason, from_state=before, to_state=t.target,
                    now=ctx.now, object_type=workflow.object_type)
-    for user_id, message, link in workflow.notices.get(action, lambda o, c: ())(obj, ctx):
-        db.session.add(Notification(user_id=user_id, message=message, link=link))
+    for notice in step.notices:
+        for user_id, message, link in notice(obj, ctx):
+            db.session.add(Notification(user_id=user_id, message=message, link=link))
     db.session.flush()
-    return event
+    return event, ctx
+
+
+def _door() -> dict:
+    """This session's nesting depth of `perform` and the follow-ups waiting for its end."""
+    return db.session().info.setdefault("door", {"depth": 0, "pending": []})
+
+
+def _follow_up(door: dict) -> None:
+    while door["pending"]:
+        follow, obj, ctx = door["pending"].pop(0)
+        target = follow.related(obj)
+        workflow = workflow_for(target)
+        moved = True
+        while moved:
+            moved = False
+            for action in follow.actions:
+                if problems(target, action, ctx.actor, now=ctx.now):
+                    continue
+                needs_reason = workflow.find(action).needs_reason
+                perform(target, action, ctx.actor, now=ctx.now,
+                        reason=str(ctx.reason or follow.reason) if needs_reason else "")
+                moved = True
+                break
 
 
 def record(obj, action: str, actor: Actor | None, *, reason: str = "", changes: dict | None = None,
            from_state=None, to_state=None, now: datetime | None = None,
            object_type: str | None = None) -> AuditEvent:
-    """Write an audit event for a change that is not a state transition (edits, views of rules).
+    """Write an audit event for a change that is not a state transition (edits, payments, views
+    of rules), then the follow-ups a stage attached to *action* (e.g. a payment may 兑现 the 榜).
 
     The event is chained to the one before it and written at once, so it can no longer change."""
+    event = _write(obj, action, actor, reason=reason, changes=changes, from_state=from_state,
+                   to_state=to_state, now=now, object_type=object_type)
+    workflow = WORKFLOWS.get(type(obj))
+    follows = workflow.step(action).follows if workflow else []
+    if follows and actor is not None:
+        door = _door()
+        ctx = Context(actor=actor, now=event.occurred_at, reason="", params={})
+        door["pending"] += [(f, obj, ctx) for f in follows]
+        if door["depth"] == 0:
+            _follow_up(door)
+    return event
+
+
+def _write(obj, action: str, actor: Actor | None, *, reason: str = "", changes: dict | None = None,
+           from_state=None, to_state=None, now: datetime | None = None,
+           object_type: str | None = None) -> AuditEvent:
     if obj.id is None:
         db.session.flush()
     prev_hash = _chain_head()
@@ -206,371 +337,3 @@ def latest_event(obj, action: str) -> AuditEvent | None:
         select(AuditEvent).where(AuditEvent.object_type == workflow_for(obj).object_type,
                                  AuditEvent.object_id == obj.id, AuditEvent.action == action)
         .order_by(AuditEvent.id.desc()).limit(1))
-
-
-# -- the challenge (榜) workflow ------------------------------------------------------------
-
-def challenge_link(challenge: Challenge) -> str:
-    return f"/challenges/{challenge.id}"
-
-
-def issuer_user_ids(challenge: Challenge) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.organization_id == challenge.issuer_org_id, User.role == Role.ENTERPRISE,
-        User.active.is_(True))))
-
-
-def admin_user_ids() -> list[int]:
-    return list(db.session.scalars(select(User.id).where(User.role == Role.ADMIN,
-                                                         User.active.is_(True))))
-
-
-def _owns_challenge(user: User, challenge: Challenge) -> bool:
-    return user.role is Role.ENTERPRISE and user.organization_id == challenge.issuer_org_id
-
-
-def unverified_problem(org) -> str | None:
-    """An organisation publishes or bids only once the bureau has verified it (SPEC §2)."""
-    if org is None or not org.is_verified:
-        return _("单位尚未通过科技局认证，认证通过后才能提交。")
-    return None
-
-
-def _guard_submit(c: Challenge, ctx: Context) -> str | None:
-    """A draft may be saved incomplete; it goes to screening only whole."""
-    if problem := unverified_problem(c.issuer):
-        return problem
-    from .posting.rules import submission_problems
-
-    return "；".join(submission_problems(c, ctx.now)) or None
-
-
-def _guard_publish(c: Challenge, ctx: Context) -> str | None:
-    if problem := unverified_problem(c.issuer):
-        return problem
-    deadline = ctx.params.get("deadline_at")
-    if deadline is None:
-        return _("发布时必须设定揭榜截止时间。")
-    if deadline <= ctx.now:
-        return _("揭榜截止时间必须晚于当前时间。")
-    return None
-
-
-def _guard_close(c: Challenge, ctx: Context) -> str | None:
-    if c.deadline_at is None or c.deadline_at > ctx.now:
-        return _("揭榜截止时间未到，不能截止揭榜。")
-    return None
-
-
-def _guard_unclaim(c: Challenge, ctx: Context) -> str | None:
-    """流榜 once every bid has had its eligibility check and none can win: no qualified bid,
-    or the panel has scored them all and none reaches the pass mark."""
-    from .reviewing.scoring import panel_complete, results
-    from .states import ProposalState
-
-    states = set(db.session.scalars(select(Proposal.state).where(Proposal.challenge_id == c.id)))
-    if ProposalState.SUBMITTED in states:
-        return _("还有揭榜方案未做资格审查。")
-    if ProposalState.SELECTED in states:
-        return _("已有入选的揭榜方案，不能流榜。")
-    if ProposalState.QUALIFIED in states:
-        if not panel_complete(c):
-            return _("已有资格合格的揭榜方案，须待评审完成后再定。")
-        if any(row.passes for row in results(c)):
-            return _("已有达到合格分的揭榜方案，不能流榜。")
-    return None
-
-
-def _guard_contract(c: Challenge, ctx: Context) -> str | None:
-    """公示 must have run its course and every objection been answered (SPEC §6)."""
-    still_open = db.session.scalar(select(func.count(Objection.id)).where(
-        Objection.challenge_id == c.id, Objection.state == ObjectionState.OPEN))
-    if still_open:
-        return _("还有 %(n)d 条异议未处理，处理完毕后才能签约。", n=still_open)
-    if c.publicity_ends_at is None:
-        return _("本榜没有公示期记录，不能签约。")
-    if ctx.now < c.publicity_ends_at:
-        return _("公示期至 %(t)s 结束，结束后才能签约。",
-                 t=local(c.publicity_ends_at).strftime("%Y-%m-%d %H:%M"))
-    return None
-
-
-def _after_publicity(c: Challenge, ctx: Context) -> str | None:
-    """签约 of the 榜: 公示 over, and every winning bid under a signed contract."""
-    from .award.rules import contract_problem
-
-    return _guard_contract(c, ctx) or contract_problem(c)
-
-
-def _guard_by_contracts(name: str):
-    """accept / award / fail of the 榜 follow from its contracts (challenge.award.rules)."""
-    def guard(c: Challenge, ctx: Context) -> str | None:
-        from .award import rules
-
-        return getattr(rules, f"{name}_problem")(c)
-    return guard
-
-
-def _set_submitted(c: Challenge, ctx: Context) -> None:
-    c.submitted_at = ctx.now
-
-
-def _set_published(c: Challenge, ctx: Context) -> None:
-    c.deadline_at = ctx.params["deadline_at"]
-    c.published_at = ctx.now
-
-
-def _stamp(column: str):
-    def effect(c: Challenge, ctx: Context) -> None:
-        setattr(c, column, ctx.now)
-    return effect
-
-
-def tell(message, recipients, link):
-    """Notices for a transition: *message* (with %(title)s and %(reason)s) to *recipients(obj)*,
-    linking to *link(obj)*; nobody is told about their own action."""
-    def notices(obj, ctx: Context):
-        challenge = obj if isinstance(obj, Challenge) else obj.challenge
-        text = str(message) % {"title": challenge.title, "reason": ctx.reason}
-        return [(uid, text, link(obj)) for uid in recipients(obj) if uid != ctx.actor_id]
-    return notices
-
-
-def _mailed(notices_fn):
-    """The same notices, also queued in the e-mail outbox (news a user must not miss)."""
-    def notices(obj, ctx: Context):
-        found = list(notices_fn(obj, ctx))
-        challenge = obj if isinstance(obj, Challenge) else obj.challenge
-        subject = _("揭榜挂帅平台通知：%(title)s", title=challenge.title)
-        for user_id, text, link in found:
-            queue_email(db.session.get(User, user_id), subject, text, link)
-        return found
-    return notices
-
-
-def _tell_issuer(message):
-    return tell(message, issuer_user_ids, challenge_link)
-
-
-def _tell_admins(c: Challenge, ctx: Context):
-    text = _("新榜待审核：%(title)s", title=c.title)
-    return [(uid, text, f"/admin/challenges/{c.id}") for uid in admin_user_ids()]
-
-
-CHALLENGE_WORKFLOW = Workflow(
-    object_type="challenge",
-    transitions=CHALLENGE_TRANSITIONS,
-    owns=_owns_challenge,
-    guards={"submit": _guard_submit, "publish": _guard_publish, "republish": _guard_publish,
-            "close": _guard_close, "unclaim": _guard_unclaim, "contract": _after_publicity,
-            "accept": _guard_by_contracts("accept"), "award": _guard_by_contracts("award"),
-            "fail": _guard_by_contracts("fail")},
-    effects={"submit": _set_submitted, "publish": _set_published, "republish": _set_published,
-             "contract": _stamp("contracted_at"), "accept": _stamp("accepted_at"),
-             "finish": _stamp("ended_at"), "fail": _stamp("ended_at")},
-    notices={
-        "submit": _tell_admins,
-        "return": _tell_issuer(_l("您的榜「%(title)s」被退回修改：%(reason)s")),
-        "publish": _tell_issuer(_l("您的榜「%(title)s」已发布，开始揭榜。")),
-        "close": _tell_issuer(_l("您的榜「%(title)s」已截止揭榜，进入评审。")),
-        "republish": _tell_issuer(_l("您的榜「%(title)s」已重新发布。")),
-        "withdraw": _tell_issuer(_l("榜「%(title)s」已撤榜：%(reason)s")),
-        "decide": _tell_issuer(_l("您的榜「%(title)s」已确定揭榜方，进入公示。")),
-        "reopen": _tell_issuer(_l("榜「%(title)s」的评审结果重新评定：%(reason)s")),
-        "contract": _tell_issuer(_l("您的榜「%(title)s」已完成签约，进入攻关。")),
-        "accept": _mailed(_tell_issuer(_l("您的榜「%(title)s」已验收通过，请按合同兑付榜金。"))),
-        "award": _tell_issuer(_l("您的榜「%(title)s」奖励已兑现。")),
-        "finish": _tell_issuer(_l("您的榜「%(title)s」已结榜。")),
-        "fail": _mailed(_tell_issuer(_l("您的榜「%(title)s」攻关失败：%(reason)s"))),
-    },
-)
-
-
-# -- access to a confidential body ----------------------------------------------------------
-
-def _owns_grant(user: User, grant: AccessGrant) -> bool:
-    return _owns_challenge(user, grant.challenge)
-
-
-def _set_decided(g: AccessGrant, ctx: Context) -> None:
-    g.decided_by_id = ctx.actor_id
-    g.decided_at = ctx.now
-    g.decision_note = ctx.reason
-
-
-def _tell_requester(message):
-    return tell(message, lambda g: [g.user_id], lambda g: challenge_link(g.challenge))
-
-
-ACCESS_WORKFLOW = Workflow(
-    object_type="access_grant",
-    transitions=ACCESS_TRANSITIONS,
-    owns=_owns_grant,
-    effects={"grant": _set_decided, "refuse": _set_decided, "revoke": _set_decided},
-    notices={
-        "grant": _tell_requester(_l("您查阅「%(title)s」保密内容的申请已获同意，请先签署保密承诺。")),
-        "refuse": _tell_requester(_l("您查阅「%(title)s」保密内容的申请未获同意：%(reason)s")),
-        "revoke": _tell_requester(_l("您查阅「%(title)s」保密内容的授权已被撤销：%(reason)s")),
-    },
-)
-
-# -- a reviewer's seat on a panel -----------------------------------------------------------
-
-def _owns_seat(user: User, seat: ReviewAssignment) -> bool:
-    return user.role is Role.REVIEWER and user.id == seat.reviewer_id
-
-
-def _guard_decline(seat: ReviewAssignment, ctx: Context) -> str | None:
-    """回避 only while the panel works: not once every review is in or the 榜 has moved on."""
-    from .reviewing.scoring import panel_open
-
-    if panel_open(seat.challenge):
-        return None
-    return _("「%(title)s」的评审工作已结束，不能再声明回避；如有利益冲突请联系科技局。",
-             title=seat.challenge.title)
-
-
-def _set_declined(seat: ReviewAssignment, ctx: Context) -> None:
-    seat.declined_at = ctx.now
-    seat.conflict_note = ctx.reason
-
-
-def _tell_admins_declined(seat: ReviewAssignment, ctx: Context):
-    text = _("评审专家 %(name)s 对「%(title)s」声明回避：%(reason)s。请补充评审专家。",
-             name=seat.reviewer.name, title=seat.challenge.title, reason=ctx.reason)
-    return [(uid, text, f"/admin/panels/{seat.challenge_id}") for uid in admin_user_ids()]
-
-
-PANEL_WORKFLOW = Workflow(
-    object_type="review_assignment",
-    transitions=PANEL_TRANSITIONS,
-    owns=_owns_seat,
-    guards={"decline": _guard_decline},
-    effects={"decline": _set_declined},
-    notices={"decline": _tell_admins_declined},
-)
-
-# -- a bid (揭榜方案) -------------------------------------------------------------------------
-
-def _owns_proposal(user: User, proposal: Proposal) -> bool:
-    """Solvers of the lead organization act for the bid."""
-    return user.role is Role.SOLVER and user.organization_id == proposal.lead_org_id
-
-
-def _guard_proposal_submit(p: Proposal, ctx: Context) -> str | None:
-    from .bidding.rules import eligibility_problems, submission_problems
-
-    problems = submission_problems(p, ctx.now) + eligibility_problems(ctx.actor, p.challenge, p)
-    return "；".join(problems) or None
-
-
-def _guard_before_deadline(p: Proposal, ctx: Context) -> str | None:
-    from .bidding.rules import is_open_for_bids
-
-    return None if is_open_for_bids(p.challenge, ctx.now) else _("揭榜已截止，不能再修改或撤回方案。")
-
-
-def _guard_under_review(p: Proposal, ctx: Context) -> str | None:
-    if p.challenge.state is not ChallengeState.REVIEWING:
-        return _("只有截止揭榜、进入评审的榜才能做资格审查。")
-    return None
-
-
-def _record_version(p: Proposal, ctx: Context) -> None:
-    from .bidding.rules import snapshot
-
-    p.submitted_at = ctx.now
-    p.version_no += 1
-    p.commitment_accepted_at = p.commitment_accepted_at or ctx.now
-    db.session.add(ProposalVersion(proposal=p, number=p.version_no, submitted_at=ctx.now,
-                                   snapshot=snapshot(p)))
-
-
-def _set_eligibility(p: Proposal, ctx: Context) -> None:
-    p.eligibility_note = ctx.reason
-
-
-def _tell_bidder(message):
-    return tell(message, lambda p: [p.team_lead_id], lambda p: f"/proposals/{p.id}")
-
-
-PROPOSAL_WORKFLOW = Workflow(
-    object_type="proposal",
-    transitions=PROPOSAL_TRANSITIONS,
-    owns=_owns_proposal,
-    guards={"submit": _guard_proposal_submit, "resubmit": _guard_proposal_submit,
-            "withdraw": _guard_before_deadline, "qualify": _guard_under_review,
-            "disqualify": _guard_under_review},
-    effects={"submit": _record_version, "resubmit": _record_version,
-             "qualify": _set_eligibility, "disqualify": _set_eligibility},
-    notices={
-        "qualify": _tell_bidder(_l("您在「%(title)s」的揭榜方案通过资格审查，进入评审。")),
-        "disqualify": _tell_bidder(_l("您在「%(title)s」的揭榜方案未通过资格审查：%(reason)s")),
-        "select": _mailed(_tell_bidder(_l("您在「%(title)s」的揭榜方案已确定入选，现进入公示。"))),
-        "reject": _mailed(_tell_bidder(_l("您在「%(title)s」的揭榜方案未入选。理由：%(reason)s"))),
-        "reconsider": _mailed(_tell_bidder(
-            _l("「%(title)s」的评审结果已撤回重新评定，您的方案回到评审中：%(reason)s"))),
-    },
-)
-
-# -- a review (评分) and an objection (异议) ------------------------------------------------
-
-def _owns_review(user: User, review: Review) -> bool:
-    return user.role is Role.REVIEWER and user.id == review.reviewer_id
-
-
-def _guard_review_submit(r: Review, ctx: Context) -> str | None:
-    from .reviewing.scoring import review_problems
-
-    return "；".join(review_problems(r)) or None
-
-
-def _set_review_submitted(r: Review, ctx: Context) -> None:
-    r.submitted_at = ctx.now
-
-
-REVIEW_WORKFLOW = Workflow(
-    object_type="review",
-    transitions=REVIEW_TRANSITIONS,
-    owns=_owns_review,
-    guards={"submit": _guard_review_submit},
-    effects={"submit": _set_review_submitted},
-)
-
-
-def _answer_objection(o: Objection, ctx: Context) -> None:
-    o.answer = ctx.reason
-    o.answered_by_id = ctx.actor_id
-    o.answered_at = ctx.now
-
-
-def _tell_filer(message):
-    return tell(message, lambda o: [o.filer_id], lambda o: f"/results/{o.challenge_id}")
-
-
-OBJECTION_WORKFLOW = Workflow(
-    object_type="objection",
-    transitions=OBJECTION_TRANSITIONS,
-    owns=lambda user, objection: False,  # only the bureau answers
-    effects={"uphold": _answer_objection, "dismiss": _answer_objection},
-    notices={
-        "uphold": _mailed(_tell_filer(_l("您对「%(title)s」提出的异议成立：%(reason)s"))),
-        "dismiss": _mailed(_tell_filer(_l("您对「%(title)s」提出的异议已处理（驳回）：%(reason)s"))),
-    },
-)
-
-WORKFLOWS: dict[type, Workflow] = {
-    Challenge: CHALLENGE_WORKFLOW, AccessGrant: ACCESS_WORKFLOW, ReviewAssignment: PANEL_WORKFLOW,
-    Proposal: PROPOSAL_WORKFLOW, Review: REVIEW_WORKFLOW, Objection: OBJECTION_WORKFLOW,
-}
-
-
-def workflow_for(obj) -> Workflow:
-    try:
-        return WORKFLOWS[type(obj)]
-    except KeyError:
-        raise TypeError(f"no workflow for {type(obj).__name__}") from None
-
-
-from .award import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows
-from .orgs import flows as _org_flows  # noqa: E402,F401 - registers the organisation workflows

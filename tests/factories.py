@@ -177,9 +177,6 @@ def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User,
         if action == "fail":
             finish_contract(contract, ContractState.FAILED)
         perform(challenge, action, admin, reason="测试")
-        if action == "decide":  # as reviewing.decision.decide does
-            challenge.decision_note = "测试"
-            challenge.publicity_ends_at = utcnow() + timedelta(days=5)
 
 
 def make_winner(challenge: Challenge, solver: User | None = None,

@@ -67,7 +67,6 @@ def test_milestone_funded_contract_from_signing_to_closed(make, people):
     perform(acceptance, "sign_off", issuer, judgements={i.id: True for i in acceptance.items},
             opinion="同意")
     perform(acceptance, "pass", admin)
-    ops.settle(board, admin)
     db.session.commit()
     assert acceptance.state is AcceptanceState.PASSED and contract.state is ContractState.ACCEPTED
     assert board.state is ChallengeState.ACCEPTED and board.accepted_at is not None

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from challenge.award import operations as ops
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import Acceptance, AuditEvent, Contract, ContractMilestone, Notification, User
 from challenge.states import (
@@ -30,7 +31,7 @@ from challenge.states import (
     Role,
 )
 from challenge.timeutil import utcnow
-from challenge.workflow import TransitionError, allowed, perform
+from challenge.workflow import allowed, perform
 from tests import factories
 from tests.conftest import reset_database
 
@@ -119,7 +120,7 @@ def check(obj, transition, state, actor_name, world):
         assert counts()[0] > before[0]
     else:
         assert not allowed(obj, transition.action, actor)
-        with pytest.raises(TransitionError):
+        with pytest.raises(Refused):
             perform(obj, transition.action, actor, reason="理由", **params(world))
         assert obj.state is state
         assert counts() == before
@@ -201,7 +202,7 @@ def test_a_reason_is_required_where_the_table_says(fresh, kind, transition):
     db.session.flush()
     actor = fresh.people["admin" if Role.ADMIN in transition.actors else "issuer"]
     before = counts()
-    with pytest.raises(TransitionError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         perform(obj, transition.action, actor, reason="   ", **params(fresh))
     assert obj.state is state and counts() == before
 
@@ -210,5 +211,5 @@ def test_an_inactive_solver_cannot_report(fresh):
     fresh.contract.state = ContractState.ACTIVE
     fresh.people["solver"].active = False
     db.session.flush()
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         perform(fresh.contract.milestones[0], "report", fresh.people["solver"], report="完成")

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Notification, OutboundEmail, Proposal, Review
 from challenge.reviewing import operations as panels
-from challenge.reviewing.decision import DecisionError, decide
+from challenge.reviewing.decision import decide
 from challenge.states import (
     ChallengeState,
     Confidentiality,
@@ -21,7 +22,7 @@ from challenge.states import (
     Role,
 )
 from challenge.timeutil import utcnow
-from challenge.workflow import CHALLENGE_WORKFLOW, perform
+from challenge.workflow import Step, perform, workflow_for
 from tests.smtp import SMTPServer, serving
 from tests.test_bidding import bid_form, open_board
 
@@ -112,7 +113,7 @@ def test_decision_is_refused_while_the_panel_is_incomplete(client, auth, make, p
                        data={"winner": bids[0].id, "reason": "理由"}).get_data(as_text=True)
     assert "评审尚未完成" in html
     assert states(board, *bids) == [ChallengeState.REVIEWING] + [ProposalState.QUALIFIED] * 2
-    with pytest.raises(DecisionError, match="评审尚未完成"):
+    with pytest.raises(Refused, match="评审尚未完成"):
         decide(board, people["admin"], [bids[0].id], "理由", {})
 
 
@@ -178,7 +179,10 @@ def test_a_pick_below_the_pass_mark_needs_its_own_written_reason(client, two_bid
 def test_decision_is_all_or_nothing(client, two_bids, admin, monkeypatch):
     board, bids, _, _ = two_bids
     events = db.session.scalar(select(func.count(AuditEvent.id)))
-    monkeypatch.setitem(CHALLENGE_WORKFLOW.guards, "decide", lambda c, ctx: "模拟的失败")
+    steps = workflow_for(Challenge).steps
+    decide = steps["decide"]
+    monkeypatch.setitem(steps, "decide", Step(guards=[lambda c, ctx: ["模拟的失败"]],
+                                              effects=decide.effects, notices=decide.notices))
     response = client.post(f"/admin/challenges/{board.id}/decision",
                            data={"winner": bids[0].id, "reason": "得分第一"})
     assert response.status_code == 302

@@ -16,6 +16,7 @@ from challenge.award import ledger
 from challenge.award import operations as ops
 from challenge.award.ledger import SHARE_TOTAL, Line, Milestone, Terms, allocate, totals
 from challenge.award.rules import CANCELLED_AT_END, contract_totals, lines_of, terms_of
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry, LedgerImmutableError
 from challenge.states import (
@@ -29,7 +30,7 @@ from challenge.states import (
     Payer,
 )
 from challenge.timeutil import local_today, utcnow
-from challenge.workflow import TransitionError, perform
+from challenge.workflow import perform
 
 MAX_FEN = 10**11  # 10 亿元, beyond any 榜额
 
@@ -354,7 +355,7 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
             try:
                 ops.record_payment(contract, admin, ops.PaymentInput(payer, pay_amount, local_today(),
                                                                      milestone_id, "流水"))
-            except ops.AwardError as refused:
+            except Refused as refused:
                 assert refused.message == before
                 event("payment refused")
             else:
@@ -365,7 +366,7 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
             if step[1] < len(entries):
                 try:
                     ops.reverse_payment(entries[step[1]], admin, "冲正")
-                except ops.AwardError:
+                except Refused:
                     assert entries[step[1]].kind is not EntryKind.PAYMENT or any(
                         e.reverses_id == entries[step[1]].id for e in entries)
         elif step[0] in ("move", "walk"):
@@ -374,13 +375,13 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
                 for action in moves:
                     try:
                         perform(milestones[step[1]], action, actors[action], reason="说明", report="报告")
-                    except TransitionError:
+                    except Refused:
                         pass
         elif contract.state is ContractState.ACTIVE:
             if step[1] is ContractState.ELIMINATED:
                 try:
                     ops.eliminate(contract, admin, "淘汰")
-                except TransitionError:
+                except Refused:
                     assert mode is not FundingMode.HORSE_RACE  # only a 赛马 team is eliminated
             else:
                 ops.fail_contract(contract, admin, "失败", step[1])
@@ -481,9 +482,9 @@ def test_a_correction_is_a_new_reversing_entry(paid_entry):
         EntryKind.REVERSAL, -1_000_000, paid_entry.id)
     assert db.session.get(LedgerEntry, paid_entry.id).amount_fen == 1_000_000
     assert contract_totals(paid_entry.contract).paid == 0
-    with pytest.raises(ops.AwardError, match="已冲正"):
+    with pytest.raises(Refused, match="已冲正"):
         ops.reverse_payment(paid_entry, paid_entry.recorded_by, "再冲一次")
-    with pytest.raises(ops.AwardError, match="只能冲正付款"):
+    with pytest.raises(Refused, match="只能冲正付款"):
         ops.reverse_payment(reversal, paid_entry.recorded_by, "冲正冲正")
-    with pytest.raises(ops.AwardError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         ops.reverse_payment(paid_entry, paid_entry.recorded_by, "  ")

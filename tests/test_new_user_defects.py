@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, ChallengeInvitation, Proposal
 from challenge.posting.operations import AUDITED_FIELDS
@@ -293,11 +294,11 @@ def test_who_may_declare_a_conflict_on_which_panel(client, auth, make, people, w
 
 @pytest.mark.parametrize("state", ["complete", "decided", "withdrawn"])
 def test_the_door_refuses_a_conflict_on_a_closed_panel(make, people, state):
-    from challenge.workflow import TransitionError, perform
+    from challenge.workflow import perform
 
     seat = seated_panel(make, people, state)
     for actor in (people["reviewer"], people["admin"]):
-        with pytest.raises(TransitionError, match="评审工作已结束，不能再声明回避"):
+        with pytest.raises(Refused, match="评审工作已结束，不能再声明回避"):
             perform(seat, "decline", actor, reason="与发榜企业有合作")
 
 

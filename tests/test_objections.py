@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from challenge.award.operations import draft_contract, sign_contract
 from challenge.award.rules import winners_of
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Notification, Objection, OutboundEmail
 from challenge.reviewing.decision import answer_objection, file_objection
 from challenge.states import ChallengeState, ObjectionState, ProposalState
 from challenge.timeutil import utcnow
-from challenge.workflow import TransitionError, perform
+from challenge.workflow import perform
 from tests.test_decision import decided_board, review_board, states
 
 ROLES = ["visitor", "issuer", "other_enterprise", "solver", "other_solver", "reviewer", "admin"]
@@ -172,7 +173,7 @@ def test_only_the_bureau_answers(client, auth, people, decided):
     response = client.post(f"/admin/objections/{objection.id}/answer",
                            data={prefix + "decision": "dismiss", prefix + "reason": "无"})
     assert response.status_code == 403
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         answer_objection(objection, people["issuer"], "dismiss", "无")
     db.session.rollback()
     assert states(objection) == [ObjectionState.OPEN]
@@ -184,15 +185,15 @@ def test_contract_waits_for_objections_and_the_end_of_publicity(people, decided)
     ends = board.publicity_ends_at
     objection = file_objection(board, people["solver"], "异议")
     db.session.commit()
-    with pytest.raises(TransitionError, match="1 条异议未处理"):
+    with pytest.raises(Refused, match="1 条异议未处理"):
         sign_all(board, admin, now=ends + timedelta(days=1))
     db.session.rollback()
     answer_objection(objection, admin, "dismiss", "评分无误")
     db.session.commit()
-    with pytest.raises(TransitionError, match="公示期至 .* 结束"):
+    with pytest.raises(Refused, match="公示期至 .* 结束"):
         sign_all(board, admin, now=ends - timedelta(minutes=1))
     db.session.rollback()
-    with pytest.raises(TransitionError, match="没有签订合同"):  # the 榜 waits for its contracts
+    with pytest.raises(Refused, match="没有签订合同"):  # the 榜 waits for its contracts
         perform(board, "contract", admin, now=ends + timedelta(seconds=1))
     db.session.rollback()
     sign_all(board, admin, now=ends + timedelta(seconds=1))
@@ -210,5 +211,5 @@ def sign_all(board, admin, now=None):
 def test_contract_without_a_publicity_period_is_refused(make, people):
     board = make.challenge(people["issuer"], ChallengeState.PUBLICITY, admin=people["admin"])
     board.publicity_ends_at = None
-    with pytest.raises(TransitionError, match="没有公示期"):
+    with pytest.raises(Refused, match="没有公示期"):
         perform(board, "contract", people["admin"])

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import AccessGrant, AuditEvent, Challenge, Contract, Notification, User
 from challenge.states import (
@@ -18,7 +19,7 @@ from challenge.states import (
     Role,
 )
 from challenge.timeutil import utcnow
-from challenge.workflow import TransitionError, allowed, perform
+from challenge.workflow import allowed, perform
 from tests import factories
 
 ACTORS = ["issuer", "other_enterprise", "solver", "reviewer", "admin", "system"]
@@ -89,7 +90,7 @@ def test_challenge_transition_table(make, people, state, transition, actor_name)
         assert event.action == transition.action and event.reason == "理由"
     else:
         assert not allowed(challenge, transition.action, actor) or state not in transition.sources
-        with pytest.raises(TransitionError):
+        with pytest.raises(Refused):
             perform(challenge, transition.action, actor, reason="理由", **params)
         db.session.rollback()
         assert db.session.get(Challenge, challenge.id).state is state
@@ -102,21 +103,21 @@ def test_reason_is_required_where_the_table_says(make, people, transition):
     state = next(iter(transition.sources))
     challenge = make.challenge(people["issuer"], state, admin=people["admin"])
     actor = people["admin"] if Role.ADMIN in transition.actors else people["issuer"]
-    with pytest.raises(TransitionError, match="理由"):
+    with pytest.raises(Refused, match="理由"):
         perform(challenge, transition.action, actor, reason="  ", **_params(challenge,
                                                                            transition.action))
 
 
 def test_unknown_action_is_refused(make, people):
     challenge = make.challenge(people["issuer"])
-    with pytest.raises(TransitionError, match="未知操作"):
+    with pytest.raises(Refused, match="未知操作"):
         perform(challenge, "teleport", people["admin"])
 
 
 def test_inactive_admin_cannot_act(make, people):
     challenge = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=people["admin"])
     people["admin"].active = False
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         perform(challenge, "publish", people["admin"], deadline_at=utcnow() + timedelta(days=3))
 
 
@@ -129,9 +130,9 @@ def test_colleague_of_the_issuer_may_act_for_the_enterprise(make, people):
 class TestPreconditions:
     def test_publish_needs_a_future_deadline(self, make, people):
         challenge = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=people["admin"])
-        with pytest.raises(TransitionError, match="截止"):
+        with pytest.raises(Refused, match="截止"):
             perform(challenge, "publish", people["admin"])
-        with pytest.raises(TransitionError, match="晚于当前时间"):
+        with pytest.raises(Refused, match="晚于当前时间"):
             perform(challenge, "publish", people["admin"], deadline_at=utcnow() - timedelta(hours=1))
 
     def test_publish_stamps_deadline_and_time(self, make, people):
@@ -142,18 +143,18 @@ class TestPreconditions:
 
     def test_close_waits_for_the_deadline(self, make, people):
         challenge = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"])
-        with pytest.raises(TransitionError, match="截止时间未到"):
+        with pytest.raises(Refused, match="截止时间未到"):
             perform(challenge, "close", SYSTEM)
 
     def test_submit_needs_an_indicator(self, make, people):
         challenge = make.challenge(people["issuer"])
         challenge.indicators = []
-        with pytest.raises(TransitionError, match="量化技术指标"):
+        with pytest.raises(Refused, match="量化技术指标"):
             perform(challenge, "submit", people["issuer"])
 
     def test_submit_with_a_past_proposed_deadline_is_refused(self, make, people):
         challenge = make.challenge(people["issuer"], deadline_at=utcnow() - timedelta(days=1))
-        with pytest.raises(TransitionError, match="期望截止日期已过"):
+        with pytest.raises(Refused, match="期望截止日期已过"):
             perform(challenge, "submit", people["issuer"])
 
 
@@ -190,7 +191,7 @@ def test_access_transition_table(make, people, state, transition, actor_name):
         assert grant.state is transition.target
         assert grant.decided_by_id == actor.id
     else:
-        with pytest.raises(TransitionError):
+        with pytest.raises(Refused):
             perform(grant, transition.action, actor, reason="说明")
         db.session.rollback()
         assert db.session.get(AccessGrant, grant.id).state is state

@@ -3,15 +3,12 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import ExpertProfile, Organization, User
 from ..states import OrgState, OrgType, Role
 from ..timeutil import utcnow
 from ..workflow import record
-
-
-class OrganizationMismatch(ValueError):
-    pass
 
 
 def find_or_create_org(name: str, org_type: OrgType, region: str = "",
@@ -26,7 +23,7 @@ def find_or_create_org(name: str, org_type: OrgType, region: str = "",
         db.session.add(org)
         db.session.flush()
     elif org.type is not org_type:
-        raise OrganizationMismatch(_("该单位已登记为「%(t)s」。", t=org.type.label))
+        raise Refused(_("该单位已登记为「%(t)s」。", t=org.type.label))
     return org
 
 

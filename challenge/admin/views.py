@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..award.views import overdue_count, overdue_list
+from ..errors import Refused
 from ..extensions import db
 from ..models import AuditEvent, Challenge, User
 from ..posting.forms import ReasonForm
@@ -113,7 +114,7 @@ def user_new():
     if form.validate_on_submit():
         try:
             user = ops.create_user(current_user, form)
-        except ops.OrganizationMismatch as exc:
+        except Refused as exc:
             form.org_type.errors.append(str(exc))
         else:
             db.session.commit()

@@ -10,10 +10,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import Refused
 from ..extensions import db, login_manager
 from ..models import User
 from ..orgs import placement as org_placement
-from ..orgs.operations import MembershipError
 from ..states import OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import UploadError
@@ -68,7 +68,7 @@ def register():
         user = register_user(form)
         try:
             message = org_placement.place_registrant(user, form)
-        except (UploadError, MembershipError) as exc:
+        except (UploadError, Refused) as exc:
             db.session.rollback()
             (form.licence if isinstance(exc, UploadError) else form.org_choice).errors.append(str(exc))
         else:

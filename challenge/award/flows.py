@@ -1,12 +1,16 @@
-"""The 奖榜 workflows: a contract, its milestones and its acceptance (验收), as `perform` applies
-them. Registered into `challenge.workflow.WORKFLOWS` when imported (workflow.py does so)."""
+"""奖榜 flows, registered with the door: a contract, its milestones and its acceptance (验收),
+and the 榜's own steps that follow its contracts (签约, 验收, 兑现, 攻关失败, 结榜): after a
+contract is signed, ended or paid, the door moves the 榜 on as far as its guards allow."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Acceptance, Contract, ContractMilestone, User
+from ..models import Acceptance, Challenge, Contract, ContractMilestone, User
+from ..notices import admin_user_ids, issuer_user_ids, mailed, tell
+from ..posting.flows import CHALLENGE, tell_issuer
+from ..reviewing.flows import publicity_problems
 from ..states import (
     ACCEPTANCE_TRANSITIONS,
     CONTRACT_TRANSITIONS,
@@ -20,18 +24,16 @@ from ..states import (
     ProposalState,
     Role,
 )
-from ..workflow import (
-    WORKFLOWS,
-    Context,
-    Workflow,
-    _mailed,
-    admin_user_ids,
-    issuer_user_ids,
-    perform,
-    tell,
-)
+from ..workflow import Context, FollowUp, Workflow, perform, register
 from .ledger import SHARE_TOTAL
-from .rules import CANCELLED_AT_END, contracted_total
+from .rules import (
+    CANCELLED_AT_END,
+    accept_problem,
+    award_problem,
+    contract_problem,
+    contracted_total,
+    fail_problem,
+)
 
 
 def contract_link(obj) -> str:
@@ -40,6 +42,7 @@ def contract_link(obj) -> str:
 
 
 def solver_user_ids(obj) -> list[int]:
+    """the solver organization"""
     contract = obj if isinstance(obj, Contract) else obj.contract
     return list(db.session.scalars(select(User.id).where(
         User.organization_id == contract.solver_org_id, User.role == Role.SOLVER,
@@ -47,24 +50,28 @@ def solver_user_ids(obj) -> list[int]:
 
 
 def _issuers(obj) -> list[int]:
+    """the issuing enterprise"""
     return issuer_user_ids(obj.challenge)
 
 
 def _both(obj) -> list[int]:
+    """the solver organization and the issuing enterprise"""
     return solver_user_ids(obj) + issuer_user_ids(obj.challenge)
 
 
 def _admins(obj) -> list[int]:
+    """the bureau (科技局)"""
     return admin_user_ids()
 
 
 def _solver_and_admins(obj) -> list[int]:
+    """the solver organization and the bureau (科技局)"""
     return solver_user_ids(obj) + admin_user_ids()
 
 
 def notify(message, recipients):
     """In-app and e-mail: every 奖榜 step is news a party must not miss."""
-    return _mailed(tell(message, recipients, contract_link))
+    return mailed(tell(message, recipients, contract_link))
 
 
 def _owns_party(user: User, obj) -> bool:
@@ -78,6 +85,55 @@ def _owns_party(user: User, obj) -> bool:
 
 
 # -- the contract --------------------------------------------------------------------------
+
+# -- the 榜 follows its contracts ------------------------------------------------------------
+
+def publicity_over_and_signed(c: Challenge, ctx: Context) -> list[str]:
+    """公示 over and objections answered, and every winning bid under a signed contract."""
+    return publicity_problems(c, ctx.now) or [p for p in [contract_problem(c)] if p]
+
+
+def _from_contracts(rule, doc: str):
+    def guard(c: Challenge, ctx: Context) -> list[str]:
+        return [p for p in [rule(c)] if p]
+    guard.__doc__ = doc
+    return guard
+
+
+def _stamp(column: str):
+    def effect(c: Challenge, ctx: Context) -> None:
+        setattr(c, column, ctx.now)
+    effect.__doc__ = f"Stamps {column}."
+    return effect
+
+
+(CHALLENGE
+ .on("contract", guard=publicity_over_and_signed, effect=_stamp("contracted_at"),
+     notice=tell_issuer(_l("您的榜「%(title)s」已完成签约，进入攻关。")))
+ .on("accept", guard=_from_contracts(
+     accept_problem, "Every contract ended, at least one accepted."), effect=_stamp("accepted_at"),
+     notice=mailed(tell_issuer(_l("您的榜「%(title)s」已验收通过，请按合同兑付榜金。"))))
+ .on("award", guard=_from_contracts(
+     award_problem, "Every accepted contract paid in full, every eliminated team paid what it earned."),
+     notice=tell_issuer(_l("您的榜「%(title)s」奖励已兑现。")))
+ .on("finish", effect=_stamp("ended_at"), notice=tell_issuer(_l("您的榜「%(title)s」已结榜。")))
+ .on("fail", guard=_from_contracts(
+     fail_problem, "Every winner drafted a contract, and every contract ended without success."),
+     effect=_stamp("ended_at"),
+     notice=mailed(tell_issuer(_l("您的榜「%(title)s」攻关失败：%(reason)s")))))
+
+# After a contract is signed, ended or paid: 签约 once every winner has signed, 验收 once all
+# have ended with one accepted, 兑现 once everything due is paid, 攻关失败 once all ended
+# without success (the reason is the contract's, or this one).
+MOVE_THE_CHALLENGE = FollowUp("榜", lambda obj: obj.challenge, ("contract", "accept", "award", "fail"),
+                              reason=_l("各合同均已结束，没有验收通过的合同。"))
+
+
+# -- the contract --------------------------------------------------------------------------
+
+CONTRACT = register(Workflow(Contract, CONTRACT_TRANSITIONS,
+                             owns=lambda user, contract: False))  # the bureau records contracts
+
 
 def terms_problems(contract: Contract) -> list[str]:
     """What must hold for a contract to be signed (also shown on the draft)."""
@@ -97,39 +153,41 @@ def terms_problems(contract: Contract) -> list[str]:
     return problems
 
 
-def _guard_sign(contract: Contract, ctx: Context) -> str | None:
-    from ..workflow import _guard_contract
-
+def signable(contract: Contract, ctx: Context) -> list[str]:
+    """The 榜 in 公示 or 签约, 公示 over and objections answered, the terms whole."""
     challenge = contract.challenge
     if challenge.state not in (ChallengeState.PUBLICITY, ChallengeState.CONTRACTED):
-        return _("本榜当前为「%(s)s」，不能签约。", s=challenge.state.label)
-    return _guard_contract(challenge, ctx) or "；".join(terms_problems(contract)) or None
+        return [_("本榜当前为「%(s)s」，不能签约。", s=challenge.state.label)]
+    return publicity_problems(challenge, ctx.now) or terms_problems(contract)
 
 
-def _guard_accept(contract: Contract, ctx: Context) -> str | None:
+def acceptance_passed(contract: Contract, ctx: Context) -> list[str]:
+    """Its acceptance (验收) has passed."""
     if contract.acceptance is None or contract.acceptance.state is not AcceptanceState.PASSED:
-        return _("验收尚未通过。")
-    return None
+        return [_("验收尚未通过。")]
+    return []
 
 
-def _guard_eliminate(contract: Contract, ctx: Context) -> str | None:
+def another_team_runs(contract: Contract, ctx: Context) -> list[str]:
+    """A 赛马 榜, and another of its contracts still in force."""
     if contract.funding_mode is not FundingMode.HORSE_RACE:
-        return _("只有赛马制的榜才能淘汰团队；如攻关不成，请判定合同失败。")
+        return [_("只有赛马制的榜才能淘汰团队；如攻关不成，请判定合同失败。")]
     others = db.session.scalar(select(Contract.id).where(
         Contract.challenge_id == contract.challenge_id, Contract.id != contract.id,
         Contract.state == ContractState.ACTIVE).limit(1))
     if others is None:
-        return _("这是本榜最后一支执行中的队伍，不能淘汰；如攻关不成，请判定合同失败。")
-    return None
+        return [_("这是本榜最后一支执行中的队伍，不能淘汰；如攻关不成，请判定合同失败。")]
+    return []
 
 
-def _guard_fail(contract: Contract, ctx: Context) -> str | None:
+def failure_rule_given(contract: Contract, ctx: Context) -> list[str]:
+    """A failure rule (parameter rule); recovery only of a signed contract."""
     rule = ctx.params.get("rule")
     if not isinstance(rule, FailureRule):
-        return _("请选择失败处理规则（终止、暂扣或追回）。")
+        return [_("请选择失败处理规则（终止、暂扣或追回）。")]
     if rule is FailureRule.RECOVER and contract.signed_at is None:
-        return _("合同未签订，没有可追回的款项。")
-    return None
+        return [_("合同未签订，没有可追回的款项。")]
+    return []
 
 
 def _cancel_open_milestones(contract: Contract, ctx: Context) -> None:
@@ -139,21 +197,26 @@ def _cancel_open_milestones(contract: Contract, ctx: Context) -> None:
             perform(milestone, "cancel", ctx.actor, reason=ctx.reason, now=ctx.now)
 
 
-def _set_signed(contract: Contract, ctx: Context) -> None:
+def stamp_signed(contract: Contract, ctx: Context) -> None:
+    """Stamps signed_at."""
     contract.signed_at = ctx.now
 
 
-def _set_accepted(contract: Contract, ctx: Context) -> None:
+def stamp_ended(contract: Contract, ctx: Context) -> None:
+    """Stamps ended_at."""
     contract.ended_at = ctx.now
 
 
-def _set_eliminated(contract: Contract, ctx: Context) -> None:
+def end_eliminated(contract: Contract, ctx: Context) -> None:
+    """Stamps ended_at, keeps the reason, cancels the milestones not yet earned."""
     contract.ended_at = ctx.now
     contract.end_note = ctx.reason
     _cancel_open_milestones(contract, ctx)
 
 
-def _set_failed(contract: Contract, ctx: Context) -> None:
+def end_failed(contract: Contract, ctx: Context) -> None:
+    """Stamps ended_at, keeps the reason, rule and recovery_fen, cancels the milestones not yet
+    earned."""
     contract.ended_at = ctx.now
     contract.end_note = ctx.reason
     contract.failure_rule = ctx.params["rule"]
@@ -161,75 +224,75 @@ def _set_failed(contract: Contract, ctx: Context) -> None:
     _cancel_open_milestones(contract, ctx)
 
 
-CONTRACT_WORKFLOW = Workflow(
-    object_type="contract",
-    transitions=CONTRACT_TRANSITIONS,
-    owns=lambda user, contract: False,  # the bureau records contracts
-    guards={"sign": _guard_sign, "accept": _guard_accept, "eliminate": _guard_eliminate,
-            "fail": _guard_fail},
-    effects={"sign": _set_signed, "accept": _set_accepted, "eliminate": _set_eliminated,
-             "fail": _set_failed},
-    notices={
-        "sign": notify(_l("「%(title)s」的揭榜合同已签订，请按里程碑推进。"), _both),
-        "accept": notify(_l("「%(title)s」的合同验收通过。"), _both),
-        "eliminate": notify(_l("「%(title)s」赛马评审：该团队被淘汰。理由：%(reason)s"), _both),
-        "fail": notify(_l("「%(title)s」的合同被判定攻关失败：%(reason)s"), _both),
-    },
-)
+(CONTRACT
+ .on("sign", guard=signable, effect=stamp_signed, follows=MOVE_THE_CHALLENGE,
+     notice=notify(_l("「%(title)s」的揭榜合同已签订，请按里程碑推进。"), _both))
+ .on("accept", guard=acceptance_passed, effect=stamp_ended, follows=MOVE_THE_CHALLENGE,
+     notice=notify(_l("「%(title)s」的合同验收通过。"), _both))
+ .on("eliminate", guard=another_team_runs, effect=end_eliminated, follows=MOVE_THE_CHALLENGE,
+     notice=notify(_l("「%(title)s」赛马评审：该团队被淘汰。理由：%(reason)s"), _both))
+ .on("fail", guard=failure_rule_given, effect=end_failed, follows=MOVE_THE_CHALLENGE,
+     notice=notify(_l("「%(title)s」的合同被判定攻关失败：%(reason)s"), _both))
+ .on("pay", follows=MOVE_THE_CHALLENGE))  # a payment (not a transition) may 兑现 the 榜
 
 
 # -- a milestone ---------------------------------------------------------------------------
 
-def _guard_contract_active(m: ContractMilestone, ctx: Context) -> str | None:
+MILESTONE = register(Workflow(ContractMilestone, MILESTONE_TRANSITIONS, _owns_party,
+                              object_type="milestone"))
+
+
+def contract_in_force(m: ContractMilestone, ctx: Context) -> list[str]:
+    """Its contract is in force (执行中)."""
     if m.contract.state is not ContractState.ACTIVE:
-        return _("合同当前为「%(s)s」，里程碑不能再推进。", s=m.contract.state.label)
-    return None
+        return [_("合同当前为「%(s)s」，里程碑不能再推进。", s=m.contract.state.label)]
+    return []
 
 
-def _guard_report(m: ContractMilestone, ctx: Context) -> str | None:
-    problem = _guard_contract_active(m, ctx)
-    if problem:
-        return problem
+def report_written(m: ContractMilestone, ctx: Context) -> list[str]:
+    """Its contract in force, and a report (parameter report, or the one saved)."""
+    if problems := contract_in_force(m, ctx):
+        return problems
     if not (ctx.params.get("report") or m.report or "").strip():
-        return _("请填写里程碑完成情况。")
-    return None
+        return [_("请填写里程碑完成情况。")]
+    return []
 
 
-def _set_reported(m: ContractMilestone, ctx: Context) -> None:
+def keep_report(m: ContractMilestone, ctx: Context) -> None:
+    """Keeps the report and stamps reported_at."""
     if ctx.params.get("report"):
         m.report = ctx.params["report"].strip()
     m.reported_at = ctx.now
 
 
-def _set_confirmed(m: ContractMilestone, ctx: Context) -> None:
+def stamp_confirmed(m: ContractMilestone, ctx: Context) -> None:
+    """Stamps confirmed_at."""
     m.confirmed_at = ctx.now
 
 
-def _set_reviewed(m: ContractMilestone, ctx: Context) -> None:
+def note_review(m: ContractMilestone, ctx: Context) -> None:
+    """Stamps reviewed_at and keeps the reason (or note) as the review note."""
     m.reviewed_at = ctx.now
     m.review_note = ctx.reason or ctx.params.get("note", "")
 
 
-MILESTONE_WORKFLOW = Workflow(
-    object_type="milestone",
-    transitions=MILESTONE_TRANSITIONS,
-    owns=_owns_party,
-    guards={"report": _guard_report, "confirm": _guard_contract_active,
-            "send_back": _guard_contract_active, "approve": _guard_contract_active,
-            "rework": _guard_contract_active},
-    effects={"report": _set_reported, "confirm": _set_confirmed, "approve": _set_reviewed,
-             "rework": _set_reviewed},
-    notices={
-        "report": notify(_l("「%(title)s」有里程碑报告待您确认。"), _issuers),
-        "confirm": notify(_l("「%(title)s」的里程碑已由企业确认，待科技局评审。"), _solver_and_admins),
-        "send_back": notify(_l("「%(title)s」的里程碑报告被企业退回：%(reason)s"), solver_user_ids),
-        "approve": notify(_l("「%(title)s」的里程碑评审通过。"), _both),
-        "rework": notify(_l("「%(title)s」的里程碑评审不通过，须补充完善：%(reason)s"), _both),
-    },
-)
+(MILESTONE
+ .on("report", guard=report_written, effect=keep_report,
+     notice=notify(_l("「%(title)s」有里程碑报告待您确认。"), _issuers))
+ .on("confirm", guard=contract_in_force, effect=stamp_confirmed,
+     notice=notify(_l("「%(title)s」的里程碑已由企业确认，待科技局评审。"), _solver_and_admins))
+ .on("send_back", guard=contract_in_force,
+     notice=notify(_l("「%(title)s」的里程碑报告被企业退回：%(reason)s"), solver_user_ids))
+ .on("approve", guard=contract_in_force, effect=note_review,
+     notice=notify(_l("「%(title)s」的里程碑评审通过。"), _both))
+ .on("rework", guard=contract_in_force, effect=note_review,
+     notice=notify(_l("「%(title)s」的里程碑评审不通过，须补充完善：%(reason)s"), _both)))
 
 
 # -- acceptance (验收) ---------------------------------------------------------------------
+
+ACCEPTANCE = register(Workflow(Acceptance, ACCEPTANCE_TRANSITIONS, _owns_party))
+
 
 def acceptance_gaps(acceptance: Acceptance) -> list[str]:
     """Indicators still missing a measured value or evidence (shown before submitting)."""
@@ -242,42 +305,54 @@ def acceptance_gaps(acceptance: Acceptance) -> list[str]:
     return gaps
 
 
-def _guard_acceptance_submit(a: Acceptance, ctx: Context) -> str | None:
+def ready_for_acceptance(a: Acceptance, ctx: Context) -> list[str]:
+    """Contract in force, every milestone approved, a value and evidence for every indicator."""
     contract = a.contract
     if contract.state is not ContractState.ACTIVE:
-        return _("合同当前为「%(s)s」，不能申请验收。", s=contract.state.label)
+        return [_("合同当前为「%(s)s」，不能申请验收。", s=contract.state.label)]
     unfinished = [m.title for m in contract.milestones
                   if m.state not in (MilestoneState.APPROVED, MilestoneState.CANCELLED)]
     if unfinished:
-        return _("里程碑「%(t)s」尚未评审通过，不能申请验收。", t="、".join(unfinished))
+        return [_("里程碑「%(t)s」尚未评审通过，不能申请验收。", t="、".join(unfinished))]
     indicator_ids = {i.id for i in contract.challenge.indicators}
     if {item.indicator_id for item in a.items} != indicator_ids:
-        return _("验收表与本榜的技术指标不一致，请刷新后重填。")
-    return "；".join(acceptance_gaps(a)) or None
+        return [_("验收表与本榜的技术指标不一致，请刷新后重填。")]
+    return acceptance_gaps(a)
 
 
-def _guard_sign_off(a: Acceptance, ctx: Context) -> str | None:
+def every_item_judged(a: Acceptance, ctx: Context) -> list[str]:
+    """A judgement (parameter judgements) for every indicator."""
     judgements = ctx.params.get("judgements") or {}
     missing = [item.indicator.name for item in a.items if judgements.get(item.id) is None]
     if missing:
-        return _("请逐项判定是否达标：%(names)s。", names="、".join(missing))
-    return None
+        return [_("请逐项判定是否达标：%(names)s。", names="、".join(missing))]
+    return []
 
 
-def _guard_pass(a: Acceptance, ctx: Context) -> str | None:
+def every_item_met(a: Acceptance, ctx: Context) -> list[str]:
+    """Every indicator met, and the contract in force."""
     unmet = [item.indicator.name for item in a.items if item.met is not True]
     if unmet:
-        return _("指标「%(names)s」未达标，不能认定验收通过。", names="、".join(unmet))
+        return [_("指标「%(names)s」未达标，不能认定验收通过。", names="、".join(unmet))]
     if a.contract.state is not ContractState.ACTIVE:
-        return _("合同当前为「%(s)s」，不能认定验收。", s=a.contract.state.label)
-    return None
+        return [_("合同当前为「%(s)s」，不能认定验收。", s=a.contract.state.label)]
+    return []
 
 
-def _set_acceptance_submitted(a: Acceptance, ctx: Context) -> None:
+def contract_still_in_force(a: Acceptance, ctx: Context) -> list[str]:
+    """The contract is still in force."""
+    if a.contract.state is not ContractState.ACTIVE:
+        return [_("合同当前为「%(s)s」，不能重新验收。", s=a.contract.state.label)]
+    return []
+
+
+def stamp_acceptance_submitted(a: Acceptance, ctx: Context) -> None:
+    """Stamps submitted_at."""
     a.submitted_at = ctx.now
 
 
-def _set_signed_off(a: Acceptance, ctx: Context) -> None:
+def keep_judgements(a: Acceptance, ctx: Context) -> None:
+    """Keeps each indicator's judgement and the enterprise's opinion, stamps signed_off_at."""
     judgements = ctx.params["judgements"]
     for item in a.items:
         item.met = judgements[item.id]
@@ -285,45 +360,32 @@ def _set_signed_off(a: Acceptance, ctx: Context) -> None:
     a.signed_off_at = ctx.now
 
 
-def _set_passed(a: Acceptance, ctx: Context) -> None:
+def accept_the_contract(a: Acceptance, ctx: Context) -> None:
+    """Stamps decided_at; the contract is accepted (its own transition, 验收通过)."""
     a.decided_at = ctx.now
     perform(a.contract, "accept", ctx.actor, now=ctx.now)
 
 
-def _set_rejected(a: Acceptance, ctx: Context) -> None:
+def stamp_decided(a: Acceptance, ctx: Context) -> None:
+    """Stamps decided_at."""
     a.decided_at = ctx.now
 
 
-def _guard_reopen(a: Acceptance, ctx: Context) -> str | None:
-    if a.contract.state is not ContractState.ACTIVE:
-        return _("合同当前为「%(s)s」，不能重新验收。", s=a.contract.state.label)
-    return None
-
-
-def _set_reopened(a: Acceptance, ctx: Context) -> None:
-    """A fresh round after 整改: the solver updates values and evidence, the enterprise judges again."""
+def start_again(a: Acceptance, ctx: Context) -> None:
+    """A fresh round after 整改: judgements and stamps cleared; the solver updates values and
+    evidence, the enterprise judges again."""
     for item in a.items:
         item.met = None
     a.submitted_at = a.signed_off_at = a.decided_at = None
 
 
-ACCEPTANCE_WORKFLOW = Workflow(
-    object_type="acceptance",
-    transitions=ACCEPTANCE_TRANSITIONS,
-    owns=_owns_party,
-    guards={"submit": _guard_acceptance_submit, "sign_off": _guard_sign_off, "pass": _guard_pass,
-            "reopen": _guard_reopen},
-    effects={"submit": _set_acceptance_submitted, "sign_off": _set_signed_off,
-             "pass": _set_passed, "reject": _set_rejected, "reopen": _set_reopened},
-    notices={
-        "submit": notify(_l("「%(title)s」的揭榜方已提交验收申请，请逐项签认。"), _issuers),
-        "send_back": notify(_l("「%(title)s」的验收材料被企业退回：%(reason)s"), solver_user_ids),
-        "sign_off": notify(_l("「%(title)s」的验收已由企业签认，待科技局认定。"), _admins),
-        "reject": notify(_l("「%(title)s」验收不通过：%(reason)s"), _both),
-        "reopen": notify(_l("「%(title)s」可整改后重新申请验收：%(reason)s"), _both),
-    },
-)
-
-WORKFLOWS.update({Contract: CONTRACT_WORKFLOW, ContractMilestone: MILESTONE_WORKFLOW,
-                  Acceptance: ACCEPTANCE_WORKFLOW})
-
+(ACCEPTANCE
+ .on("submit", guard=ready_for_acceptance, effect=stamp_acceptance_submitted,
+     notice=notify(_l("「%(title)s」的揭榜方已提交验收申请，请逐项签认。"), _issuers))
+ .on("send_back", notice=notify(_l("「%(title)s」的验收材料被企业退回：%(reason)s"), solver_user_ids))
+ .on("sign_off", guard=every_item_judged, effect=keep_judgements,
+     notice=notify(_l("「%(title)s」的验收已由企业签认，待科技局认定。"), _admins))
+ .on("pass", guard=every_item_met, effect=accept_the_contract)
+ .on("reject", effect=stamp_decided, notice=notify(_l("「%(title)s」验收不通过：%(reason)s"), _both))
+ .on("reopen", guard=contract_still_in_force, effect=start_again,
+     notice=notify(_l("「%(title)s」可整改后重新申请验收：%(reason)s"), _both)))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..models import (
@@ -24,6 +25,7 @@ from ..models import (
     User,
 )
 from ..money import format_wan
+from ..notices import admin_user_ids, issuer_user_ids
 from ..states import (
     SYSTEM,
     AcceptanceState,
@@ -36,15 +38,7 @@ from ..states import (
 )
 from ..timeutil import local_date, local_today, utcnow
 from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
-from ..workflow import (
-    CHALLENGE_WORKFLOW,
-    Actor,
-    Context,
-    admin_user_ids,
-    issuer_user_ids,
-    perform,
-    record,
-)
+from ..workflow import Actor, Context, perform, record
 from . import ledger
 from .flows import notify, solver_user_ids, terms_problems
 from .rules import (
@@ -58,15 +52,6 @@ from .rules import (
 )
 
 MAX_FILES = 20
-
-
-class AwardError(ValueError):
-    """A refused 奖榜 operation; `message` for the page, `field` says where to show it."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # -- contracts -----------------------------------------------------------------------------
@@ -151,15 +136,15 @@ def draft_contract(proposal: Proposal, admin: User, values: dict | None = None,
     lock_for_write(Challenge, proposal.challenge_id)  # the 榜额 its contracts share, their numbers
     challenge = proposal.challenge
     if proposal.state is not ProposalState.SELECTED:
-        raise AwardError(_("只有入选的揭榜方案才能签约。"))
+        raise Refused(_("只有入选的揭榜方案才能签约。"))
     if challenge.state not in (ChallengeState.PUBLICITY, ChallengeState.CONTRACTED):
-        raise AwardError(_("本榜当前为「%(s)s」，不能起草合同。", s=challenge.state.label))
+        raise Refused(_("本榜当前为「%(s)s」，不能起草合同。", s=challenge.state.label))
     if db.session.scalar(select(Contract.id).where(Contract.proposal_id == proposal.id)):
-        raise AwardError(_("该方案已有合同。"))
+        raise Refused(_("该方案已有合同。"))
     values = values or contract_defaults(proposal)
     problems = value_problems(challenge, values)
     if problems:
-        raise AwardError(next(iter(problems.values())), next(iter(problems)))
+        raise Refused(next(iter(problems.values())), next(iter(problems)))
     contract = Contract(challenge=challenge, proposal=proposal, solver_org_id=proposal.lead_org_id,
                         funding_mode=challenge.funding_mode, created_by_id=admin.id,
                         state=ContractState.DRAFT, number="", amount_fen=0, start_on=values["start_on"],
@@ -175,10 +160,10 @@ def draft_contract(proposal: Proposal, admin: User, values: dict | None = None,
 def update_contract(contract: Contract, admin: User, values: dict) -> dict:
     lock_for_write(Challenge, contract.challenge_id)
     if contract.state is not ContractState.DRAFT:
-        raise AwardError(_("合同已签订，不能再修改。"))
+        raise Refused(_("合同已签订，不能再修改。"))
     problems = value_problems(contract.challenge, values, contract)
     if problems:
-        raise AwardError(next(iter(problems.values())), next(iter(problems)))
+        raise Refused(next(iter(problems.values())), next(iter(problems)))
     changes = _apply_contract(contract, values)
     if changes:
         record(contract, "edit_contract", admin, changes=changes)
@@ -187,26 +172,7 @@ def update_contract(contract: Contract, admin: User, values: dict) -> dict:
 
 def sign_contract(contract: Contract, admin: User, now: datetime | None = None) -> None:
     lock_for_write(Challenge, contract.challenge_id)
-    perform(contract, "sign", admin, now=now)
-    settle(contract.challenge, admin, now=now)
-
-
-# -- the 榜 follows its contracts ---------------------------------------------------------
-
-def settle(challenge: Challenge, actor: Actor, now: datetime | None = None, reason: str = "") -> None:
-    """Move the 榜 on as far as its contracts allow: all signed → 签约; all ended with one
-    accepted → 验收; everything due paid → 兑现奖励; all ended unsuccessfully → 攻关失败."""
-    reason = reason or _("各合同均已结束，没有验收通过的合同。")
-    moved = True
-    while moved:
-        moved = False
-        for action in ("contract", "accept", "award", "fail"):
-            t = CHALLENGE_WORKFLOW.find(action)
-            ctx = Context(actor, now or utcnow(), reason, {})
-            if challenge.state in t.sources and CHALLENGE_WORKFLOW.guards[action](challenge, ctx) is None:
-                perform(challenge, action, actor, now=now, reason=reason if t.needs_reason else "")
-                moved = True
-                break
+    perform(contract, "sign", admin, now=now)  # the 榜 follows (签约) once every winner signed
 
 
 # -- milestones ----------------------------------------------------------------------------
@@ -215,11 +181,11 @@ def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> A
     contract = owner.contract if isinstance(owner, ContractMilestone) else owner.acceptance.contract
     lock_for_write(Challenge, contract.challenge_id)  # the file count, under the 榜's one lock
     if len(owner.files) >= MAX_FILES:
-        raise AwardError(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
+        raise Refused(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
     try:
         stored = store_upload(upload, "award")
     except UploadError as exc:
-        raise AwardError(str(exc), "file") from None
+        raise Refused(str(exc), "file") from None
     item = AwardFile(contract_id=contract.id, original_name=stored.original_name,
                      stored_name=stored.stored_name, content_type=stored.content_type,
                      size=stored.size, uploaded_by_id=user.id,
@@ -276,16 +242,16 @@ class PaymentInput:
 
 def record_payment(contract: Contract, admin: User, payment: PaymentInput,
                    now: datetime | None = None) -> LedgerEntry:
-    """One payment, if the funding mode's rules allow it; the 榜 may then be 兑现 (settle)."""
+    """One payment, if the funding mode's rules allow it; the 榜 may then be 兑现."""
     now = now or utcnow()
-    # The 榜 guards its contracts' ledgers (and settle moves the 榜): one payment at a time.
+    # The 榜 guards its contracts' ledgers (and the door may move the 榜): one payment at a time.
     lock_for_write(Challenge, contract.challenge_id)
     problem = ledger.payment_problem(terms_of(contract), lines_of(contract), payment.payer,
                                      payment.amount_fen, payment.milestone_id)
     if problem:
-        raise AwardError(problem, "amount")
+        raise Refused(problem, "amount")
     if payment.paid_on > local_date(now):
-        raise AwardError(_("付款日期不能晚于今天。"), "paid_on")
+        raise Refused(_("付款日期不能晚于今天。"), "paid_on")
     entry = LedgerEntry(contract_id=contract.id, milestone_id=payment.milestone_id,
                         kind=EntryKind.PAYMENT, payer=payment.payer,
                         payee=payment.payee or contract.solver_org.name,
@@ -294,13 +260,13 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
                         recorded_by_id=admin.id, recorded_at=now)
     db.session.add(entry)
     db.session.flush()
-    record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
-        "entry": [None, entry.id], "payer": [None, payment.payer.value],
-        "amount_fen": [None, payment.amount_fen], "milestone": [None, payment.milestone_id]})
     announce(contract, admin, _("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
                                 title=contract.challenge.title, amount=format_wan(payment.amount_fen),
                                 payer=payment.payer.label), solver_user_ids)
-    settle(contract.challenge, admin, now=now)
+    # The door then moves the 榜 on (兑现 once everything due is paid): award/flows.py.
+    record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
+        "entry": [None, entry.id], "payer": [None, payment.payer.value],
+        "amount_fen": [None, payment.amount_fen], "milestone": [None, payment.milestone_id]})
     return entry
 
 
@@ -314,16 +280,16 @@ def announce(obj, actor: Actor, text: str, recipients) -> None:
 def reverse_payment(entry: LedgerEntry, admin: User, reason: str) -> LedgerEntry:
     reason = (reason or "").strip()
     if not reason:
-        raise AwardError(_("冲正需要填写理由。"), "reason")
+        raise Refused(_("冲正需要填写理由。"), "reason")
     contract = entry.contract
     lock_for_write(Challenge, contract.challenge_id)
     if contract.challenge.state in (ChallengeState.AWARDED, ChallengeState.CLOSED):
         # The 榜 was 兑现 on these figures; a reversal now would leave it 兑现 while unpaid.
-        raise AwardError(_("本榜已兑现奖励（%(s)s），账目已锁定，不能再冲正。",
+        raise Refused(_("本榜已兑现奖励（%(s)s），账目已锁定，不能再冲正。",
                            s=contract.challenge.state.label), "reason")
     problem = ledger.reversal_problem(lines_of(contract), entry.id)
     if problem:
-        raise AwardError(problem, "reason")
+        raise Refused(problem, "reason")
     reversal = LedgerEntry(contract_id=contract.id, milestone_id=entry.milestone_id,
                            kind=EntryKind.REVERSAL, payer=entry.payer, payee=entry.payee,
                            amount_fen=-entry.amount_fen, paid_on=local_today(),
@@ -341,7 +307,7 @@ def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: 
     lock_for_write(Challenge, contract.challenge_id)
     problem = ledger.recovered_problem(contract_totals(contract), amount_fen)
     if problem:
-        raise AwardError(problem, "amount")
+        raise Refused(problem, "amount")
     entry = LedgerEntry(contract_id=contract.id, kind=EntryKind.RECOVERED, payer=Payer.ENTERPRISE,
                         payee=contract.solver_org.name, amount_fen=amount_fen, paid_on=paid_on,
                         reference=reference.strip(), recorded_by_id=admin.id,
@@ -357,7 +323,6 @@ def record_recovered(contract: Contract, admin: User, amount_fen: int, paid_on: 
 def eliminate(contract: Contract, admin: User, reason: str, now: datetime | None = None) -> None:
     lock_for_write(Challenge, contract.challenge_id)
     perform(contract, "eliminate", admin, reason=reason, now=now)
-    settle(contract.challenge, admin, now=now)
 
 
 def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRule,
@@ -367,7 +332,7 @@ def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRul
     if rule is FailureRule.RECOVER:
         problem = ledger.recovery_problem(contract_totals(contract).paid, recovery_fen)
         if problem:
-            raise AwardError(problem, "recovery")
+            raise Refused(problem, "recovery")
     perform(contract, "fail", admin, reason=reason, rule=rule, now=now,
             recovery_fen=recovery_fen if rule is FailureRule.RECOVER else 0)
     if rule is FailureRule.RECOVER:
@@ -378,7 +343,6 @@ def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRul
         db.session.flush()
         record(contract, "receivable", admin, reason=reason, now=now,
                changes={"amount_fen": [None, recovery_fen]})
-    settle(contract.challenge, admin, now=now, reason=reason)
 
 
 # -- acceptance ----------------------------------------------------------------------------
@@ -400,7 +364,7 @@ def acceptance_for(contract: Contract) -> Acceptance:
 
 def save_acceptance(acceptance: Acceptance, user: User, summary: str, measured: dict[int, str]) -> None:
     if acceptance.state is not AcceptanceState.DRAFT:
-        raise AwardError(_("验收材料已提交，不能再修改。"))
+        raise Refused(_("验收材料已提交，不能再修改。"))
     changes = {}
     if acceptance.summary != summary.strip():
         changes["summary"] = [None, "…"]
@@ -422,8 +386,8 @@ def live_contracts(challenge: Challenge) -> list[Contract]:
     return [c for c in contracts_of(challenge) if c.state in LIVE]
 
 
-__all__ = ["AwardError", "PaymentInput", "draft_contract", "update_contract", "sign_contract",
-           "settle", "record_payment", "reverse_payment", "record_recovered", "eliminate",
+__all__ = ["Refused", "PaymentInput", "draft_contract", "update_contract", "sign_contract",
+           "record_payment", "reverse_payment", "record_recovered", "eliminate",
            "fail_contract", "acceptance_for", "save_acceptance", "add_file", "remove_file",
            "file_path", "remind_overdue", "finish", "contract_defaults", "value_problems",
            "terms_problems"]

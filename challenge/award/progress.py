@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
 from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
@@ -17,7 +18,7 @@ from ..posting.operations import log_body_view
 from ..states import AcceptanceState, ContractState, MilestoneState
 from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require
-from ..workflow import TransitionError, actor_may, allowed, perform, workflow_for
+from ..workflow import actor_may, allowed, perform, workflow_for
 from . import operations as ops
 from .flows import acceptance_gaps, contract_link
 from .progress_forms import AcceptanceForm, FileUploadForm, MilestoneReportForm, ReviewNoteForm, SignOffForm
@@ -143,7 +144,7 @@ def _add_files(owner, uploads, field) -> bool:
             continue
         try:
             ops.add_file(owner, current_user, upload)
-        except ops.AwardError as exc:
+        except Refused as exc:
             field.errors = [*field.errors, f"{upload.filename}：{exc.message}"]
             return False
     return True
@@ -455,9 +456,9 @@ def submit_acceptance(contract_id: int):
         return _acceptance_page(contract, found, form=form)
     try:
         perform(found, "submit", current_user)
-    except TransitionError as exc:
+    except Refused as exc:
         db.session.commit()  # what was typed is kept even though it cannot go yet
-        return _acceptance_page(contract, found, problems=exc.message.split("；"))
+        return _acceptance_page(contract, found, problems=list(exc.items) or [exc.message])
     db.session.commit()
     flash(_("验收申请已提交，等待发榜企业逐项签认。"), "success")
     return _to_acceptance(contract)
@@ -492,7 +493,7 @@ def sign_off(contract_id: int):
         try:
             perform(found, "sign_off", current_user, judgements=judgements,
                     opinion=form.opinion.data or "")
-        except TransitionError as exc:
+        except Refused as exc:
             db.session.rollback()
             rows = _sign_rows(form)
             for item in found.items:
@@ -535,8 +536,7 @@ def pass_acceptance(contract_id: int):
         return _to_acceptance(contract)
     try:
         perform(found, "pass", current_user)
-        ops.settle(contract.challenge, current_user)
-    except TransitionError as exc:
+    except Refused as exc:
         db.session.rollback()
         flash(exc.message, "danger")
         return _to_acceptance(contract)

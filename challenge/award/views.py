@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from .. import permissions as can
 from ..bidding.rules import format_share
+from ..errors import Refused
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
@@ -28,12 +29,12 @@ from ..states import (
     Payer,
     Role,
 )
-from ..timeutil import local_today, utcnow
+from ..timeutil import local_today
 from ..views_common import get_or_404, role_required
-from ..workflow import CHALLENGE_WORKFLOW, Context, TransitionError, allowed
+from ..workflow import allowed, problems
 from . import ledger, rules
 from . import operations as ops
-from .flows import CONTRACT_WORKFLOW, terms_problems
+from .flows import terms_problems
 from .forms import (
     ContractForm,
     ContractMilestoneForm,
@@ -107,28 +108,23 @@ def _conflict(exc):
     return redirect(target)
 
 
-def _ctx() -> Context:
-    return Context(current_user._get_current_object(), utcnow(), "", {})
-
-
-def _sign_problem(contract: Contract) -> str | None:
-    """Why the contract cannot be signed now (the sign guard's own words), or None."""
+def _sign_problems(contract: Contract) -> list[str]:
+    """Why the draft cannot be signed now, in the door's words ([] when it can)."""
     if contract.state is not ContractState.DRAFT:
-        return None
-    return CONTRACT_WORKFLOW.guards["sign"](contract, _ctx())
+        return []
+    return problems(contract, "sign", current_user)
 
 
 def _eliminate_problem(contract: Contract) -> str | None:
     if contract.state is not ContractState.ACTIVE:
         return _("合同当前为「%(s)s」，不能淘汰。", s=contract.state.label)
-    return CONTRACT_WORKFLOW.guards["eliminate"](contract, _ctx())
+    return next(iter(problems(contract, "eliminate", current_user)), None)
 
 
 def _next_step(challenge: Challenge) -> str | None:
     """What the 榜 still waits for, in the guards' words."""
-    ctx = _ctx()
     if challenge.state is ChallengeState.PUBLICITY:
-        return CHALLENGE_WORKFLOW.guards["contract"](challenge, ctx)
+        return next(iter(problems(challenge, "contract", current_user)), None)
     if challenge.state is ChallengeState.CONTRACTED:
         return rules.accept_problem(challenge)
     if challenge.state is ChallengeState.ACCEPTED:
@@ -181,7 +177,7 @@ def board(challenge_id: int):
     winners = rules.winners_of(challenge)
     waiting = [p for p in winners if p.id not in by_proposal]
     teams = [{"contract": c, "totals": rules.contract_totals(c), "progress": _progress(c),
-              "sign_problem": _sign_problem(c), "eliminate_problem": _eliminate_problem(c)}
+              "sign_problems": _sign_problems(c), "eliminate_problem": _eliminate_problem(c)}
              for c in contracts]
     open_objections = db.session.scalar(select(func.count(Objection.id)).where(
         Objection.challenge_id == challenge.id, Objection.state == ObjectionState.OPEN)) or 0
@@ -206,7 +202,7 @@ def draft(proposal_id: int):
         values["start_on"] = earliest
     try:
         contract = ops.draft_contract(proposal, current_user, values)
-    except (ops.AwardError, TransitionError) as exc:
+    except Refused as exc:
         _fail_and_flash(exc)
         return redirect(url_for("contracts.board", challenge_id=proposal.challenge_id))
     db.session.commit()
@@ -279,7 +275,7 @@ def edit(contract_id: int):
         if ok and not _invalid(form):
             try:
                 ops.update_contract(contract, current_user, values)
-            except (ops.AwardError, TransitionError) as exc:
+            except Refused as exc:
                 db.session.rollback()
                 target = getattr(form, FIELD_OF_PROBLEM.get(getattr(exc, "field", None) or "", ""),
                                  None)
@@ -306,7 +302,7 @@ def sign(contract_id: int):
     challenge = contract.challenge
     try:
         ops.sign_contract(contract, current_user)
-    except (ops.AwardError, TransitionError) as exc:
+    except Refused as exc:
         _fail_and_flash(exc)
         return redirect(url_for("contracts.show", contract_id=contract.id))
     db.session.commit()
@@ -323,7 +319,7 @@ def finish(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     try:
         ops.finish(challenge, current_user)
-    except (ops.AwardError, TransitionError) as exc:
+    except Refused as exc:
         _fail_and_flash(exc)
     else:
         db.session.commit()
@@ -389,7 +385,7 @@ def _show(contract: Contract, payment_form=None, recovered_form=None, status: in
         progress=_progress(contract), allocation=allocation, paid_by_milestone=paid_by_milestone,
         pay_rule=ledger.PAY_RULES[contract.funding_mode],
         terms_problems=terms_problems(contract) if contract.state is ContractState.DRAFT else [],
-        sign_problem=_sign_problem(contract) if admin else None,
+        sign_problems=_sign_problems(contract) if admin else [],
         eliminate_problem=_eliminate_problem(contract) if admin else None,
         payment_form=payment_form or (_payment_form(contract, formdata=False) if admin else None),
         recovered_form=recovered_form or (_recovered_form(formdata=False) if admin else None),
@@ -418,7 +414,7 @@ def pay(contract_id: int):
                 payee=(form.payee.data or "").strip(), note=form.note.data or "")
             try:
                 entry = ops.record_payment(contract, current_user, payment)
-            except (ops.AwardError, TransitionError) as exc:
+            except Refused as exc:
                 db.session.rollback()
                 field = {"paid_on": form.paid_on, "milestone": form.milestone}.get(
                     getattr(exc, "field", None), form.amount)
@@ -445,7 +441,7 @@ def reverse(entry_id: int):
     if form.validate_on_submit():
         try:
             ops.reverse_payment(entry, current_user, form.reason.data)
-        except (ops.AwardError, TransitionError) as exc:
+        except Refused as exc:
             db.session.rollback()
             form.reason.errors.append(exc.message)
         else:
@@ -466,7 +462,7 @@ def recovered(contract_id: int):
         try:
             entry = ops.record_recovered(contract, current_user, form.amount.fen, form.paid_on.date,
                                          form.reference.data or "")
-        except (ops.AwardError, TransitionError) as exc:
+        except Refused as exc:
             db.session.rollback()
             form.amount.errors.append(exc.message)
             contract = _visible_contract_or_404(contract_id)
@@ -488,7 +484,7 @@ def eliminate(contract_id: int):
     if problem is None and form.validate_on_submit():
         try:
             ops.eliminate(contract, current_user, form.reason.data)
-        except (ops.AwardError, TransitionError) as exc:
+        except Refused as exc:
             db.session.rollback()
             form.reason.errors.append(exc.message)
             contract = _visible_contract_or_404(contract_id)
@@ -524,7 +520,7 @@ def fail(contract_id: int):
         try:
             ops.fail_contract(contract, current_user, form.reason.data, rule,
                               (form.recovery.fen or 0) if rule is FailureRule.RECOVER else 0)
-        except (ops.AwardError, TransitionError) as exc:
+        except Refused as exc:
             db.session.rollback()
             target = form.recovery if getattr(exc, "field", None) == "recovery" else form.reason
             target.errors.append(exc.message)

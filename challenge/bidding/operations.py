@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..models import (
@@ -23,11 +24,6 @@ from ..timeutil import utcnow
 from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
 from ..workflow import perform, record
 from .rules import live_proposal_of
-
-
-class BidError(ValueError):
-    """A refused bid operation; the message is for the user."""
-
 
 MAX_ATTACHMENTS = 20
 
@@ -79,7 +75,7 @@ def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
     # Members of one organization bidding at once: the second waits here, then is told.
     lock_for_write(Organization, user.organization_id)
     if live_proposal_of(user.organization_id, challenge) is not None:
-        raise BidError(_one_bid())
+        raise Refused(_one_bid())
     proposal = Proposal(challenge=challenge, lead_org_id=user.organization_id,
                         team_lead_id=user.id, state=ProposalState.DRAFT, title="",
                         technical_approach="", requested_fen=0, budget=[], members=[])
@@ -92,7 +88,7 @@ def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise BidError(_one_bid()) from None
+        raise Refused(_one_bid()) from None
     record(proposal, "create", user, to_state=ProposalState.DRAFT,
            changes={"challenge": [None, challenge.id]})
     return proposal
@@ -116,11 +112,11 @@ def submit_proposal(proposal: Proposal, user: User) -> None:
 def add_attachment(proposal: Proposal, user: User, upload) -> ProposalAttachment:
     lock_for_write(Proposal, proposal.id)  # its attachment count
     if len(proposal.attachments) >= MAX_ATTACHMENTS:
-        raise BidError(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
+        raise Refused(_("每份方案最多 %(n)d 个附件。", n=MAX_ATTACHMENTS))
     try:
         stored = store_upload(upload, "proposals")
     except UploadError as exc:
-        raise BidError(str(exc)) from None
+        raise Refused(str(exc)) from None
     attachment = ProposalAttachment(proposal=proposal, original_name=stored.original_name,
                                     stored_name=stored.stored_name,
                                     content_type=stored.content_type, size=stored.size,

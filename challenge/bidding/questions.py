@@ -13,27 +13,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..hall import views as hall
 from ..locking import lock_for_write
 from ..models import Challenge, Notification, Question, User
+from ..notices import challenge_link, issuer_user_ids
 from ..states import ChallengeState, Role
 from ..timeutil import utcnow
 from ..views_common import get_or_404, require
-from ..workflow import challenge_link, issuer_user_ids, record
+from ..workflow import record
 from .question_forms import QUESTION_MAX, QuestionAnswerForm, QuestionAskForm
 
 bp = Blueprint("questions", __name__)
 
 MAX_UNANSWERED = 10  # per solver per 榜, so one bidder cannot flood the issuer
-
-
-class QuestionError(Exception):
-    """A refused question; the message is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def qa_link(challenge: Challenge) -> str:
@@ -50,7 +44,7 @@ def ask_question(challenge: Challenge, asker: User, body: str) -> Question:
     """Record a question, audit it and tell the issuer's users; the caller commits."""
     lock_for_write(User, asker.id)  # the asker's cap: counted and raised by one request at a time
     if unanswered_count(challenge, asker) >= MAX_UNANSWERED:
-        raise QuestionError(_("您在本榜已有 %(n)d 条提问尚未回复，请等发榜方回复后再提问。",
+        raise Refused(_("您在本榜已有 %(n)d 条提问尚未回复，请等发榜方回复后再提问。",
                               n=MAX_UNANSWERED))
     question = Question(challenge_id=challenge.id, asker_id=asker.id, body=body.strip(),
                         answer="")
@@ -157,7 +151,7 @@ def ask(challenge_id: int):
     if form.validate_on_submit():
         try:
             ask_question(challenge, current_user, form.body.data)
-        except QuestionError as exc:
+        except Refused as exc:
             form.body.errors.append(exc.message)
         else:
             db.session.commit()

@@ -5,25 +5,18 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, User
 from ..models.proposal import SHARE_TOTAL
-from ..states import LIVE_PROPOSAL_STATES, ChallengeState, Confidentiality
-from ..timeutil import utcnow
-
-
-def is_open_for_bids(challenge: Challenge, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (challenge.state is ChallengeState.OPEN and challenge.deadline_at is not None
-            and challenge.deadline_at > now)
+from ..orgs.rules import unverified_problem
+from ..states import LIVE_PROPOSAL_STATES, Confidentiality
 
 
 def eligibility_problems(user: User, challenge: Challenge,
                          proposal: Proposal | None = None) -> list[str]:
     """Why this solver's organization may not bid on this 榜 (empty when it may); *proposal*
     is the bid being checked, which does not count against itself."""
-    from .. import permissions as can
-
     problems = []
     org = user.organization
     if org is None:
@@ -51,11 +44,9 @@ def live_proposal_of(org_id: int, challenge: Challenge) -> Proposal | None:
 
 def submission_problems(proposal: Proposal, now: datetime | None = None) -> list[str]:
     """What keeps a bid from being submitted; the form shows the same rules next to fields."""
-    from ..workflow import unverified_problem
-
     challenge = proposal.challenge
     problems = [p for p in [unverified_problem(proposal.lead_org)] if p]
-    if not is_open_for_bids(challenge, now):
+    if not challenge.is_open_for_bids(now):
         problems.append(_("揭榜已截止或本榜不在揭榜中，不能提交。"))
     if proposal.requested_fen > challenge.bounty_fen:
         problems.append(_("申请金额不能超过榜额。"))

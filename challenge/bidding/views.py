@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import wan_input
@@ -16,10 +17,10 @@ from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
 from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require, role_required
-from ..workflow import TransitionError, allowed
+from ..workflow import allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
-from .rules import eligibility_problems, format_share, is_open_for_bids, live_proposal_of, submission_problems
+from .rules import eligibility_problems, format_share, live_proposal_of, submission_problems
 
 bp = Blueprint("bidding", __name__)
 
@@ -106,7 +107,7 @@ def new(challenge_id: int):
     if existing is not None:
         return redirect(url_for("bidding.view", proposal_id=existing.id))
     problems = eligibility_problems(current_user, challenge)
-    if not is_open_for_bids(challenge):
+    if not challenge.is_open_for_bids():
         problems.insert(0, _("本榜不在揭榜期内。"))
     if problems:
         return render_template("bidding/ineligible.html", challenge=challenge,
@@ -116,7 +117,7 @@ def new(challenge_id: int):
     if form.is_submitted() and form.validate(for_submit=submitting):
         try:
             proposal = ops.start_proposal(challenge, current_user, form.values())
-        except ops.BidError as exc:
+        except Refused as exc:
             db.session.rollback()
             flash(str(exc), "danger")
             return redirect(url_for("hall.detail", challenge_id=challenge.id))
@@ -143,7 +144,7 @@ def _save_then_maybe_submit(proposal: Proposal, submitting: bool):
     if submitting:
         try:
             ops.submit_proposal(proposal, current_user)
-        except TransitionError as exc:
+        except Refused as exc:
             db.session.commit()
             flash(_("已保存，但未能提交：%(why)s", why=exc.message), "warning")
             return redirect(url_for("bidding.edit", proposal_id=proposal.id))
@@ -188,7 +189,7 @@ def submit(proposal_id: int):
         ops.submit_proposal(proposal, current_user)
         db.session.commit()
         flash(_("方案已提交（第 %(n)d 版）。", n=proposal.version_no), "success")
-    except TransitionError as exc:
+    except Refused as exc:
         db.session.rollback()
         flash(exc.message, "danger")
     return redirect(url_for("bidding.view", proposal_id=proposal.id))
@@ -219,7 +220,7 @@ def attach(proposal_id: int):
             db.session.commit()
             flash(_("附件已上传。"), "success")
             return redirect(url_for("bidding.view", proposal_id=proposal.id) + "#attachments")
-        except ops.BidError as exc:
+        except Refused as exc:
             db.session.rollback()
             form.file.errors = [*form.file.errors, str(exc)]
     elif not form.file.errors:

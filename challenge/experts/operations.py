@@ -196,7 +196,7 @@ def save_profile(actor: User, profile: ExpertProfile, values: dict, works: list[
 def edit_pool_profile(actor: User, profile: ExpertProfile, values: dict, works: list[dict],
                       org_name: str, org_type: OrgType) -> dict:
     """The bureau's edit: the fields, the works and the organization (registered if new).
-    Raises OrganizationMismatch when the named organization is registered with another type."""
+    Raises Refused when the named organization is registered with another type."""
     organization = find_or_create_org(org_name, org_type)
     return save_profile(actor, profile, values, works, organization=organization)
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..admin.operations import OrganizationMismatch
+from ..errors import Refused
 from ..extensions import db
 from ..models import AuditEvent, ExpertProfile
 from ..models.expert import PROFILE_SOURCES
@@ -148,7 +148,7 @@ def edit(profile_id: int):
         try:
             changes = ops.edit_pool_profile(current_user, profile, form.values(), form.works_values(),
                                             form.org_name.data, OrgType(form.org_type.data))
-        except OrganizationMismatch as exc:
+        except Refused as exc:
             db.session.rollback()
             form.org_type.errors.append(str(exc))
         else:

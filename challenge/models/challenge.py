@@ -102,6 +102,16 @@ class Challenge(CreatedMixin, db.Model):
     def is_confidential(self) -> bool:
         return self.confidentiality is not Confidentiality.PUBLIC
 
+    def is_open_for_bids(self, now: datetime | None = None) -> bool:
+        """揭榜中 and before its deadline: bids are drafted, submitted, changed, withdrawn."""
+        return (self.state is ChallengeState.OPEN and self.deadline_at is not None
+                and self.deadline_at > (now or utcnow()))
+
+    def publicity_open(self, now: datetime | None = None) -> bool:
+        """In 公示 and before its end: objections are received."""
+        return (self.state is ChallengeState.PUBLICITY and self.publicity_ends_at is not None
+                and (now or utcnow()) < self.publicity_ends_at)
+
 
 class ChallengeIndicator(db.Model):
     """A quantified technical indicator: what must be reached and how it is measured."""

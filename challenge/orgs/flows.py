@@ -1,6 +1,5 @@
-"""The organisation workflows as `perform` applies them: verification of an organisation by
-the bureau, and a join request answered by the org admin or the bureau. Registered into
-`challenge.workflow.WORKFLOWS` when imported (workflow.py does so)."""
+"""Organisation flows, registered with the door: verification of an organisation by the
+bureau, and a join request answered by the org admin or the bureau."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,10 +8,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..mail import queue_email
 from ..models import ExpertProfile, JoinRequest, Organization, User
-from ..states import JOIN_TRANSITIONS, ORG_TRANSITIONS, Role
-from ..workflow import WORKFLOWS, Context, Workflow, admin_user_ids
-
-MEMBER_ROLES = (Role.ENTERPRISE, Role.SOLVER)
+from ..notices import admin_user_ids
+from ..permissions import MEMBER_ROLES
+from ..states import JOIN_TRANSITIONS, ORG_TRANSITIONS
+from ..workflow import Context, Workflow, register
 
 
 def org_admin_ids(org_id: int) -> list[int]:
@@ -47,91 +46,94 @@ def _notify(user_ids, message: str, link: str, mail: bool = False) -> list[tuple
 
 # -- verification of an organisation -------------------------------------------------------
 
-def _guard_licence(org: Organization, ctx: Context) -> str | None:
+ORGANIZATION = register(Workflow(Organization, ORG_TRANSITIONS,
+                                 owns=lambda user, org: _is_org_admin_of(user, org.id)))
+
+
+def licence_and_code(org: Organization, ctx: Context) -> list[str]:
+    """A licence uploaded and a unified social credit code given."""
     if not org.has_licence:
-        return _("尚未上传营业执照或法人证书，不能认证。")
+        return [_("尚未上传营业执照或法人证书，不能认证。")]
     if not org.credit_code:
-        return _("尚未填写统一社会信用代码，不能认证。")
-    return None
+        return [_("尚未填写统一社会信用代码，不能认证。")]
+    return []
 
 
-def _set_verified(org: Organization, ctx: Context) -> None:
+def set_verified(org: Organization, ctx: Context) -> None:
+    """Records who verified and when; clears the return reason."""
     org.verified_by_id = ctx.actor_id
     org.verified_at = ctx.now
     org.return_reason = ""
 
 
-def _set_returned(org: Organization, ctx: Context) -> None:
+def keep_return_reason(org: Organization, ctx: Context) -> None:
+    """Keeps the reason as the return reason."""
     org.return_reason = ctx.reason
 
 
-def _tell_org_admins(message):
+def tell_org_admins(message):
     def notices(org: Organization, ctx: Context):
         text = str(message) % {"name": org.name, "reason": ctx.reason}
         return _notify([u for u in org_admin_ids(org.id) if u != ctx.actor_id], text, "/org",
                        mail=True)
+    notices.__doc__ = "the organisation's admins (also by e-mail)"
     return notices
 
 
-def _tell_bureau(org: Organization, ctx: Context):
+def tell_bureau(org: Organization, ctx: Context):
+    """the bureau (科技局)"""
     return _notify(admin_user_ids(), _("单位认证待审核：%(name)s", name=org.name),
                    f"/admin/organizations/{org.id}")
 
 
-ORG_WORKFLOW = Workflow(
-    object_type="organization",
-    transitions=ORG_TRANSITIONS,
-    owns=lambda user, org: _is_org_admin_of(user, org.id),
-    guards={"verify": _guard_licence, "resubmit": _guard_licence},
-    effects={"verify": _set_verified, "return": _set_returned},
-    notices={
-        "verify": _tell_org_admins(_l("贵单位「%(name)s」已通过科技局认证，可以发榜、揭榜。")),
-        "return": _tell_org_admins(_l("贵单位「%(name)s」的认证被退回：%(reason)s")),
-        "resubmit": _tell_bureau,
-    },
-)
+(ORGANIZATION
+ .on("verify", guard=licence_and_code, effect=set_verified,
+     notice=tell_org_admins(_l("贵单位「%(name)s」已通过科技局认证，可以发榜、揭榜。")))
+ .on("return", effect=keep_return_reason,
+     notice=tell_org_admins(_l("贵单位「%(name)s」的认证被退回：%(reason)s")))
+ .on("resubmit", guard=licence_and_code, notice=tell_bureau))
 
 
 # -- a join request -------------------------------------------------------------------------
 
-def _guard_join(req: JoinRequest, ctx: Context) -> str | None:
+JOIN = register(Workflow(JoinRequest, JOIN_TRANSITIONS,
+                         owns=lambda user, req: _is_org_admin_of(user, req.organization_id)))
+
+
+def joinable(req: JoinRequest, ctx: Context) -> list[str]:
+    """The requester is active and belongs to no organisation yet."""
     if req.user.organization_id is not None:
-        return _("该用户已属于其他单位。")
+        return [_("该用户已属于其他单位。")]
     if not req.user.active:
-        return _("该账号已停用。")
-    return None
+        return [_("该账号已停用。")]
+    return []
 
 
-def _decided(req: JoinRequest, ctx: Context) -> None:
+def set_decided(req: JoinRequest, ctx: Context) -> None:
+    """Records who decided, when, and the note (the reason)."""
     req.decided_by_id = ctx.actor_id
     req.decided_at = ctx.now
     req.decision_note = ctx.reason
 
 
-def _admit(req: JoinRequest, ctx: Context) -> None:
-    _decided(req, ctx)
+def admit(req: JoinRequest, ctx: Context) -> None:
+    """Records the decision; the requester joins as a member (not admin), profiles follow."""
+    set_decided(req, ctx)
     req.user.organization_id = req.organization_id
     req.user.org_admin = False
     sync_profiles(req.user)
 
 
-def _tell_requester(message):
+def tell_requester(message):
     def notices(req: JoinRequest, ctx: Context):
         text = str(message) % {"name": req.organization.name, "reason": ctx.reason}
         return _notify([req.user_id], text, "/org", mail=True)
+    notices.__doc__ = "the requester (also by e-mail)"
     return notices
 
 
-JOIN_WORKFLOW = Workflow(
-    object_type="join_request",
-    transitions=JOIN_TRANSITIONS,
-    owns=lambda user, req: _is_org_admin_of(user, req.organization_id),
-    guards={"approve": _guard_join},
-    effects={"approve": _admit, "refuse": _decided},
-    notices={
-        "approve": _tell_requester(_l("您加入「%(name)s」的申请已获同意。")),
-        "refuse": _tell_requester(_l("您加入「%(name)s」的申请未获同意：%(reason)s")),
-    },
-)
-
-WORKFLOWS.update({Organization: ORG_WORKFLOW, JoinRequest: JOIN_WORKFLOW})
+(JOIN
+ .on("approve", guard=joinable, effect=admit,
+     notice=tell_requester(_l("您加入「%(name)s」的申请已获同意。")))
+ .on("refuse", effect=set_decided,
+     notice=tell_requester(_l("您加入「%(name)s」的申请未获同意：%(reason)s"))))

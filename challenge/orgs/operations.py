@@ -10,21 +10,20 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import JoinRequest, Notification, Organization, OrgInvitation, OutboundEmail, User
+from ..notices import admin_user_ids
 from ..security import external_url
 from ..states import SYSTEM, JoinState, OrgState, OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import store_upload, stored_path
-from ..workflow import admin_user_ids, perform, record
+from ..workflow import perform, record
 from .flows import MEMBER_ROLES, org_admin_ids, sync_profiles
+from .rules import pending_request_of
 
 LICENCE_AREA = "licences"
 INVITATION_SALT = "org-invitation"
-
-
-class MembershipError(ValueError):
-    """A refused membership operation; the message is for the user."""
 
 
 def members(org: Organization) -> list[User]:
@@ -38,11 +37,6 @@ def pending_requests(org: Organization | None = None) -> list[JoinRequest]:
     if org is not None:
         query = query.where(JoinRequest.organization_id == org.id)
     return list(db.session.scalars(query.order_by(JoinRequest.id)))
-
-
-def pending_request_of(user: User) -> JoinRequest | None:
-    return db.session.scalar(select(JoinRequest).where(
-        JoinRequest.user_id == user.id, JoinRequest.state == JoinState.PENDING))
 
 
 def latest_request_of(user: User) -> JoinRequest | None:
@@ -107,9 +101,9 @@ def licence_path(org: Organization) -> Path:
 def request_join(user: User, org: Organization, note: str = "") -> JoinRequest:
     """A person with no organisation asks to join one; they get nothing until approved."""
     if user.organization_id is not None:
-        raise MembershipError(_("您已属于一个单位。"))
+        raise Refused(_("您已属于一个单位。"))
     if pending_request_of(user) is not None:
-        raise MembershipError(_("您已有一个待审核的加入申请。"))
+        raise Refused(_("您已有一个待审核的加入申请。"))
     req = JoinRequest(organization_id=org.id, user_id=user.id, note=(note or "").strip()[:500])
     db.session.add(req)
     db.session.flush()
@@ -142,7 +136,7 @@ def invite(org: Organization, actor: User, email: str) -> OrgInvitation:
     email = email.strip().lower()
     member = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if member is not None and member.organization_id == org.id:
-        raise MembershipError(_("该邮箱的账号已是本单位成员。"))
+        raise Refused(_("该邮箱的账号已是本单位成员。"))
     now = utcnow()
     invitation = OrgInvitation(organization_id=org.id, email=email, nonce=secrets.token_hex(16),
                                invited_by_id=actor.id, created_at=now,
@@ -183,16 +177,16 @@ def invitation_from_token(token: str) -> tuple[OrgInvitation | None, str]:
 def accept_invitation(invitation: OrgInvitation, user: User) -> None:
     """*user* (the invited address, with no organisation) joins; the link is used up."""
     if not invitation.usable():
-        raise MembershipError(_("该邀请已失效。"))
+        raise Refused(_("该邀请已失效。"))
     if user.email.strip().lower() != invitation.email:
-        raise MembershipError(_("该邀请发给 %(email)s，请用该邮箱的账号接受。", email=invitation.email))
+        raise Refused(_("该邀请发给 %(email)s，请用该邮箱的账号接受。", email=invitation.email))
     if user.role not in MEMBER_ROLES:
-        raise MembershipError(_("只有发榜方或揭榜方账号可以加入单位。"))
+        raise Refused(_("只有发榜方或揭榜方账号可以加入单位。"))
     if user.organization_id is not None:
-        raise MembershipError(_("您已属于一个单位，不能再加入其他单位。"))
+        raise Refused(_("您已属于一个单位，不能再加入其他单位。"))
     org = invitation.organization
     if user.role is Role.ENTERPRISE and org.type is not OrgType.ENTERPRISE:
-        raise MembershipError(_("发榜方账号只能加入企业。"))
+        raise Refused(_("发榜方账号只能加入企业。"))
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
     user.organization_id = org.id

@@ -1,11 +1,26 @@
-"""Why an account may not publish or bid yet, in words (the server enforces it in the guards)."""
+"""Why an organisation or an account may not publish or bid yet, in words (the server enforces
+it in the guards of 发榜 and 揭榜)."""
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import permissions as can
-from ..states import OrgState
-from .flows import MEMBER_ROLES
-from .operations import pending_request_of
+from ..extensions import db
+from ..models import JoinRequest, User
+from ..permissions import MEMBER_ROLES
+from ..states import JoinState, OrgState
+
+
+def unverified_problem(org) -> str | None:
+    """An organisation publishes or bids only once the bureau has verified it (SPEC §2)."""
+    if org is None or not org.is_verified:
+        return _("单位尚未通过科技局认证，认证通过后才能提交。")
+    return None
+
+
+def pending_request_of(user: User) -> JoinRequest | None:
+    return db.session.scalar(select(JoinRequest).where(
+        JoinRequest.user_id == user.id, JoinRequest.state == JoinState.PENDING))
 
 
 def org_gate(user) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..models import AuditEvent, JoinRequest, Organization, OrgInvitation, User
 from ..posting.forms import ReasonForm
@@ -76,7 +77,7 @@ def register():
     if form.validate_on_submit() and form.validate_organisation(current_user.role.value):
         try:
             message = placement.place_registrant(current_user, form)
-        except (UploadError, ops.MembershipError) as exc:
+        except (UploadError, Refused) as exc:
             db.session.rollback()
             form.org_choice.errors.append(str(exc))
         else:
@@ -140,7 +141,7 @@ def invite():
     if form.validate_on_submit():
         try:
             ops.invite(org, current_user, form.email.data)
-        except ops.MembershipError as exc:
+        except Refused as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:
@@ -210,7 +211,7 @@ def invitation(token: str):
     if found is not None and current_user.is_authenticated and form.validate_on_submit():
         try:
             ops.accept_invitation(found, current_user)
-        except ops.MembershipError as exc:
+        except Refused as exc:
             db.session.rollback()
             problem = str(exc)
         else:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..models import (
@@ -17,10 +18,11 @@ from ..models import (
     Notification,
     User,
 )
+from ..notices import challenge_link, issuer_user_ids
 from ..permissions import grant_for, is_invited
 from ..states import SYSTEM, AccessState, ChallengeState, Confidentiality, Role
 from ..timeutil import utcnow
-from ..workflow import TransitionError, challenge_link, issuer_user_ids, perform, record
+from ..workflow import perform, record
 
 AUDITED_FIELDS = ("title", "kind", "field", "industry_tags", "summary", "detail", "bounty_fen",
                   "investment_fen", "funding_mode", "max_winners", "deadline_at", "period_months",
@@ -83,7 +85,7 @@ def close_expired(now: datetime | None = None) -> list[Challenge]:
             perform(challenge, "close", SYSTEM, now=now)
             db.session.commit()
             closed.append(challenge)
-        except (StaleDataError, TransitionError):
+        except (StaleDataError, Refused):
             db.session.rollback()  # someone else closed it first
     return closed
 
@@ -108,7 +110,7 @@ def request_access(challenge: Challenge, user: User, note: str) -> AccessGrant:
 
 def decide_access(grant: AccessGrant, actor: User, decision: str, reason: str = "") -> None:
     if decision not in ("grant", "refuse", "revoke"):
-        raise TransitionError(_("未知操作：%(action)s", action=decision))
+        raise Refused(_("未知操作：%(action)s", action=decision))
     perform(grant, decision, actor, reason=reason)
 
 

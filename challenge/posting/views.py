@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
@@ -14,7 +15,7 @@ from ..models.base import csv_list
 from ..orgs.rules import org_gate
 from ..states import ChallengeState, Role
 from ..views_common import apply_transition, get_or_404, require, role_required
-from ..workflow import TransitionError, allowed, perform
+from ..workflow import allowed, perform
 from . import operations as ops
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm
 
@@ -84,7 +85,7 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
     if "submit" in request.form:
         try:
             perform(challenge, "submit", current_user)
-        except TransitionError as exc:
+        except Refused as exc:
             db.session.commit()
             flash(saved_message + " " + exc.message, "warning")
             return redirect(url_for("posting.edit", challenge_id=challenge.id))
@@ -150,7 +151,7 @@ def decide_access(grant_id: int):
             db.session.commit()
             flash(_("已同意查阅申请。") if form.decision.data == "grant" else _("已拒绝查阅申请。"),
                   "success")
-        except TransitionError as exc:
+        except Refused as exc:
             db.session.rollback()
             flash(exc.message, "danger")
     else:
@@ -169,7 +170,7 @@ def revoke_access(grant_id: int):
             ops.decide_access(grant, current_user, "revoke", form.reason.data)
             db.session.commit()
             flash(_("已撤销授权。"), "success")
-        except TransitionError as exc:
+        except Refused as exc:
             db.session.rollback()
             flash(exc.message, "danger")
     else:

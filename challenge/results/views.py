@@ -13,24 +13,22 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..caching import public_page
+from ..errors import Refused
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
 from ..inputs import parse_id, parse_ids
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..reviewing.decision import (
-    DecisionError,
     answer_objection,
     decide,
     decision_problems,
     file_objection,
     publicity_of,
-    publicity_open,
 )
 from ..reviewing.scoring import panel_complete, panel_progress, results
 from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
 from ..views_common import get_or_404, role_required
-from ..workflow import TransitionError
 from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
 
 bp = Blueprint("results", __name__)
@@ -199,7 +197,7 @@ def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int 
                            subsidy_total=sum(c.subsidy_fen for c, _o in contracts if c.signed_at),
                            form=form, mine=mine, refusal=refusal,
                            may_object=can.can_object(current_user, challenge),
-                           window_open=publicity_open(challenge),
+                           window_open=challenge.publicity_open(),
                            title=_("结果公示：%(t)s", t=challenge.title)), status
 
 
@@ -224,7 +222,7 @@ def object_(challenge_id: int):
     if form.validate_on_submit():
         try:
             file_objection(challenge, current_user, form.reason.data)
-        except DecisionError as exc:
+        except Refused as exc:
             db.session.rollback()
             form.reason.errors.append(exc.message)
         else:
@@ -280,7 +278,7 @@ def confirm(challenge_id: int):
         return _decision_page(challenge, form, problems, picked, exceptions)
     try:
         winners = decide(challenge, current_user, picked, form.reason.data, exceptions)
-    except (DecisionError, TransitionError) as exc:
+    except Refused as exc:
         db.session.rollback()
         flash(_("未能确定揭榜方，所有方案保持原状：%(why)s", why=exc.message), "danger")
         return redirect(url_for("results.decision", challenge_id=challenge_id))
@@ -299,7 +297,7 @@ def answer(objection_id: int):
     if form.validate_on_submit():
         try:
             answer_objection(objection, current_user, form.decision.data, form.reason.data)
-        except (DecisionError, TransitionError) as exc:
+        except Refused as exc:
             db.session.rollback()
             form.reason.errors.append(exc.message)
         else:

@@ -3,34 +3,26 @@ publicity period; anyone signed in may object during it; an upheld objection reo
 decision. Every state change goes through `perform`; the caller commits or rolls back."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..models import Challenge, Notification, Objection, Proposal, User
+from ..notices import admin_user_ids
 from ..states import ChallengeState, ObjectionState, ProposalState
 from ..timeutil import utcnow
-from ..workflow import admin_user_ids, latest_event, perform, record
+from ..workflow import latest_event, perform, record
 from .scoring import BidResult, panel_complete, results
 
 REASON_MAX = 2000
 EXCEPTION_MAX = 1000
 OBJECTION_MAX = 2000
 MAX_OPEN_OBJECTIONS = 3  # per user per 榜
-
-
-class DecisionError(ValueError):
-    """A refused decision or objection; `message` for the page, `per_bid` next to each bid."""
-
-    def __init__(self, message: str = "", per_bid: dict[int, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.per_bid = per_bid or {}
 
 
 @dataclass
@@ -87,14 +79,14 @@ def decision_problems(challenge: Challenge, rows: list[BidResult], winner_ids: l
 def decide(challenge: Challenge, actor: User, winner_ids, reason: str,
            exceptions: dict[int, str], now: datetime | None = None) -> list[Proposal]:
     """Select the winners, reject every other qualified bid, open 公示. All or nothing: on
-    DecisionError nothing changed; on TransitionError the caller rolls back."""
+    Refused nothing changed; on Refused the caller rolls back."""
     now = now or utcnow()
     winner_ids = list(dict.fromkeys(int(pid) for pid in winner_ids))
     exceptions = {int(k): v for k, v in (exceptions or {}).items()}
     rows = results(challenge)
     problems = decision_problems(challenge, rows, winner_ids, reason, exceptions)
     if problems:
-        raise DecisionError("；".join(problems.messages), problems.per_bid)
+        raise Refused(items=problems.messages)
     reason = reason.strip()
     winners = []
     for row in rows:
@@ -110,10 +102,7 @@ def decide(challenge: Challenge, actor: User, winner_ids, reason: str,
             winners.append(bid)
         else:
             perform(bid, "reject", actor, reason=reason, now=now)
-    perform(challenge, "decide", actor, reason=reason, now=now)
-    challenge.decision_note = reason
-    challenge.publicity_ends_at = now + timedelta(days=current_app.config["PUBLICITY_DAYS"])
-    db.session.flush()
+    perform(challenge, "decide", actor, reason=reason, now=now)  # opens 公示 (reviewing/flows.py)
     return winners
 
 
@@ -150,12 +139,6 @@ def publicity_of(challenge: Challenge) -> Publicity:
                      decided.occurred_at if decided else None)
 
 
-def publicity_open(challenge: Challenge, now: datetime | None = None) -> bool:
-    """In 公示 and before its end: objections are received."""
-    return (challenge.state is ChallengeState.PUBLICITY and challenge.publicity_ends_at is not None
-            and (now or utcnow()) < challenge.publicity_ends_at)
-
-
 def open_objections_of(user: User, challenge: Challenge) -> int:
     return db.session.scalar(select(func.count(Objection.id)).where(
         Objection.challenge_id == challenge.id, Objection.filer_id == user.id,
@@ -168,14 +151,14 @@ def file_objection(challenge: Challenge, user: User, reason: str,
     now = now or utcnow()
     reason = (reason or "").strip()
     if not can.can_object(user, challenge, now):
-        raise DecisionError(_("公示期已结束或本榜不在公示中，不能提出异议。"))
+        raise Refused(_("公示期已结束或本榜不在公示中，不能提出异议。"))
     if not reason:
-        raise DecisionError(_("请写明异议的事实和理由。"))
+        raise Refused(_("请写明异议的事实和理由。"))
     if len(reason) > OBJECTION_MAX:
-        raise DecisionError(_("异议不超过 %(n)d 字。", n=OBJECTION_MAX))
+        raise Refused(_("异议不超过 %(n)d 字。", n=OBJECTION_MAX))
     lock_for_write(User, user.id)  # the filer's cap: counted and raised by one request at a time
     if open_objections_of(user, challenge) >= MAX_OPEN_OBJECTIONS:
-        raise DecisionError(_("您对本榜已有 %(n)d 条异议待处理，处理后才能再提出。",
+        raise Refused(_("您对本榜已有 %(n)d 条异议待处理，处理后才能再提出。",
                               n=MAX_OPEN_OBJECTIONS))
     objection = Objection(challenge_id=challenge.id, filer_id=user.id, reason=reason,
                           filed_at=now)
@@ -192,9 +175,9 @@ def file_objection(challenge: Challenge, user: User, reason: str,
 def answer_objection(objection: Objection, actor: User, decision: str, reason: str,
                      now: datetime | None = None) -> None:
     """Dismiss, or uphold, which reopens the decision (bids back to qualified, 榜 back to
-    review). Raises TransitionError; the caller rolls back."""
+    review). Raises Refused; the caller rolls back."""
     if decision not in ("uphold", "dismiss"):
-        raise DecisionError(_("请选择异议成立或驳回。"))
+        raise Refused(_("请选择异议成立或驳回。"))
     now = now or utcnow()
     perform(objection, decision, actor, reason=reason, now=now)
     challenge = objection.challenge
@@ -210,5 +193,3 @@ def reopen_decision(challenge: Challenge, actor: User, reason: str, now: datetim
         .order_by(Proposal.id)).all()
     for bid in decided:
         perform(bid, "reconsider", actor, reason=reason, now=now)
-    challenge.publicity_ends_at = None
-    db.session.flush()

@@ -7,19 +7,17 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..matching import Assignment, Match, assign_reviewers
 from ..matching_service import reviewer_matches
 from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
+from ..notices import challenge_link
 from ..states import LIVE_PROPOSAL_STATES, ChallengeState, PanelSeatState, ProposalState, Role
-from ..workflow import challenge_link, record
+from ..workflow import record
 
 CANDIDATES_PER_CHALLENGE = 50  # the solver scales with candidate pairs, not the whole pool
-
-
-class PanelError(ValueError):
-    """A seat that may not be given; the message is for the admin."""
 
 
 def seats_taken(challenge: Challenge) -> list[ReviewAssignment]:
@@ -148,23 +146,23 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: floa
     lock_for_write(Challenge, challenge.id)
     lock_for_write(User, reviewer.id)
     if challenge.state is not ChallengeState.REVIEWING:
-        raise PanelError(_("只有评审中的榜可以分配评审专家。"))
+        raise Refused(_("只有评审中的榜可以分配评审专家。"))
     if reviewer.role is not Role.REVIEWER or not reviewer.active:
-        raise PanelError(_("%(name)s 不是在册的评审专家。", name=reviewer.name))
+        raise Refused(_("%(name)s 不是在册的评审专家。", name=reviewer.name))
     conflict = conflicts_for(challenge, [reviewer]).get(reviewer.id)
     if conflict:
-        raise PanelError(_("%(name)s 须回避「%(title)s」：%(why)s。",
+        raise Refused(_("%(name)s 须回避「%(title)s」：%(why)s。",
                            name=reviewer.name, title=challenge.title, why=conflict))
     existing = db.session.scalar(select(ReviewAssignment).where(
         ReviewAssignment.challenge_id == challenge.id, ReviewAssignment.reviewer_id == reviewer.id))
     if existing is not None:
-        raise PanelError(_("%(name)s 已在「%(title)s」的评审组中。", name=reviewer.name,
+        raise Refused(_("%(name)s 已在「%(title)s」的评审组中。", name=reviewer.name,
                            title=challenge.title))
     max_load = current_app.config["REVIEWER_MAX_LOAD"]
     if active_load([reviewer.id]).get(reviewer.id, 0) >= max_load:
-        raise PanelError(_("%(name)s 已承担 %(n)d 个榜的评审，达到上限。", name=reviewer.name, n=max_load))
+        raise Refused(_("%(name)s 已承担 %(n)d 个榜的评审，达到上限。", name=reviewer.name, n=max_load))
     if len(seats_taken(challenge)) >= challenge.reviewers_required:
-        raise PanelError(_("「%(title)s」的评审组已满（%(n)d 人）。", title=challenge.title,
+        raise Refused(_("「%(title)s」的评审组已满（%(n)d 人）。", title=challenge.title,
                            n=challenge.reviewers_required))
     seat = ReviewAssignment(challenge_id=challenge.id, reviewer_id=reviewer.id,
                             assigned_by_id=actor.id, match_score=round(score))
@@ -186,11 +184,11 @@ def lock_panels(challenge_ids, reviewer_ids) -> None:
 
 def set_panel_size(challenge: Challenge, size: int, actor: User) -> None:
     if size < 1 or size > 15:
-        raise PanelError(_("评审人数应在 1 到 15 之间。"))
+        raise Refused(_("评审人数应在 1 到 15 之间。"))
     lock_for_write(Challenge, challenge.id)
     seated = len(seats_taken(challenge))
     if size < seated:
-        raise PanelError(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=seated))
+        raise Refused(_("已有 %(n)d 名评审专家，人数不能少于此数。", n=seated))
     if size != challenge.reviewers_required:
         record(challenge, "set_panel_size", actor,
                changes={"reviewers_required": [challenge.reviewers_required, size]})

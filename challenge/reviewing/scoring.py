@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..errors import Refused
 from ..extensions import db
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..states import ChallengeState, PanelSeatState, ProposalState, ReviewState, Role
@@ -16,10 +17,6 @@ from .aggregate import Aggregate, aggregate, rank
 from .rubric import rubric_for
 
 SCORED_STATES = (ProposalState.QUALIFIED, ProposalState.SELECTED, ProposalState.NOT_SELECTED)
-
-
-class ScoringError(ValueError):
-    """A refused score; the message is for the reviewer."""
 
 
 def seated_reviewer_ids(challenge: Challenge) -> set[int]:
@@ -131,7 +128,7 @@ def review_problems(review: Review) -> list[str]:
 def save_review(user: User, proposal: Proposal, scores: dict, comment: str) -> Review:
     """Create or update this reviewer's draft; two racing saves leave exactly one review."""
     if not may_score(user, proposal):
-        raise ScoringError(_("您不能为该方案评分。"))
+        raise Refused(_("您不能为该方案评分。"))
     review = review_of(user, proposal)
     if review is None:
         review = Review(challenge_id=proposal.challenge_id, proposal_id=proposal.id,
@@ -143,7 +140,7 @@ def save_review(user: User, proposal: Proposal, scores: dict, comment: str) -> R
         except IntegrityError:
             review = review_of(user, proposal)  # the other request created it first
     if review.state is ReviewState.SUBMITTED:
-        raise ScoringError(_("评分已提交，不能修改。"))
+        raise Refused(_("评分已提交，不能修改。"))
     changes = {}
     if review.scores != scores:
         changes["scores"] = [review.scores, scores]

@@ -9,13 +9,13 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions as can
+from ..errors import Refused
 from ..extensions import db
 from ..inputs import parse_decimal, parse_id, parse_ids, parse_int
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
 from ..views_common import apply_transition, get_or_404, require, role_required
-from ..workflow import TransitionError
 from . import operations as ops
 from . import scoring
 from .rubric import rubric_for
@@ -79,11 +79,11 @@ def confirm():
             reviewer = db.session.get(User, reviewer_id)
             try:
                 if reviewer is None:
-                    raise ops.PanelError(_("评审专家不存在。"))
+                    raise Refused(_("评审专家不存在。"))
                 ops.seat_reviewer(challenge, reviewer, current_user, _match_score(
                     request.form.get(f"score-{challenge.id}-{reviewer_id}")))
                 seated += 1
-            except ops.PanelError as exc:
+            except Refused as exc:
                 errors.append(str(exc))
     if errors:
         db.session.rollback()
@@ -110,13 +110,13 @@ def panel(challenge_id: int):
             else:
                 reviewer = db.session.get(User, parse_id(request.form.get("reviewer")) or 0)
                 if reviewer is None:
-                    raise ops.PanelError(_("请选择评审专家。"))
+                    raise Refused(_("请选择评审专家。"))
                 ops.seat_reviewer(challenge, reviewer, current_user,
                                   _match_score(request.form.get("score")))
                 flash(_("已将 %(n)s 加入评审组。", n=reviewer.name), "success")
             db.session.commit()
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
-        except ops.PanelError as exc:
+        except Refused as exc:
             db.session.rollback()
             flash(str(exc), "danger")
     seats = db.session.scalars(
@@ -216,7 +216,7 @@ def score(proposal_id: int):
                     return redirect(url_for("reviewing.my_reviews") if "submit" in request.form
                                     else url_for("reviewing.score", proposal_id=proposal.id))
                 db.session.commit()  # the draft is kept; the problems are shown
-            except (scoring.ScoringError, TransitionError, StaleDataError) as exc:
+            except (Refused, StaleDataError) as exc:
                 db.session.rollback()
                 flash(getattr(exc, "message", None) or str(exc) or _("评分已提交。"), "warning")
                 return redirect(url_for("reviewing.my_reviews"))

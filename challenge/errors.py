@@ -1,0 +1,19 @@
+"""Errors as data: a refusal the user is shown, where it belongs on the page."""
+
+from collections.abc import Iterable
+
+
+class Refused(Exception):
+    """An operation or transition refused, in words for the user.
+
+    *field* names the form field the refusal belongs next to (None: the page as a whole);
+    *items* holds each problem when there are several (the message then joins them)."""
+
+    def __init__(self, message: str = "", field: str | None = None, items: Iterable[str] = ()):
+        self.items = tuple(str(item) for item in items)
+        self.message = str(message) or "；".join(self.items)
+        self.field = field
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
