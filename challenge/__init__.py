@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     for stage in STAGES:  # each stage registers its steps with the door: <stage>/flows.py
         import_module(f".{stage}.flows", __name__)
+    from . import workflow_table
+
+    workflow_table.init_app(app)  # flask workflow-table
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp

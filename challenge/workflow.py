@@ -133,6 +133,11 @@ def workflow_for(obj) -> Workflow:
         raise TypeError(f"no workflow for {model.__name__}") from None
 
 
+def bureau_only(user: User, obj) -> bool:
+    """Nobody: only the bureau acts (its role needs no relationship to the object)."""
+    return False
+
+
 def actor_may(workflow: Workflow, t: Transition, obj, actor: Actor) -> bool:
     """Role in the table, and for non-admins a relationship to the object."""
     if actor == SYSTEM:

@@ -24,7 +24,7 @@ from ..states import (
     ProposalState,
     Role,
 )
-from ..workflow import Context, FollowUp, Workflow, perform, register
+from ..workflow import Context, FollowUp, Workflow, bureau_only, perform, register
 from .ledger import SHARE_TOTAL
 from .rules import (
     CANCELLED_AT_END,
@@ -131,8 +131,7 @@ MOVE_THE_CHALLENGE = FollowUp("榜", lambda obj: obj.challenge, ("contract", "ac
 
 # -- the contract --------------------------------------------------------------------------
 
-CONTRACT = register(Workflow(Contract, CONTRACT_TRANSITIONS,
-                             owns=lambda user, contract: False))  # the bureau records contracts
+CONTRACT = register(Workflow(Contract, CONTRACT_TRANSITIONS, bureau_only))  # the bureau records them
 
 
 def terms_problems(contract: Contract) -> list[str]:

@@ -46,8 +46,12 @@ def _notify(user_ids, message: str, link: str, mail: bool = False) -> list[tuple
 
 # -- verification of an organisation -------------------------------------------------------
 
-ORGANIZATION = register(Workflow(Organization, ORG_TRANSITIONS,
-                                 owns=lambda user, org: _is_org_admin_of(user, org.id)))
+def owns_org(user: User, org: Organization) -> bool:
+    """The organisation's admin (单位管理员)."""
+    return _is_org_admin_of(user, org.id)
+
+
+ORGANIZATION = register(Workflow(Organization, ORG_TRANSITIONS, owns_org))
 
 
 def licence_and_code(org: Organization, ctx: Context) -> list[str]:
@@ -96,8 +100,12 @@ def tell_bureau(org: Organization, ctx: Context):
 
 # -- a join request -------------------------------------------------------------------------
 
-JOIN = register(Workflow(JoinRequest, JOIN_TRANSITIONS,
-                         owns=lambda user, req: _is_org_admin_of(user, req.organization_id)))
+def owns_join_request(user: User, req: JoinRequest) -> bool:
+    """The admin of the organisation asked to admit."""
+    return _is_org_admin_of(user, req.organization_id)
+
+
+JOIN = register(Workflow(JoinRequest, JOIN_TRANSITIONS, owns_join_request))
 
 
 def joinable(req: JoinRequest, ctx: Context) -> list[str]:

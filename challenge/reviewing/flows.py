@@ -23,7 +23,7 @@ from ..states import (
     Role,
 )
 from ..timeutil import local
-from ..workflow import Context, Workflow, register
+from ..workflow import Context, Workflow, bureau_only, register
 from .scoring import panel_complete, panel_open, results, review_problems
 
 # -- the 榜: decision, 重新评定, 流榜 ----------------------------------------------------------
@@ -143,8 +143,7 @@ REVIEW.on("submit", guard=scored_in_full, effect=stamp_review_submitted)
 
 # -- an objection (异议) ---------------------------------------------------------------------
 
-OBJECTION = register(Workflow(Objection, OBJECTION_TRANSITIONS,
-                              owns=lambda user, objection: False))  # only the bureau answers
+OBJECTION = register(Workflow(Objection, OBJECTION_TRANSITIONS, bureau_only))
 
 
 def answer_objection(o: Objection, ctx: Context) -> None:
