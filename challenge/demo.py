@@ -5,13 +5,22 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from . import demo_content as content
 from . import permissions as can
+from .award import operations as award
+from .award.operations import remind_overdue
+from .award.rules import terms_of
+from .bidding import operations as bidding
 from .extensions import db
-from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, User
+from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, Proposal, User
 from .money import parse_wan
+from .orgs import operations as org_ops
 from .posting import operations as ops
+from .reviewing import operations as panels
+from .reviewing import scoring
+from .reviewing.decision import decide
 from .states import (
     ChallengeKind,
     ChallengeState,
@@ -21,6 +30,7 @@ from .states import (
     OrgState,
     OrgType,
     Payer,
+    ProposalState,
     Role,
     WorkKind,
 )
@@ -46,7 +56,6 @@ def seed() -> list[tuple[str, str, str]]:
         _access_request(spec, challenges[spec["challenge_title"]], users)
     db.session.flush()
     _panels(admin, users)
-    from .award.operations import remind_overdue
 
     remind_overdue()  # the daily reminder has run: the overdue milestone is news to its parties
     pending = _pending_membership(orgs)
@@ -71,9 +80,7 @@ def _verify(orgs: dict[str, Organization], admin: User) -> None:
 def _pending_membership(orgs: dict[str, Organization]) -> list[tuple[str, str, str]]:
     """A newly registered organisation awaiting verification (its licence uploaded) and a join
     request awaiting its org admin, made by the same operations registration uses."""
-    from werkzeug.datastructures import FileStorage
 
-    from .orgs import operations as org_ops
 
     specs = {spec["key"]: spec for spec in content.PENDING_ORGANIZATIONS}
     printed = []
@@ -214,7 +221,6 @@ DEMO_BIDS = {
 
 def _demo_bids(challenge: Challenge, users: dict[str, User], deadline, bids=None) -> None:
     """Submit the demo's bids while the 榜 is still open (back-dated), through the door."""
-    from .bidding import operations as bidding
 
     if bids is None:
         bids = next((rows for prefix, rows in DEMO_BIDS.items()
@@ -297,8 +303,6 @@ def _day(n: int) -> datetime:
 def _decided(challenge: Challenge, spec: dict, users: dict[str, User], admin: User) -> None:
     """Bids before the deadline, eligibility, a seated panel that scores every bid, the
     bureau's decision (公示), and then 奖榜 as the spec's "award" tells — all back-dated."""
-    from .reviewing import scoring
-    from .reviewing.decision import decide
 
     deadline = challenge.deadline_at
     rows = [(b["solver"], b["title"], b["approach"], b["wan"], b.get("partner", ""))
@@ -328,7 +332,6 @@ def _decided(challenge: Challenge, spec: dict, users: dict[str, User], admin: Us
 
 def _seat_panel(challenge: Challenge, admin: User) -> None:
     """The matcher's proposal for this 榜, topped up with any reviewer free of conflicts."""
-    from .reviewing import operations as panels
 
     plans, _ = panels.propose_panels([challenge])
     for plan in plans:
@@ -346,7 +349,6 @@ def _seat_panel(challenge: Challenge, admin: User) -> None:
 
 
 def _pdf(name: str):
-    from werkzeug.datastructures import FileStorage
 
     return FileStorage(stream=io.BytesIO(b"%PDF-1.4\n% demo evidence\n%%EOF\n"), filename=name,
                        content_type="application/pdf")
@@ -354,9 +356,6 @@ def _pdf(name: str):
 
 def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User) -> None:
     """Contracts drafted and signed after 公示, then each contract's own story."""
-    from .award import operations as award
-    from .models import Proposal
-    from .states import ProposalState
 
     signed = _day(plan["signed_days"])
     contracts = []
@@ -387,8 +386,6 @@ def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User
 def _follow(contract, spec: dict, solver: User, admin: User) -> None:
     """Milestones reported, confirmed, reviewed and paid; then elimination, acceptance with
     final payments, or failure with its rule — whatever the spec says happened."""
-    from .award import operations as award
-    from .award.rules import terms_of
 
     challenge = contract.challenge
     issuer = challenge.created_by
@@ -437,7 +434,6 @@ def _follow(contract, spec: dict, solver: User, admin: User) -> None:
 def _accept(contract, spec: dict, solver: User, admin: User) -> None:
     """验收: measured values and evidence per indicator, the enterprise's sign-off, the bureau's
     decision; the 榜 follows (验收, and 兑现 when everything is already paid)."""
-    from .award import operations as award
 
     acceptance = award.acceptance_for(contract)
     award.save_acceptance(acceptance, solver, spec["summary"], {
@@ -454,8 +450,6 @@ def _accept(contract, spec: dict, solver: User, admin: User) -> None:
 def _panels(admin: User, users: dict[str, User]) -> None:
     """Qualify the demo bids, seat panels by the matcher's proposal and score: the first 榜's
     panel complete (ready for the bureau's decision), the second waiting for reviewer1."""
-    from .reviewing import operations as panels
-    from .reviewing import scoring
 
     with_bids = [c for c in db.session.scalars(select(Challenge).where(
         Challenge.state == ChallengeState.REVIEWING).order_by(Challenge.id))
@@ -484,8 +478,6 @@ def _panels(admin: User, users: dict[str, User]) -> None:
 
 
 def _submitted(challenge: Challenge) -> list:
-    from .models import Proposal
-    from .states import ProposalState
 
     return list(db.session.scalars(select(Proposal).where(
         Proposal.challenge_id == challenge.id, Proposal.state == ProposalState.SUBMITTED)))

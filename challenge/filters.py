@@ -13,6 +13,7 @@ from .extensions import db
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
+from .models import Notification
 from .money import format_wan
 from .states import (
     ACTION_LABELS,
@@ -65,8 +66,6 @@ def url_with(**changes) -> str:
 def unread_count() -> int:
     if not current_user.is_authenticated:
         return 0
-    from .models import Notification
-
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
 

@@ -36,19 +36,63 @@ def role_required(*roles: Role):
     return decorator
 
 
+class attempt:
+    """Run a view's operation as one transaction: commit when the block ends; on `Refused` roll
+    back and show the refusal next to its field (the form's field named by `refusal.field`,
+    else *field*), or as a flash when there is none, and carry on after the block, the entered
+    data still in the form. `bool(done)` says whether it committed; `done.refusal` is the
+    refusal (*show=False* leaves showing it to the view).
+
+        with attempt(form, field=form.reason) as done:
+            ops.eliminate(contract, current_user, form.reason.data)
+        if done:
+            flash(_("已淘汰。"), "success")
+            return redirect(...)
+        return render_template(..., form=form)
+    """
+
+    def __init__(self, form=None, field=None, *, show: bool = True):
+        self.form, self.field, self.show = form, field, show
+        self.refusal: Refused | None = None
+        self.committed = False
+
+    def __enter__(self) -> "attempt":
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> bool:
+        if exc is None:
+            db.session.commit()
+            self.committed = True
+            return False
+        if not isinstance(exc, Refused):
+            return False
+        db.session.rollback()
+        self.refusal = exc
+        if self.show:
+            show_refusal(exc, self.form, self.field)
+        return True
+
+    def __bool__(self) -> bool:
+        return self.committed
+
+
+def show_refusal(refusal: Refused, form=None, field=None) -> None:
+    """Next to the form's field the refusal names, else next to *field*, else a flash."""
+    named = form[refusal.field] if form is not None and refusal.field and refusal.field in form \
+        else None
+    target = named if named is not None else field
+    if target is None:
+        flash(refusal.message, "danger")
+    else:
+        target.errors = [*target.errors, refusal.message]
+
+
 def apply_transition(obj, action: str, success: str, reason: str = "", field=None,
                      **params) -> bool:
     """One transition for the signed-in user: commit and flash *success*, or roll back and
     show the refusal next to *field* (a flash when there is no field)."""
-    try:
+    with attempt(field=field) as done:
         perform(obj, action, current_user, reason=reason, **params)
-    except Refused as exc:
-        db.session.rollback()
-        if field is not None:
-            field.errors.append(exc.message)
-        else:
-            flash(exc.message, "danger")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+    if done:
+        flash(success, "success")
+    return bool(done)
