@@ -10,9 +10,9 @@ from ..forms_common import AppForm
 from ..models import User
 from ..workflow import record
 from . import throttle, tokens
-from .blueprint import bp
 from .email_links import send_confirmation, send_reset
 from .forms import ForgotPasswordForm, ResetPasswordForm
+from .views import bp
 
 
 @bp.route("/unconfirmed")

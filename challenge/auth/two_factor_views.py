@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..workflow import record
 from . import two_factor
-from .blueprint import bp
 from .forms import TwoFactorDisableForm, TwoFactorSetupForm
+from .views import bp
 
 SETUP_KEY = "totp_setup_secret"
 

@@ -3,7 +3,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, or_, select
@@ -18,11 +18,12 @@ from ..states import OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import UploadError
 from ..workflow import record
-from . import email_views, throttle, two_factor_views  # noqa: F401  (their routes join bp)
+from . import throttle
 from . import two_factor as second_factor
-from .blueprint import bp
 from .email_links import accept_terms, send_confirmation
 from .forms import LoginForm, PasswordChangeForm, RegisterForm, TwoFactorForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
@@ -207,3 +208,5 @@ def password():
             return redirect(url_for("account.home"))
     return render_template("auth/password.html", form=form, title=_("修改密码"))
 
+
+from . import email_views, two_factor_views  # noqa: E402,F401  (their routes join this blueprint)
