@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp
+    from .auth import email_views, two_factor_views  # noqa: F401  (their routes join auth's bp)
     from .auth import init_app as auth_init_app
     from .auth.views import bp as auth_bp
     from .award.progress import bp as progress_bp
