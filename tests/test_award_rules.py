@@ -767,7 +767,7 @@ def test_the_board_is_contracted_once_every_winner_has_signed(make, people):
     assert board.state is ChallengeState.CONTRACTED and board.contracted_at is not None
 
 
-def test_settle_moves_the_board_through_acceptance_to_award(make, people):
+def test_the_board_follows_its_contracts_through_acceptance_to_award(make, people):
     admin = people["admin"]
     board = board_for(make, people, max_winners=2)
     third = make.user(Role.SOLVER)
