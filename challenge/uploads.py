@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
+from .errors import Refused
 from .exports.writers import content_disposition as attachment_header
 from .extensions import db
 from .filesize import format_filesize
@@ -53,8 +54,11 @@ CONTENT_TYPES_MAX_BYTES = 256 * 1024
 CT_NAMESPACE = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
-class UploadError(ValueError):
-    """A refused file; the message is for the user."""
+class UploadError(Refused):
+    """A refused file; the message is for the user, next to the file field."""
+
+    def __init__(self, message):
+        super().__init__(message, field="file")
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from ..states import (
     ProposalState,
 )
 from ..timeutil import local_date, local_today, utcnow
-from ..uploads import UploadError, remove_when_deleted, store_upload, stored_path
+from ..uploads import remove_when_deleted, store_upload, stored_path
 from ..workflow import Actor, Context, perform, record
 from . import ledger
 from .flows import notify, solver_user_ids, terms_problems
@@ -182,10 +182,7 @@ def add_file(owner: ContractMilestone | AcceptanceItem, user: User, upload) -> A
     lock_for_write(Challenge, contract.challenge_id)  # the file count, under the 榜's one lock
     if len(owner.files) >= MAX_FILES:
         raise Refused(_("最多 %(n)d 个附件。", n=MAX_FILES), "file")
-    try:
-        stored = store_upload(upload, "award")
-    except UploadError as exc:
-        raise Refused(str(exc), "file") from None
+    stored = store_upload(upload, "award")  # or UploadError, a Refused on the file field
     item = AwardFile(contract_id=contract.id, original_name=stored.original_name,
                      stored_name=stored.stored_name, content_type=stored.content_type,
                      size=stored.size, uploaded_by_id=user.id,
