@@ -41,7 +41,8 @@ class attempt:
     back and show the refusal next to its field (the form's field named by `refusal.field`,
     else *field*), or as a flash when there is none, and carry on after the block, the entered
     data still in the form. `bool(done)` says whether it committed; `done.refusal` is the
-    refusal (*show=False* leaves showing it to the view).
+    refusal (*show=False* leaves showing it to the view). With *keep_earlier* what the request
+    changed before the block (a draft just saved) is committed even when the block is refused.
 
         with attempt(form, field=form.reason) as done:
             ops.eliminate(contract, current_user, form.reason.data)
@@ -51,22 +52,31 @@ class attempt:
         return render_template(..., form=form)
     """
 
-    def __init__(self, form=None, field=None, *, show: bool = True):
+    def __init__(self, form=None, field=None, *, show: bool = True, keep_earlier: bool = False):
         self.form, self.field, self.show = form, field, show
+        self.keep_earlier, self.savepoint = keep_earlier, None
         self.refusal: Refused | None = None
         self.committed = False
 
     def __enter__(self) -> "attempt":
+        if self.keep_earlier:
+            self.savepoint = db.session.begin_nested()
         return self
 
     def __exit__(self, kind, exc, traceback) -> bool:
         if exc is None:
+            if self.savepoint is not None:
+                self.savepoint.commit()
             db.session.commit()
             self.committed = True
             return False
         if not isinstance(exc, Refused):
             return False
-        db.session.rollback()
+        if self.savepoint is not None:
+            self.savepoint.rollback()  # the refused step only
+            db.session.commit()
+        else:
+            db.session.rollback()
         self.refusal = exc
         if self.show:
             show_refusal(exc, self.form, self.field)
