@@ -9,9 +9,9 @@ from werkzeug.datastructures import FileStorage
 
 from . import demo_content as content
 from . import permissions as can
-from .award import operations as award
-from .award.operations import remind_overdue
-from .award.rules import terms_of
+from .awarding import operations as award
+from .awarding.operations import remind_overdue
+from .awarding.rules import terms_of
 from .bidding import operations as bidding
 from .extensions import db
 from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, Proposal, User

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from challenge.award.operations import draft_contract, sign_contract
-from challenge.award.rules import winners_of
+from challenge.awarding.operations import draft_contract, sign_contract
+from challenge.awarding.rules import winners_of
 from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Notification, Objection, OutboundEmail

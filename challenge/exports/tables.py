@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ..audit_trail import display
 from ..audit_trail.query import AuditFilter
-from ..award.rules import OVERDUE_STATES
+from ..awarding.rules import OVERDUE_STATES
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import (

@@ -1,6 +1,6 @@
 """发榜 flows: the 榜's workflow (drafting, screening, publishing, closing, withdrawing) and
 access to a confidential body, registered with the door. The later stages attach their own
-steps of the 榜 to `CHALLENGE` (reviewing/flows.py, award/flows.py)."""
+steps of the 榜 to `CHALLENGE` (reviewing/flows.py, awarding/flows.py)."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l

@@ -260,7 +260,7 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
     announce(contract, admin, _("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
                                 title=contract.challenge.title, amount=format_wan(payment.amount_fen),
                                 payer=payment.payer.label), solver_user_ids)
-    # The door then moves the 榜 on (兑现 once everything due is paid): award/flows.py.
+    # The door then moves the 榜 on (兑现 once everything due is paid): awarding/flows.py.
     record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
         "entry": [None, entry.id], "payer": [None, payment.payer.value],
         "amount_fen": [None, payment.amount_fen], "milestone": [None, payment.milestone_id]})
