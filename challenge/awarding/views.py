@@ -16,7 +16,7 @@ from ..bidding.rules import format_share
 from ..errors import Refused
 from ..extensions import db
 from ..inputs import parse_id
-from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
+from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
 from ..money import format_wan, wan_input
 from ..security import local_referrer
 from ..states import (
@@ -98,6 +98,26 @@ def overdue_list(user=None, limit: int = 10) -> list[ContractMilestone]:
     return list(rows)
 
 
+def _changed_meanwhile(exc: StaleDataError):
+    """Two people acted on the same record at once: the second is told, not shown a 500.
+    (_conflict hands the milestone and acceptance pages' StaleDataError here.)"""
+    db.session.rollback()
+    flash(_("该记录刚被其他人处理过，请查看最新状态后再操作。"), "warning")
+    args = request.view_args or {}
+    if "milestone_id" in args:
+        return redirect(url_for("awarding.milestone", milestone_id=args["milestone_id"]))
+    contract_id = args.get("contract_id")
+    if "item_id" in args:
+        item = db.session.get(AcceptanceItem, args["item_id"])
+        contract_id = item.acceptance.contract_id if item else None
+    if contract_id is not None:
+        return redirect(url_for("awarding.acceptance", contract_id=contract_id))
+    return redirect(url_for("hall.index"))
+
+
+PROGRESS_VIEWS = f"{__package__}.progress_views"  # the milestone and acceptance pages
+
+
 @bp.errorhandler(StaleDataError)
 @bp.errorhandler(IntegrityError)
 def _conflict(exc):
@@ -105,9 +125,9 @@ def _conflict(exc):
     The milestone and acceptance pages answer a StaleDataError their own way, and leave an
     IntegrityError to the application, as when they were a blueprint of their own."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "__module__", None) == progress_views.__name__:
+    if getattr(view, "__module__", None) == PROGRESS_VIEWS:
         if isinstance(exc, StaleDataError):
-            return progress_views.changed_meanwhile(exc)
+            return _changed_meanwhile(exc)
         raise exc
     db.session.rollback()
     flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
@@ -577,5 +597,3 @@ def mine():
 
 
 __all__ = ["bp", "overdue_query", "overdue_count", "overdue_list", "optional_url"]
-
-from . import progress_views  # noqa: E402,F401  (the milestone and acceptance pages join this blueprint)

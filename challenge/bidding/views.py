@@ -297,6 +297,3 @@ def unclaim(challenge_id: int):
     apply_transition(challenge, "unclaim", _("已流榜。可在榜单管理中设定新的截止日期重新发布。"),
                      reason=request.form.get("reason", ""))
     return redirect(url_for("bidding.bids", challenge_id=challenge.id))
-
-
-from . import questions  # noqa: E402,F401  (the 答疑 routes join this blueprint)

@@ -238,6 +238,3 @@ def panel_scores(challenge_id: int):
                            complete=scoring.panel_complete(challenge),
                            named=current_user.role is Role.ADMIN,
                            title=_("评审结果：%(t)s", t=challenge.title))
-
-
-from . import results_views  # noqa: E402,F401  (the results and decision pages join this blueprint)
