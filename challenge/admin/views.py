@@ -7,12 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..awarding.views import overdue_count, overdue_list
-from ..errors import Refused
 from ..extensions import db
 from ..models import Challenge, User
 from ..security import local_referrer
 from ..states import Role
-from ..views_common import get_or_404, role_required
+from ..views_common import attempt, get_or_404, role_required
 from . import operations as ops
 from .forms import UserCreateForm
 
@@ -46,12 +45,9 @@ def user_new():
     if request.method == "GET":
         form.role.data = request.args.get("role", Role.REVIEWER.value)
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.org_type) as done:
             user = ops.create_user(current_user, form)
-        except Refused as exc:
-            form.org_type.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             flash(_("已创建账号 %(email)s。", email=user.email), "success")
             return redirect(url_for("admin.users", role=user.role.value))
     return render_template("admin/user_new.html", form=form, title=_("新建账号"))

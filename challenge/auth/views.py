@@ -10,13 +10,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import Refused
 from ..extensions import db, login_manager
 from ..models import User
 from ..orgs import placement as org_placement
 from ..states import OrgType, Role
 from ..timeutil import utcnow
 from ..uploads import UploadError
+from ..views_common import attempt, show_refusal
 from ..workflow import record
 from . import throttle
 from . import two_factor as second_factor
@@ -65,26 +65,25 @@ def register():
             form.org_type.data = OrgType.ENTERPRISE.value
         org_placement.prefill(form, request.args.get("invite", ""))
     if form.validate_on_submit():
-        user = register_user(form)
-        try:
+        invited = form.invitation is not None  # the invitation mail already proved the address
+        with attempt(show=False) as done:
+            user = register_user(form)
             message = org_placement.place_registrant(user, form)
-        except (UploadError, Refused) as exc:
-            db.session.rollback()
-            (form.licence if isinstance(exc, UploadError) else form.org_choice).errors.append(str(exc))
-        else:
             accept_terms(user)
-            if form.invitation is not None:  # the invitation mail already proved the address
+            if invited:
                 user.confirm_email()
-                db.session.commit()
-                login_user(user)
+            else:
+                send_confirmation(user)
+        if done:
+            login_user(user)
+            if invited:
                 flash(_("注册成功，欢迎使用揭榜挂帅平台。") + message, "success")
                 return redirect(url_for("account.home"))
-            send_confirmation(user)
-            db.session.commit()
-            login_user(user)
             flash(_("注册成功。确认邮件已发送至 %(email)s，请点击邮件中的链接完成注册。",
                     email=user.email) + message, "success")
             return redirect(url_for("auth.unconfirmed"))
+        show_refusal(done.refusal, field=form.licence if isinstance(done.refusal, UploadError)
+                     else form.org_choice)
     return render_template("auth/register.html", form=form, title=_("注册"))
 
 

@@ -16,7 +16,7 @@ from ..posting.forms import ReasonForm
 from ..posting.operations import log_body_view
 from ..states import AcceptanceState, ContractState, MilestoneState
 from ..uploads import send_stored
-from ..views_common import apply_transition, get_or_404, require
+from ..views_common import apply_transition, attempt, get_or_404, require
 from ..workflow import actor_may, allowed, perform, workflow_for
 from . import operations as ops
 from .flows import acceptance_gaps, contract_link
@@ -435,12 +435,11 @@ def submit_acceptance(contract_id: int):
     form = AcceptanceForm()
     if form.rows() and not _save_posted(found, form):
         return _acceptance_page(contract, found, form=form)
-    try:
+    with attempt(keep_earlier=True, show=False) as done:  # what was typed is kept anyway
         perform(found, "submit", current_user)
-    except Refused as exc:
-        db.session.commit()  # what was typed is kept even though it cannot go yet
-        return _acceptance_page(contract, found, problems=list(exc.items) or [exc.message])
-    db.session.commit()
+    if not done:
+        return _acceptance_page(contract, found,
+                                problems=list(done.refusal.items) or [done.refusal.message])
     flash(_("验收申请已提交，等待发榜企业逐项签认。"), "success")
     return _to_acceptance(contract)
 
@@ -471,18 +470,16 @@ def sign_off(contract_id: int):
     if form.validate_on_submit():
         ids = {i.id for i in found.items}
         judgements = {k: v for k, v in form.judgements().items() if k in ids}
-        try:
+        with attempt(show=False) as done:
             perform(found, "sign_off", current_user, judgements=judgements,
                     opinion=form.opinion.data or "")
-        except Refused as exc:
-            db.session.rollback()
+        if not done:
             rows = _sign_rows(form)
             for item in found.items:
                 row = rows.get(item.id)
                 if item.id not in judgements and row is not None:
                     row.met.errors = [*row.met.errors, _("请判定是否达标。")]
-            return _acceptance_page(contract, found, sign_form=form, sign_error=exc.message)
-        db.session.commit()
+            return _acceptance_page(contract, found, sign_form=form, sign_error=done.refusal.message)
         flash(_("已签认验收，等待科技局认定。"), "success")
         return _to_acceptance(contract)
     return _acceptance_page(contract, found, sign_form=form)
@@ -515,13 +512,10 @@ def pass_acceptance(contract_id: int):
     contract, found = _party_acceptance(contract_id, _admin_of)
     if found is None:
         return _to_acceptance(contract)
-    try:
+    with attempt() as done:  # the contract is accepted and the 榜 follows (award/flows.py)
         perform(found, "pass", current_user)
-    except Refused as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
         return _to_acceptance(contract)
-    db.session.commit()
     flash(_("验收通过，合同已验收。本榜当前状态：%(s)s。", s=contract.challenge.state.label), "success")
     return _to_acceptance(contract)
 

@@ -13,7 +13,6 @@ from werkzeug.routing import BuildError
 
 from .. import permissions as can
 from ..bidding.rules import format_share
-from ..errors import Refused
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
@@ -30,7 +29,7 @@ from ..states import (
     Role,
 )
 from ..timeutil import local_today
-from ..views_common import get_or_404, role_required
+from ..views_common import attempt, get_or_404, role_required
 from ..workflow import allowed, problems
 from . import ledger, rules
 from . import operations as ops
@@ -184,11 +183,6 @@ def _progress(contract: Contract) -> dict:
                           if m.state in rules.OPEN_MILESTONES), None)}
 
 
-def _fail_and_flash(exc: Exception) -> None:
-    db.session.rollback()
-    flash(getattr(exc, "message", str(exc)), "danger")
-
-
 # -- the 榜's contracts (the bureau) -----------------------------------------------------------
 
 @bp.route("/admin/challenges/<int:challenge_id>/contracts")
@@ -227,12 +221,10 @@ def draft(proposal_id: int):
     moved_start = earliest is not None and earliest < values["start_on"]
     if moved_start:  # a bid's first milestone may have come due during review and 公示
         values["start_on"] = earliest
-    try:
+    with attempt() as done:
         contract = ops.draft_contract(proposal, current_user, values)
-    except Refused as exc:
-        _fail_and_flash(exc)
+    if not done:
         return redirect(url_for("awarding.board", challenge_id=proposal.challenge_id))
-    db.session.commit()
     flash(_("已按入选方案起草合同 %(n)s，请核对金额、日期和里程碑后签订。", n=contract.number),
           "success")
     if moved_start:
@@ -300,18 +292,9 @@ def edit(contract_id: int):
         values = form.values()
         _value_errors(form, ops.value_problems(challenge, values, contract))
         if ok and not _invalid(form):
-            try:
+            with attempt(form) as done:  # a refusal next to its field (number, amount, ...)
                 ops.update_contract(contract, current_user, values)
-            except Refused as exc:
-                db.session.rollback()
-                target = getattr(form, FIELD_OF_PROBLEM.get(getattr(exc, "field", None) or "", ""),
-                                 None)
-                if target is None:
-                    flash(exc.message, "danger")
-                else:
-                    target.errors.append(exc.message)
-            else:
-                db.session.commit()
+            if done:
                 flash(_("合同已保存。"), "success")
                 return redirect(url_for("awarding.show", contract_id=contract.id))
     used = rules.contracted_total(challenge, leaving_out=contract)
@@ -327,12 +310,10 @@ def edit(contract_id: int):
 def sign(contract_id: int):
     contract = get_or_404(Contract, contract_id)
     challenge = contract.challenge
-    try:
+    with attempt() as done:
         ops.sign_contract(contract, current_user)
-    except Refused as exc:
-        _fail_and_flash(exc)
+    if not done:
         return redirect(url_for("awarding.show", contract_id=contract.id))
-    db.session.commit()
     if challenge.state is ChallengeState.CONTRACTED:
         flash(_("合同 %(n)s 已签订；本榜全部入选方案均已签约，进入攻关。", n=contract.number), "success")
     else:
@@ -344,12 +325,9 @@ def sign(contract_id: int):
 @role_required(Role.ADMIN)
 def finish(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
-    try:
+    with attempt() as done:
         ops.finish(challenge, current_user)
-    except Refused as exc:
-        _fail_and_flash(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(_("已结榜。"), "success")
     return redirect(url_for("awarding.board", challenge_id=challenge.id))
 
@@ -439,19 +417,13 @@ def pay(contract_id: int):
                 payer=Payer(form.payer.data), amount_fen=form.amount.fen, paid_on=form.paid_on.date,
                 milestone_id=milestone_id, reference=form.reference.data or "",
                 payee=(form.payee.data or "").strip(), note=form.note.data or "")
-            try:
+            with attempt(form, field=form.amount) as done:
                 entry = ops.record_payment(contract, current_user, payment)
-            except Refused as exc:
-                db.session.rollback()
-                field = {"paid_on": form.paid_on, "milestone": form.milestone}.get(
-                    getattr(exc, "field", None), form.amount)
-                field.errors.append(exc.message)
-                contract = _visible_contract_or_404(contract_id)
-            else:
-                db.session.commit()
+            if done:
                 flash(_("已登记付款 %(a)s 万元（%(p)s）。", a=format_wan(entry.amount_fen),
                         p=entry.payer.label), "success")
                 return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
+            contract = _visible_contract_or_404(contract_id)
     return _show(contract, payment_form=form)
 
 
@@ -466,13 +438,9 @@ def reverse(entry_id: int):
         return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
     form = ReverseForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field=form.reason) as done:
             ops.reverse_payment(entry, current_user, form.reason.data)
-        except Refused as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("已冲正付款 %(a)s 万元，账目已追加一条负数记录。", a=format_wan(entry.amount_fen)),
                   "success")
             return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
@@ -486,17 +454,13 @@ def recovered(contract_id: int):
     contract = _visible_contract_or_404(contract_id)
     form = _recovered_form()
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.amount) as done:
             entry = ops.record_recovered(contract, current_user, form.amount.fen, form.paid_on.date,
                                          form.reference.data or "")
-        except Refused as exc:
-            db.session.rollback()
-            form.amount.errors.append(exc.message)
-            contract = _visible_contract_or_404(contract_id)
-        else:
-            db.session.commit()
+        if done:
             flash(_("已登记追回款到账 %(a)s 万元。", a=format_wan(entry.amount_fen)), "success")
             return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
+        contract = _visible_contract_or_404(contract_id)
     return _show(contract, recovered_form=form)
 
 
@@ -509,17 +473,13 @@ def eliminate(contract_id: int):
     problem = _eliminate_problem(contract)
     form = EliminateForm()
     if problem is None and form.validate_on_submit():
-        try:
+        with attempt(field=form.reason) as done:
             ops.eliminate(contract, current_user, form.reason.data)
-        except Refused as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
-            contract = _visible_contract_or_404(contract_id)
-        else:
-            db.session.commit()
+        if done:
             flash(_("已淘汰 %(org)s：未完成的里程碑已取消，未评审通过的份额已释放。",
                     org=contract.solver_org.name), "success")
             return redirect(url_for("awarding.board", challenge_id=contract.challenge_id))
+        contract = _visible_contract_or_404(contract_id)
     # Elimination cancels every open milestone, confirmed ones included: only reviewed
     # (approved) shares stay payable.
     terms = rules.terms_of(contract)
@@ -544,21 +504,16 @@ def fail(contract_id: int):
         form.rule.choices = [c for c in form.rule.choices if c.value != FailureRule.RECOVER.value]
     if problem is None and form.validate_on_submit():
         rule = FailureRule(form.rule.data)
-        try:
+        with attempt(form, field=form.reason) as done:  # the recovery's refusal next to it
             ops.fail_contract(contract, current_user, form.reason.data, rule,
                               (form.recovery.fen or 0) if rule is FailureRule.RECOVER else 0)
-        except Refused as exc:
-            db.session.rollback()
-            target = form.recovery if getattr(exc, "field", None) == "recovery" else form.reason
-            target.errors.append(exc.message)
-            contract = _visible_contract_or_404(contract_id)
-        else:
-            db.session.commit()
+        if done:
             message = _("合同 %(n)s 已判定失败（%(r)s）。", n=contract.number, r=rule.label)
             if contract.challenge.state is ChallengeState.FAILED:
                 message += _("本榜已没有执行中的合同，榜单状态为「攻关失败」。")
             flash(message, "success")
             return redirect(url_for("awarding.show", contract_id=contract.id))
+        contract = _visible_contract_or_404(contract_id)
     return render_template("awarding/fail.html", contract=contract, form=form, problem=problem,
                            totals=rules.contract_totals(contract), title=_("判定合同失败"))
 

@@ -21,7 +21,7 @@ from ..models import Challenge, Notification, Question, User
 from ..notices import challenge_link, issuer_user_ids
 from ..states import ChallengeState, Role
 from ..timeutil import utcnow
-from ..views_common import get_or_404, require
+from ..views_common import attempt, get_or_404, require
 from ..workflow import record
 from .forms import QUESTION_MAX, QuestionAnswerForm, QuestionAskForm
 from .views import bp
@@ -148,12 +148,9 @@ def ask(challenge_id: int):
     require(can.can_ask_question(current_user, challenge))
     form = QuestionAskForm()
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.body) as done:
             ask_question(challenge, current_user, form.body.data)
-        except Refused as exc:
-            form.body.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("问题已提交，发榜方回复后将通知您。提问人身份不会公开。"), "success")
             return redirect(url_for("hall.detail", challenge_id=challenge.id, _anchor="qa"))
     # Re-render the 榜 page with the typed text and the message next to the field.

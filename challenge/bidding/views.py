@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
-from ..errors import Refused
 from ..extensions import db
 from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import wan_input
@@ -16,7 +15,7 @@ from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
 from ..uploads import send_stored
-from ..views_common import apply_transition, get_or_404, require, role_required
+from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from ..workflow import allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
@@ -115,11 +114,9 @@ def new(challenge_id: int):
     form = _form_for(challenge, None)
     submitting = "submit" in request.form
     if form.is_submitted() and form.validate(for_submit=submitting):
-        try:
+        with attempt() as done:
             proposal = ops.start_proposal(challenge, current_user, form.values())
-        except Refused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if not done:
             return redirect(url_for("hall.detail", challenge_id=challenge.id))
         return _save_then_maybe_submit(proposal, submitting)
     return _render_form(challenge, None, form)
@@ -142,13 +139,11 @@ def edit(proposal_id: int):
 
 def _save_then_maybe_submit(proposal: Proposal, submitting: bool):
     if submitting:
-        try:
+        with attempt(keep_earlier=True, show=False) as done:  # saved even if not submitted
             ops.submit_proposal(proposal, current_user)
-        except Refused as exc:
-            db.session.commit()
-            flash(_("已保存，但未能提交：%(why)s", why=exc.message), "warning")
+        if not done:
+            flash(_("已保存，但未能提交：%(why)s", why=done.refusal.message), "warning")
             return redirect(url_for("bidding.edit", proposal_id=proposal.id))
-        db.session.commit()
         flash(_("方案已提交（第 %(n)d 版）。截止前仍可修改后重新提交。", n=proposal.version_no),
               "success")
         return redirect(url_for("bidding.view", proposal_id=proposal.id))
@@ -185,13 +180,10 @@ def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: 
 def submit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     require(can.can_edit_proposal(current_user, proposal))
-    try:
+    with attempt() as done:
         ops.submit_proposal(proposal, current_user)
-        db.session.commit()
+    if done:
         flash(_("方案已提交（第 %(n)d 版）。", n=proposal.version_no), "success")
-    except Refused as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
     return redirect(url_for("bidding.view", proposal_id=proposal.id))
 
 
@@ -215,14 +207,11 @@ def attach(proposal_id: int):
     require(can.can_edit_proposal(current_user, proposal))
     form = AttachmentForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field=form.file) as done:
             ops.add_attachment(proposal, current_user, form.file.data)
-            db.session.commit()
+        if done:
             flash(_("附件已上传。"), "success")
             return redirect(url_for("bidding.view", proposal_id=proposal.id) + "#attachments")
-        except Refused as exc:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, str(exc)]
     elif not form.file.errors:
         form.file.errors = [_("请选择文件。")]
     return _proposal_page(db.session.get(Proposal, proposal_id), form, 400)

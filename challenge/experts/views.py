@@ -9,13 +9,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..errors import Refused
 from ..extensions import db
 from ..models import AuditEvent, ExpertProfile
 from ..models.expert import PROFILE_SOURCES
 from ..states import OrgType, Role
 from ..timeutil import local_today
-from ..views_common import get_or_404, role_required
+from ..views_common import attempt, get_or_404, role_required
 from . import importing
 from . import operations as ops
 from .forms import FIELD_LABELS, ExpertEditForm, ImportConfirmForm, ImportUploadForm, WorkForm
@@ -145,14 +144,10 @@ def edit(profile_id: int):
         if profile.organization:
             form.org_type.data = profile.organization.type.value
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.org_type) as done:
             changes = ops.edit_pool_profile(current_user, profile, form.values(), form.works_values(),
                                             form.org_name.data, OrgType(form.org_type.data))
-        except Refused as exc:
-            db.session.rollback()
-            form.org_type.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             flash(_("已保存 %(n)s 的档案。", n=profile.name) if changes else _("没有修改。"), "success")
             return redirect(url_for("experts.edit", profile_id=profile.id))
     events = db.session.scalars(

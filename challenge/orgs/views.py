@@ -9,15 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..caching import public_page
-from ..errors import Refused
 from ..extensions import db
 from ..hall.views import listed_for
 from ..models import AuditEvent, Challenge, Contract, JoinRequest, Organization, OrgInvitation, User
 from ..posting.forms import ReasonForm
 from ..reviewing.queries import contract_outcome
 from ..states import ContractState, JoinState, OrgState, Role
-from ..uploads import UploadError
-from ..views_common import apply_transition, get_or_404, require, role_required
+from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from . import operations as ops
 from . import placement
 from .flows import MEMBER_ROLES
@@ -78,13 +76,9 @@ def register():
     form = OrganisationForm()
     form.invite.data = ""
     if form.validate_on_submit() and form.validate_organisation(current_user.role.value):
-        try:
+        with attempt(field=form.org_choice) as done:
             message = placement.place_registrant(current_user, form)
-        except (UploadError, Refused) as exc:
-            db.session.rollback()
-            form.org_choice.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             flash(message, "success")
             return redirect(url_for("orgs.mine"))
     return _without_org(form, 200)
@@ -97,13 +91,9 @@ def upload_licence():
     require(org is not None and can.can_upload_licence(current_user, org))
     form = LicenceForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             ops.store_licence(org, current_user, form.licence.data)
-        except UploadError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("证照已上传。"), "success")
     else:
         flash(_("请选择文件。"), "danger")
@@ -142,13 +132,9 @@ def invite():
     require(org is not None and can.can_manage_members(current_user, org))
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             ops.invite(org, current_user, form.email.data)
-        except Refused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        if done:
             flash(_("邀请邮件已发送至 %(e)s。", e=form.email.data.strip().lower()), "success")
     else:
         flash("；".join(str(e) for e in form.email.errors) or _("请输入邮箱。"), "danger")
@@ -212,15 +198,12 @@ def invitation(token: str):
     found, problem = ops.invitation_from_token(token)
     form = AcceptInvitationForm()
     if found is not None and current_user.is_authenticated and form.validate_on_submit():
-        try:
+        with attempt(show=False) as done:
             ops.accept_invitation(found, current_user)
-        except Refused as exc:
-            db.session.rollback()
-            problem = str(exc)
-        else:
-            db.session.commit()
+        if done:
             flash(_("您已加入「%(org)s」。", org=found.organization.name), "success")
             return redirect(url_for("orgs.mine"))
+        problem = done.refusal.message
     return render_template("orgs/invitation.html", invitation=found, problem=problem, token=token,
                            form=form, title=_("加入单位邀请")), (200 if found else 410)
 

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
-from ..errors import Refused
 from ..extensions import db
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
@@ -16,7 +15,7 @@ from ..models.base import csv_list
 from ..orgs.rules import org_gate
 from ..states import ChallengeState, Role
 from ..timeutil import end_of_local_day, local_date
-from ..views_common import apply_transition, get_or_404, require, role_required
+from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from ..workflow import allowed, perform
 from . import operations as ops
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, PublishForm, ReasonForm
@@ -85,13 +84,11 @@ def edit(challenge_id: int):
 
 def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
     if "submit" in request.form:
-        try:
+        with attempt(keep_earlier=True, show=False) as done:  # saved even if not submitted
             perform(challenge, "submit", current_user)
-        except Refused as exc:
-            db.session.commit()
-            flash(saved_message + " " + exc.message, "warning")
+        if not done:
+            flash(saved_message + " " + done.refusal.message, "warning")
             return redirect(url_for("posting.edit", challenge_id=challenge.id))
-        db.session.commit()
         flash(_("已提交科技局审核，审核结果将通过站内消息通知您。"), "success")
         return redirect(url_for("hall.detail", challenge_id=challenge.id))
     db.session.commit()
@@ -148,14 +145,11 @@ def decide_access(grant_id: int):
     require(can.can_manage_access(current_user, grant.challenge))
     form = AccessDecisionForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             ops.decide_access(grant, current_user, form.decision.data, form.reason.data or "")
-            db.session.commit()
+        if done:
             flash(_("已同意查阅申请。") if form.decision.data == "grant" else _("已拒绝查阅申请。"),
                   "success")
-        except Refused as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
     else:
         flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
     return redirect(url_for("posting.access", challenge_id=grant.challenge_id))
@@ -168,13 +162,10 @@ def revoke_access(grant_id: int):
     require(can.can_manage_access(current_user, grant.challenge))
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             ops.decide_access(grant, current_user, "revoke", form.reason.data)
-            db.session.commit()
+        if done:
             flash(_("已撤销授权。"), "success")
-        except Refused as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
     else:
         flash(_("撤销授权需要填写理由。"), "danger")
     return redirect(url_for("posting.access", challenge_id=grant.challenge_id))

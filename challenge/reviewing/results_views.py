@@ -10,14 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..caching import public_page
-from ..errors import Refused
 from ..extensions import db
 from ..filters import localtime
 from ..hall.views import listed_for
 from ..inputs import parse_id, parse_ids
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
-from ..views_common import get_or_404, role_required
+from ..views_common import attempt, get_or_404, role_required
 from .decision import (
     answer_objection,
     decide,
@@ -152,13 +151,9 @@ def object_(challenge_id: int):
         return _results_page(challenge, form, 403,
                              _("公示期已结束或本榜不在公示中，不能提出异议。"))
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.reason) as done:
             file_objection(challenge, current_user, form.reason.data)
-        except Refused as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("异议已提交，科技局处理后将通知您。"), "success")
             return redirect(url_for("reviewing.results_show", challenge_id=challenge.id))
     return _results_page(challenge, form)
@@ -208,13 +203,11 @@ def confirm_decision(challenge_id: int):
         form.reason.errors = [problems.reason]
     if problems or form.errors:
         return _decision_page(challenge, form, problems, picked, exceptions)
-    try:
+    with attempt(show=False) as done:
         winners = decide(challenge, current_user, picked, form.reason.data, exceptions)
-    except Refused as exc:
-        db.session.rollback()
-        flash(_("未能确定揭榜方，所有方案保持原状：%(why)s", why=exc.message), "danger")
+    if not done:
+        flash(_("未能确定揭榜方，所有方案保持原状：%(why)s", why=done.refusal.message), "danger")
         return redirect(url_for("reviewing.decision", challenge_id=challenge_id))
-    db.session.commit()
     flash(_("已确定 %(n)d 个揭榜方，公示至 %(t)s。", n=len(winners),
             t=localtime(challenge.publicity_ends_at)), "success")
     return redirect(url_for("reviewing.decision", challenge_id=challenge.id))
@@ -227,13 +220,9 @@ def answer(objection_id: int):
     challenge = objection.challenge
     form = ObjectionAnswerForm(prefix=f"o{objection.id}")
     if form.validate_on_submit():
-        try:
+        with attempt(field=form.reason) as done:
             answer_objection(objection, current_user, form.decision.data, form.reason.data)
-        except Refused as exc:
-            db.session.rollback()
-            form.reason.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("异议已处理并通知提出人。") if form.decision.data == "dismiss" else
                   _("异议成立：评定已撤回，本榜回到评审中，请重新确定揭榜方。"), "success")
             return redirect(url_for("reviewing.decision", challenge_id=challenge.id))

@@ -15,7 +15,7 @@ from ..inputs import parse_decimal, parse_id, parse_ids, parse_int
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
-from ..views_common import apply_transition, get_or_404, require, role_required
+from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from . import operations as ops
 from . import scoring
 from .rubric import rubric_for
@@ -102,23 +102,21 @@ def confirm_panel():
 def panel(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     if request.method == "POST":
-        try:
+        with attempt() as done:
             if "size" in request.form:
                 ops.set_panel_size(challenge, parse_int(request.form.get("size"), 0, 999) or 0,
                                    current_user)
-                flash(_("评审人数已设为 %(n)d。", n=challenge.reviewers_required), "success")
+                done_message = _("评审人数已设为 %(n)d。", n=challenge.reviewers_required)
             else:
                 reviewer = db.session.get(User, parse_id(request.form.get("reviewer")) or 0)
                 if reviewer is None:
                     raise Refused(_("请选择评审专家。"))
                 ops.seat_reviewer(challenge, reviewer, current_user,
                                   _match_score(request.form.get("score")))
-                flash(_("已将 %(n)s 加入评审组。", n=reviewer.name), "success")
-            db.session.commit()
+                done_message = _("已将 %(n)s 加入评审组。", n=reviewer.name)
+        if done:
+            flash(done_message, "success")
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
-        except Refused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
     seats = db.session.scalars(
         select(ReviewAssignment).where(ReviewAssignment.challenge_id == challenge.id)
         .options(selectinload(ReviewAssignment.reviewer)).order_by(ReviewAssignment.id)).all()
