@@ -5,11 +5,13 @@ run by the door with their own audit events, and `Refused`."""
 from datetime import timedelta
 
 import pytest
+from flask import get_flashed_messages
 from sqlalchemy import func, select
 
 from challenge.errors import Refused
 from challenge.extensions import db
-from challenge.models import AuditEvent, Challenge, Contract
+from challenge.models import AuditEvent, Challenge, Contract, Organization
+from challenge.posting.forms import ReasonForm
 from challenge.posting.rules import submission_problems
 from challenge.states import (
     CHALLENGE_TRANSITIONS,
@@ -19,6 +21,7 @@ from challenge.states import (
     Role,
 )
 from challenge.timeutil import utcnow
+from challenge.views_common import attempt
 from challenge.workflow import (
     FollowUp,
     Workflow,
@@ -213,3 +216,60 @@ def test_refused_carries_message_field_and_items():
     assert several.message == "缺少实测值。；缺少证明材料。"
     assert several.items == ("缺少实测值。", "缺少证明材料。")
     assert Refused("摘要", items=["甲", "乙"]).message == "摘要"
+
+
+# -- the view helper ----------------------------------------------------------------------------
+
+def org_names() -> set[str]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(Organization.name)))
+
+
+def test_attempt_commits_the_block(app, make):
+    with app.test_request_context(method="POST", data={"reason": "理由"}):
+        with attempt() as done:
+            make.org("甲单位")
+        assert done and done.refusal is None
+        db.session.rollback()  # nothing left to roll back: the block was committed
+        assert "甲单位" in org_names()
+
+
+def test_a_refusal_rolls_back_and_shows_next_to_the_field_it_names(app, make):
+    with app.test_request_context(method="POST", data={"reason": "我写的理由"}):
+        form = ReasonForm()
+        form.validate()
+        with attempt(form) as done:
+            make.org("乙单位")
+            raise Refused("理由与事实不符。", field="reason")
+        assert not done and done.refusal.field == "reason"
+        assert "乙单位" not in org_names()
+        assert form.reason.errors == ["理由与事实不符。"]
+        assert form.reason.data == "我写的理由"  # what was typed stays in the form
+        assert get_flashed_messages() == []
+
+
+def test_a_refusal_without_a_known_field_goes_to_the_given_field_or_a_flash(app):
+    with app.test_request_context(method="POST", data={"reason": "x"}):
+        form = ReasonForm()
+        with attempt(form, field=form.reason):
+            raise Refused("没有这个字段。", field="amount")
+        assert form.reason.errors == ["没有这个字段。"]
+        with attempt():
+            raise Refused(items=["第一条。", "第二条。"])
+        assert get_flashed_messages(with_categories=True) == [("danger", "第一条。；第二条。")]
+
+
+def test_keep_earlier_commits_what_came_before_a_refused_block(app, make):
+    with app.test_request_context(method="POST"):
+        make.org("草稿单位")  # saved by the request before it tries the step
+        with attempt(keep_earlier=True, show=False) as done:
+            make.org("提交单位")
+            raise Refused("不能提交。")
+        assert not done and get_flashed_messages() == []
+        assert "草稿单位" in org_names() and "提交单位" not in org_names()
+
+
+def test_an_error_that_is_not_a_refusal_is_not_swallowed(app):
+    with app.test_request_context(), pytest.raises(LookupError):
+        with attempt():
+            raise LookupError("a bug, not a refusal")
