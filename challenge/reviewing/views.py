@@ -1,5 +1,6 @@
 """评榜 panels: the bureau assigns reviewers (many 榜 at once, or one by one); a reviewer may
-declare a conflict (回避) before scoring. The decision and results pages are in results_views.py."""
+declare a conflict (回避) before scoring. The decision and results pages are in results_views.py
+(loaded by create_app)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -238,6 +239,3 @@ def panel_scores(challenge_id: int):
                            complete=scoring.panel_complete(challenge),
                            named=current_user.role is Role.ADMIN,
                            title=_("评审结果：%(t)s", t=challenge.title))
-
-
-from . import results_views  # noqa: E402,F401  (the results and decision pages join this blueprint)
