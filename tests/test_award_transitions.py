@@ -40,6 +40,7 @@ RELATION = {"issuer": ("E", True), "other_enterprise": ("E", False), "solver": (
             "other_solver": ("S", False), "reviewer": ("R", False), "admin": ("A", True)}
 BY_LETTER = {"E": "issuer", "S": "solver", "A": "admin"}
 WAN = 1_000_000
+ENDED = {ContractState.ACCEPTED, ContractState.ELIMINATED, ContractState.FAILED}
 
 
 @dataclass
@@ -152,8 +153,9 @@ def _ids(cases):
 def _contract_ready(world: World, state: str) -> Contract:
     contract = world.contract
     contract.state = ContractState(state)
-    if contract.state is not ContractState.DRAFT:
-        contract.signed_at = utcnow()
+    # the stamps the door would have set on the way (ck_contracts_*_stamped)
+    contract.signed_at = None if contract.state is ContractState.DRAFT else utcnow()
+    contract.ended_at = utcnow() if contract.state in ENDED else None
     world.acceptance.state = AcceptanceState.PASSED  # what 验收通过 of the contract needs
     db.session.flush()
     return contract
@@ -187,7 +189,7 @@ def test_contract_refusals_change_nothing(fresh, state, action, actor_name, mess
 # -- a milestone ----------------------------------------------------------------------------
 
 def _milestone_ready(world: World, state: str) -> ContractMilestone:
-    world.contract.state = ContractState.ACTIVE
+    world.contract.state, world.contract.signed_at = ContractState.ACTIVE, utcnow()
     milestone: ContractMilestone = world.contract.milestones[0]
     milestone.state = MilestoneState(state)
     db.session.flush()
@@ -224,7 +226,7 @@ def test_milestone_refusals_change_nothing(fresh, state, action, actor_name, mes
 
 def _acceptance_ready(world: World, state: str) -> Acceptance:
     contract, acceptance = world.contract, world.acceptance
-    contract.state = ContractState.ACTIVE
+    contract.state, contract.signed_at = ContractState.ACTIVE, utcnow()
     for milestone in contract.milestones:
         milestone.state = MilestoneState.APPROVED
     acceptance.state = AcceptanceState(state)
@@ -283,7 +285,7 @@ def test_a_reason_is_required_where_the_matrix_says(fresh, kind, action, state, 
 
 
 def test_an_inactive_solver_cannot_report(fresh):
-    fresh.contract.state = ContractState.ACTIVE
+    fresh.contract.state, fresh.contract.signed_at = ContractState.ACTIVE, utcnow()
     fresh.people["solver"].active = False
     db.session.flush()
     with pytest.raises(TransitionError):

@@ -50,7 +50,7 @@ def _params(challenge: Challenge, action: str) -> dict:
     if action in ("contract", "fail") and challenge.state is ChallengeState.PUBLICITY:
         challenge.publicity_ends_at = now - timedelta(minutes=1)  # 公示 over, no objection open
         contract = factories.make_contract(challenge, _admin_of(challenge))
-        contract.state = ContractState.ACTIVE
+        contract.state, contract.signed_at = ContractState.ACTIVE, now  # as if signed
     contracts = db.session.scalars(select(Contract).where(Contract.challenge_id == challenge.id)).all()
     if action == "accept":
         for contract in contracts:
@@ -248,7 +248,8 @@ ACCESS_MAY_ACT = list(matrices.may_act(matrices.ACCESS))
 def _grant(make, people, state: AccessState) -> AccessGrant:
     challenge = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"],
                                confidentiality="desensitized")
-    grant = AccessGrant(challenge_id=challenge.id, user_id=people["solver"].id, state=state)
+    grant = AccessGrant(challenge_id=challenge.id, user_id=people["solver"].id, state=state,
+                        decided_at=None if state is AccessState.REQUESTED else utcnow())
     db.session.add(grant)
     db.session.commit()
     return grant
