@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
 from challenge.award import operations as award_ops
@@ -23,7 +24,7 @@ from challenge.models import (
 )
 from challenge.states import ChallengeState, Role
 from tests import factories
-from tests.conftest import reset_database
+from tests.conftest import USE_POSTGRES, _config, isolated_app, reset_database
 
 
 def test_the_models_match_the_migrations(app):
@@ -176,3 +177,48 @@ def test_the_valid_rows_themselves_are_accepted(rows):
             db.session.execute(sa.text(_set(table, "id = id")))
     db.session.execute(sa.text(_ledger_insert()))
     db.session.rollback()
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="builds its own SQLite file")
+def test_rows_breaking_0013_stop_it_and_nothing_changes(tmp_path, capfd):
+    """A verified organisation without its time and one of an unknown type: the upgrade names
+    both and leaves the database at 0012; once repaired it upgrades, and a downgrade and upgrade
+    again leave the schema as they found it (triggers and partial indexes included)."""
+    app = isolated_app(_config(f"sqlite:///{tmp_path / 'm.sqlite'}"))
+    with app.app_context():
+        upgrade(revision="0012")
+        with db.engine.begin() as conn:
+            for n, kind in ((1, "enterprise"), (2, "company")):
+                conn.execute(sa.text(
+                    "INSERT INTO organizations (id, name, type, region, state, licence_name, "
+                    "licence_stored, licence_type, licence_size, return_reason, created_at) VALUES "
+                    "(:n, :name, :kind, '示范市', 'verified', '', '', '', 0, '', '2026-01-01 00:00:00')"),
+                    {"n": n, "name": f"旧单位{n}", "kind": kind})
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error and exits
+            upgrade()
+        said = capfd.readouterr().err
+        assert "migration 0013 stops, nothing changed" in said
+        assert "2 row(s) of organizations break ck_organizations_verified_stamped" in said
+        assert "1 row(s) of organizations break ck_organizations_orgtype" in said
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0012"
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE organizations SET verified_at = created_at, type = 'other'"))
+        upgrade()
+        schema = _schema()
+        downgrade(revision="0012")
+        upgrade()
+        assert _schema() == schema
+        db.engine.dispose()
+
+
+def _schema() -> tuple:
+    """Indexes and triggers as SQLite keeps them, the CHECK constraints and columns per table."""
+    with db.engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT type, name, sql FROM sqlite_master WHERE type IN "
+                                    "('index', 'trigger') ORDER BY type, name")).all()
+        inspector = sa.inspect(conn)
+        tables = {t: ({c["name"] for c in inspector.get_check_constraints(t)},
+                      [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(t)])
+                  for t in inspector.get_table_names()}
+    return kept, tables
