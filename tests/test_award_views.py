@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from challenge.award import operations as ops
-from challenge.award.rules import contract_totals
+from challenge.awarding import operations as ops
+from challenge.awarding.rules import contract_totals
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry, User
 from challenge.states import (
@@ -510,12 +510,12 @@ def test_board_and_decision_pages_link_to_contracts(client, auth, make, people):
 
 
 def test_missing_pages_of_other_areas_are_not_linked(app):
-    from challenge.award.views import optional_url
+    from challenge.awarding.views import optional_url
 
     with app.test_request_context("/"):
         assert optional_url("nowhere.page", contract_id=1) is None
-        assert optional_url("contracts.show") is None          # a required value is missing
-        assert optional_url("contracts.show", contract_id=7) == "/contracts/7"
+        assert optional_url("awarding.show") is None          # a required value is missing
+        assert optional_url("awarding.show", contract_id=7) == "/contracts/7"
 
 
 def test_a_concurrent_change_is_a_message_not_a_500(client, auth, make, people, monkeypatch):
