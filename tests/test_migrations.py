@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.extensions import db
 from challenge.models import (
     AccessGrant,
