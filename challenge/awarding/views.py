@@ -1,6 +1,7 @@
 """签约与履约: the bureau drafts, edits and signs the contract per winning bid, keeps the payments
 ledger, ends contracts (赛马 elimination, failure) and closes the 榜; the parties follow their
-contracts. Milestone reports and acceptance (progress_views.py) join this "awarding" blueprint."""
+contracts. Milestone reports and acceptance (progress_views.py, loaded by create_app) join this
+"awarding" blueprint."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -97,9 +98,29 @@ def overdue_list(user=None, limit: int = 10) -> list[ContractMilestone]:
     return list(rows)
 
 
-def _changed_meanwhile(exc: StaleDataError):
-    """Two people acted on the same record at once: the second is told, not shown a 500.
-    (_conflict hands the milestone and acceptance pages' StaleDataError here.)"""
+PROGRESS_VIEWS = f"{__package__}.progress_views"  # the milestone and acceptance pages
+
+
+@bp.errorhandler(StaleDataError)
+@bp.errorhandler(IntegrityError)
+def _conflict(exc):
+    """Someone else changed the contract (or took its number) between reading and saving.
+    The milestone and acceptance pages (progress_views.py) answer a StaleDataError their own way
+    and leave an IntegrityError to the application, as when they were a blueprint of their own."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "__module__", None) == PROGRESS_VIEWS:
+        if isinstance(exc, StaleDataError):
+            return _progress_changed_meanwhile()
+        raise exc
+    db.session.rollback()
+    flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
+    target = local_referrer(url_for("awarding.mine"))
+    return redirect(target)
+
+
+def _progress_changed_meanwhile():
+    """Two people acted on the same milestone or acceptance at once: the second is told, not
+    shown a 500, and sent back to the page of what changed."""
     db.session.rollback()
     flash(_("该记录刚被其他人处理过，请查看最新状态后再操作。"), "warning")
     args = request.view_args or {}
@@ -112,26 +133,6 @@ def _changed_meanwhile(exc: StaleDataError):
     if contract_id is not None:
         return redirect(url_for("awarding.acceptance", contract_id=contract_id))
     return redirect(url_for("hall.index"))
-
-
-PROGRESS_VIEWS = f"{__package__}.progress_views"  # the milestone and acceptance pages
-
-
-@bp.errorhandler(StaleDataError)
-@bp.errorhandler(IntegrityError)
-def _conflict(exc):
-    """Someone else changed the contract (or took its number) between reading and saving.
-    The milestone and acceptance pages answer a StaleDataError their own way, and leave an
-    IntegrityError to the application, as when they were a blueprint of their own."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "__module__", None) == PROGRESS_VIEWS:
-        if isinstance(exc, StaleDataError):
-            return _changed_meanwhile(exc)
-        raise exc
-    db.session.rollback()
-    flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
-    target = local_referrer(url_for("awarding.mine"))
-    return redirect(target)
 
 
 def _sign_problems(contract: Contract) -> list[str]:

@@ -1,5 +1,6 @@
 """揭榜: a solver writes, submits, revises and withdraws a bid; the issuer sees bids after the
-deadline; the bureau checks eligibility. 答疑 (questions.py) joins this blueprint."""
+deadline; the bureau checks eligibility. 答疑 (questions.py, loaded by
+create_app) joins this blueprint."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
