@@ -32,7 +32,7 @@ from challenge.workflow import (
     register,
     workflow_for,
 )
-from tests.factories import pay_in_full
+from tests.factories import finish_contract, pay_in_full
 from tests.test_award_rules import board_for, pass_acceptance
 
 
@@ -175,8 +175,7 @@ def test_a_recorded_payment_follows_up_and_a_refused_step_leaves_nothing_pending
     with pytest.raises(Refused):  # already signed: refused, and no follow-up waits for later
         perform(contract, "sign", admin)
     assert db.session().info["door"] == {"depth": 0, "pending": []}
-    contract.state = ContractState.ACCEPTED  # as if accepted, every milestone approved
-    db.session.flush()
+    finish_contract(contract, ContractState.ACCEPTED)  # as if accepted, every milestone approved
     perform(board, "accept", admin)
     start = last_event_id()
     record(contract, "edit_contract", admin)  # an event without follow-ups moves nothing
