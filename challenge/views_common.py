@@ -42,7 +42,9 @@ class attempt:
     else *field*), or as a flash when there is none, and carry on after the block, the entered
     data still in the form. `bool(done)` says whether it committed; `done.refusal` is the
     refusal (*show=False* leaves showing it to the view). With *keep_earlier* what the request
-    changed before the block (a draft just saved) is committed even when the block is refused.
+    changed before the block (a draft just saved) is committed first, so a refused block
+    leaves it saved (a commit, not a savepoint: on SQLite a SAVEPOINT opens a deferred
+    transaction whose later write can fail at once with "database is locked").
 
         with attempt(form, field=form.reason) as done:
             ops.eliminate(contract, current_user, form.reason.data)
@@ -54,29 +56,23 @@ class attempt:
 
     def __init__(self, form=None, field=None, *, show: bool = True, keep_earlier: bool = False):
         self.form, self.field, self.show = form, field, show
-        self.keep_earlier, self.savepoint = keep_earlier, None
+        self.keep_earlier = keep_earlier
         self.refusal: Refused | None = None
         self.committed = False
 
     def __enter__(self) -> "attempt":
         if self.keep_earlier:
-            self.savepoint = db.session.begin_nested()
+            db.session.commit()
         return self
 
     def __exit__(self, kind, exc, traceback) -> bool:
         if exc is None:
-            if self.savepoint is not None:
-                self.savepoint.commit()
             db.session.commit()
             self.committed = True
             return False
         if not isinstance(exc, Refused):
             return False
-        if self.savepoint is not None:
-            self.savepoint.rollback()  # the refused step only
-            db.session.commit()
-        else:
-            db.session.rollback()
+        db.session.rollback()
         self.refusal = exc
         if self.show:
             show_refusal(exc, self.form, self.field)
