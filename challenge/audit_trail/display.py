@@ -88,12 +88,6 @@ def state_label(object_type: str, value: str | None) -> str:
         return value
 
 
-def state_change(object_type: str, from_state: str | None, to_state: str | None) -> str:
-    if not from_state and not to_state:
-        return ""
-    return f"{state_label(object_type, from_state) or '—'} → {state_label(object_type, to_state) or '—'}"
-
-
 def change_label(key: str, object_type: str = "") -> str:
     label = OBJECT_CHANGE_LABELS.get(object_type, {}).get(key) or CHANGE_LABELS.get(key)
     return str(label) if label else key

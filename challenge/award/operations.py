@@ -48,10 +48,8 @@ from ..workflow import (
 from . import ledger
 from .flows import notify, solver_user_ids, terms_problems
 from .rules import (
-    LIVE,
     contract_totals,
     contracted_total,
-    contracts_of,
     lines_of,
     overdue_conditions,
     terms_of,
@@ -416,10 +414,6 @@ def save_acceptance(acceptance: Acceptance, user: User, summary: str, measured: 
 
 def finish(challenge: Challenge, admin: User, now: datetime | None = None) -> None:
     perform(challenge, "finish", admin, now=now)
-
-
-def live_contracts(challenge: Challenge) -> list[Contract]:
-    return [c for c in contracts_of(challenge) if c.state in LIVE]
 
 
 __all__ = ["AwardError", "PaymentInput", "draft_contract", "update_contract", "sign_contract",

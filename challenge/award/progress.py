@@ -2,7 +2,7 @@
 the award files; and 验收 against the 榜's indicators — filled in by the solver, signed off
 indicator by indicator by the enterprise, passed or failed by the bureau."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from ..uploads import send_stored
 from ..views_common import apply_transition, get_or_404, require
 from ..workflow import TransitionError, actor_may, allowed, perform, workflow_for
 from . import operations as ops
-from .flows import acceptance_gaps, contract_link
+from .flows import acceptance_gaps
 from .progress_forms import AcceptanceForm, FileUploadForm, MilestoneReportForm, ReviewNoteForm, SignOffForm
 from .rules import is_overdue
 
@@ -46,11 +46,6 @@ def _changed_meanwhile(exc):
     if contract_id is not None:
         return redirect(url_for("progress.acceptance", contract_id=contract_id))
     return redirect(url_for("hall.index"))
-
-
-def _contract_url(contract: Contract) -> str | None:
-    """The contract's page, once the contracts blueprint is there."""
-    return contract_link(contract) if "contracts.show" in current_app.view_functions else None
 
 
 def _events(object_type: str, object_id: int) -> list[AuditEvent]:
@@ -121,7 +116,7 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
         "award/progress_milestone.html", milestone=milestone, contract=contract,
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
-        overdue=is_overdue(milestone), contract_url=_contract_url(contract),
+        overdue=is_overdue(milestone), contract_url=url_for("contracts.show", contract_id=contract.id),
         amount_fen=contract.amount_fen * milestone.share_bp // 10_000,
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
@@ -312,7 +307,7 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
                          ("reopen_form", "reopen")):
         forms.setdefault(name, ReasonForm(prefix=prefix, **blank))
     context = {"contract": contract, "challenge": contract.challenge, "acceptance": acceptance,
-               "contract_url": _contract_url(contract), "problems": problems or [],
+               "contract_url": url_for("contracts.show", contract_id=contract.id), "problems": problems or [],
                "unfinished": _unfinished_milestones(contract), "sign_error": sign_error,
                "title": _("验收：%(t)s", t=contract.challenge.title), **forms}
     if acceptance is None:

@@ -9,7 +9,6 @@ from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.routing import BuildError
 
 from .. import permissions as can
 from ..bidding.rules import format_share
@@ -52,17 +51,6 @@ FIELD_OF_PROBLEM = {"number": "number", "amount": "amount", "subsidy_rate": "sub
 
 
 # -- helpers shared with templates and dashboards --------------------------------------------
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """A link to a page another area may not provide yet (the progress pages): None if absent."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
 
 @bp.app_template_global()
 def milestone_overdue(milestone) -> bool:
@@ -573,4 +561,4 @@ def mine():
                            ContractState=ContractState, title=_("合同履约"))
 
 
-__all__ = ["bp", "overdue_query", "overdue_count", "overdue_list", "optional_url"]
+__all__ = ["bp", "overdue_query", "overdue_count", "overdue_list"]

@@ -12,7 +12,6 @@ from .filters import StatsFilter
 
 # A bid "received": submitted and not withdrawn (whatever the eligibility check said since).
 NOT_RECEIVED = (ProposalState.DRAFT, ProposalState.WITHDRAWN)
-RECEIVED_BID = tuple(s for s in ProposalState if s not in NOT_RECEIVED)
 # A bid that passed the eligibility check (a 榜 with one counts as matched).
 QUALIFIED_BID = (ProposalState.QUALIFIED, ProposalState.SELECTED, ProposalState.NOT_SELECTED)
 FEN_PER_WAN = 1_000_000
