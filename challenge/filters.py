@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 
 from . import permissions, workflow
 from .audit_trail.display import changes_of
-from .bidding.rules import format_share
 from .extensions import db
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
-from .money import format_wan
+from .money import format_share, format_wan
 from .states import (
     ACTION_LABELS,
     EVENT_LABELS,

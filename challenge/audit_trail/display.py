@@ -4,12 +4,13 @@ for each changed field, its value before → after (money in 万元, yes/no, lis
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..models.base import csv_list
-from ..money import format_wan
+from ..money import BP_PER_PERCENT, format_wan
 from ..posting.forms import FIELD_LABELS
 from ..states import (
     ACTION_LABELS,
@@ -102,7 +103,7 @@ def format_value(key: str, value) -> str:
     if key.endswith("_fen") and isinstance(value, int):
         return _("%(v)s 万元", v=format_wan(value))
     if key.endswith("_bp") and isinstance(value, int):
-        return f"{value / 100:.2f}%"
+        return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if key == "fields" and isinstance(value, list):
         return "、".join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):

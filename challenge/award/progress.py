@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
+from ..money import share_of
 from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
 from ..posting.forms import ReasonForm
 from ..posting.operations import log_body_view
@@ -117,7 +118,7 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
         overdue=is_overdue(milestone), contract_url=url_for("contracts.show", contract_id=contract.id),
-        amount_fen=contract.amount_fen * milestone.share_bp // 10_000,
+        amount_fen=share_of(contract.amount_fen, milestone.share_bp),
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
 

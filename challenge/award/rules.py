@@ -110,3 +110,16 @@ def award_problem(challenge: Challenge) -> str | None:
         return _("合同 %(numbers)s 尚未付清，付清后才能兑现奖励。",
                  numbers="、".join(c.number for c in unpaid))
     return None
+
+
+def fail_problem(challenge: Challenge) -> str | None:
+    contracts = contracts_of(challenge)
+    if not contracts:
+        return _("本榜没有合同记录，不能判定失败。")
+    drafted = {c.proposal_id for c in contracts}
+    waiting = [p for p in winners_of(challenge) if p.id not in drafted]
+    if waiting:
+        return _("还有 %(n)d 个入选方案尚未起草合同，不能判定本榜失败。", n=len(waiting))
+    if any(c.state in LIVE or c.state is ContractState.ACCEPTED for c in contracts):
+        return _("还有执行中或验收通过的合同，不能判定本榜失败。")
+    return None

@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions as can
-from ..bidding.rules import format_share
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
-from ..money import format_wan, wan_input
+from ..money import format_share, format_wan, wan_input
 from ..security import local_referrer
 from ..states import (
     ChallengeState,

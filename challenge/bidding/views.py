@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, ProposalAttachment
-from ..money import wan_input
+from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
@@ -19,7 +19,7 @@ from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
-from .rules import eligibility_problems, format_share, is_open_for_bids, live_proposal_of, submission_problems
+from .rules import eligibility_problems, is_open_for_bids, live_proposal_of, submission_problems
 
 bp = Blueprint("bidding", __name__)
 

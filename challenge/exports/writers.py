@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..money import FEN_PER_WAN
+from ..money import BP_PER_PERCENT, FEN_PER_WAN, SHARE_TOTAL
 from ..timeutil import SHANGHAI
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,7 +73,7 @@ def _cell_value(kind: str, value):
     if kind == DATETIME:
         return excel_time(value)
     if kind == PERCENT:
-        return Decimal(value) / 10_000  # basis points → fraction, shown as 12.50%
+        return Decimal(value) / SHARE_TOTAL  # basis points → fraction, shown as 12.50%
     if kind == TEXT:
         return str(value)
     return value
@@ -137,7 +137,7 @@ def _csv_value(kind: str, value) -> str:
     if kind == DATE:
         return value.isoformat()
     if kind == PERCENT:
-        return f"{Decimal(value) / 100:.2f}%"
+        return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if kind == SCORE:
         return f"{Decimal(value):.2f}"
     return str(value)  # csv_chunks writes it through SafeCsvWriter

@@ -34,7 +34,6 @@ from .scope import (
     days_between,
     received,
     scope,
-    subsidy_fen,
     within,
     within_days,
 )
@@ -196,7 +195,7 @@ def _bids(figure, f, arg, today):
 
 def _contracts(figure, f, arg, today):
     amount = {"contracts": None, "contract_amount": Contract.amount_fen,
-              "subsidy_committed": subsidy_fen()}[figure.key]
+              "subsidy_committed": Contract.subsidy_fen}[figure.key]
     conds = [*scope(f), Contract.signed_at.is_not(None), within(Challenge.contracted_at, f)]
     join = (Challenge, Challenge.id == Contract.challenge_id)
     query = select(Contract).join(*join).where(*conds).order_by(Contract.signed_at.desc(),

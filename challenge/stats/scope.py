@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, case, func, literal_column, select
 
 from ..extensions import db
-from ..models import Challenge, Contract, Organization
+from ..models import Challenge, Organization
 from ..states import ProposalState
 from .filters import StatsFilter
 
@@ -64,12 +64,6 @@ def count_if(cond):
 
 def sum_if(cond, value):
     return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
-
-
-def subsidy_fen():
-    """Contract.subsidy_fen in SQL: min(amount × rate // 10000, cap), exact integer arithmetic."""
-    raw = (Contract.amount_fen * Contract.subsidy_rate_bp) // 10_000
-    return case((raw < Contract.subsidy_cap_fen, raw), else_=Contract.subsidy_cap_fen)
 
 
 def dialect() -> str:
