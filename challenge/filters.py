@@ -7,16 +7,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from . import permissions, workflow
-from .audit_trail.display import changes_of
+from .audit_trail.display import changes_of, event_action, event_state
 from .extensions import db
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
 from .money import format_share, format_wan
 from .states import (
-    ACTION_LABELS,
-    EVENT_LABELS,
-    STATE_ENUMS,
     ChallengeKind,
     ChallengeState,
     Confidentiality,
@@ -33,20 +30,6 @@ def localtime(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def localdate(dt) -> str:
     return localtime(dt, "%Y-%m-%d")
-
-
-def event_action(event) -> str:
-    label = ACTION_LABELS.get(event.object_type, {}).get(event.action) or EVENT_LABELS.get(
-        event.action)
-    return str(label) if label else event.action
-
-
-def event_state(event, value: str | None) -> str:
-    enum = STATE_ENUMS.get(event.object_type)
-    try:
-        return enum(value).label if enum and value else (value or "—")
-    except ValueError:
-        return value
 
 
 def url_with(**changes) -> str:

@@ -15,6 +15,8 @@ from ..posting.forms import FIELD_LABELS
 from ..states import (
     ACTION_LABELS,
     EVENT_LABELS,
+    OBJECT_EVENT_LABELS,
+    OBJECT_LABELS,
     STATE_ENUMS,
     ChallengeKind,
     Confidentiality,
@@ -24,7 +26,6 @@ from ..states import (
     Role,
 )
 from ..timeutil import local
-from .query import EXTRA_ACTIONS, OBJECT_TYPES
 
 # Keys found in AuditEvent.changes, for any object; some objects name their keys differently.
 CHANGE_LABELS = {
@@ -70,12 +71,13 @@ def localtime(value: datetime) -> str:
 
 
 def object_label(object_type: str) -> str:
-    return str(OBJECT_TYPES.get(object_type, object_type))
+    return str(OBJECT_LABELS.get(object_type, object_type))
 
 
 def action_label(object_type: str, action: str) -> str:
-    label = (ACTION_LABELS.get(object_type, {}).get(action) or EVENT_LABELS.get(action)
-             or EXTRA_ACTIONS.get(action))
+    """The one wording of an audited action: the transition's label, else the event's."""
+    label = (ACTION_LABELS.get(object_type, {}).get(action)
+             or OBJECT_EVENT_LABELS.get(object_type, {}).get(action) or EVENT_LABELS.get(action))
     return str(label) if label else action
 
 
@@ -87,6 +89,14 @@ def state_label(object_type: str, value: str | None) -> str:
         return enum(value).label if enum else value
     except ValueError:
         return value
+
+
+def event_action(event) -> str:
+    return action_label(event.object_type, event.action)
+
+
+def event_state(event, value: str | None) -> str:
+    return state_label(event.object_type, value) or "—"
 
 
 def change_label(key: str, object_type: str = "") -> str:

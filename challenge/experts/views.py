@@ -23,8 +23,6 @@ from .forms import FIELD_LABELS, ExpertEditForm, ImportConfirmForm, ImportUpload
 bp = Blueprint("experts", __name__, url_prefix="/admin/experts")
 
 STATUSES = {"active": _l("在库"), "inactive": _l("已停用"), "all": _l("全部")}
-EVENT_LABELS = {"edit": _l("修改档案"), "activate": _l("恢复入库"), "deactivate": _l("停用"),
-                "import": _l("批量导入")}
 PER_PAGE = 30
 
 
@@ -161,7 +159,7 @@ def edit(profile_id: int):
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())).all()
     return render_template("experts/edit.html", form=form, profile=profile, events=events,
                            blank_work=WorkForm(prefix="works-__index__-"), labels=FIELD_LABELS,
-                           event_labels=EVENT_LABELS, title=_("编辑专家：%(n)s", n=profile.name))
+                           title=_("编辑专家：%(n)s", n=profile.name))
 
 
 @bp.route("/<int:profile_id>/active", methods=["POST"])
