@@ -16,6 +16,11 @@ class LabelledEnum(StrEnum):
     def label(self) -> str:
         return str(LABELS[type(self)][self])
 
+    @property
+    def tone(self) -> str:
+        """How the state looks on a badge (templates/_macros/ui.html state_badge)."""
+        return TONES.get(type(self), {}).get(self, NEUTRAL)
+
     @classmethod
     def choices(cls) -> list[tuple[str, object]]:
         """(value, lazy label) pairs, translated when rendered."""
@@ -174,6 +179,47 @@ class WorkKind(LabelledEnum):
     PROJECT = "project"
     OTHER = "other"
 
+
+# Badge tones, one per state; templates/_macros/ui.html maps each tone to its colour once.
+NEUTRAL, INFO, ACTIVE, SUCCESS, WARNING, DANGER, CLOSED = (
+    "neutral", "info", "active", "success", "warning", "danger", "closed")
+TONES: dict[type, dict] = {
+    ChallengeState: {
+        ChallengeState.DRAFT: NEUTRAL, ChallengeState.SCREENING: WARNING, ChallengeState.OPEN: SUCCESS,
+        ChallengeState.REVIEWING: ACTIVE, ChallengeState.PUBLICITY: INFO,
+        ChallengeState.CONTRACTED: ACTIVE, ChallengeState.ACCEPTED: SUCCESS,
+        ChallengeState.AWARDED: SUCCESS, ChallengeState.CLOSED: CLOSED,
+        ChallengeState.UNCLAIMED: DANGER, ChallengeState.WITHDRAWN: NEUTRAL,
+        ChallengeState.FAILED: DANGER,
+    },
+    ProposalState: {
+        ProposalState.DRAFT: NEUTRAL, ProposalState.SUBMITTED: INFO, ProposalState.QUALIFIED: ACTIVE,
+        ProposalState.DISQUALIFIED: DANGER, ProposalState.SELECTED: SUCCESS,
+        ProposalState.NOT_SELECTED: NEUTRAL, ProposalState.WITHDRAWN: NEUTRAL,
+    },
+    ReviewState: {ReviewState.DRAFT: WARNING, ReviewState.SUBMITTED: SUCCESS},
+    ObjectionState: {ObjectionState.OPEN: WARNING, ObjectionState.UPHELD: DANGER,
+                     ObjectionState.DISMISSED: NEUTRAL},
+    PanelSeatState: {PanelSeatState.ASSIGNED: ACTIVE, PanelSeatState.DECLINED: NEUTRAL},
+    AccessState: {AccessState.REQUESTED: WARNING, AccessState.GRANTED: SUCCESS,
+                  AccessState.REFUSED: DANGER},
+    ContractState: {
+        ContractState.DRAFT: NEUTRAL, ContractState.ACTIVE: ACTIVE, ContractState.ACCEPTED: SUCCESS,
+        ContractState.ELIMINATED: WARNING, ContractState.FAILED: DANGER,
+    },
+    MilestoneState: {
+        MilestoneState.PENDING: NEUTRAL, MilestoneState.REPORTED: INFO,
+        MilestoneState.RETURNED: WARNING, MilestoneState.CONFIRMED: ACTIVE,
+        MilestoneState.APPROVED: SUCCESS, MilestoneState.CANCELLED: CLOSED,
+    },
+    AcceptanceState: {
+        AcceptanceState.DRAFT: NEUTRAL, AcceptanceState.SUBMITTED: INFO,
+        AcceptanceState.SIGNED_OFF: ACTIVE, AcceptanceState.PASSED: SUCCESS,
+        AcceptanceState.FAILED: DANGER,
+    },
+    OrgState: {OrgState.PENDING: WARNING, OrgState.VERIFIED: SUCCESS, OrgState.RETURNED: WARNING},
+    JoinState: {JoinState.PENDING: WARNING, JoinState.APPROVED: SUCCESS, JoinState.REFUSED: DANGER},
+}
 
 # Labels per enum class: equal values in different enums (Role.ENTERPRISE and
 # OrgType.ENTERPRISE are both 'enterprise') must not share one dictionary.
