@@ -3,12 +3,9 @@
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_login import current_user
-from sqlalchemy import func, select
 
 from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
-from .extensions import db
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
@@ -44,15 +41,6 @@ def url_with(**changes) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-def unread_count() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from .models import Notification
-
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
                                  days_left=days_left, why=why,
@@ -62,7 +50,7 @@ def register(app: Flask) -> None:
                                  share=format_share)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
-        url_with=url_with, unread_count=unread_count, count_errors=count_errors,
+        url_with=url_with, count_errors=count_errors,
         audit_changes=changes_of,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,
