@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..admin.operations import OrganizationMismatch
+from ..exports.writers import XLSX_MIME
 from ..extensions import db
 from ..models import AuditEvent, ExpertProfile
 from ..models.expert import PROFILE_SOURCES
@@ -54,7 +55,7 @@ def export(fmt: str):
     rows = ops.export_rows(profiles)
     name = f"专家库-{local_today().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家库"), importing.XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, "专家库"), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
@@ -65,7 +66,7 @@ def export(fmt: str):
 def template(fmt: str):
     rows = importing.template_rows()
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家信息", notes=True), importing.XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, "专家信息", notes=True), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,

@@ -22,6 +22,7 @@ from ..models import (
     ReviewAssignment,
     User,
 )
+from ..money import FEN_PER_WAN
 from ..states import (
     ChallengeKind,
     ChallengeState,
@@ -34,7 +35,6 @@ from ..timeutil import local_today
 from .filters import StatsFilter
 from .records import thresholds_wan
 from .scope import (
-    FEN_PER_WAN,
     QUALIFIED_BID,
     as_int,
     count_if,

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..award.rules import overdue_conditions
+from ..exports.writers import COUNT, DAYS, MONEY  # a figure's unit is its cell's kind
 from ..inputs import parse_id, parse_int
 from ..models import (
     Challenge,
@@ -19,6 +20,7 @@ from ..models import (
     Review,
     ReviewAssignment,
 )
+from ..money import FEN_PER_WAN
 from ..states import (
     ChallengeState,
     EntryKind,
@@ -29,7 +31,6 @@ from ..states import (
 from ..timeutil import local_today
 from .filters import StatsFilter
 from .scope import (
-    FEN_PER_WAN,
     QUALIFIED_BID,
     days_between,
     received,
@@ -50,8 +51,6 @@ BASIS = {
     "assigned": _l("按评审分配日期计入期间（不含已回避）"),
     "reviewed": _l("按评分提交日期计入期间"),
 }
-
-COUNT, MONEY, DAYS = "count", "money", "days"
 
 
 @dataclass(frozen=True)

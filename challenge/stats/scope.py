@@ -14,7 +14,6 @@ from .filters import StatsFilter
 NOT_RECEIVED = (ProposalState.DRAFT, ProposalState.WITHDRAWN)
 # A bid that passed the eligibility check (a 榜 with one counts as matched).
 QUALIFIED_BID = (ProposalState.QUALIFIED, ProposalState.SELECTED, ProposalState.NOT_SELECTED)
-FEN_PER_WAN = 1_000_000
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991: months and years of an
 # instant are those of the instant plus eight hours.
 SHANGHAI_OFFSET_HOURS = 8
