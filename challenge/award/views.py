@@ -14,7 +14,7 @@ from .. import permissions as can
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
-from ..money import format_share, format_wan, wan_input
+from ..money import BP_PER_PERCENT, format_share, format_wan, wan_input
 from ..security import local_referrer
 from ..states import (
     ChallengeState,
@@ -140,9 +140,11 @@ def _progress(contract: Contract) -> dict:
     milestones = list(contract.milestones)
     approved = [m for m in milestones if m.state is MilestoneState.APPROVED]
     earned = [m for m in milestones if m.state in ledger.EARNED]
-    return {"total": len(milestones), "approved": len(approved),
-            "earned_bp": sum(m.share_bp for m in earned),
-            "approved_bp": sum(m.share_bp for m in approved),
+    earned_bp, approved_bp = sum(m.share_bp for m in earned), sum(m.share_bp for m in approved)
+    return {"total": len(milestones), "approved": len(approved), "earned_bp": earned_bp,
+            "earned_percent": earned_bp / BP_PER_PERCENT,
+            "approved_percent": approved_bp / BP_PER_PERCENT,
+            "confirmed_percent": (earned_bp - approved_bp) / BP_PER_PERCENT,  # earned, not reviewed
             "overdue": sum(rules.is_overdue(m) for m in milestones),
             "next": next((m for m in sorted(milestones, key=lambda m: (m.due_on, m.position))
                           if m.state in rules.OPEN_MILESTONES), None)}
