@@ -58,18 +58,16 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit_trail.views import bp as audit_bp
+    from .auth import email_views, two_factor_views  # noqa: F401  (their routes join auth's bp)
     from .auth import init_app as auth_init_app
     from .auth.views import bp as auth_bp
-    from .award.progress import bp as progress_bp
-    from .award.views import bp as contracts_bp
-    from .bidding.questions import bp as questions_bp
+    from .awarding.views import bp as awarding_bp
     from .bidding.views import bp as bidding_bp
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
     from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
-    from .results.views import bp as results_bp
     from .reviewing.views import bp as reviewing_bp
     from .stats.views import bp as stats_bp
 
@@ -84,11 +82,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(reviewing_bp)
     app.register_blueprint(bidding_bp)
     app.register_blueprint(experts_bp)
-    app.register_blueprint(questions_bp)
-    app.register_blueprint(results_bp)
     app.register_blueprint(stats_bp)
-    app.register_blueprint(contracts_bp)
-    app.register_blueprint(progress_bp)
+    app.register_blueprint(awarding_bp)
     app.register_blueprint(orgs_views.bp)
     filters.register(app)
 

@@ -88,7 +88,7 @@ def close_expired_command() -> None:
 
 
 def _remind_overdue() -> int:
-    from .award.operations import remind_overdue
+    from .awarding.operations import remind_overdue
 
     notified = remind_overdue()
     db.session.commit()

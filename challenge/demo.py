@@ -46,7 +46,7 @@ def seed() -> list[tuple[str, str, str]]:
         _access_request(spec, challenges[spec["challenge_title"]], users)
     db.session.flush()
     _panels(admin, users)
-    from .award.operations import remind_overdue
+    from .awarding.operations import remind_overdue
 
     remind_overdue()  # the daily reminder has run: the overdue milestone is news to its parties
     pending = _pending_membership(orgs)
@@ -354,7 +354,7 @@ def _pdf(name: str):
 
 def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User) -> None:
     """Contracts drafted and signed after 公示, then each contract's own story."""
-    from .award import operations as award
+    from .awarding import operations as award
     from .models import Proposal
     from .states import ProposalState
 
@@ -387,8 +387,8 @@ def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User
 def _follow(contract, spec: dict, solver: User, admin: User) -> None:
     """Milestones reported, confirmed, reviewed and paid; then elimination, acceptance with
     final payments, or failure with its rule — whatever the spec says happened."""
-    from .award import operations as award
-    from .award.rules import terms_of
+    from .awarding import operations as award
+    from .awarding.rules import terms_of
 
     challenge = contract.challenge
     issuer = challenge.created_by
@@ -437,7 +437,7 @@ def _follow(contract, spec: dict, solver: User, admin: User) -> None:
 def _accept(contract, spec: dict, solver: User, admin: User) -> None:
     """验收: measured values and evidence per indicator, the enterprise's sign-off, the bureau's
     decision; the 榜 follows (验收, and 兑现 when everything is already paid)."""
-    from .award import operations as award
+    from .awarding import operations as award
 
     acceptance = award.acceptance_for(contract)
     award.save_acceptance(acceptance, solver, spec["summary"], {

@@ -297,15 +297,15 @@ def _guard_contract(c: Challenge, ctx: Context) -> str | None:
 
 def _after_publicity(c: Challenge, ctx: Context) -> str | None:
     """签约 of the 榜: 公示 over, and every winning bid under a signed contract."""
-    from .award.rules import contract_problem
+    from .awarding.rules import contract_problem
 
     return _guard_contract(c, ctx) or contract_problem(c)
 
 
 def _guard_by_contracts(name: str):
-    """accept / award / fail of the 榜 follow from its contracts (challenge.award.rules)."""
+    """accept / award / fail of the 榜 follow from its contracts (challenge.awarding.rules)."""
     def guard(c: Challenge, ctx: Context) -> str | None:
-        from .award import rules
+        from .awarding import rules
 
         return getattr(rules, f"{name}_problem")(c)
     return guard
@@ -572,5 +572,5 @@ def workflow_for(obj) -> Workflow:
         raise TypeError(f"no workflow for {type(obj).__name__}") from None
 
 
-from .award import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows
+from .awarding import flows as _award_flows  # noqa: E402,F401 - registers the 奖榜 workflows
 from .orgs import flows as _org_flows  # noqa: E402,F401 - registers the organisation workflows

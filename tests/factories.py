@@ -8,7 +8,7 @@ import pyotp
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.extensions import db
 from challenge.models import (
     Challenge,

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from challenge.award import operations as ops
+from challenge.awarding import operations as ops
 from challenge.extensions import db
 from challenge.models import (
     Acceptance,
@@ -556,7 +556,7 @@ def test_unsigned_and_failed_contracts_offer_no_actions(client, auth, make, peop
 def test_a_record_changed_meanwhile_is_a_message_not_a_500(client, auth, make, people, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 
-    from challenge.award import progress
+    from challenge.awarding import progress_views as progress
 
     milestone = signed_contract(make, people).milestones[0]
     perform(milestone, "report", people["solver"], report="完成")

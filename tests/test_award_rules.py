@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from challenge.award import ledger
-from challenge.award import operations as ops
-from challenge.award.ledger import Line, Milestone, Terms, totals
-from challenge.award.rules import award_problem, contract_problem, contract_totals
+from challenge.awarding import ledger
+from challenge.awarding import operations as ops
+from challenge.awarding.ledger import Line, Milestone, Terms, totals
+from challenge.awarding.rules import award_problem, contract_problem, contract_totals
 from challenge.extensions import db
 from challenge.models import (
     AuditEvent,

@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from challenge.award import operations as ops
-from challenge.award.rules import contract_totals
+from challenge.awarding import operations as ops
+from challenge.awarding.rules import contract_totals
 from challenge.extensions import db
 from challenge.models import AuditEvent
 from challenge.states import (

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from challenge.award import operations as ops
+from challenge.awarding import operations as ops
 from challenge.extensions import db
 from challenge.models import Acceptance, AuditEvent, Contract, ContractMilestone, Notification, User
 from challenge.states import (

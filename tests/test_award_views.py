@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from challenge.award import operations as ops
-from challenge.award.rules import contract_totals
+from challenge.awarding import operations as ops
+from challenge.awarding.rules import contract_totals
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry, User
 from challenge.states import (

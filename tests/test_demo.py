@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from challenge.award.rules import contract_totals, is_overdue
+from challenge.awarding.rules import contract_totals, is_overdue
 from challenge.extensions import db
 from challenge.models import Challenge, Contract, LedgerEntry, Proposal
 from challenge.states import (

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.exports import writers
 from challenge.extensions import db
 from challenge.models import AuditEvent, Proposal, Review
@@ -282,7 +282,7 @@ def paid_contract(make, people):
 
 
 def board_contract(board):
-    from challenge.award.rules import contracts_of
+    from challenge.awarding.rules import contracts_of
 
     (contract,) = contracts_of(board)
     return contract

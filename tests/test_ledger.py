@@ -1,5 +1,5 @@
 """The payments ledger: its arithmetic as properties over random contracts and payment
-sequences (pure, challenge.award.ledger), the same invariants through the operations against a
+sequences (pure, challenge.awarding.ledger), the same invariants through the operations against a
 real contract, and the append-only guarantee in the ORM and in the database."""
 
 from collections import defaultdict
@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from challenge.award import ledger
-from challenge.award import operations as ops
-from challenge.award.ledger import Line, Milestone, Terms, allocate, totals
-from challenge.award.rules import CANCELLED_AT_END, contract_totals, lines_of, terms_of
+from challenge.awarding import ledger
+from challenge.awarding import operations as ops
+from challenge.awarding.ledger import Line, Milestone, Terms, allocate, totals
+from challenge.awarding.rules import CANCELLED_AT_END, contract_totals, lines_of, terms_of
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry, LedgerImmutableError
 from challenge.money import SHARE_TOTAL

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from challenge.award.operations import draft_contract, sign_contract
-from challenge.award.rules import winners_of
+from challenge.awarding.operations import draft_contract, sign_contract
+from challenge.awarding.rules import winners_of
 from challenge.extensions import db
 from challenge.models import AuditEvent, Challenge, Notification, Objection, OutboundEmail
 from challenge.reviewing.decision import answer_objection, file_objection

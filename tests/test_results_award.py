@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from challenge.award import operations as ops
+from challenge.awarding import operations as ops
 from challenge.extensions import db
 from challenge.models import Challenge, Contract
 from challenge.states import ChallengeState, Confidentiality, FailureRule, FundingMode, Payer

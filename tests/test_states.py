@@ -42,7 +42,7 @@ def _params(challenge: Challenge, action: str) -> dict:
         return {"deadline_at": now + timedelta(days=10)}
     if action == "close":
         challenge.deadline_at = now - timedelta(minutes=1)
-    # 签约 onwards: the 榜 follows its contracts (challenge.award.rules), so set them up.
+    # 签约 onwards: the 榜 follows its contracts (challenge.awarding.rules), so set them up.
     if action in ("contract", "fail") and challenge.state is ChallengeState.PUBLICITY:
         challenge.publicity_ends_at = now - timedelta(minutes=1)  # 公示 over, no objection open
         contract = factories.make_contract(challenge, _admin_of(challenge))

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.extensions import db
 from challenge.models import Challenge, Contract, Proposal, Review, ReviewAssignment
 from challenge.states import (

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ..award.views import overdue_count, overdue_list
+from ..awarding.views import overdue_count, overdue_list
 from ..experts import operations as expert_ops
 from ..experts.forms import WorkForm
 from ..extensions import db

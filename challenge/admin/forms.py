@@ -1,22 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..auth.forms import password_rules
 from ..extensions import db
-from ..forms_common import AppForm, DateStringField, options
+from ..forms_common import AppForm, options
 from ..models import User
 from ..states import OrgType, Role
-
-
-class PublishForm(AppForm):
-    deadline = DateStringField(_l("揭榜截止日期"), future=True)
-    note = TextAreaField(_l("审核意见（可选）"), validators=[Length(max=1000)])
-
-    def validate_deadline(self, field):
-        if not (field.data or "").strip():
-            raise ValidationError(_l("发布时必须设定揭榜截止日期。"))
 
 
 class UserCreateForm(AppForm):

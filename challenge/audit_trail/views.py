@@ -15,7 +15,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 PER_PAGE = 50
 # Where an audited object can be opened (others are reached through their 榜).
-OBJECT_PAGES = {"challenge": ("admin.challenge", "challenge_id"),
+OBJECT_PAGES = {"challenge": ("posting.screen", "challenge_id"),
                 "proposal": ("bidding.view", "proposal_id")}
 
 

@@ -210,5 +210,3 @@ def password():
             return redirect(url_for("account.home"))
     return render_template("auth/password.html", form=form, title=_("修改密码"))
 
-
-from . import email_views, two_factor_views  # noqa: E402,F401  (their routes join this blueprint)

@@ -6,7 +6,7 @@ public to every viewer of the 榜, and who is preparing a bid must stay private 
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -21,9 +21,8 @@ from ..states import ChallengeState, Role
 from ..timeutil import utcnow
 from ..views_common import get_or_404, require
 from ..workflow import challenge_link, issuer_user_ids, record
-from .question_forms import QUESTION_MAX, QuestionAnswerForm, QuestionAskForm
-
-bp = Blueprint("questions", __name__)
+from .forms import QUESTION_MAX, QuestionAnswerForm, QuestionAskForm
+from .views import bp
 
 MAX_UNANSWERED = 10  # per solver per 榜, so one bidder cannot flood the issuer
 

@@ -1,5 +1,5 @@
 """揭榜: a solver writes, submits, revises and withdraws a bid; the issuer sees bids after the
-deadline; the bureau checks eligibility."""
+deadline; the bureau checks eligibility. 答疑 (questions.py) joins this blueprint."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -297,3 +297,5 @@ def unclaim(challenge_id: int):
                      reason=request.form.get("reason", ""))
     return redirect(url_for("bidding.bids", challenge_id=challenge.id))
 
+
+from . import questions  # noqa: E402,F401  (the 答疑 routes join this blueprint)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ..audit_trail import display
 from ..audit_trail.query import AuditFilter
-from ..award.rules import OVERDUE_STATES
+from ..awarding.rules import OVERDUE_STATES
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import (
@@ -516,3 +516,21 @@ TABLES = {t.name: t for t in (
     Table("ledger", _l("支付台账"), "ledger", LEDGER_COLUMNS, ledger_rows, _l("付款日期")),
     Table("audit", _l("审计日志"), "audit-trail", AUDIT_COLUMNS, audit_rows, audit=True),
 )}
+
+
+def notes(table: Table, scope: Scope, count: int, user, when: str) -> list[tuple[str, str]]:
+    """The workbook's notes sheet: what, when, by whom, how many rows, with which filters."""
+    lines = [(_("内容"), str(table.title)), (_("导出时间"), when),
+             (_("导出人"), user.name), (_("行数"), str(count))]
+    if table.audit:
+        audit = scope.audit
+        for label, value in ((_("对象类型"), audit.object_type), (_("对象编号"), audit.object_id),
+                             (_("操作人"), audit.actor), (_("操作"), audit.action),
+                             (_("开始日期"), audit.start), (_("结束日期"), audit.end)):
+            if value:
+                lines.append((label, str(value)))
+    else:
+        lines.extend(scope.description())
+        lines.append((_("统计期间按"), str(table.period_basis)))
+    lines.append((_("说明"), _("金额单位为万元（显示两位小数，单元格保留精确值）；时间为北京时间。")))
+    return lines

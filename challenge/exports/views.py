@@ -27,7 +27,7 @@ from ..stats.filters import PRESETS
 from ..timeutil import local, local_today, utcnow
 from ..views_common import role_required
 from ..workflow import record
-from .tables import TABLES, Scope, Table
+from .tables import TABLES, Scope, notes
 from .writers import CSV_MIME, XLSX_MIME, XlsxBook, content_disposition, csv_chunks
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
@@ -85,24 +85,6 @@ def download(name: str, fmt: str):
     response.headers["Content-Disposition"] = content_disposition(filename, fallback)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def notes(table: Table, scope: Scope, count: int, user, when: str) -> list[tuple[str, str]]:
-    """The workbook's notes sheet: what, when, by whom, how many rows, with which filters."""
-    lines = [(_("内容"), str(table.title)), (_("导出时间"), when),
-             (_("导出人"), user.name), (_("行数"), str(count))]
-    if table.audit:
-        audit = scope.audit
-        for label, value in ((_("对象类型"), audit.object_type), (_("对象编号"), audit.object_id),
-                             (_("操作人"), audit.actor), (_("操作"), audit.action),
-                             (_("开始日期"), audit.start), (_("结束日期"), audit.end)):
-            if value:
-                lines.append((label, str(value)))
-    else:
-        lines.extend(scope.description())
-        lines.append((_("统计期间按"), str(table.period_basis)))
-    lines.append((_("说明"), _("金额单位为万元（显示两位小数，单元格保留精确值）；时间为北京时间。")))
-    return lines
 
 
 # -- in the background ---------------------------------------------------------------------

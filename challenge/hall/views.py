@@ -56,15 +56,19 @@ STATE_CHOICES = {"all", *(s.value for s in HALL_STATES)}
 
 
 # Areas whose pages act on 榜; a 榜 past its deadline is closed before any of them runs.
-DEADLINE_CHECKED_AREAS = frozenset({"hall", "posting", "admin", "account", "reviewing", "bidding",
-                                    "questions"})
+DEADLINE_CHECKED_AREAS = frozenset({"hall", "posting", "admin", "account", "reviewing", "bidding"})
+# ...but not 评榜's results and decision pages (as before they joined the reviewing blueprint).
+DEADLINE_UNCHECKED = frozenset({"reviewing.results_index", "reviewing.results_closed",
+                                "reviewing.results_show", "reviewing.object_", "reviewing.decision",
+                                "reviewing.confirm_decision", "reviewing.answer"})
 
 
 @bp.before_app_request
 def close_expired_on_access():
     """The deadline check runs on access too, so no 榜 stays open past its deadline."""
-    if request.endpoint and request.endpoint.split(".")[0] in DEADLINE_CHECKED_AREAS and \
-            deadline_may_have_passed() and ops.close_expired():
+    endpoint = request.endpoint
+    if endpoint and endpoint.split(".")[0] in DEADLINE_CHECKED_AREAS and \
+            endpoint not in DEADLINE_UNCHECKED and deadline_may_have_passed() and ops.close_expired():
         forget_generation()
 
 

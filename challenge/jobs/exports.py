@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
+from ..exports.tables import TABLES, Scope, notes
+from ..exports.writers import StreamingXlsxBook, csv_chunks
 from ..extensions import db
 from ..models import ExportJob, User
 from ..timeutil import local, local_today, utcnow
@@ -108,10 +110,6 @@ def run_export(job_id: int) -> str:
 
 
 def _write(job: ExportJob, target: Path, progress: Path) -> int:
-    from ..exports.tables import TABLES, Scope
-    from ..exports.views import notes
-    from ..exports.writers import StreamingXlsxBook, csv_chunks
-
     table = TABLES[job.table]
     scope, _errors = Scope.from_args(MultiDict(parse_qsl(job.args)))
     requester = db.session.get(User, job.requested_by_id)

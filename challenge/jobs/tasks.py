@@ -39,7 +39,7 @@ def close_expired() -> str:
 
 
 def remind_overdue() -> str:
-    from ..award.operations import remind_overdue as remind
+    from ..awarding.operations import remind_overdue as remind
 
     try:
         notified = remind()

@@ -1,17 +1,20 @@
 """我的单位 (members, invitations, join requests, licence) for the org admin and its members;
-the invitation link; and the bureau's verification queue."""
+the invitation link; the bureau's verification queue; and a solver organization's public record."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..caching import public_page
 from ..extensions import db
-from ..models import AuditEvent, JoinRequest, Organization, OrgInvitation, User
+from ..hall.views import listed_for
+from ..models import AuditEvent, Challenge, Contract, JoinRequest, Organization, OrgInvitation, User
 from ..posting.forms import ReasonForm
-from ..states import JoinState, OrgState, Role
+from ..reviewing.queries import contract_outcome
+from ..states import ContractState, JoinState, OrgState, Role
 from ..uploads import UploadError
 from ..views_common import apply_transition, get_or_404, require, role_required
 from . import operations as ops
@@ -298,3 +301,33 @@ def join_requests():
 
 
 bp.add_app_template_global(org_gate)
+
+
+# -- the public record of a solver organization -----------------------------------------------
+
+@bp.route("/organizations/<int:org_id>")
+@public_page
+def organization(org_id: int):
+    """A solver organization's public record: its contracts on the 榜 the viewer may see, and
+    how each ended (a failure with its rule). Working files and the ledger stay private."""
+    org = get_or_404(Organization, org_id)
+    seen = [Contract.solver_org_id == org.id, Contract.state != ContractState.DRAFT,
+            listed_for(current_user)]
+    signed = Contract.signed_at.is_not(None)
+    counts = db.session.execute(
+        select(func.count(Contract.id),
+               func.count(case((Contract.state == ContractState.ACTIVE, 1))),
+               func.count(case((Contract.state == ContractState.ACCEPTED, 1))),
+               func.count(case((Contract.state == ContractState.FAILED, 1))),
+               func.count(case((Contract.state == ContractState.ELIMINATED, 1))),
+               func.coalesce(func.sum(case((signed, Contract.amount_fen), else_=0)), 0))
+        .join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)).one()
+    summary = dict(zip(("contracts", "active", "accepted", "failed", "eliminated", "amount_fen"),
+                       counts, strict=True))
+    query = (select(Contract).join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)
+             .options(selectinload(Contract.challenge).selectinload(Challenge.issuer))
+             .order_by(Contract.signed_at.desc().nulls_last(), Contract.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("orgs/organization.html", org=org, page=page, summary=summary,
+                           outcomes={c.id: contract_outcome(c) for c in page.items},
+                           title=_("揭榜单位档案：%(name)s", name=org.name))

@@ -178,6 +178,15 @@ class ReasonForm(AppForm):
         DataRequired(_l("请填写理由。")), Length(max=1000, message=_l("理由不超过 1000 字。"))])
 
 
+class PublishForm(AppForm):
+    deadline = DateStringField(_l("揭榜截止日期"), future=True)
+    note = TextAreaField(_l("审核意见（可选）"), validators=[Length(max=1000)])
+
+    def validate_deadline(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("发布时必须设定揭榜截止日期。"))
+
+
 class AccessRequestForm(AppForm):
     note = TextAreaField(_l("申请说明"), validators=[
         DataRequired(_l("请简要说明您的团队和申请查阅的理由。")), Length(max=1000)])

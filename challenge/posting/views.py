@@ -1,9 +1,10 @@
-"""发榜: an enterprise drafts, submits and withdraws its 榜 and answers access requests."""
+"""发榜: an enterprise drafts, submits and withdraws its 榜 and answers access requests; the bureau
+screens it (publish, or return for changes)."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
@@ -13,10 +14,11 @@ from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInv
 from ..models.base import csv_list
 from ..orgs.rules import org_gate
 from ..states import ChallengeState, Role
+from ..timeutil import end_of_local_day, local_date
 from ..views_common import apply_transition, get_or_404, require, role_required
 from ..workflow import TransitionError, allowed, perform
 from . import operations as ops
-from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, ReasonForm
+from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, PublishForm, ReasonForm
 
 bp = Blueprint("posting", __name__)
 
@@ -71,7 +73,7 @@ def edit(challenge_id: int):
             db.session.commit()
             flash(_("已保存修改（%(n)d 项）。", n=len(changes)) if changes else _("内容没有变化。"),
                   "success")
-            return redirect(url_for("admin.challenge", challenge_id=challenge.id))
+            return redirect(url_for("posting.screen", challenge_id=challenge.id))
         return _save_then_maybe_submit(challenge, _("修改已保存。"))
     return render_template("posting/edit.html", form=form, challenge=challenge,
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
@@ -255,3 +257,68 @@ def history(challenge_id: int):
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
     return render_template("posting/history.html", challenge=challenge, events=events,
                            title=_("操作记录"))
+
+
+# -- the bureau's screening: publish or return a submitted 榜 ------------------------------------
+
+@bp.route("/admin/challenges")
+@role_required(Role.ADMIN)
+def screening():
+    state = request.args.get("state", "screening")
+    query = select(Challenge).options(selectinload(Challenge.issuer))
+    if state != "all":
+        if state not in {s.value for s in ChallengeState}:
+            state = "screening"
+        query = query.where(Challenge.state == ChallengeState(state))
+    order = Challenge.submitted_at.asc() if state == "screening" else Challenge.updated_at.desc()
+    page = db.paginate(query.order_by(order, Challenge.id), per_page=20, error_out=False)
+    counts = dict(db.session.execute(
+        select(Challenge.state, func.count()).group_by(Challenge.state)).all())
+    return render_template("posting/screening.html", page=page, state=state, counts=counts,
+                           title=_("榜单管理"))
+
+
+@bp.route("/admin/challenges/<int:challenge_id>")
+@role_required(Role.ADMIN)
+def screen(challenge_id: int):
+    c = get_or_404(Challenge, challenge_id)
+    publish_form = PublishForm()
+    if c.deadline_at and not publish_form.deadline.data:
+        publish_form.deadline.data = local_date(c.deadline_at).isoformat()
+    return _review_page(c, publish_form, ReasonForm(prefix="ret"))
+
+
+def _review_page(c: Challenge, publish_form: PublishForm, return_form: ReasonForm, status=200):
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
+    return render_template("posting/screen.html", challenge=c, publish_form=publish_form,
+                           return_form=return_form, events=events,
+                           title=_("审核：%(t)s", t=c.title)), status
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/publish", methods=["POST"])
+@role_required(Role.ADMIN)
+def publish(challenge_id: int):
+    c = get_or_404(Challenge, challenge_id)
+    action = "republish" if c.state is ChallengeState.UNCLAIMED else "publish"
+    require(allowed(c, action, current_user))
+    form = PublishForm()
+    if form.validate_on_submit() and apply_transition(
+            c, action, _("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()),
+            reason=form.note.data or "", field=form.deadline,
+            deadline_at=end_of_local_day(form.deadline.date)):
+        return redirect(url_for("posting.screening"))
+    return _review_page(c, form, ReasonForm(prefix="ret"))
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/return", methods=["POST"])
+@role_required(Role.ADMIN)
+def return_(challenge_id: int):
+    c = get_or_404(Challenge, challenge_id)
+    require(allowed(c, "return", current_user))
+    form = ReasonForm(prefix="ret")
+    if form.validate_on_submit() and apply_transition(
+            c, "return", _("已退回企业修改。"), reason=form.reason.data, field=form.reason):
+        return redirect(url_for("posting.screening"))
+    return _review_page(c, PublishForm(), form)

@@ -1,5 +1,5 @@
 """评榜 panels: the bureau assigns reviewers (many 榜 at once, or one by one); a reviewer may
-declare a conflict (回避) before scoring."""
+declare a conflict (回避) before scoring. The decision and results pages are in results_views.py."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -64,7 +64,7 @@ def propose():
 
 @bp.route("/admin/panels/confirm", methods=["POST"])
 @role_required(Role.ADMIN)
-def confirm():
+def confirm_panel():
     """Seat what the admin confirmed (after any edits); all or nothing."""
     challenges = _selected_challenges()
     ops.lock_panels([c.id for c in challenges], [  # before any seat's checks, in one order
@@ -238,3 +238,6 @@ def panel_scores(challenge_id: int):
                            complete=scoring.panel_complete(challenge),
                            named=current_user.role is Role.ADMIN,
                            title=_("评审结果：%(t)s", t=challenge.title))
+
+
+from . import results_views  # noqa: E402,F401  (the results and decision pages join this blueprint)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import String, case, cast, distinct, func, literal, null, select, true, union_all
 
-from ..award.rules import overdue_conditions
+from ..awarding.rules import overdue_conditions
 from ..extensions import db
 from ..models import (
     Challenge,

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..award.rules import overdue_conditions
+from ..awarding.rules import overdue_conditions
 from ..exports.writers import COUNT, DAYS, MONEY  # a figure's unit is its cell's kind
 from ..inputs import parse_id, parse_int
 from ..models import (

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from challenge.award import operations as ops
+from challenge.awarding import operations as ops
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry
 from challenge.states import ChallengeState, ContractState, FundingMode

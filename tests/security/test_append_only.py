@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
 
-from challenge.award import operations as ops
+from challenge.awarding import operations as ops
 from challenge.demo import seed
 from challenge.extensions import db
 from challenge.models import AccessLog, AuditEvent

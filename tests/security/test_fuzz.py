@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.bidding import operations as bidding_ops
 from challenge.bidding.questions import ask_question
 from challenge.extensions import db

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.bidding import operations as bidding_ops
 from challenge.bidding.forms import ProposalForm
 from challenge.extensions import db

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from challenge.award import operations as award_ops
+from challenge.awarding import operations as award_ops
 from challenge.bidding.operations import MAX_ATTACHMENTS
 from challenge.bidding.questions import MAX_UNANSWERED, ask_question
 from challenge.extensions import db

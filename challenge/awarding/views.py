@@ -1,6 +1,6 @@
 """签约与履约: the bureau drafts, edits and signs the contract per winning bid, keeps the payments
 ledger, ends contracts (赛马 elimination, failure) and closes the 榜; the parties follow their
-contracts. Milestone reports and acceptance live in the "progress" blueprint."""
+contracts. Milestone reports and acceptance (progress_views.py) join this "awarding" blueprint."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,7 +42,7 @@ from .forms import (
     ReverseForm,
 )
 
-bp = Blueprint("contracts", __name__)
+bp = Blueprint("awarding", __name__)
 
 DRAFTABLE = (ChallengeState.PUBLICITY, ChallengeState.CONTRACTED)
 FIELD_OF_PROBLEM = {"number": "number", "amount": "amount", "subsidy_rate": "subsidy_rate",
@@ -87,10 +87,17 @@ def overdue_list(user=None, limit: int = 10) -> list[ContractMilestone]:
 @bp.errorhandler(StaleDataError)
 @bp.errorhandler(IntegrityError)
 def _conflict(exc):
-    """Someone else changed the contract (or took its number) between reading and saving."""
+    """Someone else changed the contract (or took its number) between reading and saving.
+    The milestone and acceptance pages answer a StaleDataError their own way, and leave an
+    IntegrityError to the application, as when they were a blueprint of their own."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "__module__", None) == progress_views.__name__:
+        if isinstance(exc, StaleDataError):
+            return progress_views.changed_meanwhile(exc)
+        raise exc
     db.session.rollback()
     flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
-    target = local_referrer(url_for("contracts.mine"))
+    target = local_referrer(url_for("awarding.mine"))
     return redirect(target)
 
 
@@ -178,7 +185,7 @@ def board(challenge_id: int):
         "本榜当前为「%(s)s」，不能起草合同。", s=challenge.state.label)
     used = rules.contracted_total(challenge)
     return render_template(
-        "award/board.html", challenge=challenge, teams=teams, waiting=waiting,
+        "awarding/board.html", challenge=challenge, teams=teams, waiting=waiting,
         next_step=_next_step(challenge), draft_block=draft_block, open_objections=open_objections,
         used=used, may_finish=allowed(challenge, "finish", current_user),
         title=_("签约与履约：%(t)s", t=challenge.title))
@@ -197,14 +204,14 @@ def draft(proposal_id: int):
         contract = ops.draft_contract(proposal, current_user, values)
     except (ops.AwardError, TransitionError) as exc:
         _fail_and_flash(exc)
-        return redirect(url_for("contracts.board", challenge_id=proposal.challenge_id))
+        return redirect(url_for("awarding.board", challenge_id=proposal.challenge_id))
     db.session.commit()
     flash(_("已按入选方案起草合同 %(n)s，请核对金额、日期和里程碑后签订。", n=contract.number),
           "success")
     if moved_start:
         flash(_("方案中的首个里程碑早于今天，开始日期暂定为 %(d)s，请核对。",
                 d=earliest.isoformat()), "warning")
-    return redirect(url_for("contracts.edit", contract_id=contract.id))
+    return redirect(url_for("awarding.edit", contract_id=contract.id))
 
 
 def _contract_form_data(contract: Contract) -> dict:
@@ -256,7 +263,7 @@ def edit(contract_id: int):
     contract = get_or_404(Contract, contract_id)
     if contract.state is not ContractState.DRAFT:
         flash(_("合同已签订或已结束，不能再修改。"), "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+        return redirect(url_for("awarding.show", contract_id=contract.id))
     challenge = contract.challenge
     form = ContractForm()
     if request.method == "GET":
@@ -279,9 +286,9 @@ def edit(contract_id: int):
             else:
                 db.session.commit()
                 flash(_("合同已保存。"), "success")
-                return redirect(url_for("contracts.show", contract_id=contract.id))
+                return redirect(url_for("awarding.show", contract_id=contract.id))
     used = rules.contracted_total(challenge, leaving_out=contract)
-    return render_template("award/edit.html", contract=contract, challenge=challenge, form=form,
+    return render_template("awarding/edit.html", contract=contract, challenge=challenge, form=form,
                            invalid=request.method == "POST" and _invalid(form),
                            blank=ContractMilestoneForm(prefix="milestones-__index__-"),
                            used=used, available=max(challenge.bounty_fen - used, 0),
@@ -297,13 +304,13 @@ def sign(contract_id: int):
         ops.sign_contract(contract, current_user)
     except (ops.AwardError, TransitionError) as exc:
         _fail_and_flash(exc)
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+        return redirect(url_for("awarding.show", contract_id=contract.id))
     db.session.commit()
     if challenge.state is ChallengeState.CONTRACTED:
         flash(_("合同 %(n)s 已签订；本榜全部入选方案均已签约，进入攻关。", n=contract.number), "success")
     else:
         flash(_("合同 %(n)s 已签订。", n=contract.number), "success")
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    return redirect(url_for("awarding.show", contract_id=contract.id))
 
 
 @bp.route("/admin/challenges/<int:challenge_id>/finish", methods=["POST"])
@@ -317,7 +324,7 @@ def finish(challenge_id: int):
     else:
         db.session.commit()
         flash(_("已结榜。"), "success")
-    return redirect(url_for("contracts.board", challenge_id=challenge.id))
+    return redirect(url_for("awarding.board", challenge_id=challenge.id))
 
 
 # -- one contract ---------------------------------------------------------------------------
@@ -373,7 +380,7 @@ def _show(contract: Contract, payment_form=None, recovered_form=None, status: in
                 and e.payer is Payer.ENTERPRISE):  # beside the enterprise's share of each milestone
             paid_by_milestone[e.milestone_id] = paid_by_milestone.get(e.milestone_id, 0) + e.amount_fen
     return render_template(
-        "award/show.html", contract=contract, challenge=contract.challenge, totals=totals,
+        "awarding/show.html", contract=contract, challenge=contract.challenge, totals=totals,
         payer_rows=_payer_rows(totals), entries=entries, reversed_ids=reversed_ids,
         progress=_progress(contract), allocation=allocation, paid_by_milestone=paid_by_milestone,
         pay_rule=ledger.PAY_RULES[contract.funding_mode],
@@ -417,7 +424,7 @@ def pay(contract_id: int):
                 db.session.commit()
                 flash(_("已登记付款 %(a)s 万元（%(p)s）。", a=format_wan(entry.amount_fen),
                         p=entry.payer.label), "success")
-                return redirect(url_for("contracts.show", contract_id=contract.id) + "#ledger")
+                return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
     return _show(contract, payment_form=form)
 
 
@@ -429,7 +436,7 @@ def reverse(entry_id: int):
     problem = ledger.reversal_problem(rules.lines_of(contract), entry.id)
     if problem:
         flash(problem, "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id) + "#ledger")
+        return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
     form = ReverseForm()
     if form.validate_on_submit():
         try:
@@ -441,8 +448,8 @@ def reverse(entry_id: int):
             db.session.commit()
             flash(_("已冲正付款 %(a)s 万元，账目已追加一条负数记录。", a=format_wan(entry.amount_fen)),
                   "success")
-            return redirect(url_for("contracts.show", contract_id=contract.id) + "#ledger")
-    return render_template("award/reverse.html", entry=entry, contract=contract, form=form,
+            return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
+    return render_template("awarding/reverse.html", entry=entry, contract=contract, form=form,
                            title=_("冲正付款"))
 
 
@@ -462,7 +469,7 @@ def recovered(contract_id: int):
         else:
             db.session.commit()
             flash(_("已登记追回款到账 %(a)s 万元。", a=format_wan(entry.amount_fen)), "success")
-            return redirect(url_for("contracts.show", contract_id=contract.id) + "#ledger")
+            return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
     return _show(contract, recovered_form=form)
 
 
@@ -485,14 +492,14 @@ def eliminate(contract_id: int):
             db.session.commit()
             flash(_("已淘汰 %(org)s：未完成的里程碑已取消，未评审通过的份额已释放。",
                     org=contract.solver_org.name), "success")
-            return redirect(url_for("contracts.board", challenge_id=contract.challenge_id))
+            return redirect(url_for("awarding.board", challenge_id=contract.challenge_id))
     # Elimination cancels every open milestone, confirmed ones included: only reviewed
     # (approved) shares stay payable.
     terms = rules.terms_of(contract)
     kept = {m.id for m in contract.milestones if m.state is MilestoneState.APPROVED}
     release = {p.value: terms.committed(p) - sum(v for k, v in terms.allocation(p).items() if k in kept)
                for p in Payer}
-    return render_template("award/eliminate.html", contract=contract, form=form, problem=problem,
+    return render_template("awarding/eliminate.html", contract=contract, form=form, problem=problem,
                            release=release, totals=rules.contract_totals(contract),
                            open_milestones=[m for m in contract.milestones
                                             if m.state in rules.OPEN_MILESTONES],
@@ -524,8 +531,8 @@ def fail(contract_id: int):
             if contract.challenge.state is ChallengeState.FAILED:
                 message += _("本榜已没有执行中的合同，榜单状态为「攻关失败」。")
             flash(message, "success")
-            return redirect(url_for("contracts.show", contract_id=contract.id))
-    return render_template("award/fail.html", contract=contract, form=form, problem=problem,
+            return redirect(url_for("awarding.show", contract_id=contract.id))
+    return render_template("awarding/fail.html", contract=contract, form=form, problem=problem,
                            totals=rules.contract_totals(contract), title=_("判定合同失败"))
 
 
@@ -557,9 +564,11 @@ def mine():
                        per_page=current_app.config["PER_PAGE"], error_out=False)
     rows = [{"contract": c, "totals": rules.contract_totals(c), "progress": _progress(c)}
             for c in page.items]
-    return render_template("award/mine.html", page=page, rows=rows, state=state, overdue=overdue,
+    return render_template("awarding/mine.html", page=page, rows=rows, state=state, overdue=overdue,
                            challenge_id=challenge_id, overdue_count=overdue_count(current_user),
                            ContractState=ContractState, title=_("合同履约"))
 
 
 __all__ = ["bp", "overdue_query", "overdue_count", "overdue_list"]
+
+from . import progress_views  # noqa: E402,F401  (the milestone and acceptance pages join this blueprint)

@@ -3,7 +3,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms_common import AppForm, options
-from ..reviewing.decision import OBJECTION_MAX, REASON_MAX
+from .decision import OBJECTION_MAX, REASON_MAX
 
 
 class DecisionForm(AppForm):

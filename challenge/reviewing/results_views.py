@@ -1,14 +1,11 @@
-"""结果公示: the bureau's decision page (pick winners, answer objections), the public results
-of each decided 榜 with its contracts and outcome, the list of ended 榜, the public record of a
-solver organization, and 异议 filed during the publicity period."""
+"""结果公示 (routes of the reviewing blueprint): the bureau's decision page (pick winners, answer
+objections), the public results of each decided 榜 with its contracts and outcome, the list of
+ended 榜, and 异议 filed during the publicity period."""
 
-from dataclasses import dataclass
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
@@ -18,7 +15,10 @@ from ..filters import localtime
 from ..hall.views import listed_for
 from ..inputs import parse_id, parse_ids
 from ..models import Challenge, Contract, Objection, Organization, Proposal
-from ..reviewing.decision import (
+from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
+from ..views_common import get_or_404, role_required
+from ..workflow import TransitionError
+from .decision import (
     DecisionError,
     answer_objection,
     decide,
@@ -27,14 +27,10 @@ from ..reviewing.decision import (
     publicity_of,
     publicity_open,
 )
-from ..reviewing.scoring import panel_complete, panel_progress, results
-from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
-from ..views_common import get_or_404, role_required
-from ..workflow import TransitionError
 from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
-
-bp = Blueprint("results", __name__)
-
+from .queries import Outcome, challenge_outcome, contract_outcome
+from .scoring import panel_complete, panel_progress, results
+from .views import bp
 
 # -- outcomes, as the public sees them ---------------------------------------------------------
 
@@ -43,42 +39,6 @@ CS = ChallengeState
 AWARD_STAGE = frozenset({CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED, CS.FAILED})
 # Ended 榜 on the public list; 已兑现 (AWARDED) only waits for the bureau's 结榜.
 ENDED_STATES = {"closed": CS.CLOSED, "failed": CS.FAILED, "awarded": CS.AWARDED}
-
-# The words of the 榜's outcome; its colour is the state's tone.
-CHALLENGE_OUTCOMES = {
-    CS.PUBLICITY: _l("公示中"),
-    CS.CONTRACTED: _l("攻关中"),
-    CS.ACCEPTED: _l("验收通过，兑付中"),
-    CS.AWARDED: _l("验收通过，奖励已兑现"),
-    CS.CLOSED: _l("验收通过，已结榜"),
-    CS.FAILED: _l("攻关失败"),
-}
-CONTRACT_OUTCOMES = {
-    ContractState.DRAFT: _l("待签约"),
-    ContractState.ACTIVE: _l("攻关中"),
-    ContractState.ACCEPTED: _l("验收通过"),
-    ContractState.ELIMINATED: _l("赛马淘汰"),
-    ContractState.FAILED: _l("攻关失败"),
-}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    label: str
-    tone: str
-    rule: str = ""  # the failure rule's label, the only public word on why money stopped
-
-
-def challenge_outcome(challenge: Challenge) -> Outcome | None:
-    found = CHALLENGE_OUTCOMES.get(challenge.state)
-    return Outcome(str(found), challenge.state.tone) if found else None
-
-
-def contract_outcome(contract: Contract) -> Outcome:
-    label = CONTRACT_OUTCOMES[contract.state]
-    rule = contract.failure_rule.label if contract.state is ContractState.FAILED and \
-        contract.failure_rule else ""
-    return Outcome(str(label), contract.state.tone, rule)
 
 
 def _signed_total(challenge_ids: list[int]) -> dict[int, int]:
@@ -110,13 +70,13 @@ def _winners(challenge_ids: list[int]) -> dict[int, list[Organization]]:
 
 @bp.route("/results")
 @public_page
-def index():
+def results_index():
     query = (select(Challenge).where(listed_for(current_user), Challenge.state.in_(RESULT_STATES))
              .options(selectinload(Challenge.issuer))
              .order_by(Challenge.publicity_ends_at.desc().nulls_last(), Challenge.id.desc()))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     ids = [c.id for c in page.items]
-    return render_template("results/index.html", page=page, winners=_winners(ids),
+    return render_template("reviewing/results_index.html", page=page, winners=_winners(ids),
                            totals=_signed_total(ids),
                            outcomes={c.id: challenge_outcome(c) for c in page.items},
                            title=_("结果公示"))
@@ -124,7 +84,7 @@ def index():
 
 @bp.route("/results/closed")
 @public_page
-def closed():
+def results_closed():
     """Every ended 榜 the viewer may know of, with its winners, contract total and outcome."""
     wanted = request.args.get("outcome", "")
     states = [ENDED_STATES[wanted]] if wanted in ENDED_STATES else list(ENDED_STATES.values())
@@ -134,38 +94,10 @@ def closed():
              .order_by(ended.desc().nulls_last(), Challenge.id.desc()))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     ids = [c.id for c in page.items]
-    return render_template("results/closed.html", page=page, winners=_winners(ids),
+    return render_template("reviewing/results_closed.html", page=page, winners=_winners(ids),
                            totals=_signed_total(ids), outcome=wanted if wanted in ENDED_STATES else "",
                            outcomes={c.id: challenge_outcome(c) for c in page.items},
                            title=_("已结束的榜"))
-
-
-@bp.route("/organizations/<int:org_id>")
-@public_page
-def organization(org_id: int):
-    """A solver organization's public record: its contracts on the 榜 the viewer may see, and
-    how each ended (a failure with its rule). Working files and the ledger stay private."""
-    org = get_or_404(Organization, org_id)
-    seen = [Contract.solver_org_id == org.id, Contract.state != ContractState.DRAFT,
-            listed_for(current_user)]
-    signed = Contract.signed_at.is_not(None)
-    counts = db.session.execute(
-        select(func.count(Contract.id),
-               func.count(case((Contract.state == ContractState.ACTIVE, 1))),
-               func.count(case((Contract.state == ContractState.ACCEPTED, 1))),
-               func.count(case((Contract.state == ContractState.FAILED, 1))),
-               func.count(case((Contract.state == ContractState.ELIMINATED, 1))),
-               func.coalesce(func.sum(case((signed, Contract.amount_fen), else_=0)), 0))
-        .join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)).one()
-    summary = dict(zip(("contracts", "active", "accepted", "failed", "eliminated", "amount_fen"),
-                       counts, strict=True))
-    query = (select(Contract).join(Challenge, Challenge.id == Contract.challenge_id).where(*seen)
-             .options(selectinload(Contract.challenge).selectinload(Challenge.issuer))
-             .order_by(Contract.signed_at.desc().nulls_last(), Contract.id.desc()))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("results/organization.html", org=org, page=page, summary=summary,
-                           outcomes={c.id: contract_outcome(c) for c in page.items},
-                           title=_("揭榜单位档案：%(name)s", name=org.name))
 
 
 def _visible_results_or_404(challenge_id: int) -> Challenge:
@@ -193,7 +125,7 @@ def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int 
             Objection.challenge_id == challenge.id, Objection.filer_id == current_user.id)
             .order_by(Objection.id)).all()
     contracts = _contract_rows(challenge)
-    return render_template("results/show.html", challenge=challenge, facts=publicity_of(challenge),
+    return render_template("reviewing/results_show.html", challenge=challenge, facts=publicity_of(challenge),
                            contracts=contracts, outcome=challenge_outcome(challenge),
                            signed_total=sum(c.amount_fen for c, _o in contracts if c.signed_at),
                            subsidy_total=sum(c.subsidy_fen for c, _o in contracts if c.signed_at),
@@ -205,7 +137,7 @@ def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int 
 
 @bp.route("/results/<int:challenge_id>")
 @public_page
-def show(challenge_id: int):
+def results_show(challenge_id: int):
     challenge = _visible_results_or_404(challenge_id)
     # The objection form (and its CSRF token) only for who may object: a visitor's page stays
     # free of anything tied to one session, so it can be cached and shared.
@@ -230,7 +162,7 @@ def object_(challenge_id: int):
         else:
             db.session.commit()
             flash(_("异议已提交，科技局处理后将通知您。"), "success")
-            return redirect(url_for("results.show", challenge_id=challenge.id))
+            return redirect(url_for("reviewing.results_show", challenge_id=challenge.id))
     return _results_page(challenge, form)
 
 
@@ -248,7 +180,7 @@ def _decision_page(challenge: Challenge, form: DecisionForm | None = None, probl
         answer_forms.setdefault(objection.id, ObjectionAnswerForm(prefix=f"o{objection.id}",
                                                                   formdata=None))
     return render_template(
-        "results/decision.html", challenge=challenge, complete=complete,
+        "reviewing/decision.html", challenge=challenge, complete=complete,
         rows=results(challenge) if complete or challenge.state in RESULT_STATES else [],
         progress=progress, form=form or DecisionForm(formdata=None),
         problems=problems, picked=set(picked), exceptions=exceptions or {},
@@ -264,7 +196,7 @@ def decision(challenge_id: int):
 
 @bp.route("/admin/challenges/<int:challenge_id>/decision", methods=["POST"])
 @role_required(Role.ADMIN)
-def confirm(challenge_id: int):
+def confirm_decision(challenge_id: int):
     """One operation: winners selected, the others not, the 榜 into 公示 — or nothing."""
     challenge = get_or_404(Challenge, challenge_id)
     form = DecisionForm()
@@ -283,11 +215,11 @@ def confirm(challenge_id: int):
     except (DecisionError, TransitionError) as exc:
         db.session.rollback()
         flash(_("未能确定揭榜方，所有方案保持原状：%(why)s", why=exc.message), "danger")
-        return redirect(url_for("results.decision", challenge_id=challenge_id))
+        return redirect(url_for("reviewing.decision", challenge_id=challenge_id))
     db.session.commit()
     flash(_("已确定 %(n)d 个揭榜方，公示至 %(t)s。", n=len(winners),
             t=localtime(challenge.publicity_ends_at)), "success")
-    return redirect(url_for("results.decision", challenge_id=challenge.id))
+    return redirect(url_for("reviewing.decision", challenge_id=challenge.id))
 
 
 @bp.route("/admin/objections/<int:objection_id>/answer", methods=["POST"])
@@ -306,5 +238,5 @@ def answer(objection_id: int):
             db.session.commit()
             flash(_("异议已处理并通知提出人。") if form.decision.data == "dismiss" else
                   _("异议成立：评定已撤回，本榜回到评审中，请重新确定揭榜方。"), "success")
-            return redirect(url_for("results.decision", challenge_id=challenge.id))
+            return redirect(url_for("reviewing.decision", challenge_id=challenge.id))
     return _decision_page(challenge, answer_forms={objection.id: form})

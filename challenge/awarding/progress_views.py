@@ -2,7 +2,7 @@
 the award files; and 验收 against the 榜's indicators — filled in by the solver, signed off
 indicator by indicator by the enterprise, passed or failed by the bureau."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,8 +23,7 @@ from . import operations as ops
 from .flows import acceptance_gaps
 from .progress_forms import AcceptanceForm, FileUploadForm, MilestoneReportForm, ReviewNoteForm, SignOffForm
 from .rules import is_overdue
-
-bp = Blueprint("progress", __name__)
+from .views import bp
 
 MILESTONE_ACTIONS = ("report", "confirm", "send_back", "approve", "rework")
 FILES_OPEN = (MilestoneState.PENDING, MilestoneState.RETURNED)
@@ -32,20 +31,20 @@ FILES_OPEN = (MilestoneState.PENDING, MilestoneState.RETURNED)
 
 # -- shared helpers ------------------------------------------------------------------------
 
-@bp.errorhandler(StaleDataError)
-def _changed_meanwhile(exc):
-    """Two people acted on the same record at once: the second is told, not shown a 500."""
+def changed_meanwhile(exc: StaleDataError):
+    """Two people acted on the same record at once: the second is told, not shown a 500.
+    (The blueprint's one handler, views._conflict, hands these pages' StaleDataError here.)"""
     db.session.rollback()
     flash(_("该记录刚被其他人处理过，请查看最新状态后再操作。"), "warning")
     args = request.view_args or {}
     if "milestone_id" in args:
-        return redirect(url_for("progress.milestone", milestone_id=args["milestone_id"]))
+        return redirect(url_for("awarding.milestone", milestone_id=args["milestone_id"]))
     contract_id = args.get("contract_id")
     if "item_id" in args:
         item = db.session.get(AcceptanceItem, args["item_id"])
         contract_id = item.acceptance.contract_id if item else None
     if contract_id is not None:
-        return redirect(url_for("progress.acceptance", contract_id=contract_id))
+        return redirect(url_for("awarding.acceptance", contract_id=contract_id))
     return redirect(url_for("hall.index"))
 
 
@@ -114,16 +113,16 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
     forms.setdefault("approve_form", ReviewNoteForm(prefix="approve", **blank))
     forms.setdefault("rework_form", ReasonForm(prefix="rework", **blank))
     return render_template(
-        "award/progress_milestone.html", milestone=milestone, contract=contract,
+        "awarding/progress_milestone.html", milestone=milestone, contract=contract,
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
-        overdue=is_overdue(milestone), contract_url=url_for("contracts.show", contract_id=contract.id),
+        overdue=is_overdue(milestone), contract_url=url_for("awarding.show", contract_id=contract.id),
         amount_fen=share_of(contract.amount_fen, milestone.share_bp),
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
 
 def _to_milestone(milestone: ContractMilestone, anchor: str = ""):
-    return redirect(url_for("progress.milestone", milestone_id=milestone.id) + anchor)
+    return redirect(url_for("awarding.milestone", milestone_id=milestone.id) + anchor)
 
 
 @bp.route("/milestones/<int:milestone_id>")
@@ -250,10 +249,10 @@ def delete_file(file_id: int):
     item, contract = _file_or_404(file_id)
     require(_uploader_orgs([item]).get(item.uploaded_by_id) == current_user.organization_id)
     if item.milestone is not None:
-        owner, back = item.milestone, url_for("progress.milestone", milestone_id=item.milestone_id)
+        owner, back = item.milestone, url_for("awarding.milestone", milestone_id=item.milestone_id)
         problem = _milestone_files_problem(owner)
     else:
-        back = url_for("progress.acceptance", contract_id=contract.id)
+        back = url_for("awarding.acceptance", contract_id=contract.id)
         problem = _acceptance_edit_problem(contract, item.item.acceptance)
     if problem:
         flash(problem, "danger")
@@ -283,7 +282,7 @@ def _acceptance_edit_problem(contract: Contract, acceptance: Acceptance | None) 
 
 
 def _to_acceptance(contract: Contract, anchor: str = ""):
-    return redirect(url_for("progress.acceptance", contract_id=contract.id) + anchor)
+    return redirect(url_for("awarding.acceptance", contract_id=contract.id) + anchor)
 
 
 def _unfinished_milestones(contract: Contract) -> list[ContractMilestone]:
@@ -308,11 +307,11 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
                          ("reopen_form", "reopen")):
         forms.setdefault(name, ReasonForm(prefix=prefix, **blank))
     context = {"contract": contract, "challenge": contract.challenge, "acceptance": acceptance,
-               "contract_url": url_for("contracts.show", contract_id=contract.id), "problems": problems or [],
+               "contract_url": url_for("awarding.show", contract_id=contract.id), "problems": problems or [],
                "unfinished": _unfinished_milestones(contract), "sign_error": sign_error,
                "title": _("验收：%(t)s", t=contract.challenge.title), **forms}
     if acceptance is None:
-        return render_template("award/progress_acceptance.html", **context), status
+        return render_template("awarding/progress_acceptance.html", **context), status
     items = acceptance.items
     active = contract.state is ContractState.ACTIVE
     editable = (active and acceptance.state is AcceptanceState.DRAFT
@@ -338,7 +337,7 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
              for action in ("submit", "sign_off", "send_back", "pass", "reject", "reopen")},
         unmet=[i for i in items if i.met is not True],
         decision=next((e for e in reversed(events) if e.action in ("pass", "reject")), None))
-    return render_template("award/progress_acceptance.html", **context), status
+    return render_template("awarding/progress_acceptance.html", **context), status
 
 
 def _sign_rows(form: SignOffForm) -> dict[int, object]:
