@@ -61,13 +61,16 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .auth import email_views, two_factor_views  # noqa: F401  (their routes join auth's bp)
     from .auth import init_app as auth_init_app
     from .auth.views import bp as auth_bp
+    from .awarding import progress_views  # noqa: F401  (its routes join awarding's bp)
     from .awarding.views import bp as awarding_bp
+    from .bidding import questions  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
     from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
+    from .reviewing import results_views  # noqa: F401  (its routes join reviewing's bp)
     from .reviewing.views import bp as reviewing_bp
     from .stats.views import bp as stats_bp
 

@@ -332,9 +332,8 @@ def _seat_panel(challenge: Challenge, admin: User) -> None:
 
     plans, _ = panels.propose_panels([challenge])
     for plan in plans:
-        scores = {c.reviewer.id: c.match.score for c in plan.candidates}
         for reviewer_id in plan.proposed:
-            panels.seat_reviewer(challenge, db.session.get(User, reviewer_id), admin, scores[reviewer_id])
+            panels.seat_reviewer(challenge, db.session.get(User, reviewer_id), admin)
     seated = {s.reviewer_id for s in panels.seats_taken(challenge)}
     missing = challenge.reviewers_required - len(seated)
     if missing > 0:
@@ -471,10 +470,8 @@ def _panels(admin: User, users: dict[str, User]) -> None:
             panels.seat_reviewer(challenge, reviewer1, admin)
     plans, _ = panels.propose_panels(with_bids)
     for plan in plans:
-        scores = {c.reviewer.id: c.match.score for c in plan.candidates}
         for reviewer_id in plan.proposed:
-            panels.seat_reviewer(plan.challenge, db.session.get(User, reviewer_id), admin,
-                                 scores[reviewer_id])
+            panels.seat_reviewer(plan.challenge, db.session.get(User, reviewer_id), admin)
     for challenge in with_bids:
         for reviewer_id in scoring.seated_reviewer_ids(challenge):
             reviewer = db.session.get(User, reviewer_id)

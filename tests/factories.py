@@ -221,6 +221,7 @@ def finish_contract(contract: Contract, state: ContractState) -> None:
     for milestone in contract.milestones:
         milestone.state = MilestoneState.APPROVED
     contract.state = state
+    contract.ended_at = utcnow()  # as the door stamps an ended contract
     if state is ContractState.FAILED:
         contract.failure_rule = FailureRule.TERMINATE
     db.session.flush()

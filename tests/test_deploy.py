@@ -131,7 +131,7 @@ def nginx(live_server, tmp_path):
                      ("/etc/letsencrypt/live/bang.example.cn/privkey.pem", tmp_path / "key.pem"),
                      ("/etc/nginx/snippets/challenge-locations.conf", tmp_path / "locations.conf"),
                      ("/var/log/nginx/", f"{tmp_path}/")]:
-        assert str(old) in site or old == "127.0.0.1:8000", old
+        assert str(old) in site, old
         site = site.replace(str(old), str(new))
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
     (tmp_path / "site.conf").write_text(site)

@@ -304,7 +304,7 @@ def test_a_pending_enterprise_drafts_but_cannot_submit_a_challenge(client, auth,
     assert "尚未通过科技局认证" in html
     db.session.expire_all()
     assert draft.state is ChallengeState.DRAFT
-    org.state = OrgState.VERIFIED
+    org.state, org.verified_at = OrgState.VERIFIED, utcnow()
     db.session.commit()
     client.post(f"/challenges/{draft.id}/submit")
     db.session.expire_all()
@@ -325,7 +325,7 @@ def test_a_pending_solver_organisation_drafts_but_cannot_submit_a_bid(client, au
     client.post(f"/proposals/{proposal.id}/submit")
     db.session.expire_all()
     assert proposal.state is ProposalState.DRAFT
-    org.state = OrgState.VERIFIED
+    org.state, org.verified_at = OrgState.VERIFIED, utcnow()
     db.session.commit()
     client.post(f"/proposals/{proposal.id}/submit")
     db.session.expire_all()
@@ -789,7 +789,7 @@ def test_the_org_admin_corrects_details_before_verification(client, auth, make):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "edit",
                                                        AuditEvent.object_type == "organization"))
     assert event.changes["credit_code"][1] == credit_code(6161)
-    org.state = OrgState.VERIFIED
+    org.state, org.verified_at = OrgState.VERIFIED, utcnow()
     db.session.commit()
     assert client.post("/org/details", data={"name": "再改", "region": "x",
                                              "credit_code": credit_code(6161)}).status_code == 403

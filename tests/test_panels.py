@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from challenge.extensions import db
 from challenge.models import AuditEvent, ExpertProfile, Notification, Proposal, ReviewAssignment
 from challenge.states import ChallengeState, Confidentiality, OrgType, PanelSeatState, Role
+from challenge.timeutil import utcnow
 from challenge.workflow import perform
 from tests.test_bidding import bid_form, open_board
 
@@ -125,6 +126,32 @@ def test_forged_pick_of_a_conflicted_reviewer_is_refused(client, auth, people, b
     assert seats(meltblown) == set()
 
 
+def shown_scores(html: str) -> dict[str, int]:
+    """What the proposal page shows each candidate's match as: 名字（单位，NN 分，负荷 N）."""
+    return {name: int(score) for name, score in re.findall(r">([^<（]+)（[^，<]*，(\d+) 分，负荷", html)}
+
+
+def test_a_posted_match_score_is_ignored(client, auth, people, board):
+    """The seat records the score the server computes (the one the page shows), not a number
+    a form sends: the confirm form and the manual seat form both carry a forged one."""
+    meltblown, _, crew = board
+    meltblown.reviewers_required = 2
+    db.session.commit()
+    auth.login(people["admin"])
+    html = client.post("/admin/panels/propose", data={"challenge": [meltblown.id]}).get_data(
+        as_text=True)
+    shown = shown_scores(html)
+    assert 0 < shown["熔喷专家甲"] < 99 and 0 < shown["熔喷专家乙"] < 99
+    assert f'name="score-{meltblown.id}-' not in html  # the page no longer carries a score
+    client.post("/admin/panels/confirm", data={
+        "challenge": [meltblown.id], f"seat-{meltblown.id}": [crew["melt1"].id],
+        f"score-{meltblown.id}-{crew['melt1'].id}": "99"})
+    client.post(f"/admin/panels/{meltblown.id}", data={"reviewer": crew["melt2"].id, "score": "99"})
+    recorded = dict(db.session.execute(select(ReviewAssignment.reviewer_id, ReviewAssignment.match_score)
+                                       .where(ReviewAssignment.challenge_id == meltblown.id)).all())
+    assert recorded == {crew["melt1"].id: shown["熔喷专家甲"], crew["melt2"].id: shown["熔喷专家乙"]}
+
+
 def test_manual_seat_rules(client, auth, people, board, make):
     meltblown, _, crew = board
     meltblown.reviewers_required = 1
@@ -237,8 +264,10 @@ def test_panel_list_pages_and_counts_seats_per_board(client, auth, make, people,
     second = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"],
                             title="第二个评审中的榜")
     for state in (PanelSeatState.ASSIGNED, PanelSeatState.DECLINED):  # a declined seat is not counted
-        db.session.add(ReviewAssignment(challenge_id=second.id, reviewer_id=make.user(Role.REVIEWER).id,
-                                        state=state, assigned_by_id=people["admin"].id))
+        db.session.add(ReviewAssignment(
+            challenge_id=second.id, reviewer_id=make.user(Role.REVIEWER).id, state=state,
+            assigned_by_id=people["admin"].id,
+            declined_at=utcnow() if state is PanelSeatState.DECLINED else None))
     db.session.commit()
     auth.login(people["admin"])
     pages = [client.get(f"/admin/panels?page={n}").get_data(as_text=True) for n in (1, 2)]

@@ -1,5 +1,7 @@
-"""The transition table, exhaustively: each (state, action, actor) either succeeds exactly as the
-table says, or is refused with nothing changed and no audit event written."""
+"""The 榜 and access tables through the door: `allowed` answers every cell of the hand-written
+matrices (tests/transition_matrices.py), each cell that lets someone act performs with the
+matrix's target, and a sample of refusals shows the mechanism: the state checked first with its
+message, then the role, then ownership, then the reason; nothing changed, no audit event."""
 
 from datetime import timedelta
 
@@ -9,26 +11,28 @@ from sqlalchemy import func, select
 from challenge.extensions import db
 from challenge.models import AccessGrant, AuditEvent, Challenge, Contract, Notification, User
 from challenge.states import (
-    ACCESS_TRANSITIONS,
-    CHALLENGE_TRANSITIONS,
     SYSTEM,
     AccessState,
     ChallengeState,
     ContractState,
+    ProposalState,
     Role,
 )
 from challenge.timeutil import utcnow
 from challenge.workflow import TransitionError, allowed, perform
 from tests import factories
+from tests import transition_matrices as matrices
 
-ACTORS = ["issuer", "other_enterprise", "solver", "reviewer", "admin", "system"]
+# Who each actor is: its letter in the matrices, and whether it acts for the 榜's issuer.
+ACTORS = {"issuer": ("E", True), "colleague": ("E", True), "other_enterprise": ("E", False),
+          "solver": ("S", False), "reviewer": ("R", False), "admin": ("A", True),
+          "system": ("Y", True)}
+BY_LETTER = {"E": "issuer", "A": "admin", "Y": "system"}
 
 
-def _may(transition, actor_name: str) -> bool:
-    """What the table promises: the role is listed, and an enterprise must own the 榜."""
-    role = {"issuer": Role.ENTERPRISE, "other_enterprise": None, "solver": Role.SOLVER,
-            "reviewer": Role.REVIEWER, "admin": Role.ADMIN, "system": SYSTEM}[actor_name]
-    return role in transition.actors
+def _expected(letters: str, actor_name: str) -> bool:
+    letter, own_party = ACTORS[actor_name]
+    return letter in letters and own_party
 
 
 def _actor(people, name):
@@ -46,7 +50,7 @@ def _params(challenge: Challenge, action: str) -> dict:
     if action in ("contract", "fail") and challenge.state is ChallengeState.PUBLICITY:
         challenge.publicity_ends_at = now - timedelta(minutes=1)  # 公示 over, no objection open
         contract = factories.make_contract(challenge, _admin_of(challenge))
-        contract.state = ContractState.ACTIVE
+        contract.state, contract.signed_at = ContractState.ACTIVE, now  # as if signed
     contracts = db.session.scalars(select(Contract).where(Contract.challenge_id == challenge.id)).all()
     if action == "accept":
         for contract in contracts:
@@ -65,46 +69,99 @@ def _admin_of(challenge: Challenge) -> User:
     return db.session.scalar(select(User).where(User.role == Role.ADMIN).limit(1))
 
 
-CASES = [(state, t, actor) for t in CHALLENGE_TRANSITIONS for state in ChallengeState
-         for actor in ACTORS]
+CHALLENGE = matrices.parse(matrices.CHALLENGE)
 
 
-@pytest.mark.parametrize(
-    "state,transition,actor_name", CASES,
-    ids=[f"{s.value}-{t.action}-{a}" for s, t, a in CASES])
-def test_challenge_transition_table(make, people, state, transition, actor_name):
-    challenge = make.challenge(people["issuer"], state, admin=people["admin"])
+def test_the_door_allows_exactly_the_matrix(make, people):
+    """`allowed` for every (action, state, actor) of the 榜: 14 × 12 × 7 answers, one test."""
+    challenge = make.challenge(people["issuer"])
+    wrong = []
+    for action, state, letters in matrices.cells(matrices.CHALLENGE):
+        challenge.state = ChallengeState(state)
+        for name in ACTORS:
+            if allowed(challenge, action, _actor(people, name)) != _expected(letters, name):
+                wrong.append(f"{action} from {state} by {name}: matrix says {letters or '-'}")
+    db.session.rollback()
+    assert wrong == []
+
+
+def _ids(cases):
+    return [f"{action}-{state}-{letter}" for action, state, letter in cases]
+
+
+MAY_ACT = list(matrices.may_act(matrices.CHALLENGE))
+
+
+@pytest.mark.parametrize("action,state,letter", MAY_ACT, ids=_ids(MAY_ACT))
+def test_each_cell_that_allows_performs(make, people, action, state, letter):
+    """Every actor a cell names performs from that state and reaches the matrix's target."""
+    challenge = make.challenge(people["issuer"], ChallengeState(state), admin=people["admin"])
+    actor = _actor(people, BY_LETTER[letter])
+    params = _params(challenge, action)
+    assert allowed(challenge, action, actor)
+    event = perform(challenge, action, actor, reason="理由", **params)
+    db.session.commit()
+    target = CHALLENGE[action][0]
+    assert challenge.state is ChallengeState(target)
+    assert (event.action, event.from_state, event.to_state) == (action, state, target)
+    assert event.actor_id == (None if actor == SYSTEM else actor.id) and event.reason == "理由"
+
+
+# (state, action, actor, the message): the state is checked before the role, the role before
+# ownership; the system clock only closes.
+REFUSALS = [
+    ("draft", "publish", "admin", "当前状态为「草稿」，不能发布。"),
+    ("draft", "publish", "solver", "当前状态为「草稿」，不能发布。"),
+    ("open", "submit", "issuer", "当前状态为「揭榜中」，不能提交审核。"),
+    ("accepted", "finish", "admin", "当前状态为「已验收」，不能结榜。"),
+    ("contracted", "withdraw", "issuer", "当前状态为「已签约」，不能撤榜。"),
+    ("withdrawn", "republish", "admin", "当前状态为「已撤榜」，不能重新发布。"),
+    ("screening", "publish", "issuer", "您没有权限发布。"),
+    ("draft", "submit", "admin", "您没有权限提交审核。"),
+    ("draft", "submit", "solver", "您没有权限提交审核。"),
+    ("draft", "submit", "other_enterprise", "您没有权限提交审核。"),
+    ("open", "withdraw", "other_enterprise", "您没有权限撤榜。"),
+    ("open", "withdraw", "reviewer", "您没有权限撤榜。"),
+    ("screening", "publish", "system", "您没有权限发布。"),
+    ("reviewing", "unclaim", "system", "您没有权限流榜。"),
+]
+
+
+@pytest.mark.parametrize("state,action,actor_name,message", REFUSALS,
+                         ids=[f"{s}-{a}-{n}" for s, a, n, _m in REFUSALS])
+def test_refusals_change_nothing(make, people, state, action, actor_name, message):
+    challenge = make.challenge(people["issuer"], ChallengeState(state), admin=people["admin"])
     actor = _actor(people, actor_name)
-    params = _params(challenge, transition.action)
+    params = _params(challenge, action)
     events_before = db.session.scalar(select(func.count(AuditEvent.id)))
-    expected = state in transition.sources and _may(transition, actor_name)
-
-    if expected:
-        assert allowed(challenge, transition.action, actor)
-        event = perform(challenge, transition.action, actor, reason="理由", **params)
-        db.session.commit()
-        assert challenge.state is transition.target
-        assert (event.from_state, event.to_state) == (state.value, transition.target.value)
-        assert event.actor_id == (None if actor == SYSTEM else actor.id)
-        assert event.action == transition.action and event.reason == "理由"
-    else:
-        assert not allowed(challenge, transition.action, actor) or state not in transition.sources
-        with pytest.raises(TransitionError):
-            perform(challenge, transition.action, actor, reason="理由", **params)
-        db.session.rollback()
-        assert db.session.get(Challenge, challenge.id).state is state
-        assert db.session.scalar(select(func.count(AuditEvent.id))) == events_before
+    assert not allowed(challenge, action, actor)
+    with pytest.raises(TransitionError) as refused:
+        perform(challenge, action, actor, reason="理由", **params)
+    assert refused.value.message == message
+    db.session.rollback()
+    assert db.session.get(Challenge, challenge.id).state is ChallengeState(state)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events_before
 
 
-@pytest.mark.parametrize("transition", [t for t in CHALLENGE_TRANSITIONS if t.needs_reason],
-                         ids=lambda t: t.action)
-def test_reason_is_required_where_the_table_says(make, people, transition):
-    state = next(iter(transition.sources))
-    challenge = make.challenge(people["issuer"], state, admin=people["admin"])
-    actor = people["admin"] if Role.ADMIN in transition.actors else people["issuer"]
-    with pytest.raises(TransitionError, match="理由"):
-        perform(challenge, transition.action, actor, reason="  ", **_params(challenge,
-                                                                           transition.action))
+REASONED = [(action, next(iter(sources)), next(iter(sources.values())))
+            for action, (_to, why, sources) in CHALLENGE.items() if why]
+
+
+@pytest.mark.parametrize("action,state,letters", REASONED, ids=[r[0] for r in REASONED])
+def test_reason_is_required_where_the_matrix_says(make, people, action, state, letters):
+    challenge = make.challenge(people["issuer"], ChallengeState(state), admin=people["admin"])
+    actor = people["admin"] if "A" in letters else people["issuer"]
+    label = {"return": "退回修改", "unclaim": "流榜", "decide": "确定揭榜方", "reopen": "重新评定",
+             "fail": "判定失败", "withdraw": "撤榜"}[action]
+    with pytest.raises(TransitionError) as refused:
+        perform(challenge, action, actor, reason="  ", **_params(challenge, action))
+    assert refused.value.message == f"{label}需要填写理由。"
+
+
+def test_a_reason_is_not_asked_where_the_matrix_says_none(make, people):
+    challenge = make.challenge(people["issuer"])
+    perform(challenge, "submit", people["issuer"], reason="")
+    assert challenge.state is ChallengeState.SCREENING
 
 
 def test_unknown_action_is_refused(make, people):
@@ -169,28 +226,67 @@ def test_transitions_notify_the_right_people(make, people):
     assert sum("指标不够量化" in m for m in issuer_notes) == 2
 
 
-ACCESS_CASES = [(state, t, actor) for t in ACCESS_TRANSITIONS for state in AccessState
-                for actor in ACTORS]
+def test_proposal_door_allows_exactly_the_matrix(make, people):
+    """A bid acts through the solvers of its lead organization; the bureau judges it."""
+    challenge = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"])
+    proposal = make.winner(challenge, solver=people["solver"])
+    relation = {"solver": ("S", True), "other_solver": ("S", False), "issuer": ("E", False),
+                "reviewer": ("R", False), "admin": ("A", True), "system": ("Y", True)}
+    wrong = []
+    for action, state, letters in matrices.cells(matrices.PROPOSAL):
+        proposal.state = ProposalState(state)
+        for name, (letter, own_party) in relation.items():
+            if allowed(proposal, action, _actor(people, name)) != (letter in letters and own_party):
+                wrong.append(f"{action} from {state} by {name}: matrix says {letters or '-'}")
+    db.session.rollback()
+    assert wrong == []
 
 
-@pytest.mark.parametrize(
-    "state,transition,actor_name", ACCESS_CASES,
-    ids=[f"{s.value}-{t.action}-{a}" for s, t, a in ACCESS_CASES])
-def test_access_transition_table(make, people, state, transition, actor_name):
+ACCESS_MAY_ACT = list(matrices.may_act(matrices.ACCESS))
+
+
+def _grant(make, people, state: AccessState) -> AccessGrant:
     challenge = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"],
                                confidentiality="desensitized")
-    grant = AccessGrant(challenge_id=challenge.id, user_id=people["solver"].id, state=state)
+    grant = AccessGrant(challenge_id=challenge.id, user_id=people["solver"].id, state=state,
+                        decided_at=None if state is AccessState.REQUESTED else utcnow())
     db.session.add(grant)
     db.session.commit()
-    actor = _actor(people, actor_name)
-    expected = state in transition.sources and _may(transition, actor_name)
-    if expected:
-        perform(grant, transition.action, actor, reason="说明")
-        db.session.commit()
-        assert grant.state is transition.target
-        assert grant.decided_by_id == actor.id
-    else:
-        with pytest.raises(TransitionError):
-            perform(grant, transition.action, actor, reason="说明")
-        db.session.rollback()
-        assert db.session.get(AccessGrant, grant.id).state is state
+    return grant
+
+
+def test_access_door_allows_exactly_the_matrix(make, people):
+    grant = _grant(make, people, AccessState.REQUESTED)
+    wrong = []
+    for action, state, letters in matrices.cells(matrices.ACCESS):
+        grant.state = AccessState(state)
+        for name in ACTORS:
+            if allowed(grant, action, _actor(people, name)) != _expected(letters, name):
+                wrong.append(f"{action} from {state} by {name}: matrix says {letters or '-'}")
+    db.session.rollback()
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action,state,letter", ACCESS_MAY_ACT, ids=_ids(ACCESS_MAY_ACT))
+def test_each_access_cell_that_allows_performs(make, people, action, state, letter):
+    grant = _grant(make, people, AccessState(state))
+    actor = people[BY_LETTER[letter]]
+    perform(grant, action, actor, reason="说明")
+    db.session.commit()
+    assert grant.state is AccessState(matrices.parse(matrices.ACCESS)[action][0])
+    assert grant.decided_by_id == actor.id and grant.decision_note == "说明"
+
+
+@pytest.mark.parametrize("state,action,actor_name,message", [
+    ("granted", "grant", "issuer", "当前状态为「已授权」，不能同意查阅。"),
+    ("requested", "grant", "other_enterprise", "您没有权限同意查阅。"),
+    ("requested", "grant", "solver", "您没有权限同意查阅。"),
+    ("requested", "refuse", "system", "您没有权限拒绝查阅。"),
+])
+def test_access_refusals_change_nothing(make, people, state, action, actor_name, message):
+    grant = _grant(make, people, AccessState(state))
+    with pytest.raises(TransitionError) as refused:
+        perform(grant, action, _actor(people, actor_name), reason="说明")
+    assert refused.value.message == message
+    db.session.rollback()
+    assert db.session.get(AccessGrant, grant.id).state is AccessState(state)

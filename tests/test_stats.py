@@ -157,7 +157,8 @@ def build_world(make, people) -> World:
                                     (f, reviewer2, sh(2025, 12, 29), PanelSeatState.ASSIGNED),
                                     (a, reviewer2, sh(2026, 7, 8), PanelSeatState.DECLINED)):
         db.session.add(ReviewAssignment(challenge_id=board.id, reviewer_id=who.id, state=state,
-                                        assigned_by_id=admin.id, assigned_at=when))
+                                        assigned_by_id=admin.id, assigned_at=when,
+                                        declined_at=when if state is PanelSeatState.DECLINED else None))
     db.session.add(Review(challenge_id=a.id, proposal_id=a_contract.proposal_id, reviewer_id=reviewer.id,
                           state=ReviewState.SUBMITTED, scores={"a": 80}, submitted_at=sh(2026, 7, 9)))
     db.session.add(Review(challenge_id=b.id, proposal_id=b_winner.id, reviewer_id=reviewer.id,

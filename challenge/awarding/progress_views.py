@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
@@ -30,23 +29,6 @@ FILES_OPEN = (MilestoneState.PENDING, MilestoneState.RETURNED)
 
 
 # -- shared helpers ------------------------------------------------------------------------
-
-def changed_meanwhile(exc: StaleDataError):
-    """Two people acted on the same record at once: the second is told, not shown a 500.
-    (The blueprint's one handler, views._conflict, hands these pages' StaleDataError here.)"""
-    db.session.rollback()
-    flash(_("该记录刚被其他人处理过，请查看最新状态后再操作。"), "warning")
-    args = request.view_args or {}
-    if "milestone_id" in args:
-        return redirect(url_for("awarding.milestone", milestone_id=args["milestone_id"]))
-    contract_id = args.get("contract_id")
-    if "item_id" in args:
-        item = db.session.get(AcceptanceItem, args["item_id"])
-        contract_id = item.acceptance.contract_id if item else None
-    if contract_id is not None:
-        return redirect(url_for("awarding.acceptance", contract_id=contract_id))
-    return redirect(url_for("hall.index"))
-
 
 def _events(object_type: str, object_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(

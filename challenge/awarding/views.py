@@ -1,6 +1,7 @@
 """签约与履约: the bureau drafts, edits and signs the contract per winning bid, keeps the payments
 ledger, ends contracts (赛马 elimination, failure) and closes the 榜; the parties follow their
-contracts. Milestone reports and acceptance (progress_views.py) join this "awarding" blueprint."""
+contracts. Milestone reports and acceptance (progress_views.py, loaded by create_app) join this
+"awarding" blueprint."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import permissions as can
 from ..extensions import db
 from ..inputs import parse_id
-from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
+from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
 from ..money import BP_PER_PERCENT, format_share, format_wan, wan_input
 from ..security import local_referrer
 from ..states import (
@@ -84,21 +85,41 @@ def overdue_list(user=None, limit: int = 10) -> list[ContractMilestone]:
     return list(rows)
 
 
+PROGRESS_VIEWS = f"{__package__}.progress_views"  # the milestone and acceptance pages
+
+
 @bp.errorhandler(StaleDataError)
 @bp.errorhandler(IntegrityError)
 def _conflict(exc):
     """Someone else changed the contract (or took its number) between reading and saving.
-    The milestone and acceptance pages answer a StaleDataError their own way, and leave an
-    IntegrityError to the application, as when they were a blueprint of their own."""
+    The milestone and acceptance pages (progress_views.py) answer a StaleDataError their own way
+    and leave an IntegrityError to the application, as when they were a blueprint of their own."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "__module__", None) == progress_views.__name__:
+    if getattr(view, "__module__", None) == PROGRESS_VIEWS:
         if isinstance(exc, StaleDataError):
-            return progress_views.changed_meanwhile(exc)
+            return _progress_changed_meanwhile()
         raise exc
     db.session.rollback()
     flash(_("数据已被他人修改，您的操作未保存。请查看最新内容后重试。"), "warning")
     target = local_referrer(url_for("awarding.mine"))
     return redirect(target)
+
+
+def _progress_changed_meanwhile():
+    """Two people acted on the same milestone or acceptance at once: the second is told, not
+    shown a 500, and sent back to the page of what changed."""
+    db.session.rollback()
+    flash(_("该记录刚被其他人处理过，请查看最新状态后再操作。"), "warning")
+    args = request.view_args or {}
+    if "milestone_id" in args:
+        return redirect(url_for("awarding.milestone", milestone_id=args["milestone_id"]))
+    contract_id = args.get("contract_id")
+    if "item_id" in args:
+        item = db.session.get(AcceptanceItem, args["item_id"])
+        contract_id = item.acceptance.contract_id if item else None
+    if contract_id is not None:
+        return redirect(url_for("awarding.acceptance", contract_id=contract_id))
+    return redirect(url_for("hall.index"))
 
 
 def _ctx() -> Context:
@@ -570,5 +591,3 @@ def mine():
 
 
 __all__ = ["bp", "overdue_query", "overdue_count", "overdue_list"]
-
-from . import progress_views  # noqa: E402,F401  (the milestone and acceptance pages join this blueprint)

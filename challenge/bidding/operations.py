@@ -57,8 +57,14 @@ def _apply(proposal: Proposal, values: dict) -> list[str]:
     wanted = {k: v for k, v in responses.items() if k in known}
     if current != wanted:
         changed.append("responses")
-        proposal.responses = [IndicatorResponse(indicator_id=k, committed_value=v[0],
-                                                evidence_plan=v[1]) for k, v in wanted.items()]
+        # Changed in place, not replaced: the unit of work inserts before it deletes, and
+        # (proposal_id, indicator_id) is unique (migration 0013).
+        kept = {r.indicator_id: r for r in proposal.responses if r.indicator_id in wanted}
+        for indicator_id, (value, plan) in wanted.items():
+            response = kept.get(indicator_id) or IndicatorResponse(indicator_id=indicator_id)
+            response.committed_value, response.evidence_plan = value, plan
+            kept[indicator_id] = response
+        proposal.responses = [kept[k] for k in wanted]
     milestones = [(m["title"], m["due_on"], m["deliverable"], m["share_bp"])
                   for m in values["milestones"]]
     if [(m.title, m.due_on, m.deliverable, m.share_bp) for m in proposal.milestones] != milestones:

@@ -1,5 +1,6 @@
 """揭榜: a solver writes, submits, revises and withdraws a bid; the issuer sees bids after the
-deadline; the bureau checks eligibility. 答疑 (questions.py) joins this blueprint."""
+deadline; the bureau checks eligibility. 答疑 (questions.py, loaded by
+create_app) joins this blueprint."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -296,6 +297,3 @@ def unclaim(challenge_id: int):
     apply_transition(challenge, "unclaim", _("已流榜。可在榜单管理中设定新的截止日期重新发布。"),
                      reason=request.form.get("reason", ""))
     return redirect(url_for("bidding.bids", challenge_id=challenge.id))
-
-
-from . import questions  # noqa: E402,F401  (the 答疑 routes join this blueprint)

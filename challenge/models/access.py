@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -6,14 +7,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..states import AccessState
 from ..timeutil import utcnow
-from .base import UTCDateTime, enum_column
+from .base import UTCDateTime, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .challenge import Challenge
+    from .user import User
 
 
 class AccessGrant(db.Model):
     """A solver's request to read a confidential body, and the issuer's answer."""
 
     __tablename__ = "access_grants"
-    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "user_id"),
+        stamped("decided_stamped", (AccessState.GRANTED, AccessState.REFUSED), "decided_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
@@ -28,9 +36,9 @@ class AccessGrant(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    challenge = relationship("Challenge")
-    user = relationship("User", foreign_keys=[user_id])
-    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    user: Mapped["User"] = relationship("User", foreign_keys=[user_id])
+    decided_by: Mapped["User | None"] = relationship("User", foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<AccessGrant challenge={self.challenge_id} user={self.user_id} {self.state}>"
@@ -48,7 +56,7 @@ class AccessLog(db.Model):
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(String(45), default="")
 
-    user = relationship("User")
+    user: Mapped["User"] = relationship("User")
 
     def __repr__(self) -> str:
         return f"<AccessLog challenge={self.challenge_id} user={self.user_id} {self.viewed_at}>"

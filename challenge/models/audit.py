@@ -2,6 +2,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 from .base import UTCDateTime
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class AuditEvent(db.Model):
@@ -44,7 +48,7 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
 
-    actor = relationship("User")
+    actor: Mapped["User | None"] = relationship("User")
 
     def __repr__(self) -> str:
         return (f"<AuditEvent {self.object_type}:{self.object_id} {self.action} "

@@ -2,6 +2,7 @@
 and the append-only payments ledger."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -30,7 +31,13 @@ from ..states import (
     Payer,
 )
 from ..timeutil import utcnow
-from .base import CreatedMixin, UTCDateTime, enum_column
+from .base import CreatedMixin, UTCDateTime, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .challenge import Challenge, ChallengeIndicator
+    from .organization import Organization
+    from .proposal import Proposal
+    from .user import User
 
 
 class Contract(CreatedMixin, db.Model):
@@ -43,6 +50,10 @@ class Contract(CreatedMixin, db.Model):
         CheckConstraint(f"subsidy_rate_bp BETWEEN 0 AND {money.SHARE_TOTAL}", name="subsidy_rate_range"),
         CheckConstraint("subsidy_cap_fen >= 0", name="subsidy_cap_nonnegative"),
         CheckConstraint("recovery_fen >= 0", name="recovery_nonnegative"),
+        stamped("signed_stamped", (ContractState.ACTIVE, ContractState.ACCEPTED,
+                                   ContractState.ELIMINATED), "signed_at"),
+        stamped("ended_stamped", (ContractState.ACCEPTED, ContractState.ELIMINATED,
+                                  ContractState.FAILED), "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,13 +76,16 @@ class Contract(CreatedMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    challenge = relationship("Challenge")
-    proposal = relationship("Proposal")
-    solver_org = relationship("Organization")
-    milestones = relationship("ContractMilestone", back_populates="contract",
-                              order_by="ContractMilestone.position", cascade="all, delete-orphan")
-    entries = relationship("LedgerEntry", back_populates="contract", order_by="LedgerEntry.id")
-    acceptance = relationship("Acceptance", back_populates="contract", uselist=False)
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    proposal: Mapped["Proposal"] = relationship("Proposal")
+    solver_org: Mapped["Organization"] = relationship("Organization")
+    milestones: Mapped[list["ContractMilestone"]] = relationship(
+        "ContractMilestone", back_populates="contract", order_by="ContractMilestone.position",
+        cascade="all, delete-orphan")
+    entries: Mapped[list["LedgerEntry"]] = relationship(
+        "LedgerEntry", back_populates="contract", order_by="LedgerEntry.id")
+    acceptance: Mapped["Acceptance | None"] = relationship(
+        "Acceptance", back_populates="contract", uselist=False)
 
     def __repr__(self) -> str:
         return f"<Contract {self.number} challenge={self.challenge_id} {self.state}>"
@@ -113,8 +127,9 @@ class ContractMilestone(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    contract = relationship("Contract", back_populates="milestones")
-    files = relationship("AwardFile", back_populates="milestone", order_by="AwardFile.id")
+    contract: Mapped["Contract"] = relationship("Contract", back_populates="milestones")
+    files: Mapped[list["AwardFile"]] = relationship(
+        "AwardFile", back_populates="milestone", order_by="AwardFile.id")
 
     @property
     def challenge(self):
@@ -140,9 +155,10 @@ class Acceptance(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    contract = relationship("Contract", back_populates="acceptance")
-    items = relationship("AcceptanceItem", back_populates="acceptance",
-                         order_by="AcceptanceItem.position", cascade="all, delete-orphan")
+    contract: Mapped["Contract"] = relationship("Contract", back_populates="acceptance")
+    items: Mapped[list["AcceptanceItem"]] = relationship(
+        "AcceptanceItem", back_populates="acceptance", order_by="AcceptanceItem.position",
+        cascade="all, delete-orphan")
 
     @property
     def challenge(self):
@@ -167,9 +183,10 @@ class AcceptanceItem(db.Model):
     measured_value: Mapped[str] = mapped_column(String(100), default="")
     met: Mapped[bool | None] = mapped_column()
 
-    acceptance = relationship("Acceptance", back_populates="items")
-    indicator = relationship("ChallengeIndicator")
-    files = relationship("AwardFile", back_populates="item", order_by="AwardFile.id")
+    acceptance: Mapped["Acceptance"] = relationship("Acceptance", back_populates="items")
+    indicator: Mapped["ChallengeIndicator"] = relationship("ChallengeIndicator")
+    files: Mapped[list["AwardFile"]] = relationship(
+        "AwardFile", back_populates="item", order_by="AwardFile.id")
 
     def __repr__(self) -> str:
         return f"<AcceptanceItem indicator={self.indicator_id} {self.measured_value!r} met={self.met}>"
@@ -194,8 +211,8 @@ class AwardFile(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    milestone = relationship("ContractMilestone", back_populates="files")
-    item = relationship("AcceptanceItem", back_populates="files")
+    milestone: Mapped["ContractMilestone | None"] = relationship("ContractMilestone", back_populates="files")
+    item: Mapped["AcceptanceItem | None"] = relationship("AcceptanceItem", back_populates="files")
 
     def __repr__(self) -> str:
         return f"<AwardFile {self.original_name!r}>"
@@ -230,10 +247,10 @@ class LedgerEntry(db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    contract = relationship("Contract", back_populates="entries")
-    milestone = relationship("ContractMilestone")
-    recorded_by = relationship("User")
-    reverses = relationship("LedgerEntry", remote_side=[id])
+    contract: Mapped["Contract"] = relationship("Contract", back_populates="entries")
+    milestone: Mapped["ContractMilestone | None"] = relationship("ContractMilestone")
+    recorded_by: Mapped["User"] = relationship("User")
+    reverses: Mapped["LedgerEntry | None"] = relationship("LedgerEntry", remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<LedgerEntry {self.kind} {self.payer} {self.amount_fen}>"

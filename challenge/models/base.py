@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, String, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..timeutil import utcnow
@@ -26,14 +26,23 @@ class UTCDateTime(TypeDecorator):
 
 
 def enum_column(enum_cls, **kw):
-    """Store a StrEnum by value in a plain VARCHAR (portable, migration-friendly)."""
+    """Store a StrEnum by value in a plain VARCHAR (portable, migration-friendly), with a named
+    CHECK that the value is one of the enum's (ck_<table>_<enum name>, migration 0013)."""
     from sqlalchemy import Enum
 
     return mapped_column(
-        Enum(enum_cls, native_enum=False, length=24, validate_strings=True,
+        Enum(enum_cls, native_enum=False, length=24, validate_strings=True, create_constraint=True,
              values_callable=lambda e: [m.value for m in e]),
         **kw,
     )
+
+
+def stamped(name: str, states, *stamps: str) -> CheckConstraint:
+    """A row in one of *states* carries every time stamp in *stamps*: what the door's effects
+    set on the way there (migration 0013)."""
+    listed = ", ".join(f"'{state.value}'" for state in states)
+    present = " AND ".join(f"{column} IS NOT NULL" for column in stamps)
+    return CheckConstraint(f"state NOT IN ({listed}) OR ({present})", name=name)
 
 
 class CreatedMixin:
@@ -49,4 +58,4 @@ def csv_list(text: str | None) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-__all__ = ["UTCDateTime", "enum_column", "CreatedMixin", "csv_list", "String"]
+__all__ = ["UTCDateTime", "enum_column", "stamped", "CreatedMixin", "csv_list", "String"]

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -6,7 +7,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, OrgType
 from ..timeutil import utcnow
-from .base import CreatedMixin, UTCDateTime, csv_list, enum_column
+from .base import CreatedMixin, UTCDateTime, csv_list, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .organization import Organization
+    from .user import User
+
+CS = ChallengeState
+# 发布 stamps published_at and the deadline; 签约, 验收, 结榜 / 失败 stamp theirs (challenge.workflow).
+PUBLISHED = (CS.OPEN, CS.REVIEWING, CS.PUBLICITY, CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED,
+             CS.UNCLAIMED, CS.FAILED)
 
 
 class Challenge(CreatedMixin, db.Model):
@@ -19,6 +29,12 @@ class Challenge(CreatedMixin, db.Model):
         CheckConstraint("max_winners >= 1", name="max_winners_positive"),
         CheckConstraint("period_months >= 1", name="period_positive"),
         CheckConstraint("reviewers_required >= 1", name="reviewers_required_positive"),
+        stamped("submitted_stamped", (CS.SCREENING, *PUBLISHED), "submitted_at"),
+        stamped("published_stamped", PUBLISHED, "published_at", "deadline_at"),
+        stamped("contracted_stamped", (CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED),
+                "contracted_at"),
+        stamped("accepted_stamped", (CS.ACCEPTED, CS.AWARDED, CS.CLOSED), "accepted_at"),
+        stamped("ended_stamped", (CS.CLOSED, CS.FAILED), "ended_at"),
         Index("ix_challenges_state_deadline", "state", "deadline_at"),
         # List pages at scale (migration 0007, measured by bench/pages.py).
         Index("ix_challenges_state_published", "state", "published_at"),
@@ -74,14 +90,13 @@ class Challenge(CreatedMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    issuer = relationship("Organization")
-    created_by = relationship("User")
-    indicators = relationship(
+    issuer: Mapped["Organization"] = relationship("Organization")
+    created_by: Mapped["User"] = relationship("User")
+    indicators: Mapped[list["ChallengeIndicator"]] = relationship(
         "ChallengeIndicator", back_populates="challenge", order_by="ChallengeIndicator.position",
-        cascade="all, delete-orphan",
-    )
-    invitations = relationship("ChallengeInvitation", back_populates="challenge",
-                               cascade="all, delete-orphan")
+        cascade="all, delete-orphan")
+    invitations: Mapped[list["ChallengeInvitation"]] = relationship(
+        "ChallengeInvitation", back_populates="challenge", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Challenge {self.id} {self.title!r} {self.state}>"
@@ -117,7 +132,7 @@ class ChallengeIndicator(db.Model):
     unit: Mapped[str] = mapped_column(String(30), default="")
     method: Mapped[str] = mapped_column(String(200), default="")
 
-    challenge = relationship("Challenge", back_populates="indicators")
+    challenge: Mapped["Challenge"] = relationship("Challenge", back_populates="indicators")
 
     def __repr__(self) -> str:
         return f"<ChallengeIndicator {self.name} {self.target}{self.unit}>"
@@ -134,9 +149,9 @@ class ChallengeInvitation(CreatedMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
-    challenge = relationship("Challenge", back_populates="invitations")
-    user = relationship("User", foreign_keys=[user_id])
-    invited_by = relationship("User", foreign_keys=[invited_by_id])
+    challenge: Mapped["Challenge"] = relationship("Challenge", back_populates="invitations")
+    user: Mapped["User"] = relationship("User", foreign_keys=[user_id])
+    invited_by: Mapped["User"] = relationship("User", foreign_keys=[invited_by_id])
 
     def __repr__(self) -> str:
         return f"<ChallengeInvitation {self.challenge_id} user={self.user_id}>"

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -8,6 +9,10 @@ from ..extensions import db
 from ..states import WorkKind
 from ..timeutil import utcnow
 from .base import CreatedMixin, UTCDateTime, csv_list, enum_column
+
+if TYPE_CHECKING:
+    from .organization import Organization
+    from .user import User
 
 # Where a profile came from: written by the person, imported into the 专家库, or entered by staff.
 PROFILE_SOURCES = {"self": _l("本人填写"), "import": _l("批量导入"), "admin": _l("管理员录入")}
@@ -37,10 +42,11 @@ class ExpertProfile(CreatedMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    user = relationship("User", backref="expert_profile", uselist=False)
-    organization = relationship("Organization")
-    works = relationship("ExpertWork", back_populates="profile", order_by="ExpertWork.position",
-                         cascade="all, delete-orphan", passive_deletes=True)
+    user: Mapped["User | None"] = relationship("User", backref="expert_profile", uselist=False)
+    organization: Mapped["Organization | None"] = relationship("Organization")
+    works: Mapped[list["ExpertWork"]] = relationship(
+        "ExpertWork", back_populates="profile", order_by="ExpertWork.position",
+        cascade="all, delete-orphan", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<ExpertProfile {self.id} {self.name!r}>"
@@ -75,7 +81,7 @@ class ExpertWork(db.Model):
     year: Mapped[int | None] = mapped_column()
     position: Mapped[int] = mapped_column(default=0)
 
-    profile = relationship("ExpertProfile", back_populates="works")
+    profile: Mapped["ExpertProfile"] = relationship("ExpertProfile", back_populates="works")
 
     def __repr__(self) -> str:
         return f"<ExpertWork {self.kind} {self.title[:20]!r}>"

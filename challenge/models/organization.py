@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -6,13 +7,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..states import JoinState, OrgState, OrgType
 from ..timeutil import utcnow
-from .base import CreatedMixin, UTCDateTime, enum_column
+from .base import CreatedMixin, UTCDateTime, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class Organization(CreatedMixin, db.Model):
     """A registered organisation; it publishes or bids only once the bureau has verified it."""
 
     __tablename__ = "organizations"
+    __table_args__ = (stamped("verified_stamped", (OrgState.VERIFIED,), "verified_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -31,9 +36,9 @@ class Organization(CreatedMixin, db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str] = mapped_column(Text, default="")
 
-    users = relationship("User", back_populates="organization")
-    verified_by = relationship("User", primaryjoin="foreign(Organization.verified_by_id) == User.id",
-                               viewonly=True)
+    users: Mapped[list["User"]] = relationship("User", back_populates="organization")
+    verified_by: Mapped["User | None"] = relationship(
+        "User", primaryjoin="foreign(Organization.verified_by_id) == User.id", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.type} {self.state}>"
@@ -55,6 +60,7 @@ class JoinRequest(CreatedMixin, db.Model):
         # One open request per person at a time.
         Index("uq_org_join_requests_pending_user", "user_id", unique=True,
               sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
+        stamped("decided_stamped", (JoinState.APPROVED, JoinState.REFUSED), "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,9 +72,9 @@ class JoinRequest(CreatedMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
-    organization = relationship("Organization")
-    user = relationship("User", foreign_keys=[user_id])
-    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    organization: Mapped["Organization"] = relationship("Organization")
+    user: Mapped["User"] = relationship("User", foreign_keys=[user_id])
+    decided_by: Mapped["User | None"] = relationship("User", foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<JoinRequest org={self.organization_id} user={self.user_id} {self.state}>"
@@ -91,8 +97,8 @@ class OrgInvitation(db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organization = relationship("Organization")
-    invited_by = relationship("User", foreign_keys=[invited_by_id])
+    organization: Mapped["Organization"] = relationship("Organization")
+    invited_by: Mapped["User"] = relationship("User", foreign_keys=[invited_by_id])
 
     def __repr__(self) -> str:
         return f"<OrgInvitation org={self.organization_id} {self.email}>"

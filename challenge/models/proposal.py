@@ -1,13 +1,30 @@
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..money import SHARE_TOTAL
 from ..states import ProposalState
 from ..timeutil import utcnow
-from .base import CreatedMixin, UTCDateTime, enum_column
+from .base import CreatedMixin, UTCDateTime, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .challenge import Challenge, ChallengeIndicator
+    from .organization import Organization
+    from .user import User
 
 
 class Proposal(CreatedMixin, db.Model):
@@ -16,6 +33,9 @@ class Proposal(CreatedMixin, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         CheckConstraint("requested_fen >= 0", name="requested_nonnegative"),
+        stamped("submitted_stamped", (ProposalState.SUBMITTED, ProposalState.QUALIFIED,
+                                      ProposalState.DISQUALIFIED, ProposalState.SELECTED,
+                                      ProposalState.NOT_SELECTED), "submitted_at"),
         Index("uq_proposals_live_per_org", "challenge_id", "lead_org_id", unique=True,
               sqlite_where=text("state != 'withdrawn'"),
               postgresql_where=text("state != 'withdrawn'")),
@@ -42,19 +62,23 @@ class Proposal(CreatedMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    challenge = relationship("Challenge")
-    lead_org = relationship("Organization")
-    team_lead = relationship("User")
-    partners = relationship("ProposalPartner", back_populates="proposal",
-                            order_by="ProposalPartner.position", cascade="all, delete-orphan")
-    responses = relationship("IndicatorResponse", back_populates="proposal",
-                             cascade="all, delete-orphan")
-    milestones = relationship("ProposalMilestone", back_populates="proposal",
-                              order_by="ProposalMilestone.position", cascade="all, delete-orphan")
-    attachments = relationship("ProposalAttachment", back_populates="proposal",
-                               order_by="ProposalAttachment.id", cascade="all, delete-orphan")
-    versions = relationship("ProposalVersion", back_populates="proposal",
-                            order_by="ProposalVersion.number", cascade="all, delete-orphan")
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    lead_org: Mapped["Organization"] = relationship("Organization")
+    team_lead: Mapped["User"] = relationship("User")
+    partners: Mapped[list["ProposalPartner"]] = relationship(
+        "ProposalPartner", back_populates="proposal", order_by="ProposalPartner.position",
+        cascade="all, delete-orphan")
+    responses: Mapped[list["IndicatorResponse"]] = relationship(
+        "IndicatorResponse", back_populates="proposal", cascade="all, delete-orphan")
+    milestones: Mapped[list["ProposalMilestone"]] = relationship(
+        "ProposalMilestone", back_populates="proposal", order_by="ProposalMilestone.position",
+        cascade="all, delete-orphan")
+    attachments: Mapped[list["ProposalAttachment"]] = relationship(
+        "ProposalAttachment", back_populates="proposal", order_by="ProposalAttachment.id",
+        cascade="all, delete-orphan")
+    versions: Mapped[list["ProposalVersion"]] = relationship(
+        "ProposalVersion", back_populates="proposal", order_by="ProposalVersion.number",
+        cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} challenge={self.challenge_id} org={self.lead_org_id} {self.state}>"
@@ -77,7 +101,7 @@ class ProposalPartner(db.Model):
     organization_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(200), default="")
 
-    proposal = relationship("Proposal", back_populates="partners")
+    proposal: Mapped["Proposal"] = relationship("Proposal", back_populates="partners")
 
     def __repr__(self) -> str:
         return f"<ProposalPartner {self.organization_name!r}>"
@@ -87,6 +111,8 @@ class IndicatorResponse(db.Model):
     """The bid's answer to one indicator of the 榜: the value it commits to and how it shows it."""
 
     __tablename__ = "indicator_responses"
+    __table_args__ = (UniqueConstraint("proposal_id", "indicator_id",
+                                       name="uq_indicator_responses_proposal_indicator"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),
@@ -95,8 +121,8 @@ class IndicatorResponse(db.Model):
     committed_value: Mapped[str] = mapped_column(String(100))
     evidence_plan: Mapped[str] = mapped_column(String(500), default="")
 
-    proposal = relationship("Proposal", back_populates="responses")
-    indicator = relationship("ChallengeIndicator")
+    proposal: Mapped["Proposal"] = relationship("Proposal", back_populates="responses")
+    indicator: Mapped["ChallengeIndicator"] = relationship("ChallengeIndicator")
 
     def __repr__(self) -> str:
         return f"<IndicatorResponse indicator={self.indicator_id} {self.committed_value!r}>"
@@ -117,7 +143,7 @@ class ProposalMilestone(db.Model):
     deliverable: Mapped[str] = mapped_column(String(500), default="")
     share_bp: Mapped[int] = mapped_column()
 
-    proposal = relationship("Proposal", back_populates="milestones")
+    proposal: Mapped["Proposal"] = relationship("Proposal", back_populates="milestones")
 
     def __repr__(self) -> str:
         return f"<ProposalMilestone {self.title!r} {self.share_bp}bp>"
@@ -138,7 +164,7 @@ class ProposalAttachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    proposal = relationship("Proposal", back_populates="attachments")
+    proposal: Mapped["Proposal"] = relationship("Proposal", back_populates="attachments")
 
     def __repr__(self) -> str:
         return f"<ProposalAttachment {self.original_name!r}>"
@@ -148,6 +174,8 @@ class ProposalVersion(db.Model):
     """What was submitted, each time: a frozen copy for the record."""
 
     __tablename__ = "proposal_versions"
+    __table_args__ = (UniqueConstraint("proposal_id", "number",
+                                       name="uq_proposal_versions_proposal_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),
@@ -156,7 +184,7 @@ class ProposalVersion(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON)
 
-    proposal = relationship("Proposal", back_populates="versions")
+    proposal: Mapped["Proposal"] = relationship("Proposal", back_populates="versions")
 
     def __repr__(self) -> str:
         return f"<ProposalVersion {self.proposal_id} v{self.number}>"

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -6,6 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 from .base import UTCDateTime
+
+if TYPE_CHECKING:
+    from .challenge import Challenge
+    from .user import User
 
 
 class Question(db.Model):
@@ -22,8 +27,8 @@ class Question(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    challenge = relationship("Challenge")
-    asker = relationship("User", foreign_keys=[asker_id])
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    asker: Mapped["User"] = relationship("User", foreign_keys=[asker_id])
 
     def __repr__(self) -> str:
         return f"<Question {self.id} challenge={self.challenge_id} answered={bool(self.answer)}>"

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -6,7 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..states import ObjectionState, PanelSeatState, ReviewState
 from ..timeutil import utcnow
-from .base import UTCDateTime, enum_column
+from .base import UTCDateTime, enum_column, stamped
+
+if TYPE_CHECKING:
+    from .challenge import Challenge
+    from .proposal import Proposal
+    from .user import User
 
 
 class ReviewAssignment(db.Model):
@@ -15,6 +21,7 @@ class ReviewAssignment(db.Model):
     __tablename__ = "review_assignments"
     __table_args__ = (
         UniqueConstraint("challenge_id", "reviewer_id"),
+        stamped("declined_stamped", (PanelSeatState.DECLINED,), "declined_at"),
         # Seats of a period; reviewer workload per account (migration 0008).
         Index("ix_review_assignments_assigned_state", "assigned_at", "state", "reviewer_id", "challenge_id"),
         Index("ix_review_assignments_reviewer_state_time", "reviewer_id", "state", "assigned_at",
@@ -33,9 +40,9 @@ class ReviewAssignment(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    challenge = relationship("Challenge")
-    reviewer = relationship("User", foreign_keys=[reviewer_id])
-    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    reviewer: Mapped["User"] = relationship("User", foreign_keys=[reviewer_id])
+    assigned_by: Mapped["User"] = relationship("User", foreign_keys=[assigned_by_id])
 
     def __repr__(self) -> str:
         return f"<ReviewAssignment challenge={self.challenge_id} reviewer={self.reviewer_id} {self.state}>"
@@ -48,6 +55,7 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id"),
+        stamped("submitted_stamped", (ReviewState.SUBMITTED,), "submitted_at"),
         # Periods of statistics and exports, reviewer workload per account, from the indexes
         # alone (migration 0008); a reviewer's reviews per 榜 (0007).
         Index("ix_reviews_submitted_state", "submitted_at", "state", "reviewer_id", "challenge_id"),
@@ -68,8 +76,8 @@ class Review(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    proposal = relationship("Proposal")
-    reviewer = relationship("User")
+    proposal: Mapped["Proposal"] = relationship("Proposal")
+    reviewer: Mapped["User"] = relationship("User")
 
     def __repr__(self) -> str:
         return f"<Review proposal={self.proposal_id} reviewer={self.reviewer_id} {self.state}>"
@@ -83,6 +91,8 @@ class Objection(db.Model):
     """异议 during 公示: anyone signed in may file; the bureau must answer before contracting."""
 
     __tablename__ = "objections"
+    __table_args__ = (stamped("answered_stamped", (ObjectionState.UPHELD, ObjectionState.DISMISSED),
+                              "answered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
@@ -96,8 +106,8 @@ class Objection(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    challenge = relationship("Challenge")
-    filer = relationship("User", foreign_keys=[filer_id])
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    filer: Mapped["User"] = relationship("User", foreign_keys=[filer_id])
 
     def __repr__(self) -> str:
         return f"<Objection {self.id} challenge={self.challenge_id} {self.state}>"

@@ -1,5 +1,6 @@
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, false
@@ -10,6 +11,9 @@ from ..extensions import db
 from ..states import Role
 from ..timeutil import utcnow
 from .base import CreatedMixin, UTCDateTime, enum_column
+
+if TYPE_CHECKING:
+    from .organization import Organization
 
 
 def new_session_token() -> str:
@@ -42,9 +46,9 @@ class User(UserMixin, CreatedMixin, db.Model):
     # The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column()
 
-    organization = relationship("Organization", back_populates="users")
-    recovery_codes = relationship("RecoveryCode", back_populates="user",
-                                  cascade="all, delete-orphan")
+    organization: Mapped["Organization | None"] = relationship("Organization", back_populates="users")
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        "RecoveryCode", back_populates="user", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -96,7 +100,7 @@ class RecoveryCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User", back_populates="recovery_codes")
+    user: Mapped["User"] = relationship("User", back_populates="recovery_codes")
 
     def __repr__(self) -> str:
         return f"<RecoveryCode {self.id} user={self.user_id} used={bool(self.used_at)}>"

@@ -141,8 +141,18 @@ def _titled(problem: str, plans: list[PanelPlan]) -> str:
     return problem
 
 
-def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: float = 0) -> ReviewAssignment:
-    """Give one reviewer a seat, checking every rule on the server; audited and notified."""
+def match_score(challenge: Challenge, reviewer: User) -> int:
+    """The matcher's 0–100 score of *reviewer* for this 榜, as the panel pages show it; 0 when
+    the reviewer is not among the 榜's candidates."""
+    for profile, match in reviewer_matches(challenge, CANDIDATES_PER_CHALLENGE):
+        if profile.user_id == reviewer.id:
+            return round(match.score)
+    return 0
+
+
+def seat_reviewer(challenge: Challenge, reviewer: User, actor: User) -> ReviewAssignment:
+    """Give one reviewer a seat, checking every rule on the server; audited and notified. The
+    seat records the match score computed here, never one a form posted."""
     # The 榜 guards its panel's size, the reviewer their load; locked in that order (as
     # lock_panels does) so that two admins seating at once wait rather than deadlock.
     lock_for_write(Challenge, challenge.id)
@@ -167,7 +177,7 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User, score: floa
         raise PanelError(_("「%(title)s」的评审组已满（%(n)d 人）。", title=challenge.title,
                            n=challenge.reviewers_required))
     seat = ReviewAssignment(challenge_id=challenge.id, reviewer_id=reviewer.id,
-                            assigned_by_id=actor.id, match_score=round(score))
+                            assigned_by_id=actor.id, match_score=match_score(challenge, reviewer))
     db.session.add(seat)
     db.session.flush()
     record(seat, "assign", actor, to_state=PanelSeatState.ASSIGNED,

@@ -1,5 +1,6 @@
 """评榜 panels: the bureau assigns reviewers (many 榜 at once, or one by one); a reviewer may
-declare a conflict (回避) before scoring. The decision and results pages are in results_views.py."""
+declare a conflict (回避) before scoring. The decision and results pages are in results_views.py
+(loaded by create_app)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import permissions as can
 from ..extensions import db
-from ..inputs import parse_decimal, parse_id, parse_ids, parse_int
+from ..inputs import parse_id, parse_ids, parse_int
 from ..models import Challenge, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
@@ -80,8 +81,7 @@ def confirm_panel():
             try:
                 if reviewer is None:
                     raise ops.PanelError(_("评审专家不存在。"))
-                ops.seat_reviewer(challenge, reviewer, current_user, _match_score(
-                    request.form.get(f"score-{challenge.id}-{reviewer_id}")))
+                ops.seat_reviewer(challenge, reviewer, current_user)
                 seated += 1
             except ops.PanelError as exc:
                 errors.append(str(exc))
@@ -111,8 +111,7 @@ def panel(challenge_id: int):
                 reviewer = db.session.get(User, parse_id(request.form.get("reviewer")) or 0)
                 if reviewer is None:
                     raise ops.PanelError(_("请选择评审专家。"))
-                ops.seat_reviewer(challenge, reviewer, current_user,
-                                  _match_score(request.form.get("score")))
+                ops.seat_reviewer(challenge, reviewer, current_user)
                 flash(_("已将 %(n)s 加入评审组。", n=reviewer.name), "success")
             db.session.commit()
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
@@ -168,12 +167,6 @@ def my_reviews():
     past_rows = [(c, visible[c.id][1]) for c in past.items]
     return render_template("reviewing/my_reviews.html", panels=panels, past=past,
                            past_rows=past_rows, title=_("我的评审"))
-
-
-def _match_score(text) -> float:
-    """The matcher's 0–100 score the proposal page carried in a hidden box (for the record)."""
-    score = parse_decimal(text, 0, 100)
-    return float(score) if score is not None else 0
 
 
 def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
@@ -238,6 +231,3 @@ def panel_scores(challenge_id: int):
                            complete=scoring.panel_complete(challenge),
                            named=current_user.role is Role.ADMIN,
                            title=_("评审结果：%(t)s", t=challenge.title))
-
-
-from . import results_views  # noqa: E402,F401  (the results and decision pages join this blueprint)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import Organization
 from challenge.states import OrgState, Role
-from challenge.timeutil import local_today
+from challenge.timeutil import local_today, utcnow
 from tests.browser.helpers import confirm_email, login
 from tests.factories import credit_code
 
@@ -53,7 +53,7 @@ def test_posting_story(browser, live_server, make, shots):
     # Fixture shortcut: the bureau has verified the new organisation (test_org_story.py walks
     # registration → verification → invitation in the browser).
     org = db.session.scalar(select(Organization).where(Organization.name == "恒泰非织造材料有限公司"))
-    org.state = OrgState.VERIFIED
+    org.state, org.verified_at = OrgState.VERIFIED, utcnow()
     db.session.commit()
 
     # It posts a 榜 with two indicators and submits it for screening.

@@ -75,7 +75,9 @@ def test_two_senders_at_once_send_each_mail_exactly_once(app, smtp):
     assert all(r.sent > 0 for r in reports), ("the senders did not overlap: no proof", reports)
     rows = db.session.scalars(select(OutboundEmail)).all()
     assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
-    assert {r.claimed_by for r in rows} == {""} or len({r.claimed_by for r in rows}) == 2
+    # A sent row keeps the token of the sender that sent it (release() frees unsent rows only).
+    tokens = {r.claimed_by for r in rows}
+    assert len(tokens) == 2 and "" not in tokens
 
 
 def test_a_claim_left_by_a_dead_sender_is_taken_over_later(app, smtp):
@@ -100,7 +102,7 @@ def test_mail_queued_by_a_request_leaves_after_the_response(app, smtp, make, peo
                        "MAIL_LINK_LIMITS": "100 per hour"}.items():
         monkeypatch.setitem(app.config, key, value)
     response = client.post("/auth/forgot", data={"email": people["solver"].email})
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     response.close()
     wait_until(lambda: smtp.messages, timeout=10, what="the reset mail")
     assert smtp.per_recipient() == Counter({people["solver"].email: 1})

@@ -12,6 +12,7 @@ from challenge.extensions import db
 from challenge.models import AccessLog, ExpertProfile, Proposal
 from challenge.reviewing import operations as panels
 from challenge.states import ChallengeState, Confidentiality, OrgType, ProposalState, Role
+from challenge.timeutil import utcnow
 from challenge.workflow import perform
 from tests.test_bidding import PDF, bid_form
 
@@ -137,7 +138,8 @@ TABLE = [
 def test_reviewer_access_by_state(client, auth, panel, people, challenge_state, proposal_state,
                                   expected):
     board, bid, attachment, reviewer = panel
-    board.state, bid.state = challenge_state, proposal_state  # fixture shortcut: the state only
+    board.state, bid.state = challenge_state, proposal_state  # fixture shortcut: the state only,
+    board.contracted_at = board.accepted_at = board.ended_at = utcnow()  # with stamps that fit it
     db.session.commit()
     auth.login(reviewer)
     for url in (f"/challenges/{board.id}/body", f"/proposals/{bid.id}",
