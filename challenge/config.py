@@ -14,8 +14,6 @@ class DefaultConfig:
     BOOTSTRAP_SERVE_LOCAL = True
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
-    LANGUAGES = ("zh", "en")
-    DISPLAY_TIMEZONE = "Asia/Shanghai"
     PER_PAGE = 12
     PASSWORD_MIN_LENGTH = 10
     # Accounts (challenge/auth): signed links, consent, throttling, two-factor sign-in.

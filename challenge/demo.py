@@ -15,7 +15,7 @@ from .awarding.rules import terms_of
 from .bidding import operations as bidding
 from .extensions import db
 from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organization, Proposal, User
-from .money import parse_wan
+from .money import BP_PER_PERCENT, parse_wan
 from .orgs import operations as org_ops
 from .posting import operations as ops
 from .reviewing import operations as panels
@@ -367,11 +367,11 @@ def _award(challenge: Challenge, plan: dict, users: dict[str, User], admin: User
         values |= {
             "number": values["number"].replace(f"-{local_today().year}-", f"-{local(signed).year}-", 1),
             "amount_fen": parse_wan(spec["amount_wan"]), "start_on": local(signed).date(),
-            "subsidy_rate_bp": spec.get("subsidy_percent", 0) * 100,
+            "subsidy_rate_bp": spec.get("subsidy_percent", 0) * BP_PER_PERCENT,
             "subsidy_cap_fen": parse_wan(spec.get("subsidy_cap_wan", "0")),
             "milestones": [{"title": m["title"], "deliverable": m["deliverable"],
                             "due_on": local_today() + timedelta(days=m["due_days"]),
-                            "share_bp": m["share"] * 100} for m in spec["milestones"]]}
+                            "share_bp": m["share"] * BP_PER_PERCENT} for m in spec["milestones"]]}
         contract = award.draft_contract(proposal, admin, values, now=signed - timedelta(days=4))
         contracts.append((contract, spec, solver))
     for contract, _spec, _solver in contracts:

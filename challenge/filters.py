@@ -3,22 +3,14 @@
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_login import current_user
-from sqlalchemy import func, select
 
 from . import permissions, workflow
-from .audit_trail.display import changes_of
-from .bidding.rules import format_share
-from .extensions import db
+from .audit_trail.display import changes_of, event_action, event_state
 from .filesize import format_filesize
 from .forms_common import count_errors
 from .matching_service import why
-from .models import Notification
-from .money import format_wan
+from .money import format_share, format_wan
 from .states import (
-    ACTION_LABELS,
-    EVENT_LABELS,
-    STATE_ENUMS,
     ChallengeKind,
     ChallengeState,
     Confidentiality,
@@ -37,20 +29,6 @@ def localdate(dt) -> str:
     return localtime(dt, "%Y-%m-%d")
 
 
-def event_action(event) -> str:
-    label = ACTION_LABELS.get(event.object_type, {}).get(event.action) or EVENT_LABELS.get(
-        event.action)
-    return str(label) if label else event.action
-
-
-def event_state(event, value: str | None) -> str:
-    enum = STATE_ENUMS.get(event.object_type)
-    try:
-        return enum(value).label if enum and value else (value or "—")
-    except ValueError:
-        return value
-
-
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -63,13 +41,6 @@ def url_with(**changes) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-def unread_count() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
                                  days_left=days_left, why=why,
@@ -79,7 +50,7 @@ def register(app: Flask) -> None:
                                  share=format_share)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
-        url_with=url_with, unread_count=unread_count, count_errors=count_errors,
+        url_with=url_with, count_errors=count_errors,
         audit_changes=changes_of,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,

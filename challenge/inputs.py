@@ -8,6 +8,8 @@ its own reader, money.parse_wan; days theirs, timeutil.parse_day.
 import re
 from decimal import Decimal, InvalidOperation
 
+from .money import BP_PER_PERCENT, SHARE_TOTAL
+
 MAX_ID = 2**31 - 1          # an INTEGER primary key on both databases
 MAX_PAGE = 100_000          # far beyond the last page of any list (100k 榜 at 12 a page: 8,334)
 _WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
@@ -49,15 +51,15 @@ def parse_decimal(text, minimum: int, maximum: int) -> Decimal | None:
 
 
 def percent_bp(text, minimum_bp: int = 0) -> int | None:
-    """'30' or '33.33%' as basis points in [minimum_bp, 10000], at most two decimals; None when
+    """'30' or '33.33%' as basis points in [minimum_bp, SHARE_TOTAL], at most two decimals; None when
     blank; ValueError otherwise (never a Decimal signal: 'sNaN', '9e999999' are just wrong)."""
     text = str(text or "").strip().rstrip("%").strip()
     if not text:
         return None
-    value = parse_decimal(text, 0, 100)
-    if value is None or value * 100 != (value * 100).to_integral_value():
+    value = parse_decimal(text, 0, SHARE_TOTAL // BP_PER_PERCENT)
+    if value is None or value * BP_PER_PERCENT != (value * BP_PER_PERCENT).to_integral_value():
         raise ValueError(text)
-    bp = int(value * 100)
+    bp = int(value * BP_PER_PERCENT)
     if bp < minimum_bp:
         raise ValueError(text)
     return bp

@@ -1,4 +1,6 @@
-"""Money is integer 分 in the database and 万元 on screen; Decimal in between, never float."""
+"""Money is integer 分 in the database and 万元 on screen; Decimal in between, never float.
+Shares and rates are integer basis points (100 % = SHARE_TOTAL); a share of an amount is
+rounded down to the 分."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -7,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
 MAX_WAN = 1_000_000  # 100 亿元: beyond any 榜, and far inside a BIGINT of 分
 MAX_FEN = MAX_WAN * FEN_PER_WAN
+SHARE_TOTAL = 10_000  # basis points: 100 % = 10,000 (milestone shares, the subsidy rate)
+BP_PER_PERCENT = SHARE_TOTAL // 100
 _LONGEST = 40  # characters: "1,000,000.000000" with room for spaces and separators
 
 
@@ -61,3 +65,20 @@ def wan_input(fen: int | None) -> str:
         return ""
     text = format(fen_to_wan(fen), "f")
     return text
+
+
+def share_of(amount_fen, share_bp):
+    """*share_bp* of *amount_fen*, rounded down to the 分 (ints, or SQL columns alike)."""
+    return amount_fen * share_bp // SHARE_TOTAL
+
+
+def subsidy_fen(amount_fen, rate_bp, cap_fen, least=min):
+    """The government's subsidy of a contract: the rate's share of the amount, at most the cap.
+    The one formula for Python values and, with a SQL *least*, for a query (Contract.subsidy_fen)."""
+    return least(share_of(amount_fen, rate_bp), cap_fen)
+
+
+def format_share(bp: int) -> str:
+    """Basis points as a percentage without float: 3333 -> '33.33'."""
+    whole, part = divmod(bp, BP_PER_PERCENT)
+    return f"{whole}" if part == 0 else f"{whole}.{part:02d}".rstrip("0")

@@ -16,6 +16,11 @@ class LabelledEnum(StrEnum):
     def label(self) -> str:
         return str(LABELS[type(self)][self])
 
+    @property
+    def tone(self) -> str:
+        """How the state looks on a badge (templates/_macros/ui.html state_badge)."""
+        return TONES.get(type(self), {}).get(self, NEUTRAL)
+
     @classmethod
     def choices(cls) -> list[tuple[str, object]]:
         """(value, lazy label) pairs, translated when rendered."""
@@ -174,6 +179,47 @@ class WorkKind(LabelledEnum):
     PROJECT = "project"
     OTHER = "other"
 
+
+# Badge tones, one per state; templates/_macros/ui.html maps each tone to its colour once.
+NEUTRAL, INFO, ACTIVE, SUCCESS, WARNING, DANGER, CLOSED = (
+    "neutral", "info", "active", "success", "warning", "danger", "closed")
+TONES: dict[type, dict] = {
+    ChallengeState: {
+        ChallengeState.DRAFT: NEUTRAL, ChallengeState.SCREENING: WARNING, ChallengeState.OPEN: SUCCESS,
+        ChallengeState.REVIEWING: ACTIVE, ChallengeState.PUBLICITY: INFO,
+        ChallengeState.CONTRACTED: ACTIVE, ChallengeState.ACCEPTED: SUCCESS,
+        ChallengeState.AWARDED: SUCCESS, ChallengeState.CLOSED: CLOSED,
+        ChallengeState.UNCLAIMED: DANGER, ChallengeState.WITHDRAWN: NEUTRAL,
+        ChallengeState.FAILED: DANGER,
+    },
+    ProposalState: {
+        ProposalState.DRAFT: NEUTRAL, ProposalState.SUBMITTED: INFO, ProposalState.QUALIFIED: ACTIVE,
+        ProposalState.DISQUALIFIED: DANGER, ProposalState.SELECTED: SUCCESS,
+        ProposalState.NOT_SELECTED: NEUTRAL, ProposalState.WITHDRAWN: NEUTRAL,
+    },
+    ReviewState: {ReviewState.DRAFT: WARNING, ReviewState.SUBMITTED: SUCCESS},
+    ObjectionState: {ObjectionState.OPEN: WARNING, ObjectionState.UPHELD: DANGER,
+                     ObjectionState.DISMISSED: NEUTRAL},
+    PanelSeatState: {PanelSeatState.ASSIGNED: ACTIVE, PanelSeatState.DECLINED: NEUTRAL},
+    AccessState: {AccessState.REQUESTED: WARNING, AccessState.GRANTED: SUCCESS,
+                  AccessState.REFUSED: DANGER},
+    ContractState: {
+        ContractState.DRAFT: NEUTRAL, ContractState.ACTIVE: ACTIVE, ContractState.ACCEPTED: SUCCESS,
+        ContractState.ELIMINATED: WARNING, ContractState.FAILED: DANGER,
+    },
+    MilestoneState: {
+        MilestoneState.PENDING: NEUTRAL, MilestoneState.REPORTED: INFO,
+        MilestoneState.RETURNED: WARNING, MilestoneState.CONFIRMED: ACTIVE,
+        MilestoneState.APPROVED: SUCCESS, MilestoneState.CANCELLED: CLOSED,
+    },
+    AcceptanceState: {
+        AcceptanceState.DRAFT: NEUTRAL, AcceptanceState.SUBMITTED: INFO,
+        AcceptanceState.SIGNED_OFF: ACTIVE, AcceptanceState.PASSED: SUCCESS,
+        AcceptanceState.FAILED: DANGER,
+    },
+    OrgState: {OrgState.PENDING: WARNING, OrgState.VERIFIED: SUCCESS, OrgState.RETURNED: WARNING},
+    JoinState: {JoinState.PENDING: WARNING, JoinState.APPROVED: SUCCESS, JoinState.REFUSED: DANGER},
+}
 
 # Labels per enum class: equal values in different enums (Role.ENTERPRISE and
 # OrgType.ENTERPRISE are both 'enterprise') must not share one dictionary.
@@ -427,7 +473,16 @@ JOIN_TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-# Audit actions that are not transitions, for the audit trail's display.
+# Every kind of object the platform audits, as the audit trail names it.
+OBJECT_LABELS = {
+    "challenge": _l("榜"), "proposal": _l("揭榜方案"), "access_grant": _l("保密内容查阅"),
+    "invitation": _l("定向邀请"), "question": _l("提问答疑"), "review_assignment": _l("评审席位"),
+    "review": _l("评分"), "objection": _l("异议"), "contract": _l("合同"),
+    "milestone": _l("合同里程碑"), "acceptance": _l("验收"), "user": _l("账号"),
+    "expert_profile": _l("专家档案"), "expert_import": _l("专家库导入"), "export": _l("数据导出"),
+    "organization": _l("单位"), "join_request": _l("加入单位申请"),
+}
+# Audit actions that are not transitions (audit_trail.display.action_label reads all of these).
 EVENT_LABELS = {
     "create": _l("创建草稿"), "edit": _l("修改内容"), "request": _l("申请查阅"),
     "accept_undertaking": _l("签署保密承诺"), "invite": _l("邀请揭榜方"), "register": _l("注册账号"),
@@ -443,6 +498,11 @@ EVENT_LABELS = {
     "invite_member": _l("邀请成员"), "accept_invitation": _l("接受邀请加入"),
     "revoke_invitation": _l("撤销邀请"), "remove_member": _l("移除成员"),
     "hand_over_admin": _l("移交单位管理员"),
+    "import": _l("导入专家库"), "export": _l("导出数据"),
+}
+# Where one kind of object words an event its own way.
+OBJECT_EVENT_LABELS = {
+    "expert_profile": {"edit": _l("修改档案"), "activate": _l("恢复入库"), "deactivate": _l("停用")},
 }
 # Account events (challenge/auth).
 EVENT_LABELS.update({

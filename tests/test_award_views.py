@@ -509,15 +509,6 @@ def test_board_and_decision_pages_link_to_contracts(client, auth, make, people):
     assert 'data-testid="contracts-link"' not in page
 
 
-def test_missing_pages_of_other_areas_are_not_linked(app):
-    from challenge.awarding.views import optional_url
-
-    with app.test_request_context("/"):
-        assert optional_url("nowhere.page", contract_id=1) is None
-        assert optional_url("awarding.show") is None          # a required value is missing
-        assert optional_url("awarding.show", contract_id=7) == "/contracts/7"
-
-
 def test_a_concurrent_change_is_a_message_not_a_500(client, auth, make, people, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 

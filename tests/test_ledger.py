@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from challenge.awarding import ledger
 from challenge.awarding import operations as ops
-from challenge.awarding.ledger import SHARE_TOTAL, Line, Milestone, Terms, allocate, totals
+from challenge.awarding.ledger import Line, Milestone, Terms, allocate, totals
 from challenge.awarding.rules import CANCELLED_AT_END, contract_totals, lines_of, terms_of
 from challenge.errors import Refused
 from challenge.extensions import db
 from challenge.models import Contract, LedgerEntry, LedgerImmutableError
+from challenge.money import SHARE_TOTAL
 from challenge.states import (
     MILESTONE_TRANSITIONS,
     ChallengeState,
@@ -345,6 +346,9 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
     db.session.commit()
     assert contract.state is ContractState.ACTIVE and rival.state is ContractState.ACTIVE
     assert contract.subsidy_fen == min(amount * rate // SHARE_TOTAL, cap)
+    # the statistics sum the same formula in SQL
+    assert db.session.scalar(select(Contract.subsidy_fen).where(Contract.id == contract.id)) == \
+        min(amount * rate // SHARE_TOTAL, cap)
     milestones = contract.milestones
     actors = {"report": solver, "confirm": issuer, "send_back": issuer, "approve": admin,
               "rework": admin}

@@ -4,16 +4,19 @@ for each changed field, its value before → after (money in 万元, yes/no, lis
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..models.base import csv_list
-from ..money import format_wan
+from ..money import BP_PER_PERCENT, format_wan
 from ..posting.forms import FIELD_LABELS
 from ..states import (
     ACTION_LABELS,
     EVENT_LABELS,
+    OBJECT_EVENT_LABELS,
+    OBJECT_LABELS,
     STATE_ENUMS,
     ChallengeKind,
     Confidentiality,
@@ -23,7 +26,6 @@ from ..states import (
     Role,
 )
 from ..timeutil import local
-from .query import EXTRA_ACTIONS, OBJECT_TYPES
 
 # Keys found in AuditEvent.changes, for any object; some objects name their keys differently.
 CHANGE_LABELS = {
@@ -69,12 +71,13 @@ def localtime(value: datetime) -> str:
 
 
 def object_label(object_type: str) -> str:
-    return str(OBJECT_TYPES.get(object_type, object_type))
+    return str(OBJECT_LABELS.get(object_type, object_type))
 
 
 def action_label(object_type: str, action: str) -> str:
-    label = (ACTION_LABELS.get(object_type, {}).get(action) or EVENT_LABELS.get(action)
-             or EXTRA_ACTIONS.get(action))
+    """The one wording of an audited action: the transition's label, else the event's."""
+    label = (ACTION_LABELS.get(object_type, {}).get(action)
+             or OBJECT_EVENT_LABELS.get(object_type, {}).get(action) or EVENT_LABELS.get(action))
     return str(label) if label else action
 
 
@@ -88,10 +91,12 @@ def state_label(object_type: str, value: str | None) -> str:
         return value
 
 
-def state_change(object_type: str, from_state: str | None, to_state: str | None) -> str:
-    if not from_state and not to_state:
-        return ""
-    return f"{state_label(object_type, from_state) or '—'} → {state_label(object_type, to_state) or '—'}"
+def event_action(event) -> str:
+    return action_label(event.object_type, event.action)
+
+
+def event_state(event, value: str | None) -> str:
+    return state_label(event.object_type, value) or "—"
 
 
 def change_label(key: str, object_type: str = "") -> str:
@@ -108,7 +113,7 @@ def format_value(key: str, value) -> str:
     if key.endswith("_fen") and isinstance(value, int):
         return _("%(v)s 万元", v=format_wan(value))
     if key.endswith("_bp") and isinstance(value, int):
-        return f"{value / 100:.2f}%"
+        return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if key == "fields" and isinstance(value, list):
         return "、".join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):

@@ -5,26 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from ..inputs import parse_id
 from ..models import AuditEvent, User
-from ..states import ACTION_LABELS, EVENT_LABELS
+from ..states import ACTION_LABELS, EVENT_LABELS, OBJECT_LABELS
 from ..stats.filters import read_day_range
 from ..timeutil import local_days_utc
 
-# Every kind of object the platform audits, as the trail names it.
-OBJECT_TYPES = {
-    "challenge": _l("榜"), "proposal": _l("揭榜方案"), "access_grant": _l("保密内容查阅"),
-    "invitation": _l("定向邀请"), "question": _l("提问答疑"), "review_assignment": _l("评审席位"),
-    "review": _l("评分"), "objection": _l("异议"), "contract": _l("合同"),
-    "milestone": _l("合同里程碑"), "acceptance": _l("验收"), "user": _l("账号"),
-    "expert_profile": _l("专家档案"), "expert_import": _l("专家库导入"), "export": _l("数据导出"),
-    "organization": _l("单位"), "join_request": _l("加入单位申请"),
-}
-# Audited actions that neither the transition tables nor EVENT_LABELS name.
-EXTRA_ACTIONS = {"import": _l("导入专家库"), "export": _l("导出数据")}
 SYSTEM_WORDS = frozenset({"系统", "system", "System", "SYSTEM"})
 MAX_TEXT = 100
 
@@ -42,8 +30,6 @@ def action_choices() -> list[tuple[str, str]]:
         labels.setdefault(code, [])
         if str(label) not in labels[code]:
             labels[code].append(str(label))
-    for code, label in EXTRA_ACTIONS.items():
-        labels.setdefault(code, [str(label)])
     return sorted(((code, " / ".join(names)) for code, names in labels.items()),
                   key=lambda pair: pair[1])
 
@@ -63,7 +49,7 @@ class AuditFilter:
         and left out of the filter."""
         errors: dict[str, str] = {}
         object_type = (args.get("type") or "").strip()
-        if object_type and object_type not in OBJECT_TYPES:
+        if object_type and object_type not in OBJECT_LABELS:
             errors["type"] = _("未知的对象类型。")
             object_type = ""
         object_id = None

@@ -6,10 +6,10 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AuditEvent
-from ..states import Role
+from ..states import OBJECT_LABELS, Role
 from ..views_common import role_required
 from . import display
-from .query import OBJECT_TYPES, AuditFilter, action_choices
+from .query import AuditFilter, action_choices
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -32,5 +32,5 @@ def index():
                        error_out=False)
     return render_template(
         "audit/index.html", page=page, trail=trail, errors=errors, typed=request.args,
-        object_types=list(OBJECT_TYPES.items()), actions=action_choices(), show=display,
+        object_types=list(OBJECT_LABELS.items()), actions=action_choices(), show=display,
         object_url=object_url, max_shown=display.MAX_SHOWN, title=_("审计日志"))

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
@@ -39,9 +39,11 @@ def load_user(session_token: str) -> User | None:
     the token (logout, password change or reset) ends all of them."""
     if not session_token:
         return None
-    # The organisation comes along: every signed-in page shows its name and its gate.
+    # The organisation and the unread count come along: every signed-in page shows its name,
+    # its gate and the navbar's message counter.
     return db.session.scalar(select(User).where(User.session_token == session_token)
-                             .options(joinedload(User.organization)))
+                             .options(joinedload(User.organization),
+                                      undefer(User.unread_notifications)))
 
 
 def safe_next(default: str) -> str:

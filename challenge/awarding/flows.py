@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Acceptance, Challenge, Contract, ContractMilestone, User
+from ..money import SHARE_TOTAL, format_share
 from ..notices import admin_user_ids, issuer_user_ids, mailed, tell
 from ..posting.flows import CHALLENGE, tell_issuer
 from ..reviewing.flows import publicity_problems
@@ -25,7 +26,6 @@ from ..states import (
     Role,
 )
 from ..workflow import Context, FollowUp, Workflow, bureau_only, perform, register
-from .ledger import SHARE_TOTAL
 from .rules import (
     CANCELLED_AT_END,
     accept_problem,
@@ -142,7 +142,7 @@ def terms_problems(contract: Contract) -> list[str]:
         problems.append(_("合同至少要有一个里程碑。"))
     elif sum(m.share_bp for m in contract.milestones) != SHARE_TOTAL:
         problems.append(_("里程碑付款比例合计须为 100%%，现为 %(p)s%%。",
-                          p=f"{sum(m.share_bp for m in contract.milestones) / 100:g}"))
+                          p=format_share(sum(m.share_bp for m in contract.milestones))))
     if contract.amount_fen > challenge.bounty_fen:
         problems.append(_("合同金额不能超过榜额。"))
     elif contract.amount_fen + contracted_total(challenge, leaving_out=contract) > challenge.bounty_fen:

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..money import format_wan
+from ..money import SHARE_TOTAL, format_wan
 from ..states import ContractState, EntryKind, FailureRule, FundingMode, MilestoneState, Payer
-
-SHARE_TOTAL = 10_000  # basis points
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..models import (
     Proposal,
     User,
 )
-from ..money import format_wan
+from ..money import SHARE_TOTAL, format_share, format_wan
 from ..notices import admin_user_ids, issuer_user_ids
 from ..states import (
     SYSTEM,
@@ -42,10 +42,8 @@ from ..workflow import Actor, Context, perform, record
 from . import ledger
 from .flows import notify, solver_user_ids, terms_problems
 from .rules import (
-    LIVE,
     contract_totals,
     contracted_total,
-    contracts_of,
     lines_of,
     overdue_conditions,
     terms_of,
@@ -95,7 +93,7 @@ def value_problems(challenge: Challenge, values: dict, contract: Contract | None
     taken = db.session.scalar(select(Contract.id).where(Contract.number == values["number"]))
     if taken is not None and (contract is None or taken != contract.id):
         problems["number"] = _("合同编号已被使用。")
-    if not 0 <= values["subsidy_rate_bp"] <= ledger.SHARE_TOTAL:
+    if not 0 <= values["subsidy_rate_bp"] <= SHARE_TOTAL:
         problems["subsidy_rate"] = _("补助比例须在 0–100%% 之间。")
     if values["subsidy_cap_fen"] < 0:
         problems["subsidy_cap"] = _("补助上限不能为负数。")
@@ -104,9 +102,9 @@ def value_problems(challenge: Challenge, values: dict, contract: Contract | None
     milestones = values["milestones"]
     if not milestones:
         problems["milestones"] = _("合同至少要有一个里程碑。")
-    elif sum(m["share_bp"] for m in milestones) != ledger.SHARE_TOTAL:
+    elif sum(m["share_bp"] for m in milestones) != SHARE_TOTAL:
         problems["milestones"] = _("里程碑付款比例合计须为 100%%，现为 %(p)s%%。",
-                                   p=f"{sum(m['share_bp'] for m in milestones) / 100:g}")
+                                   p=format_share(sum(m['share_bp'] for m in milestones)))
     elif any(m["due_on"] < values["start_on"] for m in milestones):
         problems["milestones"] = _("里程碑到期日不能早于合同开始日期。")
     return problems
@@ -123,8 +121,8 @@ def _apply_contract(contract: Contract, values: dict) -> dict:
     wanted = [(m["title"], m["due_on"], m["deliverable"], m["share_bp"]) for m in values["milestones"]]
     current = [(m.title, m.due_on, m.deliverable, m.share_bp) for m in contract.milestones]
     if wanted != current:
-        changes["milestones"] = [[f"{t} {d} {s / 100:g}%" for t, d, _dl, s in current],
-                                 [f"{t} {d} {s / 100:g}%" for t, d, _dl, s in wanted]]
+        changes["milestones"] = [[f"{t} {d} {format_share(s)}%" for t, d, _dl, s in current],
+                                 [f"{t} {d} {format_share(s)}%" for t, d, _dl, s in wanted]]
         contract.milestones = [ContractMilestone(position=n, title=t, due_on=d, deliverable=dl,
                                                  share_bp=s)
                                for n, (t, d, dl, s) in enumerate(wanted)]
@@ -377,10 +375,6 @@ def save_acceptance(acceptance: Acceptance, user: User, summary: str, measured: 
 
 def finish(challenge: Challenge, admin: User, now: datetime | None = None) -> None:
     perform(challenge, "finish", admin, now=now)
-
-
-def live_contracts(challenge: Challenge) -> list[Contract]:
-    return [c for c in contracts_of(challenge) if c.state in LIVE]
 
 
 __all__ = ["Refused", "PaymentInput", "draft_contract", "update_contract", "sign_contract",

@@ -2,7 +2,7 @@
 the award files; and 验收 against the 榜's indicators — filled in by the solver, signed off
 indicator by indicator by the enterprise, passed or failed by the bureau."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import Refused
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
+from ..money import share_of
 from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
 from ..posting.forms import ReasonForm
 from ..posting.operations import log_body_view
@@ -19,7 +20,7 @@ from ..uploads import send_stored
 from ..views_common import apply_transition, attempt, get_or_404, require
 from ..workflow import actor_may, allowed, perform, workflow_for
 from . import operations as ops
-from .flows import acceptance_gaps, contract_link
+from .flows import acceptance_gaps
 from .progress_forms import AcceptanceForm, FileUploadForm, MilestoneReportForm, ReviewNoteForm, SignOffForm
 from .rules import is_overdue
 from .views import bp
@@ -29,11 +30,6 @@ FILES_OPEN = (MilestoneState.PENDING, MilestoneState.RETURNED)
 
 
 # -- shared helpers ------------------------------------------------------------------------
-
-def _contract_url(contract: Contract) -> str | None:
-    """The contract's page, once the contract pages are there."""
-    return contract_link(contract) if "awarding.show" in current_app.view_functions else None
-
 
 def _events(object_type: str, object_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(
@@ -103,8 +99,8 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
         "awarding/progress_milestone.html", milestone=milestone, contract=contract,
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
-        overdue=is_overdue(milestone), contract_url=_contract_url(contract),
-        amount_fen=contract.amount_fen * milestone.share_bp // 10_000,
+        overdue=is_overdue(milestone), contract_url=url_for("awarding.show", contract_id=contract.id),
+        amount_fen=share_of(contract.amount_fen, milestone.share_bp),
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
 
@@ -294,7 +290,7 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
                          ("reopen_form", "reopen")):
         forms.setdefault(name, ReasonForm(prefix=prefix, **blank))
     context = {"contract": contract, "challenge": contract.challenge, "acceptance": acceptance,
-               "contract_url": _contract_url(contract), "problems": problems or [],
+               "contract_url": url_for("awarding.show", contract_id=contract.id), "problems": problems or [],
                "unfinished": _unfinished_milestones(contract), "sign_error": sign_error,
                "title": _("验收：%(t)s", t=contract.challenge.title), **forms}
     if acceptance is None:

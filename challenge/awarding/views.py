@@ -10,14 +10,12 @@ from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.routing import BuildError
 
 from .. import permissions as can
-from ..bidding.rules import format_share
 from ..extensions import db
 from ..inputs import parse_id
 from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
-from ..money import format_wan, wan_input
+from ..money import BP_PER_PERCENT, format_share, format_wan, wan_input
 from ..security import local_referrer
 from ..states import (
     ChallengeState,
@@ -53,17 +51,6 @@ FIELD_OF_PROBLEM = {"number": "number", "amount": "amount", "subsidy_rate": "sub
 
 
 # -- helpers shared with templates and dashboards --------------------------------------------
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """A link to a page another area may not provide yet (the progress pages): None if absent."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
 
 @bp.app_template_global()
 def milestone_overdue(milestone) -> bool:
@@ -176,9 +163,11 @@ def _progress(contract: Contract) -> dict:
     milestones = list(contract.milestones)
     approved = [m for m in milestones if m.state is MilestoneState.APPROVED]
     earned = [m for m in milestones if m.state in ledger.EARNED]
-    return {"total": len(milestones), "approved": len(approved),
-            "earned_bp": sum(m.share_bp for m in earned),
-            "approved_bp": sum(m.share_bp for m in approved),
+    earned_bp, approved_bp = sum(m.share_bp for m in earned), sum(m.share_bp for m in approved)
+    return {"total": len(milestones), "approved": len(approved), "earned_bp": earned_bp,
+            "earned_percent": earned_bp / BP_PER_PERCENT,
+            "approved_percent": approved_bp / BP_PER_PERCENT,
+            "confirmed_percent": (earned_bp - approved_bp) / BP_PER_PERCENT,  # earned, not reviewed
             "overdue": sum(rules.is_overdue(m) for m in milestones),
             "next": next((m for m in sorted(milestones, key=lambda m: (m.due_on, m.position))
                           if m.state in rules.OPEN_MILESTONES), None)}
@@ -552,4 +541,4 @@ def mine():
                            ContractState=ContractState, title=_("合同履约"))
 
 
-__all__ = ["bp", "overdue_query", "overdue_count", "overdue_list", "optional_url"]
+__all__ = ["bp", "overdue_query", "overdue_count", "overdue_list"]

@@ -9,8 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms_common import AppForm, DateStringField, SubForm, WanField
 from ..inputs import parse_decimal, parse_id, percent_bp
-from ..models.proposal import SHARE_TOTAL
-from .rules import format_share
+from ..money import SHARE_TOTAL, format_share
 
 MAX_ROWS = 30
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, User
-from ..models.proposal import SHARE_TOTAL
+from ..money import SHARE_TOTAL, format_share
 from ..orgs.rules import unverified_problem
 from ..states import LIVE_PROPOSAL_STATES, Confidentiality
 
@@ -81,8 +81,3 @@ def snapshot(proposal: Proposal) -> dict:
         "attachments": [a.original_name for a in proposal.attachments],
     }
 
-
-def format_share(bp: int) -> str:
-    """Basis points as a percentage without float: 3333 -> '33.33'."""
-    whole, part = divmod(bp, 100)
-    return f"{whole}" if part == 0 else f"{whole}.{part:02d}".rstrip("0")

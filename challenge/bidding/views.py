@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions as can
 from ..extensions import db
 from ..models import Challenge, Proposal, ProposalAttachment
-from ..money import wan_input
+from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
 from ..states import ProposalState, Role
@@ -20,7 +20,7 @@ from ..views_common import apply_transition, attempt, get_or_404, require, role_
 from ..workflow import allowed
 from . import operations as ops
 from .forms import AttachmentForm, BudgetForm, MemberForm, MilestoneForm, PartnerForm, ProposalForm
-from .rules import eligibility_problems, format_share, live_proposal_of, submission_problems
+from .rules import eligibility_problems, live_proposal_of, submission_problems
 
 bp = Blueprint("bidding", __name__)
 

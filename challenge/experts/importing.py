@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 
-from ..exports.writers import SafeCsvWriter, sheet_row
+from ..exports.writers import TEXT, XlsxBook, csv_chunks
+from ..exports.writers import Column as SheetColumn
 from ..filesize import format_filesize
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
@@ -30,7 +30,6 @@ MAX_WORKS = 30
 MAX_SCANNED_ROWS = 100_000  # blank but formatted rows count here; beyond this the file is refused
 MAX_COLUMNS = 60
 EXTENSIONS = ("xlsx", "csv")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The file format speaks Chinese whatever the interface language, so these words are data.
 ORG_TYPE_WORDS = {"企业": OrgType.ENTERPRISE, "高校": OrgType.UNIVERSITY,
@@ -440,45 +439,27 @@ def template_rows() -> list[list[str]]:
     return [[c.example for c in COLUMNS]]
 
 
+WIDTHS = {"name": 10, "title": 12, "organization": 26, "org_type": 10, "region": 14,
+          "fields": 22, "keywords": 26, "email": 26, "phone": 14, "works": 60, "bio": 40}
+
+
+def _columns() -> list[SheetColumn]:
+    return [SheetColumn(c.title, TEXT, WIDTHS[c.key]) for c in COLUMNS]
+
+
 def write_xlsx(rows: Iterable[list[str]], sheet_title: str, notes: bool = False) -> bytes:
-    """A workbook: bold, frozen header row, readable widths; optionally the 说明 sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    sheet.append([c.title for c in COLUMNS])
-    header_fill = PatternFill("solid", fgColor="F3E3E2")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-    sheet.freeze_panes = "A2"
-    widths = {"name": 10, "title": 12, "organization": 26, "org_type": 10, "region": 14,
-              "fields": 22, "keywords": 26, "email": 26, "phone": 14, "works": 60, "bio": 40}
-    for number, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=number).column_letter].width = \
-            widths[column.key]
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for values in rows:
-        sheet.append(sheet_row(sheet, values))  # text stays text, even when it starts with "="
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and "\n" in cell.value:
-                cell.alignment = wrap
+    """A workbook in the site's spreadsheet style; optionally the 说明 sheet."""
+    book = XlsxBook()
+    book.add_table(sheet_title, _columns(), rows)
     if notes:
-        _notes_sheet(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        _notes_sheet(book)
+    return book.bytes()
 
 
-def _notes_sheet(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet("说明")
-    sheet.append([_("列名"), _("必填"), _("说明"), _("示例")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in COLUMNS:
-        sheet.append([column.title, _("是") if column.required else _("否"), str(column.help),
-                      column.example])
-    sheet.append([])
+def _notes_sheet(book: XlsxBook) -> None:
+    lines = [[column.title, _("是") if column.required else _("否"), str(column.help), column.example]
+             for column in COLUMNS]
+    lines.append(["", "", "", ""])
     for line in (
         _("表头须在第 1 行（列的顺序可以调整，带 * 的列必填），数据从第 2 行开始；请勿修改列名。"),
         _("同名且同单位的专家视为重复，不会重复导入。"),
@@ -486,19 +467,13 @@ def _notes_sheet(workbook: Workbook) -> None:
           size=format_filesize(MAX_BYTES), n=MAX_ROWS),
         _("有错误的文件默认不导入任何数据；可在检查结果页选择“仅导入无误的行”。"),
     ):
-        sheet.append([line])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for letter, width in (("A", 14), ("B", 6), ("C", 70), ("D", 50)):
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
+        lines.append([line, "", "", ""])
+    book.add_table("说明", [SheetColumn(_("列名"), TEXT, 14, wrap=True),
+                          SheetColumn(_("必填"), TEXT, 6, wrap=True),
+                          SheetColumn(_("说明"), TEXT, 70, wrap=True),
+                          SheetColumn(_("示例"), TEXT, 50, wrap=True)], lines)
 
 
 def write_csv(rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with BOM, so Excel on Chinese Windows opens it without garbling."""
-    buffer = io.StringIO(newline="")
-    writer = SafeCsvWriter(buffer)
-    writer.writerow([c.title for c in COLUMNS])
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(csv_chunks(_columns(), rows))

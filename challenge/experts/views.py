@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..exports.writers import XLSX_MIME
 from ..extensions import db
 from ..models import AuditEvent, ExpertProfile
 from ..models.expert import PROFILE_SOURCES
@@ -22,8 +23,6 @@ from .forms import FIELD_LABELS, ExpertEditForm, ImportConfirmForm, ImportUpload
 bp = Blueprint("experts", __name__, url_prefix="/admin/experts")
 
 STATUSES = {"active": _l("在库"), "inactive": _l("已停用"), "all": _l("全部")}
-EVENT_LABELS = {"edit": _l("修改档案"), "activate": _l("恢复入库"), "deactivate": _l("停用"),
-                "import": _l("批量导入")}
 PER_PAGE = 30
 
 
@@ -55,7 +54,7 @@ def export(fmt: str):
     rows = ops.export_rows(profiles)
     name = f"专家库-{local_today().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家库"), importing.XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, "专家库"), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
@@ -66,7 +65,7 @@ def export(fmt: str):
 def template(fmt: str):
     rows = importing.template_rows()
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家信息", notes=True), importing.XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, "专家信息", notes=True), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
@@ -156,7 +155,7 @@ def edit(profile_id: int):
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())).all()
     return render_template("experts/edit.html", form=form, profile=profile, events=events,
                            blank_work=WorkForm(prefix="works-__index__-"), labels=FIELD_LABELS,
-                           event_labels=EVENT_LABELS, title=_("编辑专家：%(n)s", n=profile.name))
+                           title=_("编辑专家：%(n)s", n=profile.name))
 
 
 @bp.route("/<int:profile_id>/active", methods=["POST"])

@@ -34,6 +34,7 @@ from ..models import (
     User,
 )
 from ..models.base import csv_list
+from ..money import subsidy_fen
 from ..reviewing.aggregate import aggregate, rank
 from ..reviewing.rubric import rubric_for
 from ..reviewing.scoring import SCORED_STATES
@@ -394,7 +395,7 @@ def contract_rows(scope: Scope) -> Iterator[tuple]:
     for row in stream(statement):
         (number, cid, title, issuer_name, solver_name, mode, state, amount, rate, cap, start,
          signed, ended, rule, recovery, ent, gov, recovered, total, approved, note) = row
-        subsidy = min(amount * rate // 10_000, cap)
+        subsidy = subsidy_fen(amount, rate, cap)
         yield (number, cid, title, issuer_name, solver_name, _label(FundingMode, mode),
                _label(ContractState, state), amount, rate, cap, subsidy, start, signed, ended,
                _label(FailureRule, rule), recovery or None, ent or 0, gov or 0, recovered or 0,

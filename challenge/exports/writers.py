@@ -1,12 +1,15 @@
-"""Spreadsheet writers for the bureau's exports: one list of columns, two formats.
+"""The site's one spreadsheet writer: every .xlsx and .csv it writes (the bureau's exports, the
+statistics, the expert pool and its template, the background exports) goes through here, so
+they share one look (bold tinted header, frozen first row, auto-filter, column widths, number
+formats for money in 万元, dates, scores and percentages, wrapped multi-line text).
 
 Rows arrive as an iterator of plain Python values (integer 分, aware UTC datetimes, dates,
-Decimals, text), so the same rows become an .xlsx (openpyxl write-only: rows go to a temporary
-file as they come, memory stays flat) or a streamed UTF-8 CSV with a BOM for Excel.
+Decimals, text), so the same rows become an .xlsx (XlsxBook: openpyxl write-only, rows go to a
+temporary file as they come; StreamingXlsxBook: XlsxWriter constant_memory for the background
+exports) or a streamed UTF-8 CSV with a BOM for Excel.
 
-No cell ever becomes a formula: every workbook the site writes appends through sheet_value /
-sheet_row and every CSV goes through SafeCsvWriter (csv_text), here and in the statistics and
-expert-pool files alike.
+No cell ever becomes a formula: text goes through sheet_value / write_string, and every CSV
+through SafeCsvWriter (csv_text).
 """
 
 import csv
@@ -15,33 +18,43 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..money import FEN_PER_WAN
+from ..money import BP_PER_PERCENT, FEN_PER_WAN, SHARE_TOTAL
 from ..timeutil import SHANGHAI
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 EXCEL_MAX_ROWS = 1_048_576  # a sheet's limit, header included; more rows continue on a new sheet
 
+HEADER_FILL = "F3E3E2"  # the header row's tint (the brand red, faded)
+NOTES_WIDTHS = (16, 60)
+
 # Column kinds and how Excel shows them.
 TEXT, INT, MONEY, DATE, DATETIME, SCORE, PERCENT = (
     "text", "int", "money", "date", "datetime", "score", "percent")
+COUNT, DAYS, RATE, RATIO = "count", "days", "rate", "ratio"  # the statistics' figures
 NUMBER_FORMATS = {
     INT: "0",
     MONEY: "#,##0.00",            # 万元, two decimals shown; the exact value is kept in the cell
     DATE: "yyyy-mm-dd",
     DATETIME: "yyyy-mm-dd hh:mm",
     SCORE: "0.00",
-    PERCENT: "0.00%",
+    PERCENT: "0.00%",             # basis points, stored as the fraction
+    COUNT: "#,##0",
+    DAYS: "0.0",
+    RATE: "0.0%",                 # a fraction
+    RATIO: "0.00",
 }
 
 
@@ -50,6 +63,20 @@ class Column:
     title: str
     kind: str = TEXT
     width: int = 14
+    wrap: bool = False  # wrap every text cell (not only multi-line ones)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell with a kind of its own, in a column of mixed figures (the statistics' values)."""
+
+    kind: str
+    value: object
+
+
+def typed(kind: str, value) -> tuple[str, object]:
+    """(kind, value) of a row value: its column's kind unless the value is Typed."""
+    return (value.kind, value.value) if isinstance(value, Typed) else (kind, value)
 
 
 def fen_to_wan(fen: int | None) -> Decimal | None:
@@ -64,7 +91,7 @@ def excel_time(value: datetime | None) -> datetime | None:
     return value.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
 
 
-def _cell_value(kind: str, value):
+def cell_value(kind: str, value):
     """A row value as the spreadsheet stores it."""
     if value is None or value == "":
         return None
@@ -73,7 +100,7 @@ def _cell_value(kind: str, value):
     if kind == DATETIME:
         return excel_time(value)
     if kind == PERCENT:
-        return Decimal(value) / 10_000  # basis points → fraction, shown as 12.50%
+        return Decimal(value) / SHARE_TOTAL  # basis points → fraction, shown as 12.50%
     if kind == TEXT:
         return str(value)
     return value
@@ -137,7 +164,7 @@ def _csv_value(kind: str, value) -> str:
     if kind == DATE:
         return value.isoformat()
     if kind == PERCENT:
-        return f"{Decimal(value) / 100:.2f}%"
+        return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if kind == SCORE:
         return f"{Decimal(value):.2f}"
     return str(value)  # csv_chunks writes it through SafeCsvWriter
@@ -158,14 +185,12 @@ class XlsxBook:
     def __init__(self) -> None:
         self.book = Workbook(write_only=True)
         self._header_font = Font(bold=True)
-        self._header_fill = PatternFill("solid", fgColor="F3E3E2")
+        self._header_fill = PatternFill("solid", fgColor=HEADER_FILL)
 
     def add_table(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
         """Write a header and the rows; returns how many data rows were written."""
         count, part = 0, 1
         sheet, written = self._new_sheet(title, columns), 0
-        kinds = [c.kind for c in columns]
-        formats = [NUMBER_FORMATS.get(k) for k in kinds]
         wrap = Alignment(wrap_text=True, vertical="top")
         for values in rows:
             if written == EXCEL_MAX_ROWS - 1:
@@ -173,15 +198,17 @@ class XlsxBook:
                 part += 1
                 sheet, written = self._new_sheet(f"{title}({part})", columns), 0
             out = []
-            for kind, number_format, value in zip(kinds, formats, values, strict=True):
-                value = _cell_value(kind, value)
+            for column, value in zip(columns, values, strict=True):
+                kind, value = typed(column.kind, value)
+                value = cell_value(kind, value)
+                number_format = NUMBER_FORMATS.get(kind)
                 if value is None:
                     out.append(None)
                 elif number_format:
                     cell = WriteOnlyCell(sheet, value)
                     cell.number_format = number_format
                     out.append(cell)
-                elif isinstance(value, str) and "\n" in value:
+                elif isinstance(value, str) and (column.wrap or "\n" in value):
                     cell = sheet_value(sheet, value)
                     if isinstance(cell, str):
                         cell = WriteOnlyCell(sheet, cell)
@@ -198,8 +225,7 @@ class XlsxBook:
     def add_notes(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
         """A small sheet of (label, value) lines: what was exported, when, with which filters."""
         sheet = self.book.create_sheet(title[:31])
-        sheet.column_dimensions["A"].width = 16
-        sheet.column_dimensions["B"].width = 60
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = NOTES_WIDTHS
         for label, value in lines:
             head = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(label)))
             head.font = self._header_font
@@ -230,6 +256,11 @@ class XlsxBook:
         handle.seek(0)
         return handle
 
+    def bytes(self) -> bytes:
+        """The finished workbook, for a small file sent whole."""
+        with self.save() as handle:
+            return handle.read()
+
     def chunks(self, size: int = 256 * 1024) -> tuple[int, Iterator[bytes]]:
         """(length, chunks) of the saved workbook; the temporary file closes when read through."""
         handle = self.save()
@@ -241,6 +272,78 @@ class XlsxBook:
                 while chunk := handle.read(size):
                     yield chunk
         return length, read()
+
+
+class StreamingXlsxBook:
+    """XlsxBook's look written with XlsxWriter in constant_memory mode, for the background
+    exports: each row goes to the sheet's file as it is written and strings are stored inline
+    (no shared-strings table growing with every distinct text, as openpyxl's write-only mode
+    keeps in memory), so an export of 100,000 榜 with their long texts takes the memory of one
+    row. Text is always written with write_string: never a formula."""
+
+    def __init__(self, path: Path) -> None:
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                                    "strings_to_formulas": False,
+                                                    "strings_to_urls": False})
+        self.header = self.book.add_format({"bold": True, "bg_color": f"#{HEADER_FILL}"})
+        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
+        self.formats = {kind: self.book.add_format({"num_format": fmt})
+                        for kind, fmt in NUMBER_FORMATS.items()}
+
+    def add_table(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+        count, part = 0, 1
+        sheet, written = self._new_sheet(title, columns), 0
+        for values in rows:
+            if written == EXCEL_MAX_ROWS - 1:
+                self._finish(sheet, columns, written)
+                part += 1
+                sheet, written = self._new_sheet(f"{title}({part})", columns), 0
+            written += 1
+            for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+                kind, value = typed(column.kind, value)
+                self._write(sheet, written, col, kind, cell_value(kind, value), column.wrap)
+            count += 1
+        self._finish(sheet, columns, written)
+        return count
+
+    def _write(self, sheet, row: int, col: int, kind: str, value, wrap: bool = False) -> None:
+        if value is None:
+            return
+        number_format = self.formats.get(kind)
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            sheet.write_string(row, col, text, self.wrap if wrap or "\n" in text else None)
+        elif isinstance(value, datetime | date):
+            sheet.write_datetime(row, col, value, number_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, col, float(value), number_format)
+        else:
+            sheet.write_string(row, col, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+    def add_notes(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
+        sheet = self.book.add_worksheet(title[:31])
+        for number, width in enumerate(NOTES_WIDTHS):
+            sheet.set_column(number, number, width)
+        for row, (label, value) in enumerate(lines):
+            sheet.write_string(row, 0, ILLEGAL_CHARACTERS_RE.sub("", str(label)), self.header)
+            sheet.write_string(row, 1, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+    def _new_sheet(self, title: str, columns: Sequence[Column]):
+        sheet = self.book.add_worksheet(title[:31])
+        for number, column in enumerate(columns):
+            sheet.set_column(number, number, column.width)
+            sheet.write_string(0, number, str(column.title), self.header)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    @staticmethod
+    def _finish(sheet, columns: Sequence[Column], written: int) -> None:
+        sheet.autofilter(0, 0, written, len(columns) - 1)
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence], batch: int = 500) -> Iterator[bytes]:
@@ -255,7 +358,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence], batch: int =
     buffer.truncate()
     pending = 0
     for values in rows:
-        writer.writerow([_csv_value(kind, value) for kind, value in zip(kinds, values, strict=True)])
+        writer.writerow([_csv_value(*typed(kind, value)) for kind, value in zip(kinds, values, strict=True)])
         pending += 1
         if pending == batch:
             yield buffer.getvalue().encode("utf-8")
@@ -271,7 +374,7 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-__all__ = ["Column", "XlsxBook", "csv_chunks", "csv_text", "SafeCsvWriter", "sheet_value",
-           "sheet_row", "content_disposition", "money_text", "excel_time",
-           "fen_to_wan", "TEXT", "INT", "MONEY", "DATE", "DATETIME", "SCORE", "PERCENT",
-           "XLSX_MIME", "CSV_MIME"]
+__all__ = ["Column", "Typed", "XlsxBook", "StreamingXlsxBook", "csv_chunks", "csv_text",
+           "SafeCsvWriter", "sheet_value", "sheet_row", "content_disposition", "money_text",
+           "excel_time", "fen_to_wan", "cell_value", "TEXT", "INT", "MONEY", "DATE", "DATETIME",
+           "SCORE", "PERCENT", "COUNT", "DAYS", "RATE", "RATIO", "XLSX_MIME", "CSV_MIME"]

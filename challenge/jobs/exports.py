@@ -1,7 +1,8 @@
 """Background exports: the bureau asks for a table, a job writes the file under the upload
 root (UPLOAD_FOLDER/exports/), the status page shows the rows written so far, and the file is
-downloaded when ready. The workbook is written with XlsxWriter's constant_memory mode (jobs/xlsx)
-and the CSV straight to disk, so memory stays flat at any size.
+downloaded when ready. The workbook is written with XlsxWriter's constant_memory mode
+(exports/writers.StreamingXlsxBook) and the CSV straight to disk, so memory stays flat at any
+size.
 
 Progress lives in a small file beside the export (`<name>.progress`: the rows written), not in
 the database: the export's own read of a large table must not wait on, or block, a write to the
@@ -20,11 +21,10 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from ..exports.tables import TABLES, Scope, notes
-from ..exports.writers import csv_chunks
+from ..exports.writers import StreamingXlsxBook, csv_chunks
 from ..extensions import db
 from ..models import ExportJob, User
 from ..timeutil import local, local_today, utcnow
-from .xlsx import StreamingXlsxBook
 
 AREA = "exports"
 PROGRESS_EVERY = 500           # rows between progress notes

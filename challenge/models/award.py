@@ -13,10 +13,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     event,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import money
 from ..extensions import db
 from ..states import (
     AcceptanceState,
@@ -44,7 +47,7 @@ class Contract(CreatedMixin, db.Model):
     __tablename__ = "contracts"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
-        CheckConstraint("subsidy_rate_bp BETWEEN 0 AND 10000", name="subsidy_rate_range"),
+        CheckConstraint(f"subsidy_rate_bp BETWEEN 0 AND {money.SHARE_TOTAL}", name="subsidy_rate_range"),
         CheckConstraint("subsidy_cap_fen >= 0", name="subsidy_cap_nonnegative"),
         CheckConstraint("recovery_fen >= 0", name="recovery_nonnegative"),
         stamped("signed_stamped", (ContractState.ACTIVE, ContractState.ACCEPTED,
@@ -87,17 +90,24 @@ class Contract(CreatedMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Contract {self.number} challenge={self.challenge_id} {self.state}>"
 
-    @property
+    @hybrid_property
     def subsidy_fen(self) -> int:
         """The government's commitment: rate × amount, at most the cap (exact, rounded down)."""
-        return min(self.amount_fen * self.subsidy_rate_bp // 10_000, self.subsidy_cap_fen)
+        return money.subsidy_fen(self.amount_fen, self.subsidy_rate_bp, self.subsidy_cap_fen)
+
+    @subsidy_fen.inplace.expression
+    @classmethod
+    def _subsidy_fen_sql(cls):
+        """The same formula in SQL, for the statistics' sums."""
+        return money.subsidy_fen(cls.amount_fen, cls.subsidy_rate_bp, cls.subsidy_cap_fen,
+                                 least=lambda a, b: case((a < b, a), else_=b))
 
 
 class ContractMilestone(db.Model):
     """A milestone of the contract, copied from the bid and editable until signing."""
 
     __tablename__ = "contract_milestones"
-    __table_args__ = (CheckConstraint("share_bp BETWEEN 0 AND 10000", name="share_range"),)
+    __table_args__ = (CheckConstraint(f"share_bp BETWEEN 0 AND {money.SHARE_TOTAL}", name="share_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..money import SHARE_TOTAL
 from ..states import ProposalState
 from ..timeutil import utcnow
 from .base import CreatedMixin, UTCDateTime, enum_column, stamped
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from .challenge import Challenge, ChallengeIndicator
     from .organization import Organization
     from .user import User
-
-SHARE_TOTAL = 10_000  # milestone payment shares are basis points: 100 % = 10,000
 
 
 class Proposal(CreatedMixin, db.Model):
@@ -133,7 +132,7 @@ class ProposalMilestone(db.Model):
     """A milestone of the bid; shares are basis points and sum to 10,000 on submission."""
 
     __tablename__ = "proposal_milestones"
-    __table_args__ = (CheckConstraint("share_bp BETWEEN 0 AND 10000", name="share_range"),)
+    __table_args__ = (CheckConstraint(f"share_bp BETWEEN 0 AND {SHARE_TOTAL}", name="share_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),

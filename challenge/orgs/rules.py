@@ -1,6 +1,7 @@
 """Why an organisation or an account may not publish or bid yet, in words (the server enforces
 it in the guards of 发榜 and 揭榜)."""
 
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -30,9 +31,17 @@ def org_gate(user) -> str:
     org = user.organization
     if org is None:
         return (_("待单位管理员审核：加入单位的申请通过后才能发榜、揭榜。")
-                if pending_request_of(user) else _("您尚未加入任何单位。"))
+                if _has_pending_request(user) else _("您尚未加入任何单位。"))
     if org.state is OrgState.PENDING:
         return _("贵单位待科技局认证，认证通过前可以起草，但不能提交。")
     if org.state is OrgState.RETURNED:
         return _("贵单位的认证被退回，请在「我的单位」修改后重新提交。")
     return ""
+
+
+def _has_pending_request(user) -> bool:
+    """Looked up once per request: the banner of every page and a page's buttons all ask."""
+    known = g.setdefault("pending_join_request", {})
+    if user.id not in known:
+        known[user.id] = pending_request_of(user) is not None
+    return known[user.id]

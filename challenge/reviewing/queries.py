@@ -10,21 +10,21 @@ from ..states import ChallengeState, ContractState
 
 CS = ChallengeState
 
-# (label, Bootstrap colour) of the 榜's outcome.
+# The words of the 榜's outcome; its colour is the state's tone.
 CHALLENGE_OUTCOMES = {
-    CS.PUBLICITY: (_l("公示中"), "secondary"),
-    CS.CONTRACTED: (_l("攻关中"), "primary"),
-    CS.ACCEPTED: (_l("验收通过，兑付中"), "success"),
-    CS.AWARDED: (_l("验收通过，奖励已兑现"), "success"),
-    CS.CLOSED: (_l("验收通过，已结榜"), "success"),
-    CS.FAILED: (_l("攻关失败"), "danger"),
+    CS.PUBLICITY: _l("公示中"),
+    CS.CONTRACTED: _l("攻关中"),
+    CS.ACCEPTED: _l("验收通过，兑付中"),
+    CS.AWARDED: _l("验收通过，奖励已兑现"),
+    CS.CLOSED: _l("验收通过，已结榜"),
+    CS.FAILED: _l("攻关失败"),
 }
 CONTRACT_OUTCOMES = {
-    ContractState.DRAFT: (_l("待签约"), "secondary"),
-    ContractState.ACTIVE: (_l("攻关中"), "primary"),
-    ContractState.ACCEPTED: (_l("验收通过"), "success"),
-    ContractState.ELIMINATED: (_l("赛马淘汰"), "warning"),
-    ContractState.FAILED: (_l("攻关失败"), "danger"),
+    ContractState.DRAFT: _l("待签约"),
+    ContractState.ACTIVE: _l("攻关中"),
+    ContractState.ACCEPTED: _l("验收通过"),
+    ContractState.ELIMINATED: _l("赛马淘汰"),
+    ContractState.FAILED: _l("攻关失败"),
 }
 
 
@@ -37,12 +37,12 @@ class Outcome:
 
 def challenge_outcome(challenge: Challenge) -> Outcome | None:
     found = CHALLENGE_OUTCOMES.get(challenge.state)
-    return Outcome(str(found[0]), found[1]) if found else None
+    return Outcome(str(found), challenge.state.tone) if found else None
 
 
 def contract_outcome(contract: Contract) -> Outcome:
-    label, tone = CONTRACT_OUTCOMES[contract.state]
+    label = CONTRACT_OUTCOMES[contract.state]
     rule = contract.failure_rule.label if contract.state is ContractState.FAILED and \
         contract.failure_rule else ""
-    return Outcome(str(label), tone, rule)
+    return Outcome(str(label), contract.state.tone, rule)
 

@@ -9,7 +9,6 @@ DEFAULT_RUBRIC = (
     {"key": "plan", "name": _l("实施计划与里程碑"), "max": 15},
     {"key": "budget", "name": _l("经费预算合理性"), "max": 10},
 )
-DEFAULT_PASS_MARK = 60
 
 
 def rubric_for(challenge) -> list[dict]:

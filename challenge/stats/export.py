@@ -1,5 +1,6 @@
 """The dashboard's figures as rows (one list for the page's table, the CSV and the workbook),
-and the Excel / CSV files: Chinese headers, money as numbers in 万元, frozen header row."""
+and the Excel / CSV files (exports/writers: money as numbers in 万元, the shared header style).
+The units are the writer's kinds: a figure's cell is formatted as its unit."""
 
 import io
 from dataclasses import dataclass
@@ -7,18 +8,13 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from ..exports.writers import SafeCsvWriter, sheet_row
-from ..money import format_wan
+from ..exports.writers import RATE, RATIO, TEXT, Column, SafeCsvWriter, Typed, XlsxBook, fen_to_wan
+from ..money import FEN_PER_WAN, format_wan
 from .figures import Dashboard
 from .filters import StatsFilter
 from .records import BASIS, COUNT, DAYS, MONEY, figure_for
-from .scope import FEN_PER_WAN
 
-RATE, RATIO = "rate", "ratio"
 SECTIONS = (
     (_l("流程漏斗"), ("submitted", "published", "bid_challenges", "contracted", "accepted")),
     (_l("揭榜与匹配"), ("bids", "published_bids", "matched")),
@@ -37,7 +33,7 @@ RATES = (
     (_l("平均每榜方案数（方案 ÷ 发布）"), "published_bids", "published", RATIO),
 )
 UNITS = {COUNT: _l("项"), MONEY: _l("万元"), DAYS: _l("天"), RATE: "%", RATIO: _l("个/榜")}
-XLSX_FORMATS = {COUNT: "#,##0", MONEY: "#,##0.00", DAYS: "0.0", RATE: "0.0%", RATIO: "0.00"}
+
 
 
 @dataclass
@@ -65,10 +61,6 @@ class Line:
         return f"{self.value:,}"
 
 
-def wan(fen: int) -> Decimal:
-    return Decimal(fen) / FEN_PER_WAN
-
-
 def figure_lines(board: Dashboard) -> list[Line]:
     lines = []
     for section, keys in SECTIONS:
@@ -77,7 +69,7 @@ def figure_lines(board: Dashboard) -> list[Line]:
                 figure = figure_for(real)
                 value = board.values.get(real)
                 if figure.unit == MONEY:
-                    value = wan(value or 0)
+                    value = fen_to_wan(value or 0)
                 label = str(figure.label)
                 if figure.unit == DAYS:
                     label += _("（%(n)d 个榜）", n=board.counts.get(real, 0))
@@ -119,52 +111,34 @@ def to_csv(board: Dashboard, f: StatsFilter) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], formats: dict[int, str],
-           widths: list[int], first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append([str(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F1F3F5")
-        cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        ws.append(sheet_row(ws, row))
-    for column, fmt in formats.items():
-        for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = fmt
-    for n, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    ws.freeze_panes = "A2"
-    return ws
-
-
 def to_xlsx(board: Dashboard, f: StatsFilter) -> bytes:
-    wb = Workbook()
-    ws = _sheet(wb, _("统计指标"), [str(h) for h in HEADERS], [], {}, [14, 34, 16, 8, 44], first=True)
-    for line in figure_lines(board):
-        value = line.value
-        if isinstance(value, Decimal):
-            value = float(value)
-        ws.append(sheet_row(ws, [line.section, line.label, value, str(UNITS[line.unit]), line.basis]))
-        ws.cell(row=ws.max_row, column=3).number_format = XLSX_FORMATS[line.unit]
-    money = "#,##0.00"
-    group_headers = [_("发布榜单"), _("签约榜单"), _("揭榜总金额（万元）"), _("带动研发投入（万元）")]
+    book = XlsxBook()
+    book.add_table(_("统计指标"), [Column(str(HEADERS[0]), TEXT, 14), Column(str(HEADERS[1]), TEXT, 34),
+                                Column(str(HEADERS[2]), TEXT, 16), Column(str(HEADERS[3]), TEXT, 8),
+                                Column(str(HEADERS[4]), TEXT, 44)],
+                   ([line.section, line.label, Typed(line.unit, _xlsx_value(line)),
+                     str(UNITS[line.unit]), line.basis] for line in figure_lines(board)))
+    group_columns = [Column(_("发布榜单"), COUNT, 12), Column(_("签约榜单"), COUNT, 12),
+                     Column(_("揭榜总金额（万元）"), MONEY, 20),
+                     Column(_("带动研发投入（万元）"), MONEY, 22)]
     for title, head, groups in ((_("按榜单类型"), _("榜单类型"), board.by_kind),
                                 (_("按领域"), _("领域"), board.by_field),
                                 (_("按地区"), _("发榜单位地区"), board.by_region)):
-        _sheet(wb, title, [head, *group_headers],
-               [[g.label, g.published, g.contracted, float(wan(g.bounty)), float(wan(g.investment))]
-                for g in groups], {2: "#,##0", 3: "#,##0", 4: money, 5: money}, [22, 12, 12, 20, 22])
-    _sheet(wb, _("趋势"), [_("月份") if board.granularity == "month" else _("年份"), _("发布榜单"),
-                          _("签约榜单")],
-           [[b.label, b.published, b.contracted] for b in board.trend], {2: "#,##0", 3: "#,##0"},
-           [12, 12, 12])
-    _sheet(wb, _("评审工作量"), [_("专家"), _("单位"), _("评审分配"), _("提交评分")],
-           [[r.name, r.organization, r.assigned, r.reviewed] for r in board.reviewers],
-           {3: "#,##0", 4: "#,##0"}, [16, 28, 12, 12])
-    _sheet(wb, _("筛选条件"), [_("项目"), _("内容")],
-           [[_("统计期间与筛选"), f.describe()]], {}, [18, 60])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        book.add_table(title, [Column(head, TEXT, 22), *group_columns],
+                       ([g.label, g.published, g.contracted, g.bounty, g.investment] for g in groups))
+    book.add_table(_("趋势"), [Column(_("月份") if board.granularity == "month" else _("年份"), TEXT, 12),
+                              Column(_("发布榜单"), COUNT, 12), Column(_("签约榜单"), COUNT, 12)],
+                   ([b.label, b.published, b.contracted] for b in board.trend))
+    book.add_table(_("评审工作量"), [Column(_("专家"), TEXT, 16), Column(_("单位"), TEXT, 28),
+                                   Column(_("评审分配"), COUNT, 12), Column(_("提交评分"), COUNT, 12)],
+                   ([r.name, r.organization, r.assigned, r.reviewed] for r in board.reviewers))
+    book.add_table(_("筛选条件"), [Column(_("项目"), TEXT, 18), Column(_("内容"), TEXT, 60)],
+                   [[_("统计期间与筛选"), f.describe()]])
+    return book.bytes()
+
+
+def _xlsx_value(line: Line):
+    """The figure as the workbook stores it: money back in 分 (the writer shows 万元)."""
+    if line.unit == MONEY and line.value is not None:
+        return int(line.value * FEN_PER_WAN)
+    return line.value

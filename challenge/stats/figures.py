@@ -22,6 +22,7 @@ from ..models import (
     ReviewAssignment,
     User,
 )
+from ..money import FEN_PER_WAN
 from ..states import (
     ChallengeKind,
     ChallengeState,
@@ -34,7 +35,6 @@ from ..timeutil import local_today
 from .filters import StatsFilter
 from .records import thresholds_wan
 from .scope import (
-    FEN_PER_WAN,
     QUALIFIED_BID,
     as_int,
     count_if,
@@ -43,7 +43,6 @@ from .scope import (
     local_bucket,
     received,
     scope,
-    subsidy_fen,
     sum_if,
     within,
     within_days,
@@ -195,7 +194,7 @@ def single_figures(f: StatsFilter, today: date) -> dict[str, int]:
                     ).subquery()
     contracts = (select(func.count(Contract.id).label("contracts"),
                         func.coalesce(func.sum(Contract.amount_fen), 0).label("contract_amount"),
-                        func.coalesce(func.sum(subsidy_fen()), 0).label("subsidy_committed"))
+                        func.coalesce(func.sum(Contract.subsidy_fen), 0).label("subsidy_committed"))
                  .join(Challenge, Challenge.id == Contract.challenge_id)
                  .where(*conds, Contract.signed_at.is_not(None), within(Challenge.contracted_at, f))
                  ).subquery()

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..awarding.rules import overdue_conditions
+from ..exports.writers import COUNT, DAYS, MONEY  # a figure's unit is its cell's kind
 from ..inputs import parse_id, parse_int
 from ..models import (
     Challenge,
@@ -19,6 +20,7 @@ from ..models import (
     Review,
     ReviewAssignment,
 )
+from ..money import FEN_PER_WAN
 from ..states import (
     ChallengeState,
     EntryKind,
@@ -29,12 +31,10 @@ from ..states import (
 from ..timeutil import local_today
 from .filters import StatsFilter
 from .scope import (
-    FEN_PER_WAN,
     QUALIFIED_BID,
     days_between,
     received,
     scope,
-    subsidy_fen,
     within,
     within_days,
 )
@@ -51,8 +51,6 @@ BASIS = {
     "assigned": _l("按评审分配日期计入期间（不含已回避）"),
     "reviewed": _l("按评分提交日期计入期间"),
 }
-
-COUNT, MONEY, DAYS = "count", "money", "days"
 
 
 @dataclass(frozen=True)
@@ -196,7 +194,7 @@ def _bids(figure, f, arg, today):
 
 def _contracts(figure, f, arg, today):
     amount = {"contracts": None, "contract_amount": Contract.amount_fen,
-              "subsidy_committed": subsidy_fen()}[figure.key]
+              "subsidy_committed": Contract.subsidy_fen}[figure.key]
     conds = [*scope(f), Contract.signed_at.is_not(None), within(Challenge.contracted_at, f)]
     join = (Challenge, Challenge.id == Contract.challenge_id)
     query = select(Contract).join(*join).where(*conds).order_by(Contract.signed_at.desc(),

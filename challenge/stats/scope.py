@@ -6,16 +6,14 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, case, func, literal_column, select
 
 from ..extensions import db
-from ..models import Challenge, Contract, Organization
+from ..models import Challenge, Organization
 from ..states import ProposalState
 from .filters import StatsFilter
 
 # A bid "received": submitted and not withdrawn (whatever the eligibility check said since).
 NOT_RECEIVED = (ProposalState.DRAFT, ProposalState.WITHDRAWN)
-RECEIVED_BID = tuple(s for s in ProposalState if s not in NOT_RECEIVED)
 # A bid that passed the eligibility check (a 榜 with one counts as matched).
 QUALIFIED_BID = (ProposalState.QUALIFIED, ProposalState.SELECTED, ProposalState.NOT_SELECTED)
-FEN_PER_WAN = 1_000_000
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991: months and years of an
 # instant are those of the instant plus eight hours.
 SHANGHAI_OFFSET_HOURS = 8
@@ -65,12 +63,6 @@ def count_if(cond):
 
 def sum_if(cond, value):
     return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
-
-
-def subsidy_fen():
-    """Contract.subsidy_fen in SQL: min(amount × rate // 10000, cap), exact integer arithmetic."""
-    raw = (Contract.amount_fen * Contract.subsidy_rate_bp) // 10_000
-    return case((raw < Contract.subsidy_cap_fen, raw), else_=Contract.subsidy_cap_fen)
 
 
 def dialect() -> str:

@@ -1,7 +1,6 @@
 """统计分析: the bureau's dashboard, the records behind every figure, the export, and the
 public statistics page (aggregates only)."""
 
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..caching import public_page
+from ..exports.writers import CSV_MIME, XLSX_MIME, content_disposition
 from ..extensions import db
 from ..models import (
     Challenge,
@@ -153,15 +153,12 @@ def export(fmt: str):
     board = dashboard(f)
     stamp = local_today().strftime("%Y%m%d")
     if fmt == "csv":
-        body, mimetype = to_csv(board, f), "text/csv; charset=utf-8"
+        body, mimetype = to_csv(board, f), CSV_MIME
     else:
-        body = to_xlsx(board, f)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = to_xlsx(board, f), XLSX_MIME
     response = Response(body, mimetype=mimetype)
-    # An ASCII name for old clients, the Chinese one (RFC 6266 / 5987) for the rest.
-    name = quote(f"{_('统计分析')}-{stamp}.{fmt}")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"statistics-{stamp}.{fmt}\"; filename*=UTF-8''{name}")
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{_('统计分析')}-{stamp}.{fmt}", f"statistics-{stamp}.{fmt}")
     return response
 
 

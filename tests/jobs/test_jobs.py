@@ -305,8 +305,14 @@ def test_jobs_through_redis_with_a_worker_and_beat(app, redis_url, smtp, make, p
             Challenge.id.in_(ids), Challenge.state == ChallengeState.REVIEWING)) == 3
             if not db.session.expire_all() else False, timeout=60, what="beat's close-expired")
         assert closes(ids) == Counter({i: 1 for i in ids})
-        runs = db.session.scalars(select(JobRun.result).where(JobRun.name == "close-expired"))
-        assert "closed 3" in list(runs)  # the worker's run, not a page visit, closed them
+
+        def close_run_results():
+            db.session.expire_all()
+            return list(db.session.scalars(select(JobRun.result).where(
+                JobRun.name == "close-expired")))
+        # The run's result is written just after the 榜 are closed: wait for it as well.
+        wait_until(lambda: any(close_run_results()), timeout=30, what="the run's result")
+        assert "closed 3" in close_run_results()  # the worker's run, not a page visit, closed them
         assert smtp.per_recipient() == Counter({solver: 1})
         with node.app_context():
             db.engine.dispose()
