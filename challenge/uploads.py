@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 from flask import abort, current_app, send_file
@@ -20,7 +21,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
 from .errors import Refused
-from .exports.writers import content_disposition as attachment_header
 from .extensions import db
 from .filesize import format_filesize
 
@@ -134,6 +134,11 @@ def send_stored(path: Path, content_type: str, name: str):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def attachment_header(filename: str, fallback: str) -> str:
+    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name for Chinese filenames."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def content_disposition(name: str) -> str:

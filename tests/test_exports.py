@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from challenge import uploads
 from challenge.awarding import operations as award_ops
 from challenge.exports import writers
 from challenge.extensions import db
@@ -350,7 +351,7 @@ def test_money_text_and_times():
     assert writers.money_text(-5_000) == "-0.005"
     late = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)  # 00:30 on 2 March in Shanghai
     assert writers.excel_time(late) == datetime(2026, 3, 2, 0, 30)
-    assert writers.content_disposition("榜单.csv", "challenges.csv") == (
+    assert uploads.attachment_header("榜单.csv", "challenges.csv") == (
         "attachment; filename=\"challenges.csv\"; filename*=UTF-8''%E6%A6%9C%E5%8D%95.csv")
 
 

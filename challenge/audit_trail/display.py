@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..models.base import csv_list
 from ..money import BP_PER_PERCENT, format_wan
-from ..posting.forms import FIELD_LABELS
 from ..states import (
     ACTION_LABELS,
     EVENT_LABELS,
@@ -26,6 +25,18 @@ from ..states import (
     Role,
 )
 from ..timeutil import local
+
+# How audited model fields are named on screen (the audit trail shows before → after).
+FIELD_LABELS = {
+    "title": _l("榜单名称"), "kind": _l("榜单类型"), "field": _l("技术领域"),
+    "industry_tags": _l("产业链标签"), "summary": _l("公开摘要"), "detail": _l("详细需求"),
+    "bounty_fen": _l("榜额（分）"), "investment_fen": _l("研发总投入（分）"),
+    "funding_mode": _l("资助方式"), "max_winners": _l("最多揭榜方数量"), "deadline_at": _l("截止时间"),
+    "period_months": _l("攻关周期"), "eligible_org_types": _l("可揭榜单位类型"),
+    "eligible_regions": _l("地区限制"), "qualifications": _l("资质要求"),
+    "confidentiality": _l("保密级别"), "contact_name": _l("联系人"), "contact_phone": _l("联系电话"),
+    "contact_email": _l("联系邮箱"), "indicators": _l("量化技术指标"),
+}
 
 # Keys found in AuditEvent.changes, for any object; some objects name their keys differently.
 CHANGE_LABELS = {
@@ -55,6 +66,7 @@ OBJECT_CHANGE_LABELS = {
 ENUM_KEYS = {"role": Role, "kind": ChallengeKind, "funding_mode": FundingMode,
              "confidentiality": Confidentiality, "payer": Payer}
 MAX_SHOWN = 200  # characters of one value on the page; the export keeps everything
+
 
 
 @dataclass(frozen=True)

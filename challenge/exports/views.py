@@ -25,10 +25,11 @@ from ..models import Challenge, ExportJob, Organization
 from ..states import ChallengeKind, ChallengeState, Role
 from ..stats.filters import PRESETS
 from ..timeutil import local, local_today, utcnow
+from ..uploads import attachment_header
 from ..views_common import role_required
 from ..workflow import record
 from .tables import TABLES, Scope, notes
-from .writers import CSV_MIME, XLSX_MIME, XlsxBook, content_disposition, csv_chunks
+from .writers import CSV_MIME, XLSX_MIME, XlsxBook, csv_chunks
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
 
@@ -82,7 +83,7 @@ def download(name: str, fmt: str):
         response.content_length = length
     else:
         response = Response(stream_with_context(csv_chunks(table.columns, rows)), mimetype=CSV_MIME)
-    response.headers["Content-Disposition"] = content_disposition(filename, fallback)
+    response.headers["Content-Disposition"] = attachment_header(filename, fallback)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -152,6 +153,6 @@ def job_download(job_id: int):
         abort(404)
     response = send_file(path, mimetype=XLSX_MIME if job.fmt == "xlsx" else CSV_MIME,
                          max_age=0, conditional=False)
-    response.headers["Content-Disposition"] = content_disposition(job.filename, job.fallback)
+    response.headers["Content-Disposition"] = attachment_header(job.filename, job.fallback)
     response.headers["Cache-Control"] = "no-store"
     return response

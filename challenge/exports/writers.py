@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import xlsxwriter
 from openpyxl import Workbook
@@ -369,12 +368,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence], batch: int =
         yield buffer.getvalue().encode("utf-8")
 
 
-def content_disposition(filename: str, fallback: str) -> str:
-    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name for Chinese filenames."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 __all__ = ["Column", "Typed", "XlsxBook", "StreamingXlsxBook", "csv_chunks", "csv_text",
-           "SafeCsvWriter", "sheet_value", "sheet_row", "content_disposition", "money_text",
+           "SafeCsvWriter", "sheet_value", "sheet_row", "money_text",
            "excel_time", "fen_to_wan", "cell_value", "TEXT", "INT", "MONEY", "DATE", "DATETIME",
            "SCORE", "PERCENT", "COUNT", "DAYS", "RATE", "RATIO", "XLSX_MIME", "CSV_MIME"]

@@ -13,8 +13,7 @@ from ..models import Organization, OrgInvitation
 from ..states import OrgType, Role
 from ..validators import is_valid_credit_code
 from . import operations as ops
-
-NEW, JOIN = "new", "join"
+from .placement import JOIN, NEW
 
 
 class OrganisationPart:

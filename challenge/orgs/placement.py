@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from ..models import User
 from ..states import OrgType
 from . import operations as ops
-from .forms import JOIN
+
+NEW, JOIN = "new", "join"  # the registration form's choice: a new organisation, or join one
 
 
 def prefill(form, token: str) -> None:

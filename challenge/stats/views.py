@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..caching import public_page
-from ..exports.writers import CSV_MIME, XLSX_MIME, content_disposition
+from ..exports.writers import CSV_MIME, XLSX_MIME
 from ..extensions import db
 from ..models import (
     Challenge,
@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..states import ChallengeKind, OrgType, Role
 from ..timeutil import local_today
+from ..uploads import attachment_header
 from ..views_common import role_required
 from . import charts
 from .export import UNITS, figure_lines, to_csv, to_xlsx
@@ -157,7 +158,7 @@ def export(fmt: str):
     else:
         body, mimetype = to_xlsx(board, f), XLSX_MIME
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(
+    response.headers["Content-Disposition"] = attachment_header(
         f"{_('统计分析')}-{stamp}.{fmt}", f"statistics-{stamp}.{fmt}")
     return response
 
