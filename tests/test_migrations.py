@@ -46,7 +46,7 @@ def test_the_check_constraints_match_the_migrations(app):
                 for t in db.metadata.sorted_tables}
     found = {t.name: _check_names(inspector, t) for t in db.metadata.sorted_tables}
     assert found == expected
-    assert len(set().union(*expected.values())) == 52  # 17 before 0013, and its 35
+    assert len(set().union(*expected.values())) == 53  # 17 before 0013, and its 36
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +113,8 @@ CHECKS = [
     ("ck_challenges_submitted_stamped", _set("challenges", "submitted_at = NULL")),
     ("ck_challenges_published_stamped", _set("challenges", "published_at = NULL")),
     ("ck_challenges_published_stamped", _set("challenges", "deadline_at = NULL")),
+    ("ck_challenges_publicity_stamped",
+     _set("challenges", "state = 'publicity', publicity_ends_at = NULL")),
     ("ck_challenges_contracted_stamped", _set("challenges", "contracted_at = NULL")),
     ("ck_challenges_accepted_stamped", _set("challenges", "accepted_at = NULL")),
     ("ck_challenges_ended_stamped", _set("challenges", "ended_at = NULL")),
@@ -175,6 +177,7 @@ def test_the_valid_rows_themselves_are_accepted(rows):
         if statement.startswith("UPDATE"):
             table = statement.split()[1]
             db.session.execute(sa.text(_set(table, "id = id")))
+    db.session.execute(sa.text(_set("challenges", "state = 'publicity', publicity_ends_at = ended_at")))
     db.session.execute(sa.text(_ledger_insert()))
     db.session.rollback()
 

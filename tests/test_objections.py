@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from challenge.awarding.operations import draft_contract, sign_contract
 from challenge.awarding.rules import winners_of
@@ -208,8 +209,12 @@ def sign_all(board, admin, now=None):
         sign_contract(contract, admin, now=now)
 
 
-def test_contract_without_a_publicity_period_is_refused(make, people):
+def test_a_publicity_without_its_end_cannot_be_stored(make, people):
+    """decide opens 公示 with its end inside the door; the database refuses a 公示 without one
+    (ck_challenges_publicity_stamped), so the 签约 guard never meets such a 榜."""
     board = make.challenge(people["issuer"], ChallengeState.PUBLICITY, admin=people["admin"])
+    assert board.publicity_ends_at is not None
     board.publicity_ends_at = None
-    with pytest.raises(Refused, match="没有公示期"):
-        perform(board, "contract", people["admin"])
+    with pytest.raises(IntegrityError, match="ck_challenges_publicity_stamped"):
+        db.session.flush()
+    db.session.rollback()

@@ -31,6 +31,7 @@ class Challenge(CreatedMixin, db.Model):
         CheckConstraint("reviewers_required >= 1", name="reviewers_required_positive"),
         stamped("submitted_stamped", (CS.SCREENING, *PUBLISHED), "submitted_at"),
         stamped("published_stamped", PUBLISHED, "published_at", "deadline_at"),
+        stamped("publicity_stamped", (CS.PUBLICITY,), "publicity_ends_at"),
         stamped("contracted_stamped", (CS.CONTRACTED, CS.ACCEPTED, CS.AWARDED, CS.CLOSED),
                 "contracted_at"),
         stamped("accepted_stamped", (CS.ACCEPTED, CS.AWARDED, CS.CLOSED), "accepted_at"),

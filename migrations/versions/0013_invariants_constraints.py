@@ -61,6 +61,8 @@ CHECKS = {
          "state NOT IN ('open', 'reviewing', 'publicity', 'contracted', 'accepted', 'awarded', 'closed', 'unclaimed', 'failed') OR (published_at IS NOT NULL AND deadline_at IS NOT NULL)"),
         ('ck_challenges_submitted_stamped',
          "state NOT IN ('screening', 'open', 'reviewing', 'publicity', 'contracted', 'accepted', 'awarded', 'closed', 'unclaimed', 'failed') OR (submitted_at IS NOT NULL)"),
+        ('ck_challenges_publicity_stamped',
+         "state NOT IN ('publicity') OR (publicity_ends_at IS NOT NULL)"),
         ('ck_challenges_contracted_stamped',
          "state NOT IN ('contracted', 'accepted', 'awarded', 'closed') OR (contracted_at IS NOT NULL)"),
         ('ck_challenges_accepted_stamped',
