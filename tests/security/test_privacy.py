@@ -140,6 +140,7 @@ def test_reviewer_access_by_state(client, auth, panel, people, challenge_state, 
     board, bid, attachment, reviewer = panel
     board.state, bid.state = challenge_state, proposal_state  # fixture shortcut: the state only,
     board.contracted_at = board.accepted_at = board.ended_at = utcnow()  # with stamps that fit it
+    board.publicity_ends_at = utcnow()
     db.session.commit()
     auth.login(reviewer)
     for url in (f"/challenges/{board.id}/body", f"/proposals/{bid.id}",
