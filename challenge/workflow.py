@@ -147,9 +147,14 @@ def actor_may(workflow: Workflow, t: Transition, obj, actor: Actor) -> bool:
     return actor.role is Role.ADMIN or workflow.owns(actor, obj)
 
 
+def _signed_out(actor: Actor | None) -> bool:
+    """Nobody, or an anonymous visitor: the clock (SYSTEM) and signed-in users may act."""
+    return actor is None or (actor != SYSTEM and not getattr(actor, "is_authenticated", False))
+
+
 def allowed(obj, action: str, actor: Actor | None) -> bool:
     """May this actor take this action now (state, role, ownership)? Used to show buttons."""
-    if actor is None or (actor != SYSTEM and not getattr(actor, "is_authenticated", False)):
+    if _signed_out(actor):
         return False
     workflow = workflow_for(obj)
     t = workflow.find(action)
@@ -174,7 +179,7 @@ def problems(obj, action: str, actor: Actor | None, *, now: datetime | None = No
     guard's problems ([] when the step may be taken; the reason a step needs is not asked)."""
     workflow = workflow_for(obj)
     t = workflow.find(action)
-    if actor is None or (actor != SYSTEM and not getattr(actor, "is_authenticated", False)):
+    if _signed_out(actor):
         return [_("您没有权限%(action)s。", action=t.label)]
     refusal = _refusal(workflow, t, obj, actor)
     if refusal:
