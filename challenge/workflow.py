@@ -113,6 +113,14 @@ class Workflow:
         return self
 
 
+def stamp(column: str) -> Effect:
+    """An effect that stamps *column* with the step's time (the workflow table reads its doc)."""
+    def effect(obj, ctx: Context) -> None:
+        setattr(obj, column, ctx.now)
+    effect.__doc__ = f"Stamps {column}."
+    return effect
+
+
 WORKFLOWS: dict[type, Workflow] = {}
 
 

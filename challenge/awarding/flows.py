@@ -25,7 +25,7 @@ from ..states import (
     ProposalState,
     Role,
 )
-from ..workflow import Context, FollowUp, Workflow, bureau_only, perform, register
+from ..workflow import Context, FollowUp, Workflow, bureau_only, perform, register, stamp
 from .rules import (
     CANCELLED_AT_END,
     accept_problem,
@@ -100,26 +100,19 @@ def _from_contracts(rule, doc: str):
     return guard
 
 
-def _stamp(column: str):
-    def effect(c: Challenge, ctx: Context) -> None:
-        setattr(c, column, ctx.now)
-    effect.__doc__ = f"Stamps {column}."
-    return effect
-
-
 (CHALLENGE
- .on("contract", guard=publicity_over_and_signed, effect=_stamp("contracted_at"),
+ .on("contract", guard=publicity_over_and_signed, effect=stamp("contracted_at"),
      notice=tell_issuer(_l("您的榜「%(title)s」已完成签约，进入攻关。")))
  .on("accept", guard=_from_contracts(
-     accept_problem, "Every contract ended, at least one accepted."), effect=_stamp("accepted_at"),
+     accept_problem, "Every contract ended, at least one accepted."), effect=stamp("accepted_at"),
      notice=mailed(tell_issuer(_l("您的榜「%(title)s」已验收通过，请按合同兑付榜金。"))))
  .on("award", guard=_from_contracts(
      award_problem, "Every accepted contract paid in full, every eliminated team paid what it earned."),
      notice=tell_issuer(_l("您的榜「%(title)s」奖励已兑现。")))
- .on("finish", effect=_stamp("ended_at"), notice=tell_issuer(_l("您的榜「%(title)s」已结榜。")))
+ .on("finish", effect=stamp("ended_at"), notice=tell_issuer(_l("您的榜「%(title)s」已结榜。")))
  .on("fail", guard=_from_contracts(
      fail_problem, "Every winner drafted a contract, and every contract ended without success."),
-     effect=_stamp("ended_at"),
+     effect=stamp("ended_at"),
      notice=mailed(tell_issuer(_l("您的榜「%(title)s」攻关失败：%(reason)s")))))
 
 # After a contract is signed, ended or paid: 签约 once every winner has signed, 验收 once all
@@ -196,16 +189,6 @@ def _cancel_open_milestones(contract: Contract, ctx: Context) -> None:
             perform(milestone, "cancel", ctx.actor, reason=ctx.reason, now=ctx.now)
 
 
-def stamp_signed(contract: Contract, ctx: Context) -> None:
-    """Stamps signed_at."""
-    contract.signed_at = ctx.now
-
-
-def stamp_ended(contract: Contract, ctx: Context) -> None:
-    """Stamps ended_at."""
-    contract.ended_at = ctx.now
-
-
 def end_eliminated(contract: Contract, ctx: Context) -> None:
     """Stamps ended_at, keeps the reason, cancels the milestones not yet earned."""
     contract.ended_at = ctx.now
@@ -224,9 +207,9 @@ def end_failed(contract: Contract, ctx: Context) -> None:
 
 
 (CONTRACT
- .on("sign", guard=signable, effect=stamp_signed, follows=MOVE_THE_CHALLENGE,
+ .on("sign", guard=signable, effect=stamp("signed_at"), follows=MOVE_THE_CHALLENGE,
      notice=notify(_l("「%(title)s」的揭榜合同已签订，请按里程碑推进。"), _both))
- .on("accept", guard=acceptance_passed, effect=stamp_ended, follows=MOVE_THE_CHALLENGE,
+ .on("accept", guard=acceptance_passed, effect=stamp("ended_at"), follows=MOVE_THE_CHALLENGE,
      notice=notify(_l("「%(title)s」的合同验收通过。"), _both))
  .on("eliminate", guard=another_team_runs, effect=end_eliminated, follows=MOVE_THE_CHALLENGE,
      notice=notify(_l("「%(title)s」赛马评审：该团队被淘汰。理由：%(reason)s"), _both))
@@ -264,11 +247,6 @@ def keep_report(m: ContractMilestone, ctx: Context) -> None:
     m.reported_at = ctx.now
 
 
-def stamp_confirmed(m: ContractMilestone, ctx: Context) -> None:
-    """Stamps confirmed_at."""
-    m.confirmed_at = ctx.now
-
-
 def note_review(m: ContractMilestone, ctx: Context) -> None:
     """Stamps reviewed_at and keeps the reason (or note) as the review note."""
     m.reviewed_at = ctx.now
@@ -278,7 +256,7 @@ def note_review(m: ContractMilestone, ctx: Context) -> None:
 (MILESTONE
  .on("report", guard=report_written, effect=keep_report,
      notice=notify(_l("「%(title)s」有里程碑报告待您确认。"), _issuers))
- .on("confirm", guard=contract_in_force, effect=stamp_confirmed,
+ .on("confirm", guard=contract_in_force, effect=stamp("confirmed_at"),
      notice=notify(_l("「%(title)s」的里程碑已由企业确认，待科技局评审。"), _solver_and_admins))
  .on("send_back", guard=contract_in_force,
      notice=notify(_l("「%(title)s」的里程碑报告被企业退回：%(reason)s"), solver_user_ids))
@@ -345,11 +323,6 @@ def contract_still_in_force(a: Acceptance, ctx: Context) -> list[str]:
     return []
 
 
-def stamp_acceptance_submitted(a: Acceptance, ctx: Context) -> None:
-    """Stamps submitted_at."""
-    a.submitted_at = ctx.now
-
-
 def keep_judgements(a: Acceptance, ctx: Context) -> None:
     """Keeps each indicator's judgement and the enterprise's opinion, stamps signed_off_at."""
     judgements = ctx.params["judgements"]
@@ -365,11 +338,6 @@ def accept_the_contract(a: Acceptance, ctx: Context) -> None:
     perform(a.contract, "accept", ctx.actor, now=ctx.now)
 
 
-def stamp_decided(a: Acceptance, ctx: Context) -> None:
-    """Stamps decided_at."""
-    a.decided_at = ctx.now
-
-
 def start_again(a: Acceptance, ctx: Context) -> None:
     """A fresh round after 整改: judgements and stamps cleared; the solver updates values and
     evidence, the enterprise judges again."""
@@ -379,12 +347,12 @@ def start_again(a: Acceptance, ctx: Context) -> None:
 
 
 (ACCEPTANCE
- .on("submit", guard=ready_for_acceptance, effect=stamp_acceptance_submitted,
+ .on("submit", guard=ready_for_acceptance, effect=stamp("submitted_at"),
      notice=notify(_l("「%(title)s」的揭榜方已提交验收申请，请逐项签认。"), _issuers))
  .on("send_back", notice=notify(_l("「%(title)s」的验收材料被企业退回：%(reason)s"), solver_user_ids))
  .on("sign_off", guard=every_item_judged, effect=keep_judgements,
      notice=notify(_l("「%(title)s」的验收已由企业签认，待科技局认定。"), _admins))
  .on("pass", guard=every_item_met, effect=accept_the_contract)
- .on("reject", effect=stamp_decided, notice=notify(_l("「%(title)s」验收不通过：%(reason)s"), _both))
+ .on("reject", effect=stamp("decided_at"), notice=notify(_l("「%(title)s」验收不通过：%(reason)s"), _both))
  .on("reopen", guard=contract_still_in_force, effect=start_again,
      notice=notify(_l("「%(title)s」可整改后重新申请验收：%(reason)s"), _both)))

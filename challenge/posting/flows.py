@@ -9,7 +9,7 @@ from ..models import AccessGrant, Challenge, User
 from ..notices import admin_user_ids, challenge_link, issuer_user_ids, tell
 from ..orgs.rules import unverified_problem
 from ..states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, Role
-from ..workflow import Context, Workflow, register
+from ..workflow import Context, Workflow, register, stamp
 from .rules import submission_problems
 
 
@@ -47,11 +47,6 @@ def deadline_passed(c: Challenge, ctx: Context) -> list[str]:
     return []
 
 
-def stamp_submitted(c: Challenge, ctx: Context) -> None:
-    """Stamps submitted_at."""
-    c.submitted_at = ctx.now
-
-
 def set_published(c: Challenge, ctx: Context) -> None:
     """Sets the deadline (deadline_at) and stamps published_at."""
     c.deadline_at = ctx.params["deadline_at"]
@@ -69,7 +64,7 @@ def tell_admins_to_screen(c: Challenge, ctx: Context):
 
 
 (CHALLENGE
- .on("submit", guard=whole_and_verified, effect=stamp_submitted, notice=tell_admins_to_screen)
+ .on("submit", guard=whole_and_verified, effect=stamp("submitted_at"), notice=tell_admins_to_screen)
  .on("return", notice=tell_issuer(_l("您的榜「%(title)s」被退回修改：%(reason)s")))
  .on("publish", guard=deadline_ahead, effect=set_published,
      notice=tell_issuer(_l("您的榜「%(title)s」已发布，开始揭榜。")))

@@ -23,7 +23,7 @@ from ..states import (
     Role,
 )
 from ..timeutil import local
-from ..workflow import Context, Workflow, bureau_only, register
+from ..workflow import Context, Workflow, bureau_only, register, stamp
 from .scoring import panel_complete, panel_open, results, review_problems
 
 # -- the 榜: decision, 重新评定, 流榜 ----------------------------------------------------------
@@ -133,12 +133,7 @@ def scored_in_full(r: Review, ctx: Context) -> list[str]:
     return review_problems(r)
 
 
-def stamp_review_submitted(r: Review, ctx: Context) -> None:
-    """Stamps submitted_at."""
-    r.submitted_at = ctx.now
-
-
-REVIEW.on("submit", guard=scored_in_full, effect=stamp_review_submitted)
+REVIEW.on("submit", guard=scored_in_full, effect=stamp("submitted_at"))
 
 
 # -- an objection (异议) ---------------------------------------------------------------------
