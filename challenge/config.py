@@ -20,7 +20,10 @@ class DefaultConfig:
     CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link stays valid
     RESET_TOKEN_MAX_AGE = 3600  # seconds a password reset link stays valid (and it works once)
     TERMS_VERSION = "2026-12"  # the 用户协议 / 隐私政策 version a registrant accepts
-    RATELIMIT_STORAGE_URI = "memory://"  # "redis://host:6379/0" when several app servers share it
+    # Where the sign-in counters live. None: an SQLite file in the instance folder, shared by
+    # every worker of this host (challenge/auth/counters.py); "redis://host:6379/1" when several
+    # hosts serve the app; "memory://" counts in each process alone.
+    RATELIMIT_STORAGE_URI: str | None = None
     LOGIN_LIMITS_PER_ACCOUNT = "5 per minute; 10 per hour"  # failed sign-ins of one account
     LOGIN_LIMITS_PER_ADDRESS = "20 per minute; 60 per hour"  # failed sign-ins from one address
     # Reverse proxies in front of the app whose X-Forwarded-For is trusted (nginx: 1); without it

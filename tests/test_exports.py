@@ -375,8 +375,10 @@ def test_export_centre_lists_every_export_and_keeps_filters(client, auth, people
     login_admin(auth, people)
     page = client.get("/admin/exports/?period=all&kind=chokepoint&region=北区").get_data(as_text=True)
     for name in NAMES[:-1]:
-        assert f"/admin/exports/{name}.xlsx?period=all&amp;kind=chokepoint&amp;region=%E5%8C%97%E5%8C%BA" \
-            in page
+        for fmt in ("xlsx", "csv"):  # asked for in the background, never run in the request
+            assert (f'action="/admin/exports/{name}.{fmt}/background?period=all&amp;kind=chokepoint'
+                    f'&amp;region=%E5%8C%97%E5%8C%BA"') in page
+    assert f'href="/admin/exports/{NAMES[0]}.xlsx' not in page
     assert "/admin/audit/" in page
 
 

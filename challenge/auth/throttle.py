@@ -1,7 +1,8 @@
 """Failed sign-ins slowed, then refused for a while, per account and per client address.
 
-Flask-Limiter holds the counters in RATELIMIT_STORAGE_URI ("memory://" for one process,
-"redis://host:6379" so several app servers share them). Only failures count:
+Flask-Limiter holds the counters in RATELIMIT_STORAGE_URI: by default an SQLite file in the
+instance folder that every worker of the host shares (counters.py), "redis://host:6379" so several
+app servers share them. Only failures count:
 - per account, an attempt takes a hit *before* the password is checked (so parallel guesses
   cannot all slip through) and a success clears the account's counter;
 - per address, a failure takes a hit and a success takes none, so one office behind one address
@@ -12,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
@@ -21,11 +23,14 @@ from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..timeutil import local
+from . import counters  # noqa: F401  (registers the "sqlite" scheme with limits)
 
 EXTENSION = "login_throttle"
 
 
 def init_app(app: Flask) -> None:
+    if not app.config.get("RATELIMIT_STORAGE_URI"):  # one file for all the workers of this host
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{Path(app.instance_path) / 'counters.sqlite'}"
     limiter = Limiter(get_remote_address, default_limits=[], strategy="moving-window")
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter if limiter.enabled else None

@@ -3,14 +3,16 @@ all accepted; now failures per account and per address are slowed, then refused 
 the time to retry, and only failures count (an office signing in all day is never refused)."""
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from challenge.extensions import db
 from challenge.models import AuditEvent
 from challenge.states import Role
 from tests.factories import PASSWORD
+from tests.test_concurrency import run_together
 
-from .account_client import Visitor
+from .account_client import TOKEN, Visitor
 
 REFUSED = "登录失败次数过多"
 
@@ -139,3 +141,23 @@ def test_a_password_reset_reopens_a_locked_account(client, make):
     client.post(link, data={"password": "meadow-kettle-31", "confirm": "meadow-kettle-31"})
     assert client.post("/auth/login", data={"login": user.email, "password": "meadow-kettle-31"}
                        ).status_code == 302
+
+
+@pytest.mark.concurrency
+def test_the_workers_of_one_host_share_one_count(make, multiprocess_server):
+    """gunicorn with 4 workers, no Redis: 20 wrong passwords for one account posted at the same
+    instant. Each worker counting alone (memory://) let up to 4 × 5 through; the counters in the
+    instance folder's SQLite file (the embedded default) let exactly 5 be checked."""
+    user = make.user(Role.SOLVER)
+    db.session.commit()
+    email = user.email
+    attackers = [Visitor(multiprocess_server.url) for _ in range(20)]
+    tokens = [TOKEN.search(a.get("/auth/login").body) for a in attackers]
+    answers = run_together([
+        lambda a=a, t=t, n=n: a.request("POST", "/auth/login", {
+            "login": email, "password": f"guess-{n}", "csrf_token": t.group(1) or t.group(2)})
+        for n, (a, t) in enumerate(zip(attackers, tokens, strict=True))])
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [200] * 5 + [429] * 15, statuses
+    assert all("账号或密码不正确" in a.body for a in answers if a.status == 200)
