@@ -93,11 +93,12 @@ def show_refusal(refusal: Refused, form=None, field=None) -> None:
         target.errors = [*target.errors, refusal.message]
 
 
-def apply_transition(obj, action: str, success: str, reason: str = "", field=None,
+def apply_transition(obj, action: str, success: str, reason: str = "", field=None, form=None,
                      **params) -> bool:
     """One transition for the signed-in user: commit and flash *success*, or roll back and
-    show the refusal next to *field* (a flash when there is no field)."""
-    with attempt(field=field) as done:
+    show the refusal next to the *form*'s field it names, else next to *field* (a flash when
+    there is no field)."""
+    with attempt(form, field=field) as done:
         perform(obj, action, current_user, reason=reason, **params)
     if done:
         flash(success, "success")

@@ -129,6 +129,10 @@ class Challenge(CreatedMixin, db.Model):
     def region_list(self) -> list[str]:
         return csv_list(self.eligible_regions)
 
+    def face_title(self, english: bool) -> str:
+        """The title a reader of English (*english*) or Chinese is shown as plain text."""
+        return self.title_en if english and self.title_en else self.title
+
     def english_face_missing(self) -> list[str]:
         """What a 榜 published worldwide lacks of its English face: "title_en", "summary_en",
         "indicators" (an indicator without its English name); empty when it is whole."""
