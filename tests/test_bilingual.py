@@ -303,6 +303,9 @@ def test_the_english_detail_shows_the_english_face_and_indicator_names(client, m
     assert SUMMARY_EN in html and "Salt rejection" in html
     table = re.search(r'data-testid="indicators">.*?</table>', html, re.S).group(0)
     assert "Salt rejection" in table and "水通量" in table and markers(table) == 1
+    # The body (public here) has no English face: its heading says it is in Chinese only.
+    body_heading = html[:html.index('data-testid="detail"')][-400:]
+    assert markers(body_heading) == 1 and BODY in html
     chinese = zh(client, f"/challenges/{challenge.id}")
     assert "海水淡化用石墨烯膜" in chinese and TITLE_EN not in chinese and "Salt rejection" not in chinese
 
