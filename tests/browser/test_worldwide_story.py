@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from challenge.extensions import db
 from challenge.models import Proposal
+from challenge.posting.rules import ENGLISH_FACE
 from challenge.states import ChallengeState, ProposalState, Role
 from challenge.timeutil import local_today
 from tests.browser.helpers import login
@@ -83,3 +84,42 @@ def test_a_visitor_finds_reads_and_a_solver_bids_in_english(browser, live_server
     proposal = db.session.scalars(select(Proposal).where(Proposal.challenge_id == board.id)).one()
     assert proposal.state is ProposalState.SUBMITTED
     assert proposal.title == "Crosslinked graphene oxide laminates"
+
+
+def test_the_bureau_requires_the_english_face_to_publish_worldwide(browser, live_server, make,
+                                                                   people, shots):
+    """The enterprise asked for 面向全球发布 without the English face: the bureau's publish is
+    refused next to the box; the bureau writes the English face in the edit form (checking it
+    beside the Chinese) and publishes the 榜 worldwide."""
+    board = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=people["admin"],
+                           worldwide=True)
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, live_server, people["admin"].email)
+    page.goto(f"{live_server}/admin/challenges/{board.id}")
+    expect(page.get_by_test_id("english-face-missing")).to_be_visible()
+    expect(page.locator("#worldwide")).to_be_checked()  # as the enterprise asked
+    page.fill("#deadline", local_today().replace(year=local_today().year + 1).isoformat())
+    page.locator("form", has=page.locator("#worldwide")).locator("button[type=submit]").click()
+    box = page.locator(".form-check", has=page.locator("#worldwide"))
+    feedback = box.locator(".invalid-feedback")  # one line for each: title, summary, names
+    expect(feedback).to_have_text([str(missing) for missing in ENGLISH_FACE.values()])
+    expect(page.locator("#worldwide")).to_be_checked()
+    shots(page, "refused-next-to-the-box")
+
+    page.goto(f"{live_server}/challenges/{board.id}/edit")
+    page.fill("#title_en", TITLE_EN)
+    page.fill("#summary_en", SUMMARY_EN)
+    page.fill("#indicators-0-name_en", "Filtration efficiency")
+    shots(page, "english-face-in-the-form")
+    page.click("button[name=save]")
+    expect(page.get_by_test_id("screen-title-en")).to_have_text(TITLE_EN)
+    expect(page.get_by_test_id("english-face")).to_contain_text("Filtration efficiency")
+    shots(page, "english-beside-chinese")
+    page.fill("#deadline", local_today().replace(year=local_today().year + 1).isoformat())
+    page.locator("form", has=page.locator("#worldwide")).locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    db.session.expire_all()
+    published = db.session.get(type(board), board.id)
+    assert published.state is ChallengeState.OPEN and published.worldwide
+    assert published.title_en == TITLE_EN
