@@ -191,8 +191,11 @@ def _values(spec: dict) -> dict:
         "confidentiality": Confidentiality(spec["confidentiality"]),
         "contact_name": spec["contact_name"], "contact_phone": spec["contact_phone"],
         "contact_email": spec.get("contact_email", ""),
-        "indicators": [{"name": i["name"], "target": i["target"], "unit": i.get("unit", ""),
-                        "method": i.get("method", "")} for i in spec["indicators"]],
+        "title_en": spec.get("title_en", ""), "summary_en": spec.get("summary_en", ""),
+        "worldwide": spec.get("worldwide", False),
+        "indicators": [{"name": i["name"], "name_en": i.get("name_en", ""), "target": i["target"],
+                        "unit": i.get("unit", ""), "method": i.get("method", "")}
+                       for i in spec["indicators"]],
     }
 
 

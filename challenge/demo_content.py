@@ -646,6 +646,16 @@ CHALLENGES = [
         "issuer": "ht_textile",
         "creator": "enterprise2@demo.cn",
         "title": "医用熔喷非织造布高效低阻过滤与驻极稳定性提升",
+        # The English face, published worldwide (面向全球发布): the hall in English shows it.
+        "title_en": "High-efficiency, low-resistance medical melt-blown nonwovens with stable electret charge",
+        "summary_en": (
+            "Melt-blown nonwovens for medical face masks and cleanroom filters: at high filtration "
+            "efficiency our products still breathe too hard, and the electret charge decays after "
+            "hot and humid storage, so premium grades are still imported. We seek materials and "
+            "process solutions that raise filtration efficiency, lower breathing resistance and "
+            "keep the electret charge stable without a noticeably heavier web."
+        ),
+        "worldwide": True,
         "kind": "import_substitution",
         "field": "新材料",
         "industry_tags": ["纺织服装产业链", "医用防护", "非织造材料"],
@@ -665,10 +675,10 @@ CHALLENGES = [
             "现有电晕驻极设备与模头不允许大规模改造，配套改造投资上限约 300 万元。"
         ),
         "indicators": [
-            {"name": "过滤效率（25 g/m²）", "target": "≥99.0", "unit": "%", "method": "GB 2626-2019 NaCl 气溶胶法，流量 85 L/min"},
-            {"name": "吸气阻力", "target": "≤80", "unit": "Pa", "method": "GB 2626-2019 吸气阻力测试，流量 85 L/min"},
-            {"name": "高温高湿老化后效率保持率", "target": "≥97", "unit": "%", "method": "70 ℃、80%RH 放置 24 h 后按同法复测"},
-            {"name": "幅宽方向过滤效率变异系数", "target": "≤3", "unit": "%", "method": "沿幅宽等距取样 10 点计算 CV"},
+            {"name": "过滤效率（25 g/m²）", "name_en": "Filtration efficiency (25 g/m²)", "target": "≥99.0", "unit": "%", "method": "GB 2626-2019 NaCl 气溶胶法，流量 85 L/min"},
+            {"name": "吸气阻力", "name_en": "Inhalation resistance", "target": "≤80", "unit": "Pa", "method": "GB 2626-2019 吸气阻力测试，流量 85 L/min"},
+            {"name": "高温高湿老化后效率保持率", "name_en": "Efficiency retained after hot and humid ageing", "target": "≥97", "unit": "%", "method": "70 ℃、80%RH 放置 24 h 后按同法复测"},
+            {"name": "幅宽方向过滤效率变异系数", "name_en": "Cross-web variation of filtration efficiency (CV)", "target": "≤3", "unit": "%", "method": "沿幅宽等距取样 10 点计算 CV"},
         ],
         "bounty_wan": "300",
         "investment_wan": "900",
@@ -689,6 +699,15 @@ CHALLENGES = [
         "issuer": "xc_semi",
         "creator": "enterprise3@demo.cn",
         "title": "车规级功率模块焊层空洞率控制与热循环可靠性提升",
+        # Redacted (脱敏) and published worldwide: the English face is public, the body is not.
+        "title_en": "Void control in die-attach solder layers of automotive power modules",
+        "summary_en": (
+            "Power modules for electric-vehicle drives: the voids in the die-attach and substrate "
+            "solder layers are too many, and after temperature and power cycling the solder cracks "
+            "and the thermal resistance rises. Teams experienced in solder systems, sintered "
+            "interconnects, vacuum reflow or thermo-mechanical simulation are welcome to bid."
+        ),
+        "worldwide": True,
         "kind": "chokepoint",
         "field": "集成电路",
         "industry_tags": ["集成电路产业链", "新能源汽车产业链", "功率半导体"],
@@ -709,10 +728,10 @@ CHALLENGES = [
             "方案须兼容现有贴片与回流设备，新增设备投资不超过 800 万元。"
         ),
         "indicators": [
-            {"name": "芯片焊层空洞率", "target": "≤2", "unit": "%", "method": "X-ray 2D 透射检测，参照 IPC-7095 判定"},
-            {"name": "温度循环后结壳热阻变化", "target": "≤5", "unit": "%", "method": "-40 ℃～150 ℃ 温度循环 1000 次，AQG 324"},
-            {"name": "功率循环寿命", "target": "≥50000", "unit": "次", "method": "秒级功率循环，ΔTj=100 K"},
-            {"name": "芯片剪切强度", "target": "≥30", "unit": "MPa", "method": "GJB 548 芯片剪切试验"},
+            {"name": "芯片焊层空洞率", "name_en": "Die-attach void ratio", "target": "≤2", "unit": "%", "method": "X-ray 2D 透射检测，参照 IPC-7095 判定"},
+            {"name": "温度循环后结壳热阻变化", "name_en": "Change of junction-to-case thermal resistance after temperature cycling", "target": "≤5", "unit": "%", "method": "-40 ℃～150 ℃ 温度循环 1000 次，AQG 324"},
+            {"name": "功率循环寿命", "name_en": "Power cycling lifetime", "target": "≥50000", "unit": "次", "method": "秒级功率循环，ΔTj=100 K"},
+            {"name": "芯片剪切强度", "name_en": "Die shear strength", "target": "≥30", "unit": "MPa", "method": "GJB 548 芯片剪切试验"},
         ],
         "bounty_wan": "500",
         "investment_wan": "1800",
@@ -1612,6 +1631,13 @@ CHALLENGES = [
         "issuer": "lh_env",
         "creator": "enterprise9@demo.cn",
         "title": "印染废水深度处理与中水高品质回用技术",
+        "title_en": "Advanced treatment and high-quality reuse of dyeing wastewater",
+        "summary_en": (
+            "The combined wastewater of the park's dyeing works is deeply coloured and rich in "
+            "refractory organics; today's biological plus Fenton treatment meets the discharge limits "
+            "but the water cannot be reused for dyeing. We seek a complete advanced-treatment and "
+            "membrane reuse solution that makes the water fit for dyeing at a lower running cost."
+        ),
         "kind": "industry_shortage",
         "field": "节能环保",
         "industry_tags": ["纺织服装产业链", "工业废水治理", "绿色低碳"],

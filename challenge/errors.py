@@ -3,6 +3,18 @@
 from collections.abc import Iterable
 
 
+class Problem(str):
+    """A guard's problem that belongs next to one form field (*field*), e.g. the 面向全球发布
+    box: the door then names that field in its refusal (a plain str belongs to the page)."""
+
+    field: str | None
+
+    def __new__(cls, message, field: str | None = None) -> "Problem":
+        problem = super().__new__(cls, str(message))
+        problem.field = field
+        return problem
+
+
 class Refused(Exception):
     """An operation or transition refused, in words for the user.
 

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from flask import Flask, request
+from flask_babel import get_locale
 
 from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
@@ -29,6 +30,12 @@ def localdate(dt) -> str:
     return localtime(dt, "%Y-%m-%d")
 
 
+def english_locale() -> bool:
+    """The page is in English: a 榜 shows its English face where it has one (hall/_face.html)."""
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -50,7 +57,7 @@ def register(app: Flask) -> None:
                                  share=format_share)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
-        url_with=url_with, count_errors=count_errors,
+        url_with=url_with, count_errors=count_errors, english_locale=english_locale,
         audit_changes=changes_of,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,

@@ -3,7 +3,8 @@ current from the rows changed since the last look — never rebuilt per request.
 they are built in the master before it forks the workers (`challenge.serving`), so the workers
 share one copy and each keeps it current from there.
 
-Needs are indexed by their public face only (title, summary, field, tags), so no
+Needs are indexed by their public face only (title, summary, field, tags; the English title
+and summary beside the Chinese), so no
 recommendation, search hit or explanation can reveal a confidential body.
 """
 
@@ -34,8 +35,10 @@ def profile_doc(p: ExpertProfile) -> Profile:
 
 def need_doc(c: Challenge | None = None, *, title="", summary="", field="", tags=(),
              detail="") -> Need:
-    if c is not None:
-        title, summary, field, tags = c.title, c.summary, c.field, c.tag_list
+    if c is not None:  # both faces, Chinese and English: search finds a 榜 by either
+        title = " ".join(t for t in (c.title, c.title_en) if t)
+        summary = "\n".join(t for t in (c.summary, c.summary_en) if t)
+        field, tags = c.field, c.tag_list
     return Need(id=c.id if c is not None else 0, title=title, summary=summary,
                 keywords=[k for k in (field, *tags) if k], detail=detail)
 

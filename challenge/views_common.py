@@ -89,15 +89,18 @@ def show_refusal(refusal: Refused, form=None, field=None) -> None:
     target = named if named is not None else field
     if target is None:
         flash(refusal.message, "danger")
+    elif refusal.items and refusal.message == "；".join(refusal.items):
+        target.errors = [*target.errors, *refusal.items]  # several problems: one line each
     else:
         target.errors = [*target.errors, refusal.message]
 
 
-def apply_transition(obj, action: str, success: str, reason: str = "", field=None,
+def apply_transition(obj, action: str, success: str, reason: str = "", field=None, form=None,
                      **params) -> bool:
     """One transition for the signed-in user: commit and flash *success*, or roll back and
-    show the refusal next to *field* (a flash when there is no field)."""
-    with attempt(field=field) as done:
+    show the refusal next to the *form*'s field it names, else next to *field* (a flash when
+    there is no field)."""
+    with attempt(form, field=field) as done:
         perform(obj, action, current_user, reason=reason, **params)
     if done:
         flash(success, "success")

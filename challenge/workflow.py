@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import text as sql
 
-from .errors import Refused
+from .errors import Problem, Refused
 from .extensions import db
 from .models import AuditEvent, Notification, User
 from .models.audit import GENESIS_HASH, event_values, link_hash
@@ -178,7 +178,13 @@ def _refusal(workflow: Workflow, t: Transition, obj, actor: Actor) -> str | None
 
 
 def _guard_problems(step: Step, obj, ctx: Context) -> list[str]:
-    return [str(p) for guard in step.guards for p in guard(obj, ctx)]
+    return [p if isinstance(p, Problem) else str(p) for guard in step.guards for p in guard(obj, ctx)]
+
+
+def _field_of(found: list[str]) -> str | None:
+    """The form field every problem names (a `Problem`), else None: the refusal's place."""
+    fields = {getattr(p, "field", None) for p in found}
+    return fields.pop() if len(fields) == 1 else None
 
 
 def problems(obj, action: str, actor: Actor | None, *, now: datetime | None = None,
@@ -230,7 +236,7 @@ def _apply(obj, action: str, actor: Actor, reason: str, now: datetime | None,
     step = workflow.step(action)
     found = _guard_problems(step, obj, ctx)
     if found:
-        raise Refused(items=found)
+        raise Refused(items=found, field=_field_of(found))
     before = obj.state
     obj.state = t.target
     for effect in step.effects:

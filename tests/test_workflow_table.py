@@ -18,8 +18,9 @@ def test_the_table_lists_every_transition_with_its_guard_effect_and_notice(app):
     # One line of the 榜's table, as a newcomer reads it: who, from where, what is checked,
     # what changes and who hears of it.
     assert ("| `publish` | 发布 | 待审核 → 揭榜中 | 管理员 | — | A verified issuer, and a 揭榜 deadline "
-            "(parameter deadline_at) in the future. | Sets the deadline (deadline_at) and stamps "
-            "published_at. | the issuing enterprise | — |") in table
+            "(parameter deadline_at) in the future.; Marked 面向全球发布 (worldwide): the English title, "
+            "summary and every indicator's English name are there. | Sets the deadline (deadline_at) "
+            "and stamps published_at. | the issuing enterprise | — |") in table
     assert "| `sign` | 签订合同 | 待签约 → 执行中 | 管理员 |" in table
     assert table.count("榜: contract, accept, award, fail") == 5  # sign, accept, eliminate, fail, pay
     for section in ("challenge", "access_grant", "proposal", "review_assignment", "review",

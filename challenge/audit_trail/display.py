@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "eligible_regions": _l("地区限制"), "qualifications": _l("资质要求"),
     "confidentiality": _l("保密级别"), "contact_name": _l("联系人"), "contact_phone": _l("联系电话"),
     "contact_email": _l("联系邮箱"), "indicators": _l("量化技术指标"),
+    "title_en": _l("英文榜单名称"), "summary_en": _l("英文公开摘要"), "worldwide": _l("面向全球发布"),
 }
 
 # Keys found in AuditEvent.changes, for any object; some objects name their keys differently.
@@ -116,6 +117,12 @@ def change_label(key: str, object_type: str = "") -> str:
     return str(label) if label else key
 
 
+def _indicator_text(row: dict) -> str:
+    """name (English name) target unit: an edit of the English name alone shows too."""
+    name = " / ".join(str(row[k]) for k in ("name", "name_en") if row.get(k))
+    return " ".join(t for t in (name, str(row.get("target") or ""), str(row.get("unit") or "")) if t)
+
+
 def format_value(key: str, value) -> str:
     """One recorded value as a person reads it."""
     if value is None or value == "" or value == []:
@@ -129,8 +136,7 @@ def format_value(key: str, value) -> str:
     if key == "fields" and isinstance(value, list):
         return "、".join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):
-        return "；".join(" ".join(str(row.get(k) or "") for k in ("name", "target", "unit")).strip()
-                        if isinstance(row, dict) else str(row) for row in value)
+        return "；".join(_indicator_text(row) if isinstance(row, dict) else str(row) for row in value)
     if key == "eligible_org_types" and isinstance(value, str):
         return "、".join(_enum_label(OrgType, v) for v in csv_list(value))
     if isinstance(value, str):

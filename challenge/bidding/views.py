@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
+from ..filters import english_locale
 from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
@@ -94,7 +95,7 @@ def _render_form(challenge, proposal, form):
     indicators = {i.id: i for i in challenge.indicators}
     return render_template("bidding/edit.html", challenge=challenge, proposal=proposal, form=form,
                            indicators=indicators, blank=_blank_rows(),
-                           title=_("揭榜方案：%(t)s", t=challenge.title))
+                           title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 
 @bp.route("/challenges/<int:challenge_id>/bid", methods=["GET", "POST"])
@@ -264,7 +265,7 @@ def bids(challenge_id: int):
     qualified = sum(p.state is ProposalState.QUALIFIED for p in proposals)
     return render_template("bidding/bids.html", challenge=challenge, proposals=proposals,
                            qualified=qualified, reason_form=ReasonForm(),
-                           title=_("揭榜方案：%(t)s", t=challenge.title))
+                           title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 
 @bp.route("/proposals/<int:proposal_id>/eligibility", methods=["POST"])

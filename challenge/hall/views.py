@@ -27,6 +27,7 @@ from ..caching import (
     public_page,
 )
 from ..extensions import db
+from ..filters import english_locale
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
 from ..money import MoneyError, parse_wan
@@ -87,13 +88,14 @@ def listed_for(user):
 
 
 def keyword_condition(text: str):
-    """Every word must appear in the public face (never in the confidential body)."""
+    """Every word must appear in the public face, Chinese or English (never in the body)."""
     terms = [t for t in text.replace("，", " ").replace(",", " ").split() if t][:8]
     conditions = []
     for term in terms:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(or_(*(col.ilike(pattern, escape="\\") for col in (
-            Challenge.title, Challenge.summary, Challenge.field, Challenge.industry_tags))))
+            Challenge.title, Challenge.summary, Challenge.field, Challenge.industry_tags,
+            Challenge.title_en, Challenge.summary_en))))
     return and_(*conditions) if conditions else None
 
 
@@ -135,6 +137,9 @@ def _listing() -> dict:
         filters.append(Challenge.state == ChallengeState(state))
     if field:
         filters.append(Challenge.field == field)
+    worldwide = args.get("worldwide") == "1"
+    if worldwide:
+        filters.append(Challenge.worldwide.is_(True))
     kind = args.get("kind", "") if args.get("kind", "") in {k.value for k in ChallengeKind} else ""
     kind_filter = [Challenge.kind == ChallengeKind(kind)] if kind else []
     sort = args.get("sort", "newest") if args.get("sort") in SORTS else "newest"
@@ -161,7 +166,7 @@ def _listing() -> dict:
     fields = field_choices(current_user)
     return {"page": page, "q": q, "state": state, "kind": kind, "field": field, "sort": sort,
             "kind_counts": kind_counts, "fields": fields, "errors": errors,
-            "states": HALL_STATES, "fuzzy": fuzzy}
+            "states": HALL_STATES, "fuzzy": fuzzy, "worldwide": worldwide}
 
 
 def field_choices(user) -> list[str]:
@@ -224,7 +229,7 @@ def detail(challenge_id: int):
     challenge = visible_challenge_or_404(challenge_id)
     grant = can.grant_for(current_user, challenge)
     return render_template("hall/detail.html", challenge=challenge, grant=grant,
-                           title=challenge.title)
+                           title=challenge.face_title(english_locale()))
 
 
 @bp.route("/challenges/<int:challenge_id>/body")

@@ -1,7 +1,17 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -58,6 +68,11 @@ class Challenge(CreatedMixin, db.Model):
     industry_tags: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text)
     detail: Mapped[str] = mapped_column(Text)
+    # The English face (optional): public face only, never the body; the bureau may publish the
+    # 榜 面向全球发布 (worldwide), which needs it whole (english_face_missing).
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    worldwide: Mapped[bool] = mapped_column(default=False, server_default=false())
     bounty_fen: Mapped[int] = mapped_column(BigInteger)
     investment_fen: Mapped[int] = mapped_column(BigInteger)
     funding_mode: Mapped[FundingMode] = enum_column(FundingMode)
@@ -114,6 +129,19 @@ class Challenge(CreatedMixin, db.Model):
     def region_list(self) -> list[str]:
         return csv_list(self.eligible_regions)
 
+    def face_title(self, english: bool) -> str:
+        """The title a reader of English (*english*) or Chinese is shown as plain text."""
+        return self.title_en if english and self.title_en else self.title
+
+    def english_face_missing(self) -> list[str]:
+        """What a 榜 published worldwide lacks of its English face: "title_en", "summary_en",
+        "indicators" (an indicator without its English name); empty when it is whole."""
+        missing = [name for name in ("title_en", "summary_en")
+                   if not (getattr(self, name) or "").strip()]
+        if any(not (i.name_en or "").strip() for i in self.indicators):
+            missing.append("indicators")
+        return missing
+
     @property
     def is_confidential(self) -> bool:
         return self.confidentiality is not Confidentiality.PUBLIC
@@ -139,6 +167,7 @@ class ChallengeIndicator(db.Model):
                                               index=True)
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     target: Mapped[str] = mapped_column(String(50))
     unit: Mapped[str] = mapped_column(String(30), default="")
     method: Mapped[str] = mapped_column(String(200), default="")

@@ -5,12 +5,13 @@ steps of the 榜 to `CHALLENGE` (reviewing/flows.py, awarding/flows.py)."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..errors import Problem
 from ..models import AccessGrant, Challenge, User
 from ..notices import admin_user_ids, challenge_link, issuer_user_ids, tell
 from ..orgs.rules import unverified_problem
 from ..states import ACCESS_TRANSITIONS, CHALLENGE_TRANSITIONS, Role
 from ..workflow import Context, Workflow, register, stamp
-from .rules import submission_problems
+from .rules import english_face_problems, submission_problems
 
 
 def owns_challenge(user: User, challenge: Challenge) -> bool:
@@ -38,6 +39,12 @@ def deadline_ahead(c: Challenge, ctx: Context) -> list[str]:
     if deadline <= ctx.now:
         return [_("揭榜截止时间必须晚于当前时间。")]
     return []
+
+
+def english_face_if_worldwide(c: Challenge, ctx: Context) -> list[str]:
+    """Marked 面向全球发布 (worldwide): the English title, summary and every indicator's English
+    name are there."""
+    return [Problem(p, field="worldwide") for p in english_face_problems(c)]
 
 
 def deadline_passed(c: Challenge, ctx: Context) -> list[str]:
@@ -72,6 +79,8 @@ def tell_admins_to_screen(c: Challenge, ctx: Context):
      notice=tell_issuer(_l("您的榜「%(title)s」已截止揭榜，进入评审。")))
  .on("republish", guard=deadline_ahead, effect=set_published,
      notice=tell_issuer(_l("您的榜「%(title)s」已重新发布。")))
+ .on("publish", guard=english_face_if_worldwide)
+ .on("republish", guard=english_face_if_worldwide)
  .on("withdraw", notice=tell_issuer(_l("榜「%(title)s」已撤榜：%(reason)s"))))
 
 

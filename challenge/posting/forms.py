@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     FieldList,
     FormField,
@@ -39,12 +40,16 @@ MAX_INDICATORS = 20
 
 class IndicatorForm(SubForm):
     name = StringField(_l("指标名称"), validators=[Length(max=100)])
+    name_en = StringField(_l("英文指标名称（可选）"), validators=[Length(max=200)])
     target = StringField(_l("目标值"), validators=[Length(max=50)])
     unit = StringField(_l("单位"), validators=[Length(max=30)])
     method = StringField(_l("测试/考核方法"), validators=[Length(max=200)])
 
     def is_blank(self) -> bool:
         return not any((f.data or "").strip() for f in self)
+
+
+INDICATOR_FIELDS = ("name", "name_en", "target", "unit", "method")
 
 
 class ChallengeForm(AppForm):
@@ -65,6 +70,13 @@ class ChallengeForm(AppForm):
     detail = TextAreaField(_l("详细需求（保密内容）"), filters=[unix_newlines], validators=[
         RequiredToSubmit(_l("请填写详细需求。")),
         Length(max=10000, message=_l("详细需求不超过 10000 字。"))])
+    # The English face (optional): shown to visitors reading English; required by the bureau
+    # for a 榜 published worldwide (面向全球发布, rules.ENGLISH_FACE).
+    title_en = StringField(_l("英文榜单名称（可选）"), validators=[
+        Length(max=200, message=_l("英文名称不超过 200 个字符。"))])
+    summary_en = TextAreaField(_l("英文公开摘要（可选）"), filters=[unix_newlines], validators=[
+        Length(max=4000, message=_l("英文公开摘要不超过 4000 个字符。"))])
+    worldwide = BooleanField(_l("申请面向全球发布（须填写完整英文版，由科技局确认）"))
     indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=MAX_INDICATORS)
     bounty = WanField(_l("榜额（万元）"), required=False,
                       validators=[RequiredToSubmit(_l("请填写金额（单位：万元）。"))])
@@ -111,6 +123,8 @@ class ChallengeForm(AppForm):
                 if not (sub.data or "").strip():
                     sub.errors.append(_l("必填。"))
                     ok = False
+        if self.submitting and self.worldwide.data:
+            ok = self._english_face_whole(filled) and ok
         if self.bounty.fen is not None and self.investment.fen is not None \
                 and self.investment.fen < self.bounty.fen:
             self.investment.errors.append(_l("研发总投入不应低于榜额。"))
@@ -118,6 +132,20 @@ class ChallengeForm(AppForm):
         if self.funding_mode.data == FundingMode.HORSE_RACE.value and (self.max_winners.data or 0) < 2:
             self.max_winners.errors.append(_l("赛马制至少需要 2 个揭榜方。"))
             ok = False
+        return ok
+
+    def _english_face_whole(self, filled) -> bool:
+        """Asked to be published worldwide: the English face next to each of its fields."""
+        ok = True
+        for sub, message in ((self.title_en, _l("面向全球发布须填写英文榜单名称。")),
+                             (self.summary_en, _l("面向全球发布须填写英文公开摘要。"))):
+            if not (sub.data or "").strip():
+                sub.errors.append(message)
+                ok = False
+        for entry in filled:
+            if not (entry.form.name_en.data or "").strip():
+                entry.form.name_en.errors.append(_l("面向全球发布须填写英文指标名称。"))
+                ok = False
         return ok
 
     def fill_from(self, challenge) -> None:
@@ -128,8 +156,9 @@ class ChallengeForm(AppForm):
         self.process(data={
             "title": challenge.title, "kind": challenge.kind.value, "field": challenge.field,
             "industry_tags": challenge.industry_tags, "summary": challenge.summary,
-            "detail": challenge.detail,
-            "indicators": [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
+            "detail": challenge.detail, "title_en": challenge.title_en,
+            "summary_en": challenge.summary_en, "worldwide": challenge.worldwide,
+            "indicators": [{k: getattr(i, k) for k in INDICATOR_FIELDS}
                            for i in challenge.indicators] or [{}],
             "bounty": wan_input(challenge.bounty_fen or None),  # 0: not typed yet
             "investment": wan_input(challenge.investment_fen or None),
@@ -153,6 +182,9 @@ class ChallengeForm(AppForm):
             "industry_tags": self.industry_tags.data.strip(),
             "summary": (self.summary.data or "").strip(),
             "detail": (self.detail.data or "").strip(),
+            "title_en": (self.title_en.data or "").strip(),
+            "summary_en": (self.summary_en.data or "").strip(),
+            "worldwide": bool(self.worldwide.data),
             "bounty_fen": self.bounty.fen or 0,  # 0: a draft's amount not typed yet
             "investment_fen": self.investment.fen or 0,
             "funding_mode": FundingMode(self.funding_mode.data),
@@ -167,7 +199,7 @@ class ChallengeForm(AppForm):
             "contact_phone": (self.contact_phone.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip(),
             "indicators": [
-                {k: (entry.form[k].data or "").strip() for k in ("name", "target", "unit", "method")}
+                {k: (entry.form[k].data or "").strip() for k in INDICATOR_FIELDS}
                 for entry in self.indicators if not entry.form.is_blank()
             ],
         }
@@ -180,6 +212,7 @@ class ReasonForm(AppForm):
 
 class PublishForm(AppForm):
     deadline = DateStringField(_l("揭榜截止日期"), future=True)
+    worldwide = BooleanField(_l("面向全球发布（须有完整的英文名称、摘要和指标名称）"))
     note = TextAreaField(_l("审核意见（可选）"), validators=[Length(max=1000)])
 
     def validate_deadline(self, field):

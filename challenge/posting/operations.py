@@ -27,7 +27,11 @@ from ..workflow import perform, record
 AUDITED_FIELDS = ("title", "kind", "field", "industry_tags", "summary", "detail", "bounty_fen",
                   "investment_fen", "funding_mode", "max_winners", "deadline_at", "period_months",
                   "eligible_org_types", "eligible_regions", "qualifications", "confidentiality",
-                  "contact_name", "contact_phone", "contact_email")
+                  "contact_name", "contact_phone", "contact_email",
+                  "title_en", "summary_en", "worldwide")
+# The English face is optional: values without it (older callers) leave it as it is.
+OPTIONAL_FIELDS = {"title_en": "", "summary_en": "", "worldwide": False}
+INDICATOR_COLUMNS = ("name", "name_en", "target", "unit", "method")
 
 
 def _plain(value):
@@ -37,19 +41,22 @@ def _plain(value):
 
 
 def _indicator_rows(challenge: Challenge) -> list[dict]:
-    return [{"name": i.name, "target": i.target, "unit": i.unit, "method": i.method}
-            for i in challenge.indicators]
+    return [{k: getattr(i, k) or "" for k in INDICATOR_COLUMNS} for i in challenge.indicators]
 
 
 def _apply(challenge: Challenge, values: dict) -> dict:
     """Write form values onto the 榜; return {field: [before, after]} for what changed."""
     changes = {}
     for name in AUDITED_FIELDS:
+        if name not in values and name in OPTIONAL_FIELDS:
+            continue
         before, after = getattr(challenge, name), values[name]
+        if before is None and name in OPTIONAL_FIELDS:  # a new 榜: its column default
+            before = OPTIONAL_FIELDS[name]
         if before != after:
             changes[name] = [_plain(before), _plain(after)]
             setattr(challenge, name, after)
-    rows = values["indicators"]
+    rows = [{"name_en": "", **row} for row in values["indicators"]]
     if _indicator_rows(challenge) != rows:
         changes["indicators"] = [_indicator_rows(challenge), rows]
         challenge.indicators = [ChallengeIndicator(position=n, **row) for n, row in enumerate(rows)]
@@ -72,6 +79,19 @@ def update_challenge(challenge: Challenge, actor: User, values: dict, note: str 
     if changes:
         record(challenge, "edit", actor, reason=note, changes=changes)
     return changes
+
+
+def publish(challenge: Challenge, actor: User, deadline_at: datetime, worldwide: bool,
+            note: str = "") -> None:
+    """The bureau publishes (or republishes an unclaimed) 榜, deciding 面向全球发布 as it does:
+    a changed mark is recorded as an edit, then the door's guards see it (a worldwide 榜
+    needs its whole English face); refused, the caller's rollback undoes both."""
+    if challenge.worldwide != worldwide:
+        record(challenge, "edit", actor,
+               changes={"worldwide": [challenge.worldwide, worldwide]})
+        challenge.worldwide = worldwide
+    action = "republish" if challenge.state is ChallengeState.UNCLAIMED else "publish"
+    perform(challenge, action, actor, reason=note, deadline_at=deadline_at)
 
 
 def close_expired(now: datetime | None = None) -> list[Challenge]:

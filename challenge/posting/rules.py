@@ -19,6 +19,22 @@ REQUIRED_TO_SUBMIT = {
 }
 
 
+# The English face a 榜 published worldwide (面向全球发布) must have, as the form names it;
+# keys are those of Challenge.english_face_missing().
+ENGLISH_FACE = {
+    "title_en": _l("面向全球发布的榜须填写英文榜单名称。"),
+    "summary_en": _l("面向全球发布的榜须填写英文公开摘要。"),
+    "indicators": _l("面向全球发布的榜须填写每项量化技术指标的英文名称。"),
+}
+
+
+def english_face_problems(challenge: Challenge) -> list[str]:
+    """What keeps a 榜 marked 面向全球发布 from being published (empty when not worldwide)."""
+    if not challenge.worldwide:
+        return []
+    return [str(ENGLISH_FACE[name]) for name in challenge.english_face_missing()]
+
+
 def missing_to_submit(challenge: Challenge) -> list[str]:
     """The attributes of REQUIRED_TO_SUBMIT this 榜 leaves empty."""
     return [name for name in REQUIRED_TO_SUBMIT if not getattr(challenge, name)]

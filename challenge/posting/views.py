@@ -274,7 +274,7 @@ def screening():
 @role_required(Role.ADMIN)
 def screen(challenge_id: int):
     c = get_or_404(Challenge, challenge_id)
-    publish_form = PublishForm()
+    publish_form = PublishForm(data={"worldwide": c.worldwide})  # as the enterprise asked
     if c.deadline_at and not publish_form.deadline.data:
         publish_form.deadline.data = local_date(c.deadline_at).isoformat()
     return _review_page(c, publish_form, ReasonForm(prefix="ret"))
@@ -296,11 +296,13 @@ def publish(challenge_id: int):
     action = "republish" if c.state is ChallengeState.UNCLAIMED else "publish"
     require(allowed(c, action, current_user))
     form = PublishForm()
-    if form.validate_on_submit() and apply_transition(
-            c, action, _("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()),
-            reason=form.note.data or "", field=form.deadline,
-            deadline_at=end_of_local_day(form.deadline.date)):
-        return redirect(url_for("posting.screening"))
+    if form.validate_on_submit():
+        with attempt(form, field=form.deadline) as done:
+            ops.publish(c, current_user, end_of_local_day(form.deadline.date),
+                        worldwide=form.worldwide.data, note=form.note.data or "")
+        if done:
+            flash(_("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()), "success")
+            return redirect(url_for("posting.screening"))
     return _review_page(c, form, ReasonForm(prefix="ret"))
 
 

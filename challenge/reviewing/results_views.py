@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions as can
 from ..caching import public_page
 from ..extensions import db
-from ..filters import localtime
+from ..filters import english_locale, localtime
 from ..hall.views import listed_for
 from ..inputs import parse_id, parse_ids
 from ..models import Challenge, Contract, Objection, Organization, Proposal
@@ -129,7 +129,7 @@ def _results_page(challenge: Challenge, form: ObjectionForm | None, status: int 
                            form=form, mine=mine, refusal=refusal,
                            may_object=can.can_object(current_user, challenge),
                            window_open=challenge.publicity_open(),
-                           title=_("结果公示：%(t)s", t=challenge.title)), status
+                           title=_("结果公示：%(t)s", t=challenge.face_title(english_locale()))), status
 
 
 @bp.route("/results/<int:challenge_id>")
