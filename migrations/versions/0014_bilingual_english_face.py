@@ -5,7 +5,7 @@ All optional: existing rows get empty English text and are not worldwide. The En
 part of the public face (title, summary); an indicator's English name is shown wherever its
 Chinese name is (the body of a confidential 榜 stays the body).
 
-Revision ID: 0014_bilingual
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-04 20:30:00
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_bilingual'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
