@@ -59,7 +59,7 @@ def _segmenter() -> jieba.Tokenizer:
     return tok
 
 
-def _cut(run: str) -> tuple[str, ...]:
+def cut_cjk(run: str) -> tuple[str, ...]:
     """Segment one CJK run into words.
 
     Dictionary-only segmentation shatters unknown technical terms into single characters
@@ -123,7 +123,7 @@ def tokenize(text: str | None) -> list[str]:
         if term is not None:
             words.append(term)
         elif not run[0].isascii():
-            words.extend(w for w in _cut(run) if w not in STOPWORDS)
+            words.extend(w for w in cut_cjk(run) if w not in STOPWORDS)
     return words
 
 
@@ -136,7 +136,7 @@ def _run_terms(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     content = bytearray(len(run))
     words = []
     pos = 0
-    for word in _cut(run):
+    for word in cut_cjk(run):
         end = pos + len(word)
         if word not in STOPWORDS:
             content[pos:end] = b"\x01" * len(word)
