@@ -26,6 +26,8 @@ class Need:
 @dataclass(frozen=True)
 class Facet:
     focus: str  # how an expert's bio names this facet
+    brief: tuple[str, str]  # a second, short need: title and one or two sentences
+    keywords: tuple[str, str, str]  # what an expert of this facet lists as keywords
     need: Need
     works: tuple[str, str, str]
 
@@ -47,6 +49,10 @@ TOPICS: tuple[Topic, ...] = (
           ("solid state battery", "sulfide solid electrolyte", "lithium metal anode",
            "interfacial resistance", "ionic conductivity", "argyrodite"),
           (Facet("the electrolyte-cathode interface of sulfide electrolytes",
+                 ("Coated cathodes for sulfide electrolytes",
+                  "Our sulfide cells lose capacity as the cathode interfaces react; looking for coatings "
+                  "that stabilise them."),
+                 ("cathode coating", "interface stability", "argyrodite electrolyte"),
                  Need("Lowering interface resistance in our sulfide solid-state cells",
                       "Our pilot line builds solid-state battery cells with argyrodite sulfide "
                       "electrolytes. Cell resistance grows quickly because the cathode interface "
@@ -58,6 +64,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Ionic conductivity and electrochemical window of argyrodite Li6PS5Cl electrolyte",
                   "Space-charge layer suppression at oxide cathode and sulfide electrolyte interface")),
            Facet("lithium metal anodes and dendrite growth",
+                 ("Dendrites shorting garnet-based cells",
+                  "Lithium grows through our LLZO separators when charging fast."),
+                 ("lithium dendrites", "critical current density", "garnet electrolyte"),
                  Need("Stopping lithium dendrites from shorting solid-state cells",
                       "We are developing lithium-metal anodes for solid-state batteries. Dendrites "
                       "penetrate the ceramic separator at high current densities and short the cells.",
@@ -72,6 +81,10 @@ TOPICS: tuple[Topic, ...] = (
           ("battery management system", "state of charge", "state of health", "BMS",
            "thermal runaway", "Kalman filter"),
           (Facet("state-of-charge and state-of-health estimation",
+                 ("Estimating capacity fading of used EV packs",
+                  "We grade second-life packs and need their remaining capacity without full discharge "
+                  "tests."),
+                 ("SOC estimation", "capacity fade", "Kalman filtering"),
                  Need("Accurate state-of-charge estimating for LFP packs",
                       "Our energy storage cabinets use LFP cells whose flat voltage curve makes the "
                       "BMS state-of-charge readings drift by more than 8%.",
@@ -82,6 +95,9 @@ TOPICS: tuple[Topic, ...] = (
                   "State of health estimation of lithium-ion battery from incremental capacity analysis",
                   "Data-driven capacity fade estimation for battery management system")),
            Facet("early warning of thermal runaway",
+                 ("Detecting internal shorts in storage racks",
+                  "We want to catch cells heating up from internal short circuits before runaway."),
+                 ("thermal runaway warning", "internal short circuit", "gas sensing"),
                  Need("Early warnings of thermal runaways in battery storage containers",
                       "Containerised battery storage sites need to detect thermal runaways minutes "
                       "before venting so that the fire suppression can act.",
@@ -97,6 +113,10 @@ TOPICS: tuple[Topic, ...] = (
           ("PEM electrolysis", "water electrolyzer", "iridium oxide", "oxygen evolution",
            "green hydrogen", "porous transport layer"),
           (Facet("low-iridium anode catalysts",
+                 ("Less iridium on electrolyzer anodes",
+                  "Iridium prices are hurting our electrolyzer costs; need a catalyst using a fraction of"
+                  " it."),
+                 ("iridium catalysts", "oxygen evolution reaction", "catalyst layer"),
                  Need("Cutting the iridium loading of our PEM electrolysers",
                       "We manufacture PEM electrolyser stacks for green hydrogen. Iridium on the "
                       "anode is the largest material cost and supply is scarce.",
@@ -107,6 +127,10 @@ TOPICS: tuple[Topic, ...] = (
                   "Oxygen evolution reaction activity of IrO2 supported on doped titanium oxide",
                   "Catalyst layer ionomer distribution in PEM water electrolysis anodes")),
            Facet("membranes and porous transport layers under dynamic operation",
+                 ("Coated titanium transport layers for electrolyzers",
+                  "Our titanium felts passivate; looking for coatings and membranes that tolerate cycling"
+                  " loads."),
+                 ("membrane degradation", "hydrogen crossover", "titanium PTL"),
                  Need("Membrane lifetime of electrolyzers run on fluctuating wind power",
                       "Our electrolysis plant follows a wind farm's output. Frequent load changes "
                       "thin the membranes and passivate the titanium transport layers.",
@@ -121,6 +145,9 @@ TOPICS: tuple[Topic, ...] = (
           ("fuel cell", "PEMFC", "platinum catalyst", "membrane electrode assembly",
            "water management", "fuel cell vehicles"),
           (Facet("platinum catalyst durability",
+                 ("Catalyst losses during start-stop of fuel-cell buses",
+                  "Platinum dissolves and carbon supports corrode when our buses start and stop."),
+                 ("platinum dissolution", "catalyst durability", "carbon corrosion"),
                  Need("Platinum catalysts degrading in our truck fuel-cell stacks",
                       "Our heavy-duty trucks use PEM fuel cells. Start-stop cycles and idling "
                       "coarsen the platinum catalysts and the stacks lose power early.",
@@ -130,6 +157,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Carbon support corrosion during start-up and shut-down of fuel cell",
                   "Durable PtCo alloy catalyst for membrane electrode assembly in heavy-duty vehicles")),
            Facet("water and thermal management in stacks",
+                 ("Drying membranes in fuel-cell stacks at high power",
+                  "Humidification of our stacks cannot keep up at full load."),
+                 ("water management", "gas diffusion layer", "flow field design"),
                  Need("Flooding and membrane drying in hydrogen fuel cell stacks",
                       "Cells in our fuel-cell stacks flood at low load and dry out at high load; "
                       "voltages of individual cells diverge.",
@@ -144,6 +174,9 @@ TOPICS: tuple[Topic, ...] = (
           ("anticorrosive coating", "marine corrosion", "cathodic protection", "epoxy coating",
            "zinc-rich primer", "offshore steel"),
           (Facet("protective coatings for offshore steel",
+                 ("Primers for steel in splash zones",
+                  "Zinc-rich primers on our jackets fail early; we need a longer lasting coating system."),
+                 ("epoxy coatings", "splash zone", "zinc-rich primers"),
                  Need("Coatings that stop our offshore wind foundations corroding",
                       "Monopile foundations in the splash zone are corroding within five years; "
                       "the current epoxy coatings blister and delaminate.",
@@ -153,6 +186,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Graphene-modified zinc-rich primer for marine anticorrosive coating",
                   "Accelerated ageing of offshore protective coating systems")),
            Facet("cathodic protection and corrosion monitoring",
+                 ("Checking anodes on subsea structures",
+                  "How much sacrificial anode is left on our jackets? Divers are expensive."),
+                 ("sacrificial anodes", "corrosion sensors", "subsea pipelines"),
                  Need("Monitoring corrosion of subsea pipelines under cathodic protection",
                       "We operate subsea pipelines protected by sacrificial anodes and need to know "
                       "where protection is failing before leaks happen.",
@@ -167,6 +203,9 @@ TOPICS: tuple[Topic, ...] = (
           ("thermal barrier coating", "yttria-stabilized zirconia", "bond coat",
            "thermally grown oxide", "gas turbine", "plasma spraying"),
           (Facet("spallation of ceramic top coats",
+                 ("Sand and ash attacking turbine coatings",
+                  "Engines flying in desert regions lose their ceramic coatings from CMAS deposits."),
+                 ("YSZ top coat", "spallation", "CMAS attack"),
                  Need("Ceramic top-coat spalling on our gas-turbine blades",
                       "The plasma-sprayed zirconia top coats on first-stage turbine blades spall "
                       "after a few hundred thermal cycles.",
@@ -176,6 +215,9 @@ TOPICS: tuple[Topic, ...] = (
                   "CMAS infiltration and degradation of thermal barrier coating top coat",
                   "Columnar EB-PVD zirconia coating for turbine blade")),
            Facet("bond coat oxidation",
+                 ("Oxide growth under ceramic coatings",
+                  "Aluminide coatings on our vanes oxidise and the ceramic layer comes off."),
+                 ("MCrAlY bond coats", "thermally grown oxides", "oxidation resistance"),
                  Need("Oxidising bond coats under turbine thermal barriers",
                       "Thermally grown oxide on the MCrAlY bond coat of our turbine vanes thickens "
                       "fast and cracks the coating system.",
@@ -190,6 +232,10 @@ TOPICS: tuple[Topic, ...] = (
           ("machine vision", "defect detection", "surface inspection", "deep learning",
            "anomaly detection", "industrial camera"),
           (Facet("defect detection from few labelled samples",
+                 ("Finding rare defects with little training data",
+                  "Defective parts are rare on our line, so labelled images are few; need an anomaly "
+                  "detecting approach."),
+                 ("few-shot learning", "anomaly detection", "synthetic defects"),
                  Need("Machine-vision inspection of scratches with few defective samples",
                       "We make aluminium housings for phones. Scratches and dents are rare, so we "
                       "have only dozens of labelled defective images to train on.",
@@ -200,6 +246,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Unsupervised anomaly detection for industrial surface inspection",
                   "Synthetic defect generation for training machine vision inspection models")),
            Facet("high-speed inspection on production lines",
+                 ("Real-time camera inspecting of rolled strips",
+                  "Our strip moves too fast for the present inspecting cameras."),
+                 ("line-scan imaging", "real-time inspection", "steel strip defects"),
                  Need("Inspecting steel strip surfaces at 20 m/s",
                       "Our cold-rolling line runs at 20 m/s and the current cameras miss small "
                       "defects; we want on-line visual inspection of the whole strip width.",
@@ -213,6 +262,9 @@ TOPICS: tuple[Topic, ...] = (
           ("LiDAR", "point cloud", "3D object detection", "semantic segmentation",
            "sensor fusion", "autonomous vehicles"),
           (Facet("point cloud segmentation and detection",
+                 ("Detecting pedestrians in lidar scans in rain",
+                  "Our shuttles' lidars see rain drops as obstacles."),
+                 ("point cloud segmentation", "3D object detection", "sparse convolution"),
                  Need("Segmenting LiDAR point clouds for our autonomous mining trucks",
                       "Our driverless haul trucks must tell rocks, berms and people apart in dusty "
                       "LiDAR scans; the current model confuses dust with obstacles.",
@@ -222,6 +274,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Robust 3D object detection under dust and rain in point clouds",
                   "Range image based segmentation of lidar scans for autonomous driving")),
            Facet("LiDAR-camera calibration and fusion",
+                 ("Self-calibrating camera and lidar rigs",
+                  "We need extrinsics of lidars and cameras re-estimated while our vehicles drive."),
+                 ("extrinsic calibration", "LiDAR-camera fusion", "online calibration"),
                  Need("Calibrating LiDARs and cameras on delivery robots",
                       "Our delivery robots fuse two LiDARs with four cameras; the extrinsic "
                       "calibrations drift after bumps and the fused detections misalign.",
@@ -236,6 +291,10 @@ TOPICS: tuple[Topic, ...] = (
           ("silicon carbide", "SiC MOSFET", "power module", "gate oxide", "wide bandgap",
            "traction inverter"),
           (Facet("gate oxide reliability of SiC MOSFETs",
+                 ("Gate oxides of silicon carbide transistors",
+                  "Our silicon carbide transistors fail gate stress tests; need better oxides and "
+                  "interfaces."),
+                 ("gate oxide reliability", "threshold voltage instability", "SiC/SiO2 interface"),
                  Need("Threshold drift of SiC MOSFETs in our traction inverters",
                       "The silicon carbide MOSFETs in our EV inverters show threshold voltage "
                       "shifts after high-temperature gate stress.",
@@ -245,6 +304,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Interface trap passivation at SiO2/SiC interface by nitridation",
                   "Time-dependent dielectric breakdown of silicon carbide power transistor")),
            Facet("packaging of SiC power modules",
+                 ("Sintered silver for power module die attach",
+                  "Solder joints in our modules fatigue; evaluating sintering."),
+                 ("silver sintering", "power cycling", "wire bonding"),
                  Need("Packaging SiC modules that survive power cycling",
                       "Our SiC power modules fail power-cycling tests at the die-attach and the "
                       "wire bonds; we need a package for 200 C junctions.",
@@ -258,6 +320,9 @@ TOPICS: tuple[Topic, ...] = (
           ("MEMS", "microfabrication", "MEMS gyroscope", "pressure sensor", "inertial sensor",
            "wafer-level packaging"),
           (Facet("MEMS inertial sensors",
+                 ("Gyros drifting with temperature",
+                  "Our micromachined gyros drift when the temperature changes."),
+                 ("MEMS gyroscopes", "bias instability", "inertial navigation"),
                  Need("Lower bias drift in our MEMS gyroscopes",
                       "The MEMS gyros in our navigation modules drift too much with temperature "
                       "for dead reckoning in tunnels.",
@@ -267,6 +332,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Temperature compensation of bias in micromachined inertial sensor",
                   "Quadrature error suppression for MEMS vibratory gyroscope")),
            Facet("MEMS pressure sensing",
+                 ("Pressure sensors for corrosive media",
+                  "Sensing chips corrode in our exhaust lines."),
+                 ("pressure sensors", "piezoresistive sensing", "media isolation"),
                  Need("Piezoresistive pressure sensing chips for harsh media",
                       "We need MEMS pressure sensing dies that survive fuel and exhaust condensate "
                       "in engines.",
@@ -281,6 +349,9 @@ TOPICS: tuple[Topic, ...] = (
           ("laser welding", "aluminum alloy", "weld porosity", "seam tracking",
            "battery tray", "welding robot"),
           (Facet("porosity in laser-welded aluminium",
+                 ("Pores in aluminium laser welding",
+                  "Laser-welded joints on our aluminium housings show pores under X-ray."),
+                 ("weld porosity", "keyhole dynamics", "beam oscillation"),
                  Need("Porosity in laser welds of aluminium battery trays",
                       "Our laser-welded aluminium battery trays leak because of pores in the welds.",
                       ("laser welds", "aluminium", "porosity"),
@@ -289,6 +360,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Beam oscillation laser welding to suppress pores in 6xxx aluminum",
                   "X-ray imaging of keyhole dynamics during laser welding")),
            Facet("seam tracking for robot welding",
+                 ("Robots following weld seams",
+                  "Our welding robots need to find and follow seams on parts that vary."),
+                 ("seam tracking", "structured light", "robotic welding"),
                  Need("Weld seams are missed by our welding robots",
                       "Parts vary by 1-2 mm so our robotic welders miss seams; teaching each part "
                       "takes too long.",
@@ -302,6 +376,9 @@ TOPICS: tuple[Topic, ...] = (
           ("additive manufacturing", "laser powder bed fusion", "melt pool monitoring",
            "residual stress", "titanium alloy", "3D printing"),
           (Facet("process monitoring and porosity",
+                 ("Monitoring melt pools during printing",
+                  "Looking for in-process monitors that flag lack-of-fusion in printed parts."),
+                 ("melt pool monitoring", "lack of fusion", "in situ monitoring"),
                  Need("Finding porosity while 3D-printing titanium parts",
                       "We print titanium implants by laser powder-bed fusion and find pores only "
                       "in CT after printing.",
@@ -311,6 +388,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Lack of fusion porosity in additively manufactured Ti-6Al-4V",
                   "Acoustic emission monitoring of additive manufacturing defects")),
            Facet("residual stress and distortion",
+                 ("Predicting distortions of printed parts",
+                  "We need simulations predicting stresses and distortions before we print."),
+                 ("residual stress", "distortion prediction", "support structures"),
                  Need("Distorted thin-walled parts from metal printing",
                       "Thin-walled Inconel parts printed by our printers distort and crack when "
                       "removed from the build plate.",
@@ -325,6 +405,9 @@ TOPICS: tuple[Topic, ...] = (
           ("membrane fouling", "reverse osmosis", "membrane bioreactor", "MBR",
            "zero liquid discharge", "desalination"),
           (Facet("membrane fouling control",
+                 ("Membranes clogging with biofilm",
+                  "Our bioreactor membranes foul; looking for antifouling membranes or quorum quenching."),
+                 ("membrane fouling", "antifouling membranes", "biofouling"),
                  Need("Fouled membranes in our MBR for dyeing wastewater",
                       "The membrane bioreactor treating our dyeing effluent fouls within weeks and "
                       "chemical cleaning is frequent.",
@@ -334,6 +417,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Antifouling hydrophilic membrane modification with zwitterionic polymers",
                   "Quorum quenching for biofouling control in MBR")),
            Facet("brine concentration and zero liquid discharge",
+                 ("Scaling of RO membranes at high recovery",
+                  "Gypsum scales our reverse osmosis membranes when we push recovery."),
+                 ("brine concentration", "scaling", "membrane distillation"),
                  Need("Concentrating high-salinity brines towards zero discharge",
                       "Our coal chemical plant must reach zero liquid discharge; reverse-osmosis "
                       "concentrate scales and evaporators cost too much.",
@@ -347,6 +433,9 @@ TOPICS: tuple[Topic, ...] = (
           ("volatile organic compounds", "VOCs", "catalytic oxidation", "adsorption",
            "activated carbon", "zeolite"),
           (Facet("catalytic oxidation of VOCs",
+                 ("Oxidising toluene at lower temperature",
+                  "Our catalytic oxidizers use too much gas; need more active catalysts."),
+                 ("catalytic oxidation", "toluene combustion", "catalyst poisoning"),
                  Need("Catalysts for burning solvent emissions at lower temperatures",
                       "Our paint shop's regenerative catalytic oxidiser needs 350 C; we want "
                       "catalysts that destroy toluene and ethyl acetate at lower temperature.",
@@ -356,6 +445,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Manganese oxide catalyst for volatile organic compound combustion",
                   "Chlorine poisoning of catalysts in VOC oxidation")),
            Facet("adsorption and concentration",
+                 ("Zeolite rotors for solvent-laden air",
+                  "Looking for concentrators to adsorb solvents before oxidation."),
+                 ("zeolite rotors", "activated carbon adsorption", "adsorbent regeneration"),
                  Need("Adsorbing low-concentration VOC emissions from printing",
                       "Our printing halls emit large air flows with low solvent concentration; "
                       "activated carbon beds saturate quickly.",
@@ -370,6 +462,9 @@ TOPICS: tuple[Topic, ...] = (
           ("fault diagnosis", "rolling bearing", "vibration analysis",
            "remaining useful life", "gearbox", "prognostics"),
           (Facet("bearing fault diagnosis from vibration",
+                 ("Diagnosing bearings from vibration data",
+                  "Vibrations from our pump bearings need diagnosing automatically."),
+                 ("bearing faults", "envelope analysis", "vibration signals"),
                  Need("Diagnosing bearing faults in our rolling mills",
                       "Bearings in our rolling mill fail without warning; we have vibration "
                       "sensors but nobody can read the spectra.",
@@ -379,6 +474,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Deep transfer learning for bearing fault diagnosis under variable speed",
                   "Vibration signal denoising with sparse decomposition for fault detection")),
            Facet("remaining useful life prediction",
+                 ("Forecasting when gearboxes will fail",
+                  "We want predictions of remaining life from degradation data of our gearboxes."),
+                 ("RUL prediction", "degradation modelling", "health indicators"),
                  Need("Predicting remaining life of gearboxes in mining conveyors",
                       "We want to schedule gearbox overhauls from predicted remaining useful life "
                       "instead of fixed intervals.",
@@ -392,6 +490,9 @@ TOPICS: tuple[Topic, ...] = (
           ("structural health monitoring", "wind turbine blade", "acoustic emission",
            "damage detection", "icing", "SCADA data"),
           (Facet("blade damage detection",
+                 ("Cracking blades on wind turbines",
+                  "Want to monitor blades for cracking and damages with sensors instead of rope access."),
+                 ("blade damage", "acoustic emission", "guided waves"),
                  Need("Detecting cracks in wind-turbine blades before they fail",
                       "Our wind farm has lost two blades to undetected cracks in the trailing edge.",
                       ("blade cracks", "damage detection", "wind turbines"),
@@ -400,6 +501,8 @@ TOPICS: tuple[Topic, ...] = (
                   "Guided wave damage detection in composite blades",
                   "Drone-based visual inspection of wind turbine blade cracking")),
            Facet("blade icing detection",
+                 ('Ice on wind-turbine blades', "We need icing detected from the turbine's own data."),
+                 ("icing detection", "de-icing", "power curve"),
                  Need("Icing on blades of turbines in cold regions",
                       "Turbines in our mountain wind farms ice up; we lose output and risk ice "
                       "throw.",
@@ -414,6 +517,9 @@ TOPICS: tuple[Topic, ...] = (
           ("5G", "URLLC", "private network", "time-sensitive networking", "network slicing",
            "industrial wireless"),
           (Facet("low-latency 5G for motion control",
+                 ("Deterministic wireless for robot cells",
+                  "Our robot cells need time-sensitive, low-latency wireless links."),
+                 ("URLLC", "TSN integration", "motion control"),
                  Need("Low-latency wireless links for motion control on our shop floor",
                       "We want to replace the cables to our AGVs and robot cells with 5G, but "
                       "latency jitter breaks motion control.",
@@ -423,6 +529,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Integration of 5G with time-sensitive networking",
                   "Network slicing for mixed-criticality factory traffic")),
            Facet("coverage and positioning in factories",
+                 ("Locating forklifts indoors over 5G",
+                  "Need positioning of forklifts and coverage in a metal-rich hall."),
+                 ("indoor positioning", "radio propagation", "antenna planning"),
                  Need("Coverage and positioning of 5G in a steel plant",
                       "Metal structures cause dead spots; we also want to locate vehicles indoors.",
                       ("indoor coverage", "positioning", "5G private network"),
@@ -435,6 +544,9 @@ TOPICS: tuple[Topic, ...] = (
           ("wireless sensor network", "LoRa", "energy harvesting", "low power",
            "IoT", "sensor node"),
           (Facet("energy-harvesting sensor nodes",
+                 ("Sensors powered by harvesting heat",
+                  "Batteryless wireless sensors powered by pipe heat or vibration."),
+                 ("energy harvesting", "batteryless nodes", "thermoelectric generators"),
                  Need("Self-powered wireless sensing on pipelines",
                       "We want wireless sensing along 200 km of pipeline without changing batteries.",
                       ("energy harvesting", "wireless sensing", "pipelines"),
@@ -443,6 +555,9 @@ TOPICS: tuple[Topic, ...] = (
                   "Vibration energy harvester powering industrial IoT sensors",
                   "Power management for batteryless sensor nodes")),
            Facet("long-range low-power links",
+                 ("Longer battery lifetimes for LoRa nodes",
+                  "Our LoRa nodes drain batteries within months."),
+                 ("LoRaWAN", "battery lifetime", "duty cycling"),
                  Need("Battery life of our LoRa sensors is too short",
                       "Our LoRaWAN sensors in cold stores last 8 months instead of 5 years.",
                       ("LoRaWAN", "battery life", "sensors"),
@@ -515,7 +630,8 @@ DISTRACTORS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, tuple[str, 
 )
 
 # Forms an expert's texts may use instead of each other (make_en_dataset swaps each occurrence
-# with probability 1/2 per expert): plurals, British and American spellings, hyphenation.
+# with probability SWAP): plurals, British and American spellings, hyphenation,
+# verb forms, acronyms and their long forms.
 # Needs keep the inventory's wording, so an expert's form often differs from the need's.
 VARIANTS: tuple[tuple[str, str], ...] = (
     ("coating", "coatings"), ("catalyst", "catalysts"), ("sensor", "sensors"),
@@ -530,6 +646,14 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("detection", "detecting"), ("monitoring", "monitored"), ("prediction", "predicting"),
     ("diagnosis", "diagnosing"), ("inspection", "inspecting"), ("adsorption", "adsorbing"),
     ("oxidation", "oxidising"), ("degradation", "degrading"), ("corrosion", "corroding"),
+    # acronyms and their long forms
+    ("BMS", "battery management system"), ("SiC", "silicon carbide"),
+    ("MEMS", "microelectromechanical systems"), ("VOCs", "volatile organic compounds"),
+    ("MBR", "membrane bioreactor"), ("RUL", "remaining useful life"),
+    ("LPBF", "laser powder bed fusion"), ("TBC", "thermal barrier coating"),
+    ("SHM", "structural health monitoring"), ("PEM", "proton exchange membrane"),
+    ("3D printing", "additive manufacturing"), ("ZLD", "zero liquid discharge"),
+    ("TSN", "time-sensitive networking"), ("LiDAR", "laser radar"),
 )
 
 RANKS = ("Professor", "Associate Professor", "Senior Lecturer", "Research Fellow",

@@ -2,14 +2,17 @@
 
     python bench/make_en_dataset.py         # rewrites data/en/{profiles,needs}.jsonl, qrels.tsv
 
-One need per facet (36). Eight experts per topic (144), four per facet: each expert's main
-facet gives two of their works, the topic's other facet one; three keywords come from the
-topic's list; one expert in eight has a bio that names nothing specific, so the topic shows
-only in keywords and works. Each expert's texts swap listed forms for their partners at
-random (coating/coatings, electrolyzer/electrolysers, solid state/solid-state,
-detection/detecting: en_inventory.VARIANTS), so an expert rarely writes a term exactly as
-the need does. Fourteen off-topic experts share only generic words or homonyms
-("test battery", "corporate vision", "chocolate coating"). Grades follow from the design:
+Two needs per facet (72): a full one (title, summary, keywords, detail) and a brief one
+(title and a sentence or two, in the words of the shop floor).
+Eight experts per topic (144), four per facet: each expert's main facet gives two of their
+works, the topic's other facet one; two keywords come from their facet's list, one from the
+topic's; one expert in eight has a bio that names nothing specific, so the topic shows only
+in keywords and works. Each expert's texts swap listed forms for their partners
+(coating/coatings, electrolyzer/electrolysers, solid state/solid-state, detection/detecting,
+BMS/battery management system: en_inventory.VARIANTS) with probability SWAP, so an expert
+seldom writes a term exactly as the need does. Fourteen off-topic experts share only
+generic words or homonyms ("test battery", "corporate vision", "chocolate coating").
+Grades follow from the design:
   3  the expert's topic and main facet are the need's
   2  same topic, other facet
   1  neighbouring topic (the other topic of the same area)
@@ -28,7 +31,8 @@ from en_inventory import DISTRACTORS, GENERIC, ORGS, RANKS, TOPICS, VARIANTS
 DATA = Path(__file__).resolve().parent / "data" / "en"
 SEED = 20261204
 EXPERTS_PER_TOPIC = 8
-_FORMS = {a: b for a, b in VARIANTS} | {b: a for a, b in VARIANTS}
+SWAP = 0.75
+_FORMS = {a.lower(): b for a, b in VARIANTS} | {b.lower(): a for a, b in VARIANTS}
 _FORM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _FORMS), key=len, reverse=True))
                       + r")\b", re.IGNORECASE)
 
@@ -40,13 +44,15 @@ LAST = ("Adams", "Becker", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hug
 
 
 def reword(text: str, rng: random.Random) -> str:
-    """Swap each listed form for its partner (coating ↔ coatings ...) with probability 1/2."""
+    """Swap each listed form for its partner (coating ↔ coatings ...) with probability SWAP."""
     def swap(m: re.Match[str]) -> str:
         word = m.group()
-        if rng.random() < 0.5:
+        if rng.random() >= SWAP:
             return word
         other = _FORMS[word.lower()]
-        return other[0].upper() + other[1:] if word[0].isupper() else other
+        if word[0].isupper() and other[0].islower():
+            return other[0].upper() + other[1:]
+        return other
     return _FORM_RE.sub(swap, text)
 
 
@@ -55,11 +61,14 @@ def build(rng: random.Random) -> tuple[list[dict], list[dict], list[tuple[str, s
     need_of: list[tuple[str, int, int]] = []  # (need id, topic index, facet index)
     for t, topic in enumerate(TOPICS):
         for f, facet in enumerate(topic.facets):
-            nid = f"EN{len(needs) + 1:03d}"
             n = facet.need
-            needs.append({"id": nid, "title": n.title, "summary": n.summary,
-                          "keywords": list(n.keywords), "detail": n.detail})
-            need_of.append((nid, t, f))
+            for row in ({"title": n.title, "summary": n.summary, "keywords": list(n.keywords),
+                         "detail": n.detail},
+                        {"title": facet.brief[0], "summary": facet.brief[1], "keywords": [],
+                         "detail": ""}):
+                nid = f"EN{len(needs) + 1:03d}"
+                needs.append({"id": nid, **row})
+                need_of.append((nid, t, f))
 
     profiles: list[dict] = []
     expert_of: list[tuple[str, int | None, int | None]] = []
@@ -78,7 +87,8 @@ def build(rng: random.Random) -> tuple[list[dict], list[dict], list[tuple[str, s
             eid = f"X{len(profiles) + 1:03d}"
             profiles.append({"id": eid, "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                              "fields": [topic.field],
-                             "keywords": [reword(k, rng) for k in rng.sample(topic.keywords, 3)],
+                             "keywords": [reword(k, rng) for k in
+                                          [*rng.sample(own.keywords, 2), rng.choice(topic.keywords)]],
                              "bio": reword(bio, rng), "works": [reword(w, rng) for w in works]})
             expert_of.append((eid, t, f))
     for field, keywords, bio, works in DISTRACTORS:

@@ -94,20 +94,28 @@ def is_acronym(word: str, shouted: bool = False) -> bool:
 
 
 @lru_cache(maxsize=50_000)
+def analyse(word: str, shouted: bool = False) -> tuple[str | None, bool]:
+    """(index term or None for a stop word, whether it is an acronym) of one Latin token.
+
+    Cached: the same words recur across texts, and text.py asks for every token.
+    """
+    lower = word.lower()
+    if lower in STOPWORDS:
+        return None, False
+    if not is_acronym(word, shouted):
+        return stem(lower), False
+    if lower.endswith("s") and (lower[:-1] in ACRONYMS or _plural_of_capitals(word)):
+        return lower[:-1], True  # MOSFETs, LEDs, MOFs: the plural of an acronym
+    return lower, True
+
+
 def term(word: str, shouted: bool = False) -> str | None:
     """The index term of one Latin-script token as written, or None for a stop word.
 
     >>> term("Coatings"), term("LiDAR"), term("MOSFETs"), term("MEMS"), term("the")
     ('coat', 'lidar', 'mosfet', 'mems', None)
     """
-    lower = word.lower()
-    if lower in STOPWORDS:
-        return None
-    if not is_acronym(word, shouted):
-        return stem(lower)
-    if lower.endswith("s") and (lower[:-1] in ACRONYMS or _plural_of_capitals(word)):
-        return lower[:-1]  # MOSFETs, LEDs, MOFs: the plural of an acronym
-    return lower
+    return analyse(word, shouted)[0]
 
 
 @lru_cache(maxsize=50_000)

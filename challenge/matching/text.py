@@ -107,11 +107,10 @@ def _scan(folded: str) -> Iterator[tuple[str, str | None, str | None]]:
             prev = None
             yield run, None, None
             continue
-        term = english.term(run, shouted)
+        term, acronym = english.analyse(run, shouted)
         joined = prev if prev and term and _PHRASE_GAP_RE.fullmatch(folded, prev_end, m.start()) \
             else None
-        surface = run if term is not None and english.is_acronym(run, shouted) else run.lower()
-        yield surface, term, joined
+        yield (run if acronym else run.lower()), term, joined
         prev = term if term and not term.isdigit() else None
         prev_end = m.end()
 

@@ -112,10 +112,10 @@ PHRASE_POOL = [
 PHRASE_NEED = Need("n", "Solid-state electrolytes for lithium cells")
 
 
-def _plain_english(word: str, shouted: bool = False) -> str | None:
+def _plain_english(word: str, shouted: bool = False) -> tuple[str | None, bool]:
     """Lower-cased and stop-listed, but not stemmed: the tokeniser without stemming."""
     lower = word.lower()
-    return None if lower in english.STOPWORDS else lower
+    return (None if lower in english.STOPWORDS else lower), False
 
 
 def best(pool, need):
@@ -127,7 +127,7 @@ def test_english_need_finds_the_expert_through_stemming():
 
 
 def test_without_stemming_the_same_pool_ranks_the_distractor_first(monkeypatch):
-    monkeypatch.setattr(english, "term", _plain_english)
+    monkeypatch.setattr(english, "analyse", _plain_english)
     assert best(STEM_POOL, STEM_NEED) == "food"
 
 
@@ -146,3 +146,33 @@ def test_chinese_and_english_profiles_meet_in_a_mixed_need():
     m = Matcher(pool)
     assert m.top_experts(Need("a", "基于LiDAR的点云分割"), k=1)[0].id == "lidar"
     assert m.top_experts(Need("b", "PEM electrolysers for hydrogen"), k=1)[0].id == "pem"
+
+
+@pytest.mark.parametrize(
+    ("raw", "concept"),
+    [
+        ("fuel cells", "=燃料电池"),  # an English plural still names the concept
+        ("thermal barrier coatings", "=热障涂层"),
+        ("TBC", "=热障涂层"),
+        ("silicon carbide", "=碳化硅"),
+        ("SiC", "=碳化硅"),
+        ("MOSFETs", "=金属氧化物半导体场效应晶体管"),
+        ("remaining useful life", "=剩余使用寿命"),
+        ("zero liquid discharge", "=零液体排放"),
+    ],
+)
+def test_english_terms_and_plurals_meet_their_chinese_concept(raw, concept):
+    assert concept in features(raw).counts
+
+
+@pytest.mark.parametrize("raw", ["fuel cellsx", "aix", "sicx", "tbcss"])
+def test_a_plural_s_is_the_only_letter_a_concept_may_gain(raw):
+    assert not any(k.startswith("=") for k in features(raw).counts)
+
+
+def test_an_english_need_finds_a_chinese_expert_through_a_concept():
+    pool = [Profile("tbc", "赵磊", ["材料科学与工程"], ["热障涂层"], "燃气轮机叶片热障涂层的剥落寿命。", []),
+            Profile("food", "Ben Evans", ["Food Science"], ["chocolate"],
+                    "Chocolate coatings on biscuits.", [])]  # shares one English word
+    need = Need("n", "Thermal barrier coatings for turbine blades")
+    assert Matcher(pool).top_experts(need, k=1)[0].id == "tbc"
