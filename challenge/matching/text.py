@@ -31,6 +31,7 @@ jieba.setLogLevel(logging.WARNING)
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Runs of folded (case-kept) text: a CJK run, or one Latin token such as "LiDAR", "pm2.5", "c++".
 _RUN_RE = re.compile(rf"[{CJK_CLASS}]+|[A-Za-z0-9]+(?:\.[0-9]+)*[+#]*")
+_LONG_CAPS_RE = re.compile(r"[A-Z]{7}")
 # What may stand between two English words of one phrase: spaces and at most one hyphen.
 _PHRASE_GAP_RE = re.compile(r"[ \t]*-?[ \t]*")
 
@@ -81,8 +82,10 @@ def cut_cjk(run: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _shouted(runs: list[str]) -> bool:
+def _shouted(folded: str, runs: list[str]) -> bool:
     """Mostly capitals with long words (an upper-case title): capitals then mark no acronym."""
+    if not _LONG_CAPS_RE.search(folded):
+        return False  # the common case, decided in one regex pass
     words = [r for r in runs if r[0].isascii() and any(c.isalpha() for c in r)]
     caps = [w for w in words if w.isupper()]
     return len(words) >= 4 and len(caps) > 0.6 * len(words) and any(len(w) > 6 for w in caps)
@@ -91,14 +94,13 @@ def _shouted(runs: list[str]) -> bool:
 def _scan(folded: str) -> Iterator[tuple[str, str | None, str | None]]:
     """(surface, term, previous term) per run of *folded* text.
 
-    A CJK run comes as (run, None, None). A Latin token comes as written if it is an
-    acronym (LiDAR), else lower-cased, with its index term
-    (None for a stop word) and, when it continues a phrase, the term of the word before it:
-    two content words with only spaces or one hyphen between them (not a comma, a line break,
-    a stop word or Chinese).
+    A CJK run comes as (run, None, None). A Latin token comes as written if it is an acronym
+    (LiDAR), else lower-cased, with its index term (None for a stop word) and, when it
+    continues a phrase, the term of the word before it: two content words with only spaces
+    or one hyphen between them (not a comma, a line break, a stop word or Chinese).
     """
     matches = list(_RUN_RE.finditer(folded))
-    shouted = _shouted([m.group() for m in matches])
+    shouted = _shouted(folded, [m.group() for m in matches])
     prev: str | None = None
     prev_end = 0
     for m in matches:
@@ -164,15 +166,14 @@ def add_features(text: str | None, weight: float, counts: dict[str, float],
         if term is not None:
             if term.isdigit():
                 continue
-            surface = run
             counts[term] = get(term, 0.0) + weight
             if term != run:
-                variants.setdefault(term, surface)
+                variants.setdefault(term, run)
             if joined is not None:
                 key = f"{PHRASE}{joined} {term}"
                 counts[key] = get(key, 0.0) + weight
-                variants.setdefault(key, f"{prev_surface} {surface}")
-            prev_surface = surface
+                variants.setdefault(key, f"{prev_surface} {run}")
+            prev_surface = run
         elif run[0].isascii():
             continue
         elif len(run) == 1:
