@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -25,14 +26,14 @@ from .synonyms import SYNONYM_GROUPS
 
 # Snowball's English stop list, plus the words every enterprise request is made of.
 STOPWORDS = frozenset("""
-a about above after again against all am an and any are aren't as at be because been before
+a about above after again against all am an and any are as at be because been before
 being below between both but by can cannot could did do does doing down during each few for
 from further had has have having he her here hers herself him himself his how i if in into is
 it its itself let me more most my myself no nor not of off on once only or other ought our ours
 ourselves out over own same she should so some such than that the their theirs them themselves
 then there these they this those through to too under until up very was we were what when where
 which while who whom why will with would you your yours yourself yourselves
-also per via using based within without upon may might must shall us etc e.g i.e
+also per via using based within without upon may might must shall us etc
 seek seeking need needs needed looking want wish require required requires company
 """.split())
 
@@ -69,7 +70,7 @@ _AGENT_STEMS = {"sensor": "sens", "detector": "detect", "inhibitor": "inhibit",
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:
+def _stemmer() -> Any:  # snowballstemmer's EnglishStemmer (the package exports no type for it)
     return snowballstemmer.stemmer("english")
 
 
@@ -93,11 +94,12 @@ def is_acronym(word: str, shouted: bool = False) -> bool:
     return capitals >= 2 and (not word.isupper() or len(word) <= 6)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=100_000)
 def analyse(word: str, shouted: bool = False) -> tuple[str | None, bool]:
     """(index term or None for a stop word, whether it is an acronym) of one Latin token.
 
-    Cached: the same words recur across texts, and text.py asks for every token.
+    Cached (about 20 MB when full): the same words recur across texts, text.py asks for every
+    token, and a pure-Python stem costs some 25 µs.
     """
     lower = word.lower()
     if lower in STOPWORDS:
@@ -118,7 +120,6 @@ def term(word: str, shouted: bool = False) -> str | None:
     return analyse(word, shouted)[0]
 
 
-@lru_cache(maxsize=50_000)
 def stem(lower: str) -> str:
     """Porter2 stem of a lower-case word, British spellings and agent nouns folded."""
     lower = _BRITISH_WORDS.get(lower) or _BRITISH_RE.sub(r"\1z\2", lower)
