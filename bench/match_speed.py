@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from en_inventory import DISTRACTORS, GENERIC, TOPICS
+from host import cpu_model
 from inventory import GENERIC_PHRASES, SUBTOPICS
 
 from challenge.matching import Matcher, Need, Profile, assign_reviewers, english, text
@@ -60,7 +61,7 @@ FUNDS = ("国家自然科学基金项目", "国家重点研发计划课题", "�
 
 
 def machine() -> str:
-    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | "
+    return (f"{platform.platform()} | {cpu_model(platform.processor() or platform.machine())} | "
             f"CPUs: {os.cpu_count()} | Python {platform.python_version()}")
 
 
