@@ -1,4 +1,4 @@
-"""Speed and memory of the matcher on synthetic Chinese profiles generated at run time.
+"""Speed and memory of the matcher on synthetic profiles generated at run time.
 
     python bench/match_speed.py            # full: 10k and 100k profiles, ~5-8 min on 2 cores
     python bench/match_speed.py --quick    # smoke run with small sizes
@@ -6,7 +6,10 @@
 Each index size is built in a fresh child process, so its peak memory (resource.getrusage
 ru_maxrss of that process: interpreter, jieba dictionary, generated input and index) is
 not inflated by earlier runs. Figures printed: build time and peak RSS; top-10 latency for
-single needs (median, p95); a batch of needs; reviewer assignment with HiGHS.
+single needs (median, p95); a batch of needs; reviewer assignment with HiGHS (all on Chinese
+profiles); then English profiles (from bench/en_inventory.py) indexed and queried twice in the
+same run: with the English-aware tokeniser, and with English words only lower-cased (no stop
+list, stemming or phrase pairs, as before English-aware matching) for comparison.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -26,9 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from en_inventory import DISTRACTORS, GENERIC, TOPICS
+from host import cpu_model
 from inventory import GENERIC_PHRASES, SUBTOPICS
 
-from challenge.matching import Matcher, Need, Profile, assign_reviewers
+from challenge.matching import Matcher, Need, Profile, assign_reviewers, english, text
 
 COMMON_CHARS = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
@@ -55,7 +61,7 @@ FUNDS = ("国家自然科学基金项目", "国家重点研发计划课题", "�
 
 
 def machine() -> str:
-    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | "
+    return (f"{platform.platform()} | {cpu_model(platform.processor() or platform.machine())} | "
             f"CPUs: {os.cpu_count()} | Python {platform.python_version()}")
 
 
@@ -92,6 +98,63 @@ class Synth:
         return Need(nid, f"{core}{terms[0]}关键技术攻关",
                     f"我公司在{terms[1]}环节存在{self.rare()}问题，希望在{terms[2]}方面合作。",
                     [core, terms[0]], f"技术指标：{terms[3]}提升{r.randint(10, 50)}%。")
+
+
+class EnSynth:
+    """Random English profiles and needs from the English inventory plus invented rare words."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.works = [w for t in TOPICS for f in t.facets for w in f.works]
+        self.works += [w for d in DISTRACTORS for w in d[3]]
+        self.keywords = [k for t in TOPICS for k in t.keywords]
+        self.needs = [f.need for t in TOPICS for f in t.facets]
+
+    def rare(self) -> str:
+        return "".join(self.rng.choices("abcdefghijklmnopqrstuvwxyz", k=self.rng.randint(5, 9)))
+
+    def profile(self, pid: int) -> Profile:
+        r = self.rng
+        topic = r.choice(TOPICS)
+        facet = r.choice(topic.facets)
+        bio = (f"Professor working on {r.choice(topic.core)} with a focus on {facet.focus}, "
+               f"in particular {self.rare()} methods. {r.choice(GENERIC)}")
+        works = [f"{w} with {self.rare()}" for w in r.sample(self.works, 3)]
+        return Profile(pid, f"Expert {pid}", [topic.field],
+                       [*r.sample(self.keywords, 3), self.rare()], bio, works)
+
+    def need(self, nid: int) -> Need:
+        n = self.rng.choice(self.needs)
+        return Need(nid, n.title, f"{n.summary} We also see {self.rare()} issues.",
+                    list(n.keywords), n.detail)
+
+
+def _plain_english(word: str, shouted: bool = False) -> tuple[str, bool]:
+    return word.lower(), False
+
+
+def child_english(n: int, latency_needs: int, plain: int) -> dict:
+    """Index *n* English profiles and time top-10 queries; *plain* switches English-awareness off."""
+    if plain:
+        english.analyse = _plain_english
+        text._PHRASE_GAP_RE = re.compile(r"(?!)")
+    synth = EnSynth(n)
+    Matcher([synth.profile(0)]).top_experts(synth.need(0))  # load jieba before measuring
+    profiles = [synth.profile(i) for i in range(n)]
+    t0 = time.perf_counter()
+    matcher = Matcher(profiles)
+    matcher.top_experts(synth.need(-1), 10)
+    build = time.perf_counter() - t0
+    needs = [synth.need(i) for i in range(latency_needs)]
+    times = []
+    for need in needs:
+        t = time.perf_counter()
+        matcher.top_experts(need, 10)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"n": n, "build_s": build, "vocab": len(matcher._engine.index.vocab),
+            "peak_rss_mb": peak_rss_mb(), "latency_median_ms": statistics.median(times),
+            "latency_p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
 def rss_now_mb() -> float:
@@ -173,14 +236,16 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         kind, *nums = args.child
-        fn = child_index if kind == "index" else child_assign
+        fn = {"index": child_index, "assign": child_assign, "english": child_english}[kind]
         print(json.dumps(fn(*map(int, nums))))
         return 0
 
     if args.quick:
         small, large, lat, batch, assign = 2_000, 10_000, 50, 100, (100, 1_000, 3, 2, 50)
+        en = (10_000, 100)
     else:
         small, large, lat, batch, assign = 10_000, 100_000, 200, 1_000, (500, 5_000, 3, 2, 50)
+        en = (50_000, 200)
     print(f"machine: {machine()}")
     print("memory: peak RSS of a fresh child process (resource.getrusage ru_maxrss), "
           "including interpreter, jieba dictionary and the generated input profiles\n")
@@ -201,6 +266,17 @@ def main() -> int:
     print(f"  scoring {a['scoring_s']:.1f} s | HiGHS assignment {a['assign_s']:.2f} s | "
           f"{a['assigned']} pairs, total score {a['total_score']:.1f}, max load used "
           f"{a['max_load_used']}, problems: {a['problems'] or 'none'}")
+    print(f"\nEnglish profiles, {en[0]:,} indexed, top-10 latency over {en[1]} needs "
+          "(each way run twice, alternating; the faster run shown):")
+    runs: dict[int, list[dict]] = {0: [], 1: []}
+    for plain in (0, 1, 1, 0):
+        runs[plain].append(run_child("english", str(en[0]), str(en[1]), str(plain)))
+    for label, plain in (("English-aware (stem, stop list, pairs)", 0),
+                         ("plain lower-cased words (before)", 1)):
+        r = min(runs[plain], key=lambda x: x["build_s"] + x["latency_median_ms"] / 1000 * en[1])
+        print(f"  {label:<40} build {r['build_s']:5.1f} s | median {r['latency_median_ms']:5.1f} ms"
+              f" | p95 {r['latency_p95_ms']:5.1f} ms | {r['vocab']:,} terms | peak RSS "
+              f"{r['peak_rss_mb']:.0f} MB")
     return 0
 
 

@@ -19,8 +19,8 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-def normalize(text: str | None) -> str:
-    """Return *text* half-width, simplified, lower-case, with punctuation turned into spaces.
+def fold(text: str | None) -> str:
+    """Return *text* half-width and simplified, with its case and punctuation kept.
 
     NFKC folds full-width letters, digits and punctuation (ＡＩ → AI, ，→ ,); OpenCC maps
     traditional characters to simplified ones (積體電路 → 积体电路).
@@ -30,5 +30,14 @@ def normalize(text: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = _t2s().convert(text)
-    text = _PUNCT_RE.sub(" ", text.lower())
-    return _SPACE_RE.sub(" ", text).strip()
+    return text
+
+
+def clean(folded: str) -> str:
+    """Lower-case *folded* text (from `fold`) and turn its punctuation into single spaces."""
+    return _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", folded.lower())).strip()
+
+
+def normalize(text: str | None) -> str:
+    """Return *text* folded (see `fold`), lower-case, with punctuation turned into spaces."""
+    return clean(fold(text))

@@ -19,12 +19,13 @@ from rapidfuzz import fuzz, process
 from .index import SparseIndex
 from .models import Match
 from .normalize import normalize
-from .text import BIGRAM, CONCEPT, add_features
+from .text import BIGRAM, CONCEPT, PHRASE, add_features
 
 Fields = Sequence[tuple[str, float]]
 
-# Query-side weight per feature kind: bigrams are many and overlap words, concepts are strong.
-TYPE_WEIGHTS = {BIGRAM: 0.5, CONCEPT: 1.5}
+# Query-side weight per feature kind: bigrams are many and overlap words, concepts are strong,
+# an English word pair adds to its two words.
+TYPE_WEIGHTS = {BIGRAM: 0.5, CONCEPT: 1.5, PHRASE: 1.0}
 # idf^1.5: a rare specific term (驻极) must outweigh shared context (风电叶片) more than in BM25.
 IDF_POWER = 1.5
 SHORTLIST = 300  # documents re-ranked with rapidfuzz per query
@@ -207,7 +208,7 @@ class Engine:
                     labels.setdefault(tid, self._label(term, query))
                 continue
             missing += qw * idf_unknown
-            if term.isascii() and len(term) >= 4:
+            if term.isascii() and term[0].isalnum() and len(term) >= 4:
                 for other, sim in self._ascii_neighbours(term):
                     oid = self.index.vocab[other]
                     weights[oid] = weights.get(oid, 0.0) + qw * sim / 100
@@ -239,7 +240,9 @@ class Engine:
             if variant.isascii() and variant.isalpha() and len(variant) <= 5:
                 variant = variant.upper()  # abbreviations read better as written: BMS, AI
             return canon if variant == canon else f"{variant}={canon}"
-        return term
+        if term[0] == PHRASE:
+            return query.variants.get(term, term[1:])
+        return query.variants.get(term, term)  # an English stem reads as its word: "coatings"
 
     # -- ranking ------------------------------------------------------------------
 

@@ -21,10 +21,11 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("片上系统", "soc芯片", "系统级芯片"),
     ("绝缘栅双极型晶体管", "igbt"),
     ("金属氧化物半导体场效应晶体管", "mosfet", "场效应管"),
-    ("碳化硅", "sic"),
-    ("氮化镓", "gan"),
+    ("碳化硅", "sic", "silicon carbide"),
+    ("氮化镓", "gan", "gallium nitride"),
     ("功率半导体", "功率器件", "电力电子器件"),
-    ("微机电系统", "mems"),
+    ("微机电系统", "mems", "micro-electro-mechanical systems",
+     "microelectromechanical systems"),
     ("化学气相沉积", "cvd"),
     ("物理气相沉积", "pvd"),
     ("原子层沉积", "ald"),
@@ -35,9 +36,9 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("有机发光二极管", "oled"),
     # 新能源 / 锂电
     ("锂离子电池", "锂电", "锂电池", "锂离子电芯", "li-ion", "lithium-ion", "lithium ion"),
-    ("电池管理系统", "bms"),
-    ("健康状态", "soh"),
-    ("固态电池", "全固态电池"),
+    ("电池管理系统", "bms", "battery management system"),
+    ("健康状态", "soh", "state of health"),
+    ("固态电池", "全固态电池", "solid-state battery", "solid state battery"),
     ("正极材料", "阴极材料", "cathode"),
     ("负极材料", "阳极材料", "anode"),
     ("储能", "储能系统", "ess", "energy storage"),
@@ -57,7 +58,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("高分子", "聚合物", "polymer"),
     ("熔喷布", "熔喷无纺布", "熔喷非织造布", "meltblown", "melt-blown"),
     ("非织造布", "无纺布", "非织造材料", "nonwoven"),
-    ("增材制造", "3d打印", "additive manufacturing"),
+    ("增材制造", "3d打印", "additive manufacturing", "3d printing", "metal printing"),
     # 装备 / 工业软件
     ("数控机床", "cnc", "数控加工中心"),
     ("可编程逻辑控制器", "plc"),
@@ -74,7 +75,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("数字孪生", "digital twin"),
     ("工业互联网", "iiot"),
     ("物联网", "iot"),
-    ("剩余使用寿命", "剩余寿命", "rul"),
+    ("剩余使用寿命", "剩余寿命", "rul", "remaining useful life"),
     ("故障诊断", "故障检测与诊断", "fault diagnosis"),
     ("无人机", "uav", "无人飞行器"),
     # 人工智能
@@ -88,7 +89,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # 汽车电子
     ("自动驾驶", "无人驾驶", "智能驾驶", "autonomous driving"),
     ("高级驾驶辅助系统", "adas", "驾驶辅助"),
-    ("激光雷达", "lidar"),
+    ("激光雷达", "lidar", "laser radar"),
     ("电子控制单元", "ecu"),
     ("控制器局域网", "can总线", "can bus"),
     ("车联网", "v2x", "车路协同"),
@@ -99,13 +100,24 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("高效液相色谱", "hplc", "液相色谱"),
     ("中药", "中医药", "中草药"),
     ("原料药", "活性药物成分"),
+    ("热障涂层", "tbc", "thermal barrier coating"),
+    ("热失控", "thermal runaway"),
+    ("质子交换膜电解水", "pem电解水", "pem electrolysis", "pem water electrolysis",
+     "proton exchange membrane electrolysis"),
+    ("激光粉末床熔融", "lpbf", "slm", "selective laser melting", "laser powder bed fusion"),
+    ("结构健康监测", "shm", "structural health monitoring"),
+    ("无线传感器网络", "wsn", "wireless sensor network"),
+    ("时间敏感网络", "tsn", "time-sensitive networking", "time sensitive networking"),
+    ("超可靠低时延通信", "urllc", "ultra-reliable low-latency communication"),
+    ("零液体排放", "零排放", "zld", "zero liquid discharge"),
+    ("阴极保护", "cathodic protection"),
     # 环保 / 农业食品
-    ("挥发性有机物", "vocs", "voc"),
+    ("挥发性有机物", "vocs", "voc", "volatile organic compound"),
     ("细颗粒物", "pm2.5"),
     ("化学需氧量", "cod"),
     ("污水处理", "废水处理", "wastewater treatment"),
-    ("膜生物反应器", "mbr"),
-    ("反渗透", "ro膜"),
+    ("膜生物反应器", "mbr", "membrane bioreactor"),
+    ("反渗透", "ro膜", "reverse osmosis"),
     ("农药残留", "农残"),
     ("冷链", "冷链物流", "cold chain"),
     ("射频识别", "rfid"),
@@ -139,8 +151,8 @@ _STARTS, _BY_FIRST, _CANONICAL = _build()
 def find_concepts(normalized_text: str) -> Iterator[tuple[str, str]]:
     """Yield (variant, canonical) for every synonym-table term found in *normalized_text*.
 
-    Leftmost-longest, non-overlapping; a scan from candidate start characters is far
-    cheaper than one big regex alternation on long texts.
+    Leftmost-longest, non-overlapping; a Latin variant also matches its plural in "s". A scan
+    from candidate start characters is far cheaper than one big regex alternation on long texts.
     """
     text = normalized_text
     end = 0
@@ -152,7 +164,10 @@ def find_concepts(normalized_text: str) -> Iterator[tuple[str, str]]:
             if text.startswith(variant, i):
                 j = i + len(variant)
                 if _is_latin(variant[-1]) and j < len(text) and _is_latin(text[j]):
-                    continue
+                    # An English plural still names the concept: "fuel cells", "mosfets".
+                    if text[j] != "s" or (j + 1 < len(text) and _is_latin(text[j + 1])):
+                        continue
+                    j += 1
                 end = j
                 yield variant, _CANONICAL[variant]
                 break
