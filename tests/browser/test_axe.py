@@ -14,6 +14,7 @@ from challenge.models import (
     AccessGrant,
     Challenge,
     ChallengeInvitation,
+    Contract,
     JoinRequest,
     Organization,
     Proposal,
@@ -22,6 +23,7 @@ from challenge.models import (
 from challenge.states import (
     ChallengeState,
     Confidentiality,
+    ContractState,
     JoinState,
     OrgState,
     Role,
@@ -84,7 +86,7 @@ def demo_pages() -> dict[str, list[str]]:
                        .where(Challenge.state == ChallengeState.OPEN))
     decided = board(ChallengeState.PUBLICITY)
     reviewing = board(ChallengeState.REVIEWING)
-    issuer_org = public.issuer
+    solver_org = first(select(Contract.solver_org_id).where(Contract.state == ContractState.ACTIVE))
     access = first(select(AccessGrant).order_by(AccessGrant.id))
     enterprise = db.session.get(Challenge, access.challenge_id).created_by
     draft = board(ChallengeState.DRAFT)
@@ -97,7 +99,7 @@ def demo_pages() -> dict[str, list[str]]:
     pages = {
         "anonymous": ["/", "/?state=open&q=材料", f"/challenges/{public.id}", f"/challenges/{redacted.id}",
                       "/results", f"/results/{decided.id}", "/results/closed", "/statistics",
-                      f"/organizations/{issuer_org.id}", "/auth/login", "/auth/forgot",
+                      f"/organizations/{solver_org}", "/auth/login", "/auth/forgot",
                       "/privacy", "/terms"],
         "register-with-errors": ["/auth/register"],
         solver_bid.team_lead.email: [
