@@ -86,6 +86,10 @@ def demo_pages() -> dict[str, list[str]]:
                        .where(Challenge.state == ChallengeState.OPEN))
     decided = board(ChallengeState.PUBLICITY)
     reviewing = board(ChallengeState.REVIEWING)
+    screening = board(ChallengeState.SCREENING)
+    awarded = board(ChallengeState.AWARDED)
+    contract = first(select(Contract).where(Contract.state == ContractState.ACTIVE)
+                     .order_by(Contract.id))
     solver_org = first(select(Contract.solver_org_id).where(Contract.state == ContractState.ACTIVE))
     access = first(select(AccessGrant).order_by(AccessGrant.id))
     enterprise = db.session.get(Challenge, access.challenge_id).created_by
@@ -98,7 +102,8 @@ def demo_pages() -> dict[str, list[str]]:
                                           User.org_admin.is_(True)))
     pages = {
         "anonymous": ["/", "/?state=open&q=材料", f"/challenges/{public.id}", f"/challenges/{redacted.id}",
-                      "/results", f"/results/{decided.id}", "/results/closed", "/statistics",
+                      "/results", f"/results/{decided.id}", f"/results/{awarded.id}",
+                      "/results/closed", "/statistics",
                       f"/organizations/{solver_org}", "/auth/login", "/auth/forgot",
                       "/privacy", "/terms"],
         "register-with-errors": ["/auth/register"],
@@ -108,13 +113,17 @@ def demo_pages() -> dict[str, list[str]]:
             f"/challenges/{public.id}/bid", "/org", "/auth/password", "/auth/security"],
         enterprise.email: [
             "/my/challenges", "/challenges/new", f"/challenges/{access.challenge_id}/access",
-            f"/challenges/{access.challenge_id}", "/my/contracts", "/org"],
+            f"/challenges/{access.challenge_id}", f"/challenges/{access.challenge_id}/history",
+            "/my/contracts", "/org"],
         "reviewer": ["/reviews", "/me/"],
-        "admin": ["/admin/", "/admin/challenges", "/admin/panels", f"/admin/panels/{reviewing.id}",
+        "admin": ["/admin/", "/admin/challenges", f"/admin/challenges/{screening.id}",
+                  "/admin/panels", f"/admin/panels/{reviewing.id}",
                   f"/challenges/{reviewing.id}/proposals", f"/admin/challenges/{reviewing.id}/decision",
                   "/admin/users", "/admin/users/new", "/admin/organizations",
                   f"/admin/organizations/{pending_org.id}", "/admin/join-requests",
-                  "/admin/statistics", "/admin/experts/", "/admin/audit/", "/admin/exports/",
+                  "/admin/statistics", "/admin/experts/",
+                  "/admin/experts/import", "/admin/audit/", "/admin/exports/",
+                  f"/admin/challenges/{contract.challenge_id}/contracts", f"/contracts/{contract.id}",
                   "/me/notifications"],
     }
     pages.setdefault(invitation.user.email, []).append(f"/challenges/{invitation.challenge_id}")
