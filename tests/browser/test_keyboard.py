@@ -69,7 +69,7 @@ def sign_in(page, base: str, email: str) -> None:
     expect(page.locator(".alert-success")).to_contain_text("登录成功")
 
 
-def test_skip_link_is_the_first_tab_stop_and_lands_on_main(browser, live_server, people):
+def test_skip_link_is_the_first_tab_stop_and_lands_on_main(browser, live_server, people, shots):
     page = keyboard_page(browser)
     for path in ("/", "/results", "/statistics", "/auth/register"):
         page.goto(f"{live_server}{path}")
@@ -77,6 +77,8 @@ def test_skip_link_is_the_first_tab_stop_and_lands_on_main(browser, live_server,
         skip = page.locator(":focus")
         expect(skip).to_have_text("跳到正文")
         expect(skip).to_be_visible()  # shown while focused (hidden from the mouse otherwise)
+        if path == "/":
+            shots(page, "skip-link-focused")
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "content"
         assert page.evaluate("document.activeElement.tagName") == "MAIN"
