@@ -43,7 +43,7 @@ dev: $(VENV)/.installed instance/config.py seed
 # Debian packages the tests use, installed with apt-get when missing (as root): Chromium and CJK
 # fonts for the browser tests (never `playwright install`), redis-server for the job tests (each
 # run starts its own on a free port), nginx for the deploy kit's site in front of the live app and
-# systemd's analyzer for its units.
+# systemd's analyzer for its units, npm for axe-core (below).
 debian-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -51,24 +51,32 @@ debian-packages:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "测试需要这些 Debian 软件包：sudo apt-get install$$missing" >&2; exit 1; fi
 
+# axe-core, the accessibility checker tests/browser/test_axe.py injects into Chromium: from the npm
+# registry at the version package-lock.json pins (never a CDN); node_modules/ is git-ignored.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json | debian-packages
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS="-n 2 --dist loadfile"` (one process
 # per core, each with its own database) or `PYTEST_ARGS="-m 'not browser'"`.
 PYTEST_ARGS ?=
 
-test: $(VENV)/.installed-test debian-packages
+test: $(VENV)/.installed-test debian-packages $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same suite against a throwaway PostgreSQL server (installed with apt when missing).
-test-postgres: $(VENV)/.installed-test debian-packages
+test-postgres: $(VENV)/.installed-test debian-packages $(AXE)
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache node_modules

@@ -24,10 +24,13 @@ def _svg(width: int, height: int, body: list[str], title: str, fill: bool = Fals
     otherwise the natural size, shrunk to fit narrow screens. Sizing and font come from classes
     in static/css/app.css: the Content-Security-Policy allows no style="" attribute."""
     classes = "stats-chart stats-chart-fill stats-chart-wide" if fill else "stats-chart"
+    # An image's content is hidden from screen readers: a chart with links is a named group instead.
+    inner = "".join(body)
+    role = "group" if "<a " in inner else "img"
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}" class="{classes}">'
-        f'<title>{escape(title)}</title>{"".join(body)}</svg>')
+        f'height="{height}" role="{role}" aria-label="{escape(title)}" class="{classes}">'
+        f'<title>{escape(title)}</title>{inner}</svg>')
 
 
 def _text(x: float, y: float, text: str, size: int = 14, anchor: str = "start", fill: str = INK,

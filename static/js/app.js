@@ -92,4 +92,18 @@
             document.getElementById("add-indicator"), "indicators", ".indicator-row",
             ".remove-indicator");
   }
+
+  // A table or chart wider than the screen scrolls sideways in its box (.table-responsive,
+  // .chart-scroll); while it does, the box is a Tab stop, so the arrow keys can scroll it.
+  function scrollBoxes() {
+    document.querySelectorAll(".table-responsive, .chart-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  scrollBoxes();
+  window.addEventListener("resize", scrollBoxes);
 })();
