@@ -5,11 +5,14 @@ cookie and, for a signed-in user, saves the choice on the account), the signed-i
 setting (`User.locale`), the cookie the switch set, the browser's Accept-Language, Chinese.
 Mail and notices go out in the recipient's language (`for_user`), whoever caused them."""
 
+import re
 from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import force_locale, get_locale, refresh
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2.ext import Extension
 
 from .extensions import db
 
@@ -62,6 +65,21 @@ def for_user(user):
         yield
 
 
+def in_language_of(user, text) -> str:
+    """*text* as *user* reads it: a lazy string (`_l`, `later`) is rendered in their language;
+    a plain string is already final."""
+    if text is None or isinstance(text, str):
+        return text
+    with for_user(user):
+        return str(text)
+
+
+def later(message, values: dict) -> LazyString:
+    """*message* (a lazy string with %(name)s places) filled with *values* when it is read, so
+    in the language of whoever reads it (`in_language_of`)."""
+    return LazyString(lambda: str(message) % values)
+
+
 def save_choice(user, locale: str) -> None:
     """Keep *locale* as *user*'s setting (the account page's language form, and the switch)."""
     if locale in LOCALES and user.locale != locale:
@@ -89,7 +107,38 @@ def _cookie_and_vary(response):
     return response
 
 
+# Chinese punctuation a template writes between its translated strings ("{{ _('状态') }}：…"),
+# as English sets it. User content passes through variables and is never touched.
+PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "、": ", ", "，": ", ", "；": "; ", "。": ". ",
+               "「": "“", "」": "”", "《": "“", "》": "”"}
+_TAGS = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
+_MARKS = re.compile("[" + "".join(PUNCTUATION) + "]")
+_QUOTED_MARK = re.compile("(['\"])([" + "".join(PUNCTUATION) + "])\\1")
+
+
+def punctuation(mark: str) -> str:
+    return PUNCTUATION.get(mark, mark) if current() == "en" else mark
+
+
+class TemplatePunctuation(Extension):
+    """Rewrites each Chinese punctuation mark in a template's own text (outside {{ }}, {% %} and
+    {# #}), and each mark written alone as a literal inside them ('、'), as a call of
+    `punctuation('：')` when the template is compiled: the page's language then chooses the
+    mark, and no template needs editing for it."""
+
+    def preprocess(self, source, name, filename=None):
+        parts = _TAGS.split(source)
+        for i, part in enumerate(parts):
+            if i % 2 == 0:  # the template's own text
+                parts[i] = _MARKS.sub(lambda m: "{{ punctuation('" + m.group() + "') }}", part)
+            elif not part.startswith("{#"):  # a mark as a literal: {{ '、' if not loop.last }}
+                parts[i] = _QUOTED_MARK.sub(lambda m: "punctuation('" + m.group(2) + "')", part)
+        return "".join(parts)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_switch)
     app.after_request(_cookie_and_vary)
-    app.jinja_env.globals.update(html_lang=html_lang, current_locale=current)
+    app.jinja_env.add_extension(TemplatePunctuation)
+    app.jinja_env.globals.update(html_lang=html_lang, current_locale=current,
+                                 punctuation=punctuation)

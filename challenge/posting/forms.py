@@ -56,9 +56,9 @@ class ChallengeForm(AppForm):
     kind = SelectField(_l("榜单类型"), choices=options(ChallengeKind))
     field = StringField(_l("技术领域"), validators=[
         RequiredToSubmit(_l("请填写技术领域。")), Length(max=50)],
-        render_kw={"placeholder": "如：新材料、集成电路、生物医药"})
+        render_kw={"placeholder": _l("如：新材料、集成电路、生物医药")})
     industry_tags = StringField(_l("产业链 / 产业集群标签"), validators=[Length(max=200)],
-                                render_kw={"placeholder": "多个标签用逗号分隔"})
+                                render_kw={"placeholder": _l("多个标签用逗号分隔")})
     summary = TextAreaField(_l("公开摘要（脱敏）"), filters=[unix_newlines], validators=[
         RequiredToSubmit(_l("请填写公开摘要。")),
         Length(max=2000, message=_l("公开摘要不超过 2000 字。"))])

@@ -1,7 +1,9 @@
-"""user locale: the language a user chose for the interface and their e-mails
+"""user locale: the language a user chose for the interface and their e-mails; an export's
 
 `users.locale` holds "zh" or "en", or NULL (never chosen: the cookie or the browser's
-Accept-Language decides, and e-mails go out in Chinese). A plain ADD COLUMN on both databases.
+Accept-Language decides, and e-mails go out in Chinese). `export_jobs.locale` is the language
+of the page that asked for a background export (NULL: Chinese, as every earlier job was
+written). Plain ADD COLUMNs on both databases.
 
 Revision ID: 0014_i18n
 Revises: 0013
@@ -20,7 +22,9 @@ depends_on = None
 
 def upgrade():
     op.add_column('users', sa.Column('locale', sa.String(length=8), nullable=True))
+    op.add_column('export_jobs', sa.Column('locale', sa.String(length=8), nullable=True))
 
 
 def downgrade():
+    op.drop_column('export_jobs', 'locale')
     op.drop_column('users', 'locale')

@@ -105,8 +105,6 @@ def build_world() -> dict:
                                           region="Demo City"), name="Admin Liu"),
     }
     issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
-    # Everyone chose English: what the platform writes to them comes in English.
-    db.session.execute(sa.update(factories.User).values(locale="en"))
     make = factories.make_challenge
     boards = {
         "draft": make(issuer, **values(title="Draft need")),
@@ -181,6 +179,16 @@ def build_world() -> dict:
     return people
 
 
+def english_user(*args, **kw):
+    """Every account of the English world chose English (its notices and e-mails in English)."""
+    made = _make_user(*args, **kw)
+    made.locale = "en"
+    return made
+
+
+_make_user = factories.make_user
+
+
 def _cjk_snippets(html: str) -> list[str]:
     text = html
     for allowed in ALLOWED:
@@ -244,6 +252,7 @@ def test_the_world_is_ascii_so_any_chinese_on_a_page_is_the_platform_s(app, monk
     e-mails) holds no Chinese, so the walk below judges the platform's words only."""
     monkeypatch.setattr(factories, "perform", english_perform)
     monkeypatch.setattr(factories, "make_winner", english_winner)
+    monkeypatch.setattr(factories, "make_user", english_user)
     build_world()
     leaks = []
     for table in db.metadata.sorted_tables:
@@ -258,6 +267,7 @@ def test_the_world_is_ascii_so_any_chinese_on_a_page_is_the_platform_s(app, monk
 def test_every_page_reads_in_english(app, monkeypatch):
     monkeypatch.setattr(factories, "perform", english_perform)
     monkeypatch.setattr(factories, "make_winner", english_winner)
+    monkeypatch.setattr(factories, "make_user", english_user)
     people = build_world()
     emails = {role: people[role].email for role in ROLES if role != "visitor"}
     found, pages, reached = _crawl_in_english(app, EnglishClients(app, emails))
