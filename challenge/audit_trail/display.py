@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..locales import punctuation
 from ..models.base import csv_list
 from ..money import BP_PER_PERCENT, format_wan
 from ..states import (
@@ -127,12 +128,13 @@ def format_value(key: str, value) -> str:
     if key.endswith("_bp") and isinstance(value, int):
         return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if key == "fields" and isinstance(value, list):
-        return "、".join(change_label(str(v)) for v in value)
+        return punctuation("、").join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):
-        return "；".join(" ".join(str(row.get(k) or "") for k in ("name", "target", "unit")).strip()
-                        if isinstance(row, dict) else str(row) for row in value)
+        return punctuation("；").join(
+            " ".join(str(row.get(k) or "") for k in ("name", "target", "unit")).strip()
+            if isinstance(row, dict) else str(row) for row in value)
     if key == "eligible_org_types" and isinstance(value, str):
-        return "、".join(_enum_label(OrgType, v) for v in csv_list(value))
+        return punctuation("、").join(_enum_label(OrgType, v) for v in csv_list(value))
     if isinstance(value, str):
         if key in ENUM_KEYS:
             try:
@@ -147,7 +149,7 @@ def format_value(key: str, value) -> str:
             return localtime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
         return value
     if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-        return "；".join(str(v) for v in value)
+        return punctuation("；").join(str(v) for v in value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import permissions as can
 from ..extensions import db
 from ..inputs import parse_id
+from ..locales import punctuation
 from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
 from ..money import BP_PER_PERCENT, format_share, format_wan, wan_input
 from ..security import local_referrer
@@ -336,7 +337,8 @@ def _visible_contract_or_404(contract_id: int) -> Contract:
 
 def _milestone_choices(contract: Contract) -> list[tuple[str, str]]:
     return [("", _("— 不指定里程碑 —"))] + [
-        (str(m.id), f"{n}. {m.title}（{format_share(m.share_bp)}%，{m.state.label}）")
+        (str(m.id), f"{n}. {m.title}{punctuation('（')}{format_share(m.share_bp)}%"
+                    f"{punctuation('，')}{m.state.label}{punctuation('）')}")
         for n, m in enumerate(contract.milestones, start=1)]
 
 
