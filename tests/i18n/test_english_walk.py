@@ -11,10 +11,12 @@ English too; the check below that the stored world is ASCII proves the setting r
 
 import re
 from datetime import timedelta
+from itertools import product
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from challenge.bidding import operations as bidding_ops
 from challenge.bidding.questions import answer_question, ask_question
@@ -201,6 +203,19 @@ def _cjk_snippets(html: str) -> list[str]:
             for m in CJK.finditer(text)]
 
 
+def _check(role, url, response, found, reached, endpoint) -> str | None:
+    """The page's HTML if it is one (and what Chinese it holds, into *found*), else None."""
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return None
+    reached.add(endpoint)
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html, f"{role} {url} is not in English"
+    snippets = _cjk_snippets(html)
+    if snippets:
+        found[(role, url)] = snippets
+    return html
+
+
 def _crawl_in_english(app, clients) -> tuple[dict, int, set]:
     """{(role, url): [snippets]} of every Chinese found, pages read, endpoints reached."""
     adapter = app.url_map.bind("localhost")
@@ -221,23 +236,49 @@ def _crawl_in_english(app, clients) -> tuple[dict, int, set]:
             if endpoint is None or endpoint in SKIPPED_ENDPOINTS or key in visited:
                 continue
             visited.add(key)
-            response = clients.open(role, url)
             pages += 1
-            if response.status_code != 200 or response.mimetype != "text/html":
+            html = _check(role, url, clients.open(role, url), found, reached, endpoint)
+            if html is None:
                 continue
-            reached.add(endpoint)
-            html = response.get_data(as_text=True)
-            assert '<html lang="en">' in html, f"{role} {url} is not in English"
-            snippets = _cjk_snippets(html)
-            if snippets:
-                found[(role, url)] = snippets
             reader = PageReader()
             reader.feed(html)
             for link in reader.links:
                 target = urlsplit(link)
                 if not target.netloc and target.path.startswith("/"):
                     queue.append(link)
+    pages += _the_pages_no_link_led_to(app, clients, found, reached)
     return found, pages, reached
+
+
+def _candidates(adapter, rule) -> list[str]:
+    """URLs of *rule* with its arguments filled: small ids (the world's rows), each choice of
+    an `any(...)` part, and a made-up token (a page saying the link is not valid)."""
+    choices = []
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            choices.append([(name, n) for n in range(1, 16)])
+        elif isinstance(converter, AnyConverter):
+            choices.append([(name, item) for item in sorted(converter.items)])
+        else:
+            choices.append([(name, "not-a-real-token")])
+    return [adapter.build(rule.endpoint, dict(values)) for values in product(*choices)][:60]
+
+
+def _the_pages_no_link_led_to(app, clients, found, reached) -> int:
+    """The GET routes the crawl did not reach, with their arguments filled from the world."""
+    adapter, pages = app.url_map.bind("localhost"), 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.arguments or rule.endpoint in reached \
+                or rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for role in ROLES:
+            for url in _candidates(adapter, rule):
+                pages += 1
+                if _check(role, url, clients.open(role, url), found, reached, rule.endpoint):
+                    break
+            if rule.endpoint in reached:
+                break
+    return pages
 
 
 class EnglishClients(Clients):
