@@ -17,6 +17,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\([A-Za-z_0-9]+\)[sdfr]|%[sd]")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 LANGUAGE_NAMES = {"中文"}  # a language named in itself
+F_STRING_CALL = re.compile(r"""\bf["'].*\{_l?\(""")
 
 
 def _walked(dirpath: str) -> bool:
@@ -67,6 +68,15 @@ def test_every_template_with_strings_yields_them(extracted):
               if "_(" in template.read_text(encoding="utf-8")
               and template.relative_to(ROOT).as_posix() not in FILES]
     assert extracted and not silent, f"templates Babel read nothing from: {silent}"
+
+
+def test_no_string_hides_in_an_f_string():
+    """Python 3.11 reads an f-string as one token: Babel never sees a _() inside it, so such a
+    string is never translated. Call _() first, then format."""
+    hidden = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "challenge").rglob("*.py"))
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if F_STRING_CALL.search(line)]
+    assert not hidden, f"_() inside an f-string: {hidden}"
 
 
 def test_every_string_is_in_the_english_catalog(extracted, catalog):
