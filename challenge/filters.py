@@ -1,7 +1,6 @@
 """Template filters and globals: money in 万元 (or CNY in English), times in Asia/Shanghai in the
 page's language, permission checks."""
 
-import re
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -11,7 +10,7 @@ from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
 from .filesize import format_filesize
 from .forms_common import count_errors
-from .locales import current
+from .locales import current, for_reader
 from .matching_service import why as _why
 from .money import format_money, format_share, format_wan
 from .states import (
@@ -58,21 +57,9 @@ def money_unit() -> str:
     return "" if current() == "en" else "万元"
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
 def why(terms, limit: int = 6) -> list[str]:
-    """The matcher's reasons (matching_service.why); in English, a link to a Chinese synonym of
-    the platform's vocabulary ("melt-blown≈熔喷布") shows its English side only."""
-    shown = _why(terms, limit)
-    if current() != "en":
-        return shown
-    english = []
-    for term in shown:
-        kept = "≈".join(part for part in term.split("≈") if not _CJK.search(part)) or term
-        if kept not in english:
-            english.append(kept)
-    return english
+    """The matcher's reasons (matching_service.why) as the page's reader reads them."""
+    return for_reader(_why(terms, limit))
 
 
 def number(value) -> str:

@@ -107,6 +107,22 @@ def _cookie_and_vary(response):
     return response
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def for_reader(terms: list[str]) -> list[str]:
+    """The matcher's reasons for this page: in English, a link to a Chinese synonym of the
+    platform's vocabulary ("melt-blown≈熔喷布") shows its English side only."""
+    if current() != "en":
+        return terms
+    shown: list[str] = []
+    for term in terms:
+        kept = "≈".join(part for part in term.split("≈") if not _CJK.search(part)) or term
+        if kept not in shown:
+            shown.append(kept)
+    return shown
+
+
 # Chinese punctuation a template writes between its translated strings ("{{ _('状态') }}：…"),
 # as English sets it. User content passes through variables and is never touched.
 PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "、": ", ", "，": ", ", "；": "; ", "。": ". ",
