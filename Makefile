@@ -27,7 +27,7 @@ $(MO): translations/en/LC_MESSAGES/messages.po | $(VENV)/.installed
 
 # After adding strings: extract them (babel.cfg) and merge the new msgids into the catalog.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--ignore-dirs '.* __pycache__' \
 		-o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -l en --no-wrap \

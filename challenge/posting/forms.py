@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     EmailField,
     FieldList,
@@ -40,7 +41,7 @@ MAX_INDICATORS = 20
 class IndicatorForm(SubForm):
     name = StringField(_l("指标名称"), validators=[Length(max=100)])
     target = StringField(_l("目标值"), validators=[Length(max=50)])
-    unit = StringField(_l("单位"), validators=[Length(max=30)])
+    unit = StringField(lazy_pgettext("measure", "单位"), validators=[Length(max=30)])
     method = StringField(_l("测试/考核方法"), validators=[Length(max=200)])
 
     def is_blank(self) -> bool:

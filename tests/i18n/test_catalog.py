@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None,
+            "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\([A-Za-z_0-9]+\)[sdfr]|%[sd]")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 LANGUAGE_NAMES = {"中文"}  # a language named in itself
@@ -29,17 +30,17 @@ def _walked(dirpath: str) -> bool:
 FILES: set[str] = set()  # the files the extraction found strings in
 
 
-def _msgids() -> dict[str, str]:
-    """msgid -> where it is used first (file:line)."""
+def _msgids() -> dict[tuple[str, str | None], str]:
+    """(msgid, context) -> where it is used first (file:line)."""
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_walked):
         FILES.add(filename)
-        for msgid in message if isinstance(message, tuple) else (message,):
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        msgid = message[0] if isinstance(message, tuple) else message  # a plural: its singular
+        if msgid:
+            found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -57,7 +58,8 @@ def catalog():
 def test_extraction_finds_the_wrapped_strings(extracted):
     """The extraction above is the real one (so an empty answer below means something)."""
     assert len(extracted) > 1500
-    assert "无权访问" in extracted and "请选择一种语言。" in extracted
+    assert ("无权访问", None) in extracted and ("请选择一种语言。", None) in extracted
+    assert ("单位", "measure") in extracted and ("单位", None) in extracted
 
 
 def test_every_template_with_strings_yields_them(extracted):
@@ -80,8 +82,9 @@ def test_no_string_hides_in_an_f_string():
 
 
 def test_every_string_is_in_the_english_catalog(extracted, catalog):
-    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(extracted.items(), key=lambda x: x[1])
-               if msgid not in catalog]
+    missing = [f"{where}: {msgid!r}" for (msgid, context), where
+               in sorted(extracted.items(), key=lambda x: x[1])
+               if catalog.get(msgid, context=context) is None]
     assert not missing, f"{len(missing)} strings not in {PO.name} (run `make messages`):\n" + \
         "\n".join(missing[:200])
 
@@ -92,8 +95,8 @@ def _strings(message):
 
 def test_every_string_has_its_english(extracted, catalog):
     bad = []
-    for msgid, where in sorted(extracted.items(), key=lambda x: x[1]):
-        message = catalog.get(msgid)
+    for (msgid, context), where in sorted(extracted.items(), key=lambda x: x[1]):
+        message = catalog.get(msgid, context=context)
         if message is None:
             continue  # reported above
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
