@@ -20,7 +20,14 @@ def test_chinese_by_default_and_accept_language_when_nothing_was_chosen(client):
     assert html_lang(client.get("/", headers=ENGLISH)) == "en"
     assert html_lang(client.get("/", headers={"Accept-Language": "fr-FR, de;q=0.8"})) == "zh-CN"
     page = client.get("/auth/login", headers=ENGLISH).get_data(as_text=True)
-    assert "Sign in" in page or "Log in" in page
+    assert "Sign in" in page and "登录" not in page
+
+
+def test_a_shared_cache_keeps_the_languages_apart(client):
+    """The public pages may be kept by a shared cache: they vary on what picks the language."""
+    response = client.get("/", headers=ENGLISH)
+    assert response.headers["Cache-Control"] == "no-cache"  # public, revalidated
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)
 
 
 def test_the_switch_sets_a_cookie_that_beats_accept_language(client):
