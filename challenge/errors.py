@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from .locales import punctuation
+
 
 class Refused(Exception):
     """An operation or transition refused, in words for the user.
@@ -11,7 +13,7 @@ class Refused(Exception):
 
     def __init__(self, message: str = "", field: str | None = None, items: Iterable[str] = ()):
         self.items = tuple(str(item) for item in items)
-        self.message = str(message) or "；".join(self.items)
+        self.message = str(message) or punctuation("；").join(self.items)
         self.field = field
         super().__init__(self.message)
 
