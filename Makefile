@@ -25,7 +25,8 @@ MO := translations/en/LC_MESSAGES/messages.mo
 $(MO): translations/en/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations -l en
 
-# After adding strings: extract them (babel.cfg) and merge the new msgids into the catalog.
+# After adding strings: extract them (babel.cfg) and merge the new msgids into the catalog; then
+# write their English in the .po (or fill it from a PO file: translations/fill.py file.po).
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--ignore-dirs '.* __pycache__' \
