@@ -127,3 +127,14 @@ def test_a_background_export_is_written_in_the_language_it_was_asked_in(client, 
     with client.get(f"/admin/exports/jobs/{job.id}/download") as download:
         rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"), newline="")))
     assert "Challenge title" in rows[0] and "Pump" in rows[1]
+
+
+def test_a_template_s_punctuation_follows_the_page_and_user_content_keeps_its_own(app):
+    source = "{{ title }}（{{ _('状态') }}：{{ ['a', 'b']|join('、') }}）"
+    pages = {}
+    for lang in ("zh", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            pages[lang] = render_template_string(source, title="熔喷布：第二期")
+    assert pages["zh"] == "熔喷布：第二期（状态：a、b）"
+    assert pages["en"] == "熔喷布：第二期 (Status: a, b)"
