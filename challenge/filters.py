@@ -10,7 +10,7 @@ from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
 from .filesize import format_filesize
 from .forms_common import count_errors
-from .locales import current, for_reader
+from .locales import current, for_reader, money
 from .matching_service import why as _why
 from .money import format_money, format_share, format_wan
 from .states import (
@@ -40,11 +40,6 @@ def localdate(dt) -> str:
     if current() == "en":
         return format_date(dt, "d MMM y")
     return local(dt).strftime("%Y-%m-%d")
-
-
-def money(fen) -> str:
-    """An amount with its unit in the page's language (money.format_money)."""
-    return format_money(fen, current())
 
 
 def money_figure(fen) -> str:

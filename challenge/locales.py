@@ -15,6 +15,7 @@ from flask_login import current_user
 from jinja2.ext import Extension
 
 from .extensions import db
+from .money import format_money
 
 LOCALES = ("zh", "en")
 DEFAULT = "zh"
@@ -50,6 +51,11 @@ def current() -> str:
 
 def html_lang() -> str:
     return HTML_LANG.get(current(), HTML_LANG[DEFAULT])
+
+
+def money(fen) -> str:
+    """An amount as this page's (or `for_user`'s) reader reads it: "12.50 万元" / "CNY 125,000"."""
+    return format_money(fen, current())
 
 
 def user_locale(user) -> str:

@@ -60,8 +60,10 @@ def format_wan(fen: int | None, places: int = 2) -> str:
 
 
 def format_money(fen: int | None, locale: str = "zh") -> str:
-    """An amount with its unit, as each language reads it: "12.50 万元" in Chinese, the whole
-    figure in yuan in English ("CNY 125,000", cents only when there are any)."""
+    """An amount shown, with its unit, as each language reads it: "12.50 万元" in Chinese, the
+    whole figure in yuan in English ("CNY 125,000", cents only when there are any). Amounts
+    typed stay in 万元 in both (the field's label, hint and error say "(CNY 10k)" in English),
+    so what a form says about a field matches what is typed into it."""
     if fen is None:
         return "—"
     if locale != "en":

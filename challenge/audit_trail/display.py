@@ -9,9 +9,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..locales import punctuation
+from ..locales import money, punctuation
 from ..models.base import csv_list
-from ..money import BP_PER_PERCENT, format_wan
+from ..money import BP_PER_PERCENT
 from ..states import (
     ACTION_LABELS,
     EVENT_LABELS,
@@ -124,7 +124,7 @@ def format_value(key: str, value) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if key.endswith("_fen") and isinstance(value, int):
-        return _("%(v)s 万元", v=format_wan(value))
+        return money(value)  # "12.50 万元" / "CNY 125,000"
     if key.endswith("_bp") and isinstance(value, int):
         return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if key == "fields" and isinstance(value, list):

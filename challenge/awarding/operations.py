@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..errors import Refused
 from ..extensions import db
+from ..locales import money
 from ..locking import lock_for_write
 from ..models import (
     Acceptance,
@@ -257,8 +258,9 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
                         recorded_by_id=admin.id, recorded_at=now)
     db.session.add(entry)
     db.session.flush()
-    announce(contract, admin, _l("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
-                                title=contract.challenge.title, amount=format_wan(payment.amount_fen),
+    announce(contract, admin, _l("「%(title)s」登记付款 %(amount)s（%(payer)s）。",
+                                title=contract.challenge.title,
+                                amount=LazyString(money, payment.amount_fen),
                                 payer=LazyString(lambda: payment.payer.label)), solver_user_ids)
     # The door then moves the 榜 on (兑现 once everything due is paid): awarding/flows.py.
     record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
