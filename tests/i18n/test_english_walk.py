@@ -21,7 +21,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from challenge.bidding import operations as bidding_ops
 from challenge.bidding.questions import answer_question, ask_question
 from challenge.extensions import db
-from challenge.models import Contract, ExpertProfile, Proposal, Review
+from challenge.models import Contract, ExpertProfile, ExportJob, Proposal, Review
 from challenge.permissions import grant_for
 from challenge.posting import operations as posting_ops
 from challenge.reviewing import operations as panels
@@ -40,7 +40,7 @@ ALLOWED = ("中文",)  # the language form names Chinese in Chinese
 # An element marked as Chinese on purpose (lang="zh-CN"): the switch's "中文", the expert import
 # file's column names (the file's format, typed in Chinese in the spreadsheet).
 MARKED_CHINESE = re.compile(r'<(\w+)\b[^>]*\blang="zh[^"]*"[^>]*>.*?</\1>', re.S)
-ROLES = ("visitor", "issuer", "solver", "reviewer", "admin")
+ROLES = ("visitor", "issuer", "solver", "other_solver", "reviewer", "admin")
 MAX_PAGES_PER_ROLE = 160
 
 INDICATORS = [{"name": "Filtration efficiency", "target": ">=99.97", "unit": "%",
@@ -63,7 +63,7 @@ def english_winner(challenge, solver=None, shares=(4000, 6000)):
     from challenge.models import IndicatorResponse, ProposalMilestone
 
     solver = solver or factories.make_user(Role.SOLVER, name="Zhao Yun",
-                                           org=factories.make_org("Xiamen Polytechnic"))
+                                           org=factories.make_org("Xiamen Polytechnic", region="Xiamen"))
     proposal = Proposal(
         challenge=challenge, lead_org_id=solver.organization_id, team_lead_id=solver.id,
         state=ProposalState.SELECTED, title="Electret melt-blown process",
@@ -131,6 +131,10 @@ def build_world() -> dict:
     perform(grant, "grant", issuer)
     posting_ops.accept_undertaking(grant, solver)
     posting_ops.request_access(boards["desensitized"], people["other_solver"], "Please")
+    make(issuer, ChallengeState.OPEN, admin=admin, confidentiality=Confidentiality.DESENSITIZED,
+         **values(title="Second redacted need"))  # nobody asked yet: the request form
+    unsigned = posting_ops.request_access(boards["directed"], people["other_solver"], "Please")
+    perform(unsigned, "grant", issuer)  # granted, the undertaking not yet signed
     posting_ops.invite_solver(boards["directed"], issuer, solver)
     posting_ops.accept_undertaking(grant_for(solver, boards["directed"]), solver)
     submitted = bid(boards["open"], solver)
@@ -176,7 +180,13 @@ def build_world() -> dict:
     db.session.flush()
     decide(decided, admin, [bids[0].id], "Highest score, feasible plan.", {})
     file_objection(decided, people["other_solver"], "Please check the scores again.")
-    # A signed contract with a report on its first milestone.
+    # A drafted contract (not signed), and one signed with a report on its first milestone.
+    drafted = make(issuer, ChallengeState.PUBLICITY, admin=admin, **values(title="Drafting"))
+    drafted.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    factories.make_contract(drafted, admin)
+    db.session.add(ExportJob(requested_by_id=admin.id, table="challenges", fmt="csv", state="done",
+                             rows_done=0, filename="Challenges.csv", fallback="challenges.csv",
+                             stored_name="missing.csv", locale="en", finished_at=utcnow()))
     signed = make(issuer, ChallengeState.CONTRACTED, admin=admin, solver=solver,
                   **values(title="Signed need"))
     contract = db.session.scalars(sa.select(Contract).where(Contract.challenge_id == signed.id)).one()
