@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := challenge
 
-.PHONY: run dev test test-postgres install install-test debian-packages migrate seed lint clean
+.PHONY: run dev test test-postgres install install-test debian-packages migrate seed lint clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,21 @@ $(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
+
+# The English catalog, compiled from the committed .po (the .mo is git-ignored).
+MO := translations/en/LC_MESSAGES/messages.mo
+$(MO): translations/en/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d translations -l en
+
+# After adding strings: extract them (babel.cfg) and merge the new msgids into the catalog; then
+# write their English in the .po (or fill it from a PO file: translations/fill.py file.po).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
+		--ignore-dirs '.* __pycache__' \
+		-o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -l en --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	rm translations/messages.pot
 install-test: $(VENV)/.installed-test
 
 # A random secret key for this machine, written once (instance/ is git-ignored).
@@ -33,11 +48,11 @@ seed: migrate
 	$(BIN)/flask seed-demo --if-empty
 
 # gunicorn with the repository's configuration (deploy/gunicorn.conf.py) on http://127.0.0.1:5000.
-run: $(VENV)/.installed instance/config.py seed
+run: $(VENV)/.installed $(MO) instance/config.py seed
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 # Flask's development server: reloads on every change, the debugger on errors.
-dev: $(VENV)/.installed instance/config.py seed
+dev: $(VENV)/.installed $(MO) instance/config.py seed
 	$(BIN)/flask --app challenge run --debug --host 127.0.0.1 --port 5000
 
 # Debian packages the tests use, installed with apt-get when missing (as root): Chromium and CJK
@@ -68,11 +83,11 @@ $(AXE): package.json package-lock.json | debian-packages
 # per core, each with its own database) or `PYTEST_ARGS="-m 'not browser'"`.
 PYTEST_ARGS ?=
 
-test: $(VENV)/.installed-test debian-packages $(AXE)
+test: $(VENV)/.installed-test $(MO) debian-packages $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same suite against a throwaway PostgreSQL server (installed with apt when missing).
-test-postgres: $(VENV)/.installed-test debian-packages $(AXE)
+test-postgres: $(VENV)/.installed-test $(MO) debian-packages $(AXE)
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

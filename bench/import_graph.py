@@ -13,7 +13,7 @@ from pathlib import Path
 # whatever its name. Infrastructure any floor may use (extensions, config, the matcher, which knows
 # nothing of Flask) is floor 1 with the pure data; create_app (the package itself) is above all.
 GROUND = {"extensions", "config", "states", "money", "timeutil", "filesize", "errors", "security",
-          "inputs", "validators", "boundary", "matching"}
+          "inputs", "validators", "boundary", "matching", "locales"}
 LOW = {"models", "mail", "locking", "uploads"}                 # rows, and what rows need
 DOOR = {"workflow", "notices"}
 RULES = {"rules", "ledger", "scoring", "aggregate", "rubric", "chain"}

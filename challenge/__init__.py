@@ -4,10 +4,11 @@ import os
 from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from . import caching, observability, security
+from . import caching, locales, observability, security
 from .config import DEV_SECRET_KEY, DefaultConfig
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -46,7 +47,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=locales.select_locale,
+                   timezone_selector=lambda: "Asia/Shanghai")
+    locales.init_app(app)  # ?lang= switch: cookie and saved setting; <html lang>
     _configure_sqlite(app)
     security.init_app(app)
     caching.init_app(app)  # page cache, compression, static and Cache-Control headers
@@ -147,37 +150,28 @@ def _configure_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", _pragmas)
 
 
-def _select_locale() -> str:
-    if not has_request_context():
-        return "zh"
-    lang = request.args.get("lang")
-    if lang in ("zh", "en"):
-        session["lang"] = lang
-    return session.get("lang", "zh")
-
-
 def _register_errors(app: Flask) -> None:
-    def page(code: int, title: str, message: str):
+    def page(code: int, title, message):
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(403)
     def forbidden(e):
-        return page(403, "无权访问",
-                    "您没有权限查看此页面或执行此操作。如需访问，请先登录合适的账号或联系管理员。")
+        return page(403, _l("无权访问"),
+                    _l("您没有权限查看此页面或执行此操作。如需访问，请先登录合适的账号或联系管理员。"))
 
     @app.errorhandler(404)
     def not_found(e):
-        return page(404, "页面不存在", "您访问的页面不存在或已被删除。")
+        return page(404, _l("页面不存在"), _l("您访问的页面不存在或已被删除。"))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return page(400, "页面已过期", "表单已过期或缺少安全令牌，请返回上一页刷新后重试。")
+        return page(400, _l("页面已过期"), _l("表单已过期或缺少安全令牌，请返回上一页刷新后重试。"))
 
     @app.errorhandler(413)
     def too_large(e):
-        return page(413, "文件过大", "上传的内容超过了大小限制。")
+        return page(413, _l("文件过大"), _l("上传的内容超过了大小限制。"))
 
     @app.errorhandler(500)
     def server_error(e):
         db.session.rollback()
-        return page(500, "系统错误", "服务器处理时出现问题，已记录。请稍后重试。")
+        return page(500, _l("系统错误"), _l("服务器处理时出现问题，已记录。请稍后重试。"))

@@ -1,5 +1,7 @@
 """Configuration defaults; instance/config.py and the environment override them."""
 
+from pathlib import Path
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -14,6 +16,8 @@ class DefaultConfig:
     BOOTSTRAP_SERVE_LOCAL = True
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # translations/<locale>/LC_MESSAGES/messages.po beside the package; its .mo is compiled by make.
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     PER_PAGE = 12
     PASSWORD_MIN_LENGTH = 10
     # Accounts (challenge/auth): signed links, consent, throttling, two-factor sign-in.

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from .locales import punctuation
+
 
 class Problem(str):
     """A guard's problem that belongs next to one form field (*field*), e.g. the 面向全球发布
@@ -23,7 +25,7 @@ class Refused(Exception):
 
     def __init__(self, message: str = "", field: str | None = None, items: Iterable[str] = ()):
         self.items = tuple(str(item) for item in items)
-        self.message = str(message) or "；".join(self.items)
+        self.message = str(message) or punctuation("；").join(self.items)
         self.field = field
         super().__init__(self.message)
 

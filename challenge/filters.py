@@ -1,16 +1,18 @@
-"""Template filters and globals: money in 万元, times in Asia/Shanghai, permission checks."""
+"""Template filters and globals: money in 万元 (or CNY in English), times in Asia/Shanghai in the
+page's language, permission checks."""
 
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
 from .filesize import format_filesize
 from .forms_common import count_errors
-from .matching_service import why
-from .money import format_share, format_wan
+from .locales import current, for_reader, money
+from .matching_service import why as _why
+from .money import format_money, format_share, format_wan
 from .states import (
     ChallengeKind,
     ChallengeState,
@@ -22,12 +24,42 @@ from .states import (
 from .timeutil import days_left, local
 
 
-def localtime(dt, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "—" if dt is None else local(dt).strftime(fmt)
+def localtime(dt, fmt: str | None = None) -> str:
+    """A stored UTC time in Beijing time: "2026-12-04 20:30" in Chinese, "4 Dec 2026, 20:30" in
+    English; an explicit strftime *fmt* is kept in both."""
+    if dt is None:
+        return "—"
+    if fmt is None and current() == "en":
+        return format_datetime(dt, "d MMM y, HH:mm")  # Flask-Babel: in Asia/Shanghai
+    return local(dt).strftime(fmt or "%Y-%m-%d %H:%M")
 
 
 def localdate(dt) -> str:
-    return localtime(dt, "%Y-%m-%d")
+    if dt is None:
+        return "—"
+    if current() == "en":
+        return format_date(dt, "d MMM y")
+    return local(dt).strftime("%Y-%m-%d")
+
+
+def money_figure(fen) -> str:
+    """The figure of `money` where the page sets the unit apart (`money_unit`): "12.50" in
+    Chinese, the whole "CNY 125,000" in English (which then has no separate unit)."""
+    return format_wan(fen) if current() != "en" else format_money(fen, "en")
+
+
+def money_unit() -> str:
+    return "" if current() == "en" else "万元"
+
+
+def why(terms, limit: int = 6) -> list[str]:
+    """The matcher's reasons (matching_service.why) as the page's reader reads them."""
+    return for_reader(_why(terms, limit))
+
+
+def number(value) -> str:
+    """A count or figure with the locale's grouping: 12,345."""
+    return "—" if value is None else format_decimal(value)
 
 
 def english_locale() -> bool:
@@ -49,12 +81,14 @@ def url_with(**changes) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(wan=format_wan, localtime=localtime, localdate=localdate,
+    app.jinja_env.filters.update(wan=format_wan, money=money, money_figure=money_figure,
+                                 number=number,
+                                 localtime=localtime, localdate=localdate,
                                  days_left=days_left, why=why,
                                  # one size format; Jinja's own would say "303 Bytes"
                                  filesize=format_filesize, filesizeformat=format_filesize)
     app.jinja_env.globals.update(event_action=event_action, event_state=event_state,
-                                 share=format_share)
+                                 share=format_share, money_unit=money_unit)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
         url_with=url_with, count_errors=count_errors, english_locale=english_locale,

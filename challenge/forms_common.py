@@ -103,7 +103,7 @@ class WanField(StringField):
 
     def __init__(self, label=None, validators=None, minimum_fen: int = 1, required: bool = True,
                  **kw):
-        kw.setdefault("render_kw", {"inputmode": "decimal", "placeholder": "万元"})
+        kw.setdefault("render_kw", {"inputmode": "decimal", "placeholder": _l("万元")})
         super().__init__(label, validators, **kw)
         self.minimum_fen = minimum_fen
         self.required = required

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from sqlalchemy import and_, func, or_, select, update
 
 from .extensions import db
+from .locales import for_user
 from .models import OutboundEmail, User
 from .security import absolute
 from .timeutil import utcnow
@@ -27,11 +28,14 @@ CLAIM_BATCH = 50  # rows claimed at a time: a slow SMTP server never holds many
 CLAIM_EXPIRES = timedelta(minutes=15)  # a claim this old belongs to a sender that died
 
 
-def queue_email(user: User, subject: str, body: str, link: str = "") -> OutboundEmail | None:
+def queue_email(user: User, subject, body, link: str = "") -> OutboundEmail | None:
     """One outbox row for a user with an address; the link (a path on this site) is made
-    absolute on the configured BASE_URL, never on the request's Host header."""
+    absolute on the configured BASE_URL, never on the request's Host header. Subject and body
+    given as lazy strings are written in the user's language (User.locale)."""
     if user is None or not (user.email or "").strip():
         return None
+    with for_user(user):  # lazy strings (`_l`, notices.later) in the recipient's language
+        subject, body = str(subject), str(body)
     if link:
         body = f"{body}\n\n{absolute(link)}"
     email = OutboundEmail(to_address=user.email.strip(), subject=str(subject)[:200], body=body)

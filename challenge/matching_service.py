@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -141,7 +142,7 @@ class ExpertSuggestion:
 def conflict_reason(profile: ExpertProfile, challenge: Challenge) -> str:
     same_org = (profile.organization_id == challenge.issuer_org_id
                 or profile.organization_name == challenge.issuer.name)
-    return "与发榜单位相同" if same_org else ""
+    return _("与发榜单位相同") if same_org else ""
 
 
 def recommend_experts(challenge: Challenge, k: int = 10) -> list[ExpertSuggestion]:

@@ -59,6 +59,19 @@ def format_wan(fen: int | None, places: int = 2) -> str:
     return f"{shown:,.{places}f}"
 
 
+def format_money(fen: int | None, locale: str = "zh") -> str:
+    """An amount shown, with its unit, as each language reads it: "12.50 万元" in Chinese, the
+    whole figure in yuan in English ("CNY 125,000", cents only when there are any). Amounts
+    typed stay in 万元 in both (the field's label, hint and error say "(CNY 10k)" in English),
+    so what a form says about a field matches what is typed into it."""
+    if fen is None:
+        return "—"
+    if locale != "en":
+        return f"{format_wan(fen)} 万元"
+    yuan = Decimal(fen) / 100
+    return f"CNY {yuan:,.0f}" if yuan == yuan.to_integral_value() else f"CNY {yuan:,.2f}"
+
+
 def wan_input(fen: int | None) -> str:
     """The value to put back into a form field."""
     if fen is None:

@@ -1,10 +1,11 @@
 """Who hears of a step, shared by every stage's flows: in-app notices (and e-mail for news a
 party must not miss) as (user id, text, link) triples the door stores. Stage-neutral."""
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .extensions import db
+from .locales import later
 from .mail import queue_email
 from .models import Challenge, User
 from .states import Role
@@ -33,11 +34,12 @@ def _first_line(doc: str | None) -> str:
 
 def tell(message, recipients, link):
     """Notices for a step: *message* (with %(title)s and %(reason)s) to *recipients(obj)*,
-    linking to *link(obj)*; nobody is told about their own action. The notice's docstring is
+    linking to *link(obj)*, each in the recipient's language; nobody is told about their own
+    action. The notice's docstring is
     the recipients' first docstring line (the workflow table shows it)."""
     def notices(obj, ctx):
         challenge = obj if isinstance(obj, Challenge) else obj.challenge
-        text = str(message) % {"title": challenge.title, "reason": ctx.reason}
+        text = later(message, {"title": challenge.title, "reason": ctx.reason})
         return [(uid, text, link(obj)) for uid in recipients(obj) if uid != ctx.actor_id]
     notices.__doc__ = _first_line(recipients.__doc__)
     return notices
@@ -48,7 +50,7 @@ def mailed(notices_fn):
     def notices(obj, ctx):
         found = list(notices_fn(obj, ctx))
         challenge = obj if isinstance(obj, Challenge) else obj.challenge
-        subject = _("揭榜挂帅平台通知：%(title)s", title=challenge.title)
+        subject = _l("揭榜挂帅平台通知：%(title)s", title=challenge.title)
         for user_id, text, link in found:
             queue_email(db.session.get(User, user_id), subject, text, link)
         return found

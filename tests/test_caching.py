@@ -57,8 +57,8 @@ def web(servers):
     return servers[0].test_client()
 
 
-def page(client, path: str) -> str:
-    response = client.get(path)
+def page(client, path: str, headers=None) -> str:
+    response = client.get(path, headers=headers)
     assert response.status_code == 200, path
     return response.get_data(as_text=True)
 
@@ -191,15 +191,21 @@ def test_the_key_holds_the_full_query_string(web, make, people):
 
 
 def test_the_key_holds_the_language(web, open_one):
-    """The same path in another language is another page (the key holds the locale)."""
-    with web.session_transaction() as session:
-        session["lang"] = "zh"
+    """The same path in another language is another page (the key holds the locale), whichever
+    way the language was chosen: the switch's cookie or the browser's Accept-Language."""
+    web.set_cookie("lang", "zh")
     assert "熔喷布过滤效率提升" in page(web, "/")
     behind_the_door(open_one, title="暗改的标题")
     assert "熔喷布过滤效率提升" in page(web, "/")
-    with web.session_transaction() as session:
-        session["lang"] = "en"
-    assert "暗改的标题" in page(web, "/")
+    web.set_cookie("lang", "en")
+    english = page(web, "/")
+    assert "暗改的标题" in english and '<html lang="en">' in english
+    web.delete_cookie("lang")
+    behind_the_door(open_one, title="又改的标题")  # both languages now come from the cache
+    english = page(web, "/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "暗改的标题" in english and '<html lang="en">' in english
+    chinese = page(web, "/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "熔喷布过滤效率提升" in chinese and '<html lang="zh-CN">' in chinese
 
 
 def test_signed_in_pages_are_never_cached_nor_served_from_the_cache(servers, make, people):

@@ -9,8 +9,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..locales import money, punctuation
 from ..models.base import csv_list
-from ..money import BP_PER_PERCENT, format_wan
+from ..money import BP_PER_PERCENT
 from ..states import (
     ACTION_LABELS,
     EVENT_LABELS,
@@ -130,15 +131,15 @@ def format_value(key: str, value) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if key.endswith("_fen") and isinstance(value, int):
-        return _("%(v)s 万元", v=format_wan(value))
+        return money(value)  # "12.50 万元" / "CNY 125,000"
     if key.endswith("_bp") and isinstance(value, int):
         return f"{Decimal(value) / BP_PER_PERCENT:.2f}%"
     if key == "fields" and isinstance(value, list):
-        return "、".join(change_label(str(v)) for v in value)
+        return punctuation("、").join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):
-        return "；".join(_indicator_text(row) if isinstance(row, dict) else str(row) for row in value)
+        return punctuation("；").join(_indicator_text(row) if isinstance(row, dict) else str(row) for row in value)
     if key == "eligible_org_types" and isinstance(value, str):
-        return "、".join(_enum_label(OrgType, v) for v in csv_list(value))
+        return punctuation("、").join(_enum_label(OrgType, v) for v in csv_list(value))
     if isinstance(value, str):
         if key in ENUM_KEYS:
             try:
@@ -153,7 +154,7 @@ def format_value(key: str, value) -> str:
             return localtime(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
         return value
     if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-        return "；".join(str(v) for v in value)
+        return punctuation("；").join(str(v) for v in value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

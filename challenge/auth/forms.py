@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
 from ..forms_common import AppForm, options
+from ..locales import LOCALES
 from ..models import User
 from ..orgs.forms import OrganisationPart
 from ..states import Role
@@ -104,3 +105,14 @@ class TwoFactorDisableForm(AppForm):
     password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
     code = StringField(_l("验证码或恢复码"), validators=[
         DataRequired(_l("请输入 6 位验证码或一个恢复码。")), Length(max=20)])
+
+
+# Each language is named in itself, so a reader finds theirs whatever the page's language.
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+class LanguageForm(AppForm):
+    """The language of the pages and of the e-mails and notices sent to this account."""
+
+    locale = SelectField(_l("界面和邮件语言"), validators=[DataRequired()],
+                         choices=options((code, LANGUAGE_NAMES[code]) for code in LOCALES))

@@ -61,7 +61,8 @@ class Refusal:
         message = _l("登录失败次数过多，已暂时停止受理。请在 %(time)s（约 %(n)d 分钟后）再试。",
                      time=local(self.until).strftime("%H:%M"), n=minutes)
         if self.scope == "account":
-            return f"{message}{_l('也可以通过“忘记密码”重设密码后立即登录。')}"
+            also = _l("也可以通过“忘记密码”重设密码后立即登录。")
+            return f"{message}{also}"
         return str(message)
 
 

@@ -1,13 +1,15 @@
-"""Account security page: enrol in, leave or renew two-factor sign-in (routes of the auth blueprint)."""
+"""Account security page: enrol in, leave or renew two-factor sign-in, and the account's
+language (routes of the auth blueprint)."""
 
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..locales import current, save_choice
 from ..workflow import record
 from . import two_factor
-from .forms import TwoFactorDisableForm, TwoFactorSetupForm
+from .forms import LanguageForm, TwoFactorDisableForm, TwoFactorSetupForm
 from .views import bp
 
 SETUP_KEY = "totp_setup_secret"
@@ -20,7 +22,22 @@ def security():
                            required=two_factor.required_for(current_user),
                            codes_left=two_factor.unused_recovery_codes(current_user),
                            disable_form=TwoFactorDisableForm(prefix="disable"),
-                           renew_form=TwoFactorSetupForm(prefix="renew"))
+                           renew_form=TwoFactorSetupForm(prefix="renew"),
+                           language_form=LanguageForm(prefix="language",
+                                                      locale=current_user.locale or current()))
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def language():
+    """Save the account's language: its pages, e-mails and notices from now on."""
+    form = LanguageForm(prefix="language")
+    if form.validate_on_submit():
+        save_choice(current_user, form.locale.data)
+        flash(_("语言设置已保存。"), "success")
+    else:
+        flash(_("请选择一种语言。"), "danger")
+    return redirect(url_for("auth.security"))
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])

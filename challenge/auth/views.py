@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, undefer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import locales
 from ..extensions import db, login_manager
 from ..models import User
 from ..orgs import placement as org_placement
@@ -26,7 +28,8 @@ from .forms import LoginForm, PasswordChangeForm, RegisterForm, TwoFactorForm
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "请先登录。"
+login_manager.login_message = _l("请先登录。")
+login_manager.localize_callback = str  # the lazy message, in the page's language
 login_manager.login_message_category = "warning"
 
 # Checked when the account does not exist, so a wrong e-mail costs as long as a wrong password.
@@ -92,7 +95,7 @@ def register():
 def register_user(form: RegisterForm) -> User:
     """The account alone; its organisation is settled by challenge.orgs.placement."""
     user = User(email=form.email.data, phone=form.phone.data or None, name=form.name.data.strip(),
-                role=Role(form.role.data))
+                role=Role(form.role.data), locale=locales.current())  # the language signed up in
     user.set_password(form.password.data)
     db.session.add(user)
     db.session.flush()

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..money import SHARE_TOTAL, format_wan
 from ..states import ContractState, EntryKind, FailureRule, FundingMode, MilestoneState, Payer
@@ -31,19 +32,19 @@ class PayRule:
 
     by_milestone: bool        # each payment names a milestone and stays within its share
     after_acceptance: bool    # nothing is paid before the contract passes acceptance
-    note: str = ""
+    note: object = ""  # a lazy string: shown in the reader's language
 
 
 # The funding modes (SPEC §4, §7), as data.
 PAY_RULES: dict[FundingMode, PayRule] = {
     FundingMode.REWARD: PayRule(by_milestone=False, after_acceptance=True,
-                                note="揭榜奖励：验收通过后兑付榜金"),
+                                note=_l("揭榜奖励：验收通过后兑付榜金")),
     FundingMode.MILESTONE: PayRule(by_milestone=True, after_acceptance=False,
-                                   note="里程碑资助：按企业确认的里程碑支付"),
+                                   note=_l("里程碑资助：按企业确认的里程碑支付")),
     FundingMode.HORSE_RACE: PayRule(by_milestone=True, after_acceptance=False,
-                                    note="赛马：各队按企业确认的里程碑支付，淘汰后不再支付"),
+                                    note=_l("赛马：各队按企业确认的里程碑支付，淘汰后不再支付")),
     FundingMode.POST_FUNDING: PayRule(by_milestone=False, after_acceptance=True,
-                                      note="事后资助：验收通过后方可支付"),
+                                      note=_l("事后资助：验收通过后方可支付")),
 }
 # A milestone is earned (may be paid against) once the enterprise has confirmed it.
 EARNED = frozenset({MilestoneState.CONFIRMED, MilestoneState.APPROVED})

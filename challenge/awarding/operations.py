@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from ..errors import Refused
 from ..extensions import db
+from ..locales import money
 from ..locking import lock_for_write
 from ..models import (
     Acceptance,
@@ -213,7 +216,7 @@ def remind_overdue(today: date | None = None) -> int:
         *overdue_conditions(today), ContractMilestone.overdue_notified_on.is_(None))).all()
     for milestone in candidates:
         milestone.overdue_notified_on = today
-        announce(milestone, SYSTEM, _("「%(title)s」的里程碑「%(m)s」已于 %(d)s 到期，尚未提交报告。",
+        announce(milestone, SYSTEM, _l("「%(title)s」的里程碑「%(m)s」已于 %(d)s 到期，尚未提交报告。",
                                       title=milestone.challenge.title, m=milestone.title,
                                       d=milestone.due_on.isoformat()),
                  lambda m: solver_user_ids(m) + issuer_user_ids(m.challenge) + admin_user_ids())
@@ -255,9 +258,10 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
                         recorded_by_id=admin.id, recorded_at=now)
     db.session.add(entry)
     db.session.flush()
-    announce(contract, admin, _("「%(title)s」登记付款 %(amount)s 万元（%(payer)s）。",
-                                title=contract.challenge.title, amount=format_wan(payment.amount_fen),
-                                payer=payment.payer.label), solver_user_ids)
+    announce(contract, admin, _l("「%(title)s」登记付款 %(amount)s（%(payer)s）。",
+                                title=contract.challenge.title,
+                                amount=LazyString(money, payment.amount_fen),
+                                payer=LazyString(lambda: payment.payer.label)), solver_user_ids)
     # The door then moves the 榜 on (兑现 once everything due is paid): awarding/flows.py.
     record(contract, "pay", admin, reason=payment.note.strip(), now=now, changes={
         "entry": [None, entry.id], "payer": [None, payment.payer.value],
@@ -265,9 +269,11 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
     return entry
 
 
-def announce(obj, actor: Actor, text: str, recipients) -> None:
-    """Notices outside a transition (payments, reminders): in-app and by e-mail."""
-    for user_id, message, link in notify(text.replace("%", "%%"), recipients)(obj, Context(
+def announce(obj, actor: Actor, text, recipients) -> None:
+    """Notices outside a transition (payments, reminders): in-app and by e-mail, each in the
+    recipient's language (*text* a lazy string)."""
+    escaped = LazyString(lambda: str(text).replace("%", "%%"))
+    for user_id, message, link in notify(escaped, recipients)(obj, Context(
             actor, utcnow(), "", {})):
         db.session.add(Notification(user_id=user_id, message=message, link=link))
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import permissions as can
 from ..extensions import db
 from ..inputs import parse_id
+from ..locales import money, punctuation
 from ..models import AcceptanceItem, Challenge, Contract, ContractMilestone, LedgerEntry, Objection, Proposal
-from ..money import BP_PER_PERCENT, format_share, format_wan, wan_input
+from ..money import BP_PER_PERCENT, format_share, wan_input
 from ..security import local_referrer
 from ..states import (
     ChallengeState,
@@ -336,7 +337,8 @@ def _visible_contract_or_404(contract_id: int) -> Contract:
 
 def _milestone_choices(contract: Contract) -> list[tuple[str, str]]:
     return [("", _("— 不指定里程碑 —"))] + [
-        (str(m.id), f"{n}. {m.title}（{format_share(m.share_bp)}%，{m.state.label}）")
+        (str(m.id), f"{n}. {m.title}{punctuation('（')}{format_share(m.share_bp)}%"
+                    f"{punctuation('，')}{m.state.label}{punctuation('）')}")
         for n, m in enumerate(contract.milestones, start=1)]
 
 
@@ -410,7 +412,7 @@ def pay(contract_id: int):
             with attempt(form, field=form.amount) as done:
                 entry = ops.record_payment(contract, current_user, payment)
             if done:
-                flash(_("已登记付款 %(a)s 万元（%(p)s）。", a=format_wan(entry.amount_fen),
+                flash(_("已登记付款 %(a)s（%(p)s）。", a=money(entry.amount_fen),
                         p=entry.payer.label), "success")
                 return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
             contract = _visible_contract_or_404(contract_id)
@@ -431,7 +433,7 @@ def reverse(entry_id: int):
         with attempt(form, field=form.reason) as done:
             ops.reverse_payment(entry, current_user, form.reason.data)
         if done:
-            flash(_("已冲正付款 %(a)s 万元，账目已追加一条负数记录。", a=format_wan(entry.amount_fen)),
+            flash(_("已冲正付款 %(a)s，账目已追加一条负数记录。", a=money(entry.amount_fen)),
                   "success")
             return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
     return render_template("awarding/reverse.html", entry=entry, contract=contract, form=form,
@@ -448,7 +450,7 @@ def recovered(contract_id: int):
             entry = ops.record_recovered(contract, current_user, form.amount.fen, form.paid_on.date,
                                          form.reference.data or "")
         if done:
-            flash(_("已登记追回款到账 %(a)s 万元。", a=format_wan(entry.amount_fen)), "success")
+            flash(_("已登记追回款到账 %(a)s。", a=money(entry.amount_fen)), "success")
             return redirect(url_for("awarding.show", contract_id=contract.id) + "#ledger")
         contract = _visible_contract_or_404(contract_id)
     return _show(contract, recovered_form=form)

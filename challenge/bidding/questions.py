@@ -5,6 +5,7 @@ public to every viewer of the 榜, and who is preparing a bid must stay private 
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..errors import Refused
@@ -40,7 +41,7 @@ def ask_question(challenge: Challenge, asker: User, body: str) -> Question:
     db.session.flush()
     record(question, "ask", asker, object_type="question",
            changes={"body": [None, question.body]})
-    text = _("「%(title)s」收到一条新的答疑提问，请及时回复。", title=challenge.title)
+    text = _l("「%(title)s」收到一条新的答疑提问，请及时回复。", title=challenge.title)
     for user_id in issuer_user_ids(challenge):
         db.session.add(Notification(user_id=user_id, message=text, link=qa_link(challenge)))
     db.session.flush()
@@ -62,8 +63,8 @@ def answer_question(question: Question, actor: User, answer: str) -> bool:
     record(question, "edit_answer" if before else "answer", actor, object_type="question",
            changes={"answer": [before or None, answer]})
     title = question.challenge.title
-    text = (_("您在「%(title)s」提出的问题，回复已更新。", title=title) if before
-            else _("您在「%(title)s」提出的问题已获回复。", title=title))
+    text = (_l("您在「%(title)s」提出的问题，回复已更新。", title=title) if before
+            else _l("您在「%(title)s」提出的问题已获回复。", title=title))
     if question.asker_id != actor.id:
         db.session.add(Notification(user_id=question.asker_id, message=text,
                                     link=qa_link(question.challenge)))

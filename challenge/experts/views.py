@@ -52,9 +52,10 @@ def index():
 def export(fmt: str):
     profiles = ops.load_for_export(ops.pool_query(**_filters()))
     rows = ops.export_rows(profiles)
-    name = f"专家库-{local_today().isoformat()}.{fmt}"
+    pool = _("专家库")
+    name = f"{pool}-{local_today().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家库"), XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, pool), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
@@ -65,11 +66,12 @@ def export(fmt: str):
 def template(fmt: str):
     rows = importing.template_rows()
     if fmt == "xlsx":
-        content, mimetype = importing.write_xlsx(rows, "专家信息", notes=True), XLSX_MIME
+        content, mimetype = importing.write_xlsx(rows, _("专家信息"), notes=True), XLSX_MIME
     else:
         content, mimetype = importing.write_csv(rows), "text/csv"
+    name = _("专家库导入模板")
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=f"专家库导入模板.{fmt}")
+                     download_name=f"{name}.{fmt}")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
+from .. import locales
 from ..exports.tables import TABLES, Scope, notes
 from ..exports.writers import StreamingXlsxBook, csv_chunks
 from ..extensions import db
@@ -52,7 +53,7 @@ def request_export(user: User, table, fmt: str, args: dict) -> ExportJob:
                     args=urlencode(sorted(args.items())), state="queued",
                     filename=f"{table.title}-{stamp}.{fmt}",
                     fallback=f"{table.ascii_name}-{stamp}.{fmt}",
-                    stored_name=f"{secrets.token_hex(16)}.{fmt}")
+                    stored_name=f"{secrets.token_hex(16)}.{fmt}", locale=locales.current())
     db.session.add(job)
     db.session.flush()
     return job
@@ -91,7 +92,7 @@ def run_export(job_id: int) -> str:
     target, progress = file_path(job), progress_path(job)
     partial = target.with_name(target.name + ".part")
     try:
-        with force_locale("zh"):
+        with force_locale(job.locale if job.locale in locales.LOCALES else locales.DEFAULT):
             count = _write(job, partial, progress)
         partial.replace(target)
     except Exception as exc:

@@ -45,6 +45,9 @@ class ExportJob(db.Model):
     fallback: Mapped[str] = mapped_column(String(200), default="")   # its ASCII fallback
     stored_name: Mapped[str] = mapped_column(String(80), default="")  # under UPLOAD_FOLDER/exports
     error: Mapped[str] = mapped_column(Text, default="")
+    # The language of the page that asked for it ("zh" / "en"): headers and labels are written
+    # in it by the job, which runs outside that request.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

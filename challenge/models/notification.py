@@ -1,9 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy import ForeignKey, String, Text, event, func, select
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from ..extensions import db
+from ..locales import in_language_of
 from .base import CreatedMixin, UTCDateTime
 from .user import User
 
@@ -29,3 +30,13 @@ User.unread_notifications = column_property(
     select(func.count(Notification.id))
     .where(Notification.user_id == User.id, Notification.read_at.is_(None))
     .correlate_except(Notification).scalar_subquery(), deferred=True)
+
+
+@event.listens_for(Session, "before_flush")
+def _in_the_recipients_language(session, _context, _instances) -> None:
+    """A notice given as a lazy string (`_l(...)`, notices.tell) is stored in its recipient's
+    language (User.locale), whoever's request caused it."""
+    for obj in session.new:
+        if isinstance(obj, Notification) and not isinstance(obj.message, str):
+            with session.no_autoflush:
+                obj.message = in_language_of(session.get(User, obj.user_id), obj.message)

@@ -45,6 +45,8 @@ class User(UserMixin, CreatedMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column()
+    # The interface and e-mail language the user chose ("zh" / "en"); None: never chosen.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     organization: Mapped["Organization | None"] = relationship("Organization", back_populates="users")
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(

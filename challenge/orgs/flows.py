@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..locales import later
 from ..mail import queue_email
 from ..models import ExpertProfile, JoinRequest, Organization, User
 from ..notices import admin_user_ids
@@ -35,10 +36,10 @@ def sync_profiles(user: User) -> None:
         profile.organization_name = org.name if org else ""
 
 
-def _notify(user_ids, message: str, link: str, mail: bool = False) -> list[tuple[int, str, str]]:
+def _notify(user_ids, message, link: str, mail: bool = False) -> list[tuple[int, object, str]]:
     found = [(uid, message, link) for uid in user_ids]
     if mail:
-        subject = _("揭榜挂帅平台通知：单位与成员")
+        subject = _l("揭榜挂帅平台通知：单位与成员")
         for uid, text, target in found:
             queue_email(db.session.get(User, uid), subject, text, target)
     return found
@@ -77,7 +78,7 @@ def keep_return_reason(org: Organization, ctx: Context) -> None:
 
 def tell_org_admins(message):
     def notices(org: Organization, ctx: Context):
-        text = str(message) % {"name": org.name, "reason": ctx.reason}
+        text = later(message, {"name": org.name, "reason": ctx.reason})
         return _notify([u for u in org_admin_ids(org.id) if u != ctx.actor_id], text, "/org",
                        mail=True)
     notices.__doc__ = "the organisation's admins (also by e-mail)"
@@ -86,7 +87,7 @@ def tell_org_admins(message):
 
 def tell_bureau(org: Organization, ctx: Context):
     """the bureau (科技局)"""
-    return _notify(admin_user_ids(), _("单位认证待审核：%(name)s", name=org.name),
+    return _notify(admin_user_ids(), _l("单位认证待审核：%(name)s", name=org.name),
                    f"/admin/organizations/{org.id}")
 
 
@@ -134,7 +135,7 @@ def admit(req: JoinRequest, ctx: Context) -> None:
 
 def tell_requester(message):
     def notices(req: JoinRequest, ctx: Context):
-        text = str(message) % {"name": req.organization.name, "reason": ctx.reason}
+        text = later(message, {"name": req.organization.name, "reason": ctx.reason})
         return _notify([req.user_id], text, "/org", mail=True)
     notices.__doc__ = "the requester (also by e-mail)"
     return notices

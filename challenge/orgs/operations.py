@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -67,7 +68,7 @@ def create_organisation(user: User, name: str, org_type: OrgType, region: str, c
     if licence is not None and getattr(licence, "filename", ""):
         store_licence(org, user, licence)
     for uid in admin_user_ids():
-        db.session.add(Notification(user_id=uid, message=_("新单位待认证：%(name)s", name=org.name),
+        db.session.add(Notification(user_id=uid, message=_l("新单位待认证：%(name)s", name=org.name),
                                     link=f"/admin/organizations/{org.id}"))
     return org
 
@@ -112,7 +113,7 @@ def request_join(user: User, org: Organization, note: str = "") -> JoinRequest:
     deciders = org_admin_ids(org.id) or admin_user_ids()
     for uid in deciders:
         db.session.add(Notification(
-            user_id=uid, message=_("%(name)s 申请加入「%(org)s」，请审核。", name=user.name, org=org.name),
+            user_id=uid, message=_l("%(name)s 申请加入「%(org)s」，请审核。", name=user.name, org=org.name),
             link="/org" if uid not in admin_user_ids() else "/admin/join-requests"))
     return req
 
@@ -225,7 +226,7 @@ def remove_member(actor: User, member: User) -> None:
     member.organization_id = None
     member.org_admin = False
     sync_profiles(member)
-    db.session.add(Notification(user_id=member.id, message=_(
+    db.session.add(Notification(user_id=member.id, message=_l(
         "您已被单位管理员移出「%(org)s」。", org=org.name), link="/org"))
 
 
@@ -234,6 +235,6 @@ def hand_over_admin(actor: User, member: User) -> None:
            changes={"org_admin": [actor.id, member.id]})
     actor.org_admin = False
     member.org_admin = True
-    db.session.add(Notification(user_id=member.id, message=_(
+    db.session.add(Notification(user_id=member.id, message=_l(
         "您已成为「%(org)s」的单位管理员。", org=member.organization.name), link="/org"))
 

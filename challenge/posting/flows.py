@@ -66,7 +66,7 @@ def tell_issuer(message):
 
 def tell_admins_to_screen(c: Challenge, ctx: Context):
     """the bureau (科技局)"""
-    text = _("新榜待审核：%(title)s", title=c.title)
+    text = _l("新榜待审核：%(title)s", title=c.title)
     return [(uid, text, f"/admin/challenges/{c.id}") for uid in admin_user_ids()]
 
 

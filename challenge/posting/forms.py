@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     EmailField,
@@ -42,7 +43,7 @@ class IndicatorForm(SubForm):
     name = StringField(_l("指标名称"), validators=[Length(max=100)])
     name_en = StringField(_l("英文指标名称（可选）"), validators=[Length(max=200)])
     target = StringField(_l("目标值"), validators=[Length(max=50)])
-    unit = StringField(_l("单位"), validators=[Length(max=30)])
+    unit = StringField(lazy_pgettext("measure", "单位"), validators=[Length(max=30)])
     method = StringField(_l("测试/考核方法"), validators=[Length(max=200)])
 
     def is_blank(self) -> bool:
@@ -61,9 +62,9 @@ class ChallengeForm(AppForm):
     kind = SelectField(_l("榜单类型"), choices=options(ChallengeKind))
     field = StringField(_l("技术领域"), validators=[
         RequiredToSubmit(_l("请填写技术领域。")), Length(max=50)],
-        render_kw={"placeholder": "如：新材料、集成电路、生物医药"})
+        render_kw={"placeholder": _l("如：新材料、集成电路、生物医药")})
     industry_tags = StringField(_l("产业链 / 产业集群标签"), validators=[Length(max=200)],
-                                render_kw={"placeholder": "多个标签用逗号分隔"})
+                                render_kw={"placeholder": _l("多个标签用逗号分隔")})
     summary = TextAreaField(_l("公开摘要（脱敏）"), filters=[unix_newlines], validators=[
         RequiredToSubmit(_l("请填写公开摘要。")),
         Length(max=2000, message=_l("公开摘要不超过 2000 字。"))])

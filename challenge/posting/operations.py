@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Refused
 from ..extensions import db
+from ..locales import in_language_of
 from ..locking import lock_for_write
 from ..models import (
     AccessGrant,
@@ -121,7 +123,7 @@ def request_access(challenge: Challenge, user: User, note: str) -> AccessGrant:
     db.session.add(grant)
     db.session.flush()
     record(grant, "request", user, to_state=AccessState.REQUESTED, reason=note.strip())
-    text = _("有揭榜方申请查阅「%(title)s」的保密内容。", title=challenge.title)
+    text = _l("有揭榜方申请查阅「%(title)s」的保密内容。", title=challenge.title)
     for uid in issuer_user_ids(challenge):
         db.session.add(Notification(user_id=uid, message=text,
                                     link=f"{challenge_link(challenge)}/access"))
@@ -157,16 +159,17 @@ def invite_solver(challenge: Challenge, actor: User, solver: User) -> ChallengeI
            changes={"challenge": [None, challenge.id], "user": [None, solver.id]})
     if challenge.confidentiality is Confidentiality.DIRECTED:
         grant = grant_for(solver, challenge)
+        note = in_language_of(actor, _l("定向邀请"))  # the issuer's words, in their language
         if grant is None:
             grant = AccessGrant(challenge_id=challenge.id, user_id=solver.id,
-                                request_note=_("定向邀请"), state=AccessState.REQUESTED)
+                                request_note=note, state=AccessState.REQUESTED)
             db.session.add(grant)
             db.session.flush()
         if grant.state is not AccessState.GRANTED:
-            perform(grant, "grant", actor, reason=_("定向邀请"))
+            perform(grant, "grant", actor, reason=note)
     db.session.add(Notification(
         user_id=solver.id, link=challenge_link(challenge),
-        message=_("您受邀参与揭榜：「%(title)s」。", title=challenge.title)))
+        message=_l("您受邀参与揭榜：「%(title)s」。", title=challenge.title)))
     return invitation
 
 

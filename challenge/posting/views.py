@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
+from ..locales import for_reader, punctuation
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
@@ -151,7 +152,7 @@ def decide_access(grant_id: int):
             flash(_("已同意查阅申请。") if form.decision.data == "grant" else _("已拒绝查阅申请。"),
                   "success")
     else:
-        flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
+        flash(punctuation("；").join(str(e) for errs in form.errors.values() for e in errs), "danger")
     return redirect(url_for("posting.access", challenge_id=grant.challenge_id))
 
 
@@ -191,7 +192,7 @@ def invite(challenge_id: int):
             db.session.commit()
             flash(_("已邀请 %(name)s。", name=solver.name), "success")
     else:
-        flash("；".join(str(e) for errs in form.errors.values() for e in errs), "danger")
+        flash(punctuation("；").join(str(e) for errs in form.errors.values() for e in errs), "danger")
     return redirect(back)
 
 
@@ -234,7 +235,7 @@ def similar():
 
 def _similar_item(challenge: Challenge, match) -> dict:
     return {"id": challenge.id, "title": challenge.title, "score": round(match.score),
-            "terms": why(match.terms), "state": challenge.state.label,
+            "terms": for_reader(why(match.terms)), "state": challenge.state.label,
             "url": url_for("hall.detail", challenge_id=challenge.id)}
 
 

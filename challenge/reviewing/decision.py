@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import permissions as can
@@ -165,7 +166,7 @@ def file_objection(challenge: Challenge, user: User, reason: str,
     db.session.add(objection)
     db.session.flush()
     record(objection, "file", user, reason=reason, to_state=ObjectionState.OPEN, now=now)
-    text = _("「%(title)s」公示期间收到一条异议，请在签约前处理。", title=challenge.title)
+    text = _l("「%(title)s」公示期间收到一条异议，请在签约前处理。", title=challenge.title)
     for uid in admin_user_ids():
         db.session.add(Notification(user_id=uid, message=text,
                                     link=f"/admin/challenges/{challenge.id}/decision"))

@@ -110,8 +110,8 @@ def note_conflict(seat: ReviewAssignment, ctx: Context) -> None:
 
 def tell_admins_declined(seat: ReviewAssignment, ctx: Context):
     """the bureau (科技局), to fill the seat"""
-    text = _("评审专家 %(name)s 对「%(title)s」声明回避：%(reason)s。请补充评审专家。",
-             name=seat.reviewer.name, title=seat.challenge.title, reason=ctx.reason)
+    text = _l("评审专家 %(name)s 对「%(title)s」声明回避：%(reason)s。请补充评审专家。",
+              name=seat.reviewer.name, title=seat.challenge.title, reason=ctx.reason)
     return [(uid, text, f"/admin/panels/{seat.challenge_id}") for uid in admin_user_ids()]
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -181,7 +182,7 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User) -> ReviewAs
     record(seat, "assign", actor, to_state=PanelSeatState.ASSIGNED,
            changes={"challenge": [None, challenge.id], "reviewer": [None, reviewer.id]})
     db.session.add(Notification(user_id=reviewer.id, link=challenge_link(challenge),
-                                message=_("您被邀请评审「%(title)s」。如有利益冲突请声明回避。",
+                                message=_l("您被邀请评审「%(title)s」。如有利益冲突请声明回避。",
                                           title=challenge.title)))
     return seat
 

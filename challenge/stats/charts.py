@@ -4,8 +4,12 @@ sizing are the .stats-chart classes in static/css/app.css (no style="" under the
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
+from flask_babel import format_date
 from markupsafe import Markup, escape
+
+from ..locales import punctuation
 
 PALETTE = ("#b3261e", "#1f6feb", "#20a37a", "#e8890c", "#6f42c1")
 INK, MUTED, GRID = "#212529", "#6c757d", "#e9ecef"
@@ -81,7 +85,7 @@ def funnel(rows: list[Row], title: str) -> Markup:
             bar = (f'<rect x="{x:.1f}" y="{y}" width="{max(w, 3):.1f}" height="{row_h - 10}" rx="4" '
                    f'fill="{PALETTE[0]}" fill-opacity="{opacity:.2f}"/>')
             body.append(_link(row.hrefs[0] if row.hrefs else None, bar,
-                              f"{row.label}：{_fmt(row.values[0])}"))
+                              f"{row.label}{punctuation('：')}{_fmt(row.values[0])}"))
         body.append(_text(width - value_w + 8, y + (row_h - 10) / 2 - 1, _fmt(row.values[0]), 16,
                           weight="bold"))
         if row.note:
@@ -112,7 +116,7 @@ def hbars(rows: list[Row], series: list[str], title: str, label_chars: int = 6) 
                 rect = (f'<rect x="{label_w}" y="{y + 1}" width="{max(w, 2):.1f}" height="{bar_h - 3}" '
                         f'rx="2" fill="{PALETTE[s % len(PALETTE)]}"/>')
                 href = row.hrefs[s] if s < len(row.hrefs) else None
-                body.append(_link(href, rect, f"{row.label} · {series[s]}：{_fmt(value)}"))
+                body.append(_link(href, rect, f"{row.label} · {series[s]}{punctuation('：')}{_fmt(value)}"))
             body.append(_text(label_w + (max(w, 2) if value else 0) + 6, y + bar_h / 2, _fmt(value), 12,
                               fill=MUTED))
     height = legend_h + max(len(rows), 1) * group_h
@@ -148,11 +152,12 @@ def columns(rows: list[Row], series: list[str], title: str) -> Markup:
             rect = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" height="{max(h, 0):.1f}" '
                     f'fill="{PALETTE[s % len(PALETTE)]}"/>')
             href = row.hrefs[s] if s < len(row.hrefs) else None
-            body.append(_link(href, rect, f"{row.label} · {series[s]}：{_fmt(value)}"))
+            body.append(_link(href, rect, f"{row.label} · {series[s]}{punctuation('：')}{_fmt(value)}"))
         centre = left + n * slot + slot / 2
         label = row.label
         if len(label) == 7:  # YYYY-MM: the month, with the year under January and the first one
-            body.append(_text(centre, legend_h + plot_h + 14, f"{int(label[5:])}月", 13, "middle", MUTED))
+            month = format_date(date(2000, int(label[5:]), 1), "LLL")  # 1月 / Jan
+            body.append(_text(centre, legend_h + plot_h + 14, month, 13, "middle", MUTED))
             if n == 0 or label.endswith("-01"):
                 body.append(_text(centre, legend_h + plot_h + 32, label[:4], 13, "middle", MUTED))
         else:

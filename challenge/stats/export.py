@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..exports.writers import RATE, RATIO, TEXT, Column, SafeCsvWriter, Typed, XlsxBook, fen_to_wan
 from ..money import FEN_PER_WAN, format_wan
@@ -97,7 +98,7 @@ def _csv_number(line: Line) -> str:
     return str(line.value)
 
 
-HEADERS = (_l("类别"), _l("指标"), _l("数值"), _l("单位"), _l("统计口径"))
+HEADERS = (_l("类别"), _l("指标"), _l("数值"), lazy_pgettext("measure", "单位"), _l("统计口径"))
 
 
 def to_csv(board: Dashboard, f: StatsFilter) -> bytes:

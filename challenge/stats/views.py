@@ -158,8 +158,9 @@ def export(fmt: str):
     else:
         body, mimetype = to_xlsx(board, f), XLSX_MIME
     response = Response(body, mimetype=mimetype)
+    title = _("统计分析")
     response.headers["Content-Disposition"] = attachment_header(
-        f"{_('统计分析')}-{stamp}.{fmt}", f"statistics-{stamp}.{fmt}")
+        f"{title}-{stamp}.{fmt}", f"statistics-{stamp}.{fmt}")
     return response
 
 

@@ -23,10 +23,11 @@
       a.textContent = item.title;
       var badge = document.createElement("span");
       badge.className = "badge text-bg-warning ms-1";
-      badge.textContent = "相似度 " + item.score;
+      badge.textContent = box.getAttribute("data-score") + " " + item.score;
       var why = document.createElement("span");
       why.className = "small text-muted ms-1";
-      why.textContent = item.state + (item.terms.length ? " · 相同要点：" + item.terms.join("、") : "");
+      why.textContent = item.state + (item.terms.length ? " · " + box.getAttribute("data-terms") +
+        box.getAttribute("data-colon") + item.terms.join(box.getAttribute("data-comma")) : "");
       li.append(a, badge, why);
       list.appendChild(li);
     });
