@@ -137,7 +137,8 @@ def format_value(key: str, value) -> str:
     if key == "fields" and isinstance(value, list):
         return punctuation("、").join(change_label(str(v)) for v in value)
     if key == "indicators" and isinstance(value, list):
-        return punctuation("；").join(_indicator_text(row) if isinstance(row, dict) else str(row) for row in value)
+        return punctuation("；").join(_indicator_text(row) if isinstance(row, dict) else str(row)
+                                      for row in value)
     if key == "eligible_org_types" and isinstance(value, str):
         return punctuation("、").join(_enum_label(OrgType, v) for v in csv_list(value))
     if isinstance(value, str):
