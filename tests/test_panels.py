@@ -95,6 +95,21 @@ def test_shortfall_is_named_by_title(client, auth, people, board):
     assert "「熔喷布过滤效率提升」只有" in problems and "因利益冲突回避" in problems
 
 
+def test_shortfall_reads_in_english_with_the_english_title(client, auth, people, board):
+    meltblown, _, crew = board
+    meltblown.reviewers_required = 3
+    meltblown.title_en = "Melt-blown filtration efficiency"
+    db.session.commit()
+    auth.login(people["admin"])
+    html = client.post("/admin/panels/propose?lang=en", data={"challenge": [meltblown.id]}
+                       ).get_data(as_text=True)
+    problems = html.split('data-testid="problems"')[1].split("</div>")[0]
+    assert ("“Melt-blown filtration efficiency” has only 2 reviewers free of conflicts; 3 are "
+            "needed (1 more are recused for conflicts of interest)") in problems
+    assert "so at most 2 review seats can be filled of the 3 needed" in problems
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in problems)
+
+
 def test_load_limit_is_respected_across_panels(app, client, auth, people, board, make):
     meltblown, bearing, crew = board
     app.config["REVIEWER_MAX_LOAD"] = 1

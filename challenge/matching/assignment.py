@@ -20,13 +20,46 @@ from .models import Id
 MAX_NAMES = 10
 
 
+def N_(template: str) -> str:
+    """Marks a message for the translation catalog; the web layer translates it (no Flask here)."""
+    return template
+
+
+class Problem(str):
+    """Why a seat stays empty: reads as its Chinese text (the CLI and logs), and keeps its
+    template and values so a page can say it in the reader's language (reviewing/operations)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params) -> Problem:
+        problem = super().__new__(cls, template % params)
+        problem.template, problem.params = template, params
+        return problem
+
+
+SHORT_OF_REVIEWERS = N_("%(need)s只有 %(eligible)d 名可回避冲突的评审专家，需要 %(wanted)d 名")
+SHORT_OF_REVIEWERS_CONFLICTS = N_("%(need)s只有 %(eligible)d 名可回避冲突的评审专家，需要 "
+                                  "%(wanted)d 名（另有 %(excluded)d 名因利益冲突回避）")
+SHORT_OF_CAPACITY = N_("评审总容量不足：%(reviewers)d 名候选评审专家每人最多评 %(max_load)d 个榜，"
+                       "共 %(capacity)d 个评审席位，需要 %(demand)d 个（缺 %(short)d 个）")
+SHORT_OF_CAPACITY_LEFT = N_("评审总容量不足：%(reviewers)d 名候选评审专家每人最多评 %(max_load)d "
+                            "个榜，尚余 %(capacity)d 个评审席位，需要 %(demand)d 个（缺 %(short)d 个）")
+SO_AT_MOST = N_("因此最多只能安排 %(filled)d 个评审席位，需要 %(demand)d 个")
+GROUP_SHORT = N_("受冲突回避和每人最多 %(max_load)d 个榜的限制，最多只能安排 %(filled)d 个评审席位，"
+                 "需要 %(demand)d 个（缺 %(short)d 个）：%(needs)s 共需 %(wanted)d 名评审，"
+                 "可选的评审专家只有 %(pool)d 名（%(reviewers)s），最多只能提供 %(seats)d 个席位")
+SOLVER_FAILED = N_("求解器未能给出方案：%(message)s")
+NOT_PROVEN_OPTIMAL = N_("求解在时限内未证明最优，返回当前最好方案：%(message)s")
+
+
 @dataclass
 class Assignment:
     """Chosen (need, reviewer) pairs, their total score, and why anything is missing."""
 
     pairs: list[tuple[Id, Id]] = field(default_factory=list)
     total_score: float = 0.0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -40,6 +73,7 @@ class Assignment:
 
 
 def _names(ids: Iterable[Hashable]) -> str:
+    """Chinese list of ids, the first MAX_NAMES of them."""
     ids = list(ids)
     shown = "、".join(str(i) for i in ids[:MAX_NAMES])
     return shown + (f" 等 {len(ids)} 个" if len(ids) > MAX_NAMES else "")
@@ -72,7 +106,7 @@ def assign_reviewers(
     need_idx: list[int] = []
     rev_idx: list[int] = []
     values: list[float] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for i, need in enumerate(needs):
         eligible = 0
         excluded = 0
@@ -85,9 +119,9 @@ def assign_reviewers(
             values.append(float(score))
             eligible += 1
         if eligible < wanted[i]:
-            note = f"（另有 {excluded} 名因利益冲突回避）" if excluded else ""
-            problems.append(f"榜 {need} 只有 {eligible} 名可回避冲突的评审专家，"
-                            f"需要 {wanted[i]} 名{note}")
+            template = SHORT_OF_REVIEWERS_CONFLICTS if excluded else SHORT_OF_REVIEWERS
+            problems.append(Problem(template, need=f"榜 {need} ", need_id=need, eligible=eligible,
+                                    wanted=wanted[i], excluded=excluded))
     per_need = np.asarray(wanted, dtype=np.int64)
     demand = int(per_need.sum())
     if not needs or demand == 0:
@@ -97,16 +131,16 @@ def assign_reviewers(
                       dtype=np.int64)
     capacity = int(caps.sum())
     if capacity < demand:
-        problems.append(f"评审总容量不足：{len(reviewers)} 名候选评审专家每人最多评 {max_load} 个榜，"
-                        f"{'尚余' if load else '共'} {capacity} 个评审席位，需要 {demand} 个"
-                        f"（缺 {demand - capacity} 个）")
+        problems.append(Problem(SHORT_OF_CAPACITY_LEFT if load else SHORT_OF_CAPACITY,
+                                reviewers=len(reviewers), max_load=max_load, capacity=capacity,
+                                demand=demand, short=demand - capacity))
 
     ni = np.asarray(need_idx, dtype=np.int64)
     ri = np.asarray(rev_idx, dtype=np.int64)
     filled = _max_seats(ni, ri, per_need, caps)
     if filled.value < demand:
         if problems:
-            problems.append(f"因此最多只能安排 {filled.value} 个评审席位，需要 {demand} 个")
+            problems.append(Problem(SO_AT_MOST, filled=filled.value, demand=demand))
         else:
             problems.append(_hall_message(filled, ni, ri, needs, list(reviewers),
                                           per_need, caps, max_load, demand))
@@ -141,7 +175,7 @@ def _max_seats(ni: np.ndarray, ri: np.ndarray, per_need: np.ndarray, caps: np.nd
 
 def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
                   reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, max_load: int,
-                  demand: int) -> str:
+                  demand: int) -> Problem:
     """Name the group of needs whose candidate reviewers cannot cover them (Hall's condition)."""
     n_need = len(needs)
     side = np.zeros(1 + n_need + len(reviewers) + 1, dtype=bool)
@@ -150,15 +184,17 @@ def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
     in_group = np.isin(ni, group)
     pool, edges = np.unique(ri[in_group], return_counts=True)
     seats = int(np.minimum(edges, caps[pool]).sum())
-    return (f"受冲突回避和每人最多 {max_load} 个榜的限制，最多只能安排 {flow.value} 个评审席位，"
-            f"需要 {demand} 个（缺 {demand - flow.value} 个）：榜 {_names(needs[i] for i in group)} "
-            f"共需 {int(per_need[group].sum())} 名评审，可选的评审专家只有 {len(pool)} 名"
-            f"（{_names(reviewers[i] for i in pool)}），最多只能提供 {seats} 个席位")
+    return Problem(GROUP_SHORT, max_load=max_load, filled=flow.value, demand=demand,
+                   short=demand - flow.value, needs=f"榜 {_names(needs[i] for i in group)}",
+                   need_ids=[needs[i] for i in group],
+                   wanted=int(per_need[group].sum()), pool=len(pool),
+                   reviewers=_names(reviewers[i] for i in pool),
+                   reviewer_ids=[reviewers[i] for i in pool], seats=seats)
 
 
 def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
            reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, seats: int, demand: int,
-           problems: list[str], time_limit: float | None) -> Assignment:
+           problems: list[Problem], time_limit: float | None) -> Assignment:
     m = len(values)
     cols = np.arange(m)
     ones = np.ones(m)
@@ -175,9 +211,9 @@ def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
     res = milp(-values, constraints=constraints, integrality=np.ones(m), bounds=Bounds(0, 1),
                options=options)
     if res.x is None:
-        return Assignment(problems=problems + [f"求解器未能给出方案：{res.message}"])
+        return Assignment(problems=problems + [Problem(SOLVER_FAILED, message=res.message)])
     if res.status != 0:
-        problems = problems + [f"求解在时限内未证明最优，返回当前最好方案：{res.message}"]
+        problems = problems + [Problem(NOT_PROVEN_OPTIMAL, message=res.message)]
     chosen = np.flatnonzero(res.x > 0.5)
     chosen = chosen[np.lexsort((-values[chosen], ni[chosen]))]
     pairs = [(needs[ni[j]], reviewers[ri[j]]) for j in chosen.tolist()]

@@ -10,8 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Refused
 from ..extensions import db
+from ..locales import current, punctuation
 from ..locking import lock_for_write
-from ..matching import Assignment, Match, assign_reviewers
+from ..matching import Assignment, Match, Problem, assign_reviewers
+from ..matching.assignment import MAX_NAMES
 from ..matching_service import reviewer_matches
 from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
 from ..notices import challenge_link
@@ -132,12 +134,27 @@ def propose_panels(challenges: list[Challenge]) -> tuple[list[PanelPlan], Assign
     return plans, Assignment(result.pairs, result.total_score, problems)
 
 
-def _titled(problem: str, plans: list[PanelPlan]) -> str:
-    """Name 榜 by title rather than by id in the solver's messages."""
-    for plan in plans:
-        problem = problem.replace(f"榜 {plan.challenge.id} ", f"「{plan.challenge.title}」")
-        problem = problem.replace(f"榜 {plan.challenge.id}、", f"「{plan.challenge.title}」、")
-    return problem
+def _titled(problem: Problem, plans: list[PanelPlan]) -> str:
+    """The solver's message in the reader's language, naming 榜 by title rather than by id."""
+    english = current() == "en"
+    titles = {plan.challenge.id: plan.challenge.face_title(english) for plan in plans}
+
+    def quoted(challenge_id) -> str:
+        title = titles.get(challenge_id, str(challenge_id))
+        return f"“{title}”" if english else f"「{title}」"
+
+    params = dict(problem.params)
+    if "need_id" in params:
+        params["need"] = quoted(params["need_id"])
+    if "need_ids" in params:
+        params["needs"] = punctuation("、").join(quoted(i) for i in params["need_ids"])
+    if "reviewer_ids" in params:
+        names = {cand.reviewer.id: cand.reviewer.name for plan in plans for cand in plan.candidates}
+        ids = params["reviewer_ids"]
+        shown = punctuation("、").join(names.get(i, str(i)) for i in ids[:MAX_NAMES])
+        params["reviewers"] = (shown if len(ids) <= MAX_NAMES
+                               else _("%(names)s 等 %(n)d 位", names=shown, n=len(ids)))
+    return _(problem.template, **params)
 
 
 def match_score(challenge: Challenge, reviewer: User) -> int:
