@@ -145,15 +145,20 @@ def child_english(n: int, latency_needs: int, plain: int) -> dict:
     matcher = Matcher(profiles)
     matcher.top_experts(synth.need(-1), 10)
     build = time.perf_counter() - t0
-    needs = [synth.need(i) for i in range(latency_needs)]
+    return {"n": n, "build_s": build, "vocab": len(matcher._engine.index.vocab),
+            "peak_rss_mb": peak_rss_mb(),
+            **latencies(matcher, [synth.need(i) for i in range(latency_needs)])}
+
+
+def latencies(matcher: Matcher, needs: list[Need]) -> dict:
+    """Top-10 for each need in turn: the median and p95 milliseconds."""
     times = []
     for need in needs:
         t = time.perf_counter()
         matcher.top_experts(need, 10)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    return {"n": n, "build_s": build, "vocab": len(matcher._engine.index.vocab),
-            "peak_rss_mb": peak_rss_mb(), "latency_median_ms": statistics.median(times),
+    return {"latency_median_ms": statistics.median(times),
             "latency_p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
@@ -180,15 +185,7 @@ def child_index(n: int, latency_needs: int, batch_needs: int) -> dict:
            "vocab": len(matcher._engine.index.vocab)}
     del profiles
     if latency_needs:
-        needs = [synth.need(i) for i in range(latency_needs)]
-        times = []
-        for need in needs:
-            t = time.perf_counter()
-            matcher.top_experts(need, 10)
-            times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        out["latency_median_ms"] = statistics.median(times)
-        out["latency_p95_ms"] = times[int(0.95 * (len(times) - 1))]
+        out.update(latencies(matcher, [synth.need(i) for i in range(latency_needs)]))
     if batch_needs:
         needs = [synth.need(10_000 + i) for i in range(batch_needs)]
         t = time.perf_counter()
