@@ -25,6 +25,7 @@ class Refused(Exception):
 
     def __init__(self, message: str = "", field: str | None = None, items: Iterable[str] = ()):
         self.items = tuple(str(item) for item in items)
+        self.joined = not str(message)  # the message is only the items, joined
         self.message = str(message) or punctuation("；").join(self.items)
         self.field = field
         super().__init__(self.message)

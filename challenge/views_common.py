@@ -89,7 +89,7 @@ def show_refusal(refusal: Refused, form=None, field=None) -> None:
     target = named if named is not None else field
     if target is None:
         flash(refusal.message, "danger")
-    elif refusal.items and refusal.message == "；".join(refusal.items):
+    elif refusal.items and refusal.joined:
         target.errors = [*target.errors, *refusal.items]  # several problems: one line each
     else:
         target.errors = [*target.errors, refusal.message]

@@ -168,6 +168,21 @@ def test_the_bureau_marks_worldwide_and_is_refused_next_to_the_box(client, auth,
     assert 'checked' in box.group(0)  # the bureau's tick is not lost
 
 
+def test_in_english_each_missing_part_is_its_own_line_next_to_the_box(client, auth, make, people):
+    """The refusal's problems stand one per line in either language (its joined message, with the
+    page's own separator, is for a flash)."""
+    challenge = _screening(make, people)
+    auth.login(people["admin"])
+    day = (local_today() + timedelta(days=30)).isoformat()
+    html = client.post(f"/admin/challenges/{challenge.id}/publish?lang=en",
+                       data={"deadline": day, "worldwide": "y"}).get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="worldwide"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    with flask_babel.force_locale("en"):
+        title, summary = str(ENGLISH_FACE["title_en"]), str(ENGLISH_FACE["summary_en"])
+    assert box and title in box.group(1) and summary in box.group(1)
+    assert f"{title}; {summary}" not in box.group(1)
+
+
 def test_the_bureau_publishes_worldwide_with_the_english_face(client, auth, make, people):
     challenge = _screening(make, people, **english())
     auth.login(people["admin"])
