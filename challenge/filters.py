@@ -10,8 +10,8 @@ from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
 from .filesize import format_filesize
 from .forms_common import count_errors
-from .locales import current, for_reader, money
-from .matching_service import why as _why
+from .locales import current, money
+from .matching_service import why
 from .money import format_money, format_share, format_wan
 from .states import (
     ChallengeKind,
@@ -50,11 +50,6 @@ def money_figure(fen) -> str:
 
 def money_unit() -> str:
     return "" if current() == "en" else "万元"
-
-
-def why(terms, limit: int = 6) -> list[str]:
-    """The matcher's reasons (matching_service.why) as the page's reader reads them."""
-    return for_reader(_why(terms, limit))
 
 
 def number(value) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from . import permissions as can
 from .extensions import db
+from .locales import for_reader
 from .matching import Match, Matcher, Need, NeedIndex, Profile
 from .models import Challenge, ExpertProfile
 from .states import ChallengeState, Role
@@ -189,7 +190,8 @@ def reviewer_matches(challenge: Challenge, k: int = 50) -> list[tuple[ExpertProf
 
 def why(terms: list[str], limit: int = 6) -> list[str]:
     """The matcher's reasons in plain words: "keyword≈熔喷材料" → "熔喷材料",
-    "芯片封装=封装测试" → "芯片封装≈封装测试"; duplicates dropped."""
+    "芯片封装=封装测试" → "芯片封装≈封装测试"; duplicates dropped; as the page's reader reads
+    them (`locales.for_reader`: an English page keeps a synonym link's English side)."""
     shown: list[str] = []
     for term in terms:
         for prefix in ("keyword≈", "keyword=", "title≈"):
@@ -198,7 +200,7 @@ def why(terms: list[str], limit: int = 6) -> list[str]:
         term = term.replace("=", "≈")
         if term and term not in shown:
             shown.append(term)
-    return shown[:limit]
+    return for_reader(shown[:limit])
 
 
 def search_ids(text: str, k: int = 100) -> list[int]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
-from ..locales import for_reader, punctuation
+from ..locales import punctuation
 from ..matching_service import need_doc, recommend_experts, similar_challenges, why
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
@@ -235,7 +235,7 @@ def similar():
 
 def _similar_item(challenge: Challenge, match) -> dict:
     return {"id": challenge.id, "title": challenge.title, "score": round(match.score),
-            "terms": for_reader(why(match.terms)), "state": challenge.state.label,
+            "terms": why(match.terms), "state": challenge.state.label,
             "url": url_for("hall.detail", challenge_id=challenge.id)}
 
 
