@@ -4,7 +4,7 @@ page's language, permission checks."""
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal
 
 from . import permissions, workflow
 from .audit_trail.display import changes_of, event_action, event_state
@@ -57,12 +57,6 @@ def number(value) -> str:
     return "—" if value is None else format_decimal(value)
 
 
-def english_locale() -> bool:
-    """The page is in English: a 榜 shows its English face where it has one (hall/_face.html)."""
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -86,7 +80,7 @@ def register(app: Flask) -> None:
                                  share=format_share, money_unit=money_unit)
     app.jinja_env.globals.update(
         perm=permissions, allowed=workflow.allowed, latest_event=workflow.latest_event,
-        url_with=url_with, count_errors=count_errors, english_locale=english_locale,
+        url_with=url_with, count_errors=count_errors,
         audit_changes=changes_of,
         Role=Role, ChallengeState=ChallengeState, ChallengeKind=ChallengeKind,
         Confidentiality=Confidentiality, FundingMode=FundingMode, OrgType=OrgType,

@@ -49,6 +49,11 @@ def current() -> str:
     return get_locale().language if get_locale() else DEFAULT
 
 
+def english_locale() -> bool:
+    """The page is in English: a 榜 shows its English face where it has one (hall/_face.html)."""
+    return current() == "en"
+
+
 def html_lang() -> str:
     return HTML_LANG.get(current(), HTML_LANG[DEFAULT])
 
@@ -163,4 +168,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_cookie_and_vary)
     app.jinja_env.add_extension(TemplatePunctuation)
     app.jinja_env.globals.update(html_lang=html_lang, current_locale=current,
-                                 punctuation=punctuation)
+                                 english_locale=english_locale, punctuation=punctuation)

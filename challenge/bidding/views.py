@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
 from ..extensions import db
-from ..filters import english_locale
+from ..locales import english_locale
 from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import format_share, wan_input
 from ..posting import operations as posting_ops

@@ -27,7 +27,7 @@ from ..caching import (
     public_page,
 )
 from ..extensions import db
-from ..filters import english_locale
+from ..locales import english_locale
 from ..matching_service import search_ids
 from ..models import AccessGrant, Challenge, ChallengeInvitation
 from ..money import MoneyError, parse_wan

@@ -11,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from .. import permissions as can
 from ..caching import public_page
 from ..extensions import db
-from ..filters import english_locale, localtime
+from ..filters import localtime
 from ..hall.views import listed_for
 from ..inputs import parse_id, parse_ids
+from ..locales import english_locale
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
 from ..views_common import attempt, get_or_404, role_required
