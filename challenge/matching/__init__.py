@@ -11,7 +11,7 @@ Typical use::
     assign_reviewers(scores, 3, 2, conflicts)
 """
 
-from .assignment import Assignment, Problem, assign_reviewers
+from .assignment import Assignment, Shortfall, assign_reviewers
 from .matcher import Matcher, NeedIndex
 from .models import Id, Match, Need, Profile
 from .normalize import normalize
@@ -19,7 +19,7 @@ from .text import tokenize
 
 __all__ = [
     "Assignment",
-    "Problem",
+    "Shortfall",
     "Id",
     "Match",
     "Matcher",

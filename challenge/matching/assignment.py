@@ -25,14 +25,14 @@ def N_(template: str) -> str:
     return template
 
 
-class Problem(str):
+class Shortfall(str):
     """Why a seat stays empty: reads as its Chinese text (the CLI and logs), and keeps its
     template and values so a page can say it in the reader's language (reviewing/operations)."""
 
     template: str
     params: dict
 
-    def __new__(cls, template: str, **params) -> Problem:
+    def __new__(cls, template: str, **params) -> Shortfall:
         problem = super().__new__(cls, template % params)
         problem.template, problem.params = template, params
         return problem
@@ -59,7 +59,7 @@ class Assignment:
 
     pairs: list[tuple[Id, Id]] = field(default_factory=list)
     total_score: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Shortfall] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -106,7 +106,7 @@ def assign_reviewers(
     need_idx: list[int] = []
     rev_idx: list[int] = []
     values: list[float] = []
-    problems: list[Problem] = []
+    problems: list[Shortfall] = []
     for i, need in enumerate(needs):
         eligible = 0
         excluded = 0
@@ -120,7 +120,7 @@ def assign_reviewers(
             eligible += 1
         if eligible < wanted[i]:
             template = SHORT_OF_REVIEWERS_CONFLICTS if excluded else SHORT_OF_REVIEWERS
-            problems.append(Problem(template, need=f"榜 {need} ", need_id=need, eligible=eligible,
+            problems.append(Shortfall(template, need=f"榜 {need} ", need_id=need, eligible=eligible,
                                     wanted=wanted[i], excluded=excluded))
     per_need = np.asarray(wanted, dtype=np.int64)
     demand = int(per_need.sum())
@@ -131,7 +131,7 @@ def assign_reviewers(
                       dtype=np.int64)
     capacity = int(caps.sum())
     if capacity < demand:
-        problems.append(Problem(SHORT_OF_CAPACITY_LEFT if load else SHORT_OF_CAPACITY,
+        problems.append(Shortfall(SHORT_OF_CAPACITY_LEFT if load else SHORT_OF_CAPACITY,
                                 reviewers=len(reviewers), max_load=max_load, capacity=capacity,
                                 demand=demand, short=demand - capacity))
 
@@ -140,7 +140,7 @@ def assign_reviewers(
     filled = _max_seats(ni, ri, per_need, caps)
     if filled.value < demand:
         if problems:
-            problems.append(Problem(SO_AT_MOST, filled=filled.value, demand=demand))
+            problems.append(Shortfall(SO_AT_MOST, filled=filled.value, demand=demand))
         else:
             problems.append(_hall_message(filled, ni, ri, needs, list(reviewers),
                                           per_need, caps, max_load, demand))
@@ -175,7 +175,7 @@ def _max_seats(ni: np.ndarray, ri: np.ndarray, per_need: np.ndarray, caps: np.nd
 
 def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
                   reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, max_load: int,
-                  demand: int) -> Problem:
+                  demand: int) -> Shortfall:
     """Name the group of needs whose candidate reviewers cannot cover them (Hall's condition)."""
     n_need = len(needs)
     side = np.zeros(1 + n_need + len(reviewers) + 1, dtype=bool)
@@ -184,7 +184,7 @@ def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
     in_group = np.isin(ni, group)
     pool, edges = np.unique(ri[in_group], return_counts=True)
     seats = int(np.minimum(edges, caps[pool]).sum())
-    return Problem(GROUP_SHORT, max_load=max_load, filled=flow.value, demand=demand,
+    return Shortfall(GROUP_SHORT, max_load=max_load, filled=flow.value, demand=demand,
                    short=demand - flow.value, needs=f"榜 {_names(needs[i] for i in group)}",
                    need_ids=[needs[i] for i in group],
                    wanted=int(per_need[group].sum()), pool=len(pool),
@@ -194,7 +194,7 @@ def _hall_message(flow: _Flow, ni: np.ndarray, ri: np.ndarray, needs: list[Id],
 
 def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
            reviewers: list[Id], per_need: np.ndarray, caps: np.ndarray, seats: int, demand: int,
-           problems: list[Problem], time_limit: float | None) -> Assignment:
+           problems: list[Shortfall], time_limit: float | None) -> Assignment:
     m = len(values)
     cols = np.arange(m)
     ones = np.ones(m)
@@ -211,9 +211,9 @@ def _solve(ni: np.ndarray, ri: np.ndarray, values: np.ndarray, needs: list[Id],
     res = milp(-values, constraints=constraints, integrality=np.ones(m), bounds=Bounds(0, 1),
                options=options)
     if res.x is None:
-        return Assignment(problems=problems + [Problem(SOLVER_FAILED, message=res.message)])
+        return Assignment(problems=problems + [Shortfall(SOLVER_FAILED, message=res.message)])
     if res.status != 0:
-        problems = problems + [Problem(NOT_PROVEN_OPTIMAL, message=res.message)]
+        problems = problems + [Shortfall(NOT_PROVEN_OPTIMAL, message=res.message)]
     chosen = np.flatnonzero(res.x > 0.5)
     chosen = chosen[np.lexsort((-values[chosen], ni[chosen]))]
     pairs = [(needs[ni[j]], reviewers[ri[j]]) for j in chosen.tolist()]

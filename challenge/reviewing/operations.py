@@ -12,7 +12,7 @@ from ..errors import Refused
 from ..extensions import db
 from ..locales import current, punctuation
 from ..locking import lock_for_write
-from ..matching import Assignment, Match, Problem, assign_reviewers
+from ..matching import Assignment, Match, Shortfall, assign_reviewers
 from ..matching.assignment import MAX_NAMES
 from ..matching_service import reviewer_matches
 from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
@@ -134,7 +134,7 @@ def propose_panels(challenges: list[Challenge]) -> tuple[list[PanelPlan], Assign
     return plans, Assignment(result.pairs, result.total_score, problems)
 
 
-def _titled(problem: Problem, plans: list[PanelPlan]) -> str:
+def _titled(problem: Shortfall, plans: list[PanelPlan]) -> str:
     """The solver's message in the reader's language, naming 榜 by title rather than by id."""
     english = current() == "en"
     titles = {plan.challenge.id: plan.challenge.face_title(english) for plan in plans}
