@@ -161,6 +161,8 @@ class ChallengeIndicator(db.Model):
     """A quantified technical indicator: what must be reached and how it is measured."""
 
     __tablename__ = "challenge_indicators"
+    # What the 榜 form edits of each row, and the audit trail compares.
+    TEXT_COLUMNS = ("name", "name_en", "target", "unit", "method")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),

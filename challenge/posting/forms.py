@@ -30,6 +30,7 @@ from ..forms_common import (
     options,
     unix_newlines,
 )
+from ..models import ChallengeIndicator
 from ..models.base import csv_list
 from ..money import wan_input
 from ..states import ChallengeKind, Confidentiality, FundingMode, OrgType
@@ -48,9 +49,6 @@ class IndicatorForm(SubForm):
 
     def is_blank(self) -> bool:
         return not any((f.data or "").strip() for f in self)
-
-
-INDICATOR_FIELDS = ("name", "name_en", "target", "unit", "method")
 
 
 class ChallengeForm(AppForm):
@@ -159,7 +157,7 @@ class ChallengeForm(AppForm):
             "industry_tags": challenge.industry_tags, "summary": challenge.summary,
             "detail": challenge.detail, "title_en": challenge.title_en,
             "summary_en": challenge.summary_en, "worldwide": challenge.worldwide,
-            "indicators": [{k: getattr(i, k) for k in INDICATOR_FIELDS}
+            "indicators": [{k: getattr(i, k) for k in ChallengeIndicator.TEXT_COLUMNS}
                            for i in challenge.indicators] or [{}],
             "bounty": wan_input(challenge.bounty_fen or None),  # 0: not typed yet
             "investment": wan_input(challenge.investment_fen or None),
@@ -200,7 +198,7 @@ class ChallengeForm(AppForm):
             "contact_phone": (self.contact_phone.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip(),
             "indicators": [
-                {k: (entry.form[k].data or "").strip() for k in INDICATOR_FIELDS}
+                {k: (entry.form[k].data or "").strip() for k in ChallengeIndicator.TEXT_COLUMNS}
                 for entry in self.indicators if not entry.form.is_blank()
             ],
         }

@@ -33,7 +33,6 @@ AUDITED_FIELDS = ("title", "kind", "field", "industry_tags", "summary", "detail"
                   "title_en", "summary_en", "worldwide")
 # The English face is optional: values without it (older callers) leave it as it is.
 OPTIONAL_FIELDS = {"title_en": "", "summary_en": "", "worldwide": False}
-INDICATOR_COLUMNS = ("name", "name_en", "target", "unit", "method")
 
 
 def _plain(value):
@@ -43,7 +42,7 @@ def _plain(value):
 
 
 def _indicator_rows(challenge: Challenge) -> list[dict]:
-    return [{k: getattr(i, k) or "" for k in INDICATOR_COLUMNS} for i in challenge.indicators]
+    return [{k: getattr(i, k) or "" for k in ChallengeIndicator.TEXT_COLUMNS} for i in challenge.indicators]
 
 
 def _apply(challenge: Challenge, values: dict) -> dict:
