@@ -21,6 +21,7 @@ from challenge.models import (
     User,
 )
 from challenge.posting import operations as ops
+from challenge.reviewing import operations as panels
 from challenge.states import (
     SYSTEM,
     ChallengeKind,
@@ -177,6 +178,17 @@ def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User,
         if action == "fail":
             finish_contract(contract, ContractState.FAILED)
         perform(challenge, action, admin, reason="测试")
+
+
+def to_review(challenge: Challenge, bids: list, admin: User, reviewer: User) -> None:
+    """An open 榜 with drafted *bids* to 评审: each bid submitted, the deadline passed (the
+    clock closes the 榜), each bid qualified, *reviewer* seated on the panel."""
+    for proposal in bids:
+        perform(proposal, "submit", proposal.team_lead)
+    perform(challenge, "close", "system", now=challenge.deadline_at + timedelta(seconds=1))
+    for proposal in bids:
+        perform(proposal, "qualify", admin)
+    panels.seat_reviewer(challenge, reviewer, admin)
 
 
 def make_winner(challenge: Challenge, solver: User | None = None,

@@ -24,7 +24,6 @@ from challenge.extensions import db
 from challenge.models import Contract, ExpertProfile, ExportJob, Proposal, Review
 from challenge.permissions import grant_for
 from challenge.posting import operations as posting_ops
-from challenge.reviewing import operations as panels
 from challenge.reviewing.decision import decide, file_objection
 from challenge.states import ChallengeState, Confidentiality, ProposalState, ReviewState, Role
 from challenge.timeutil import local_today, utcnow
@@ -151,12 +150,7 @@ def build_world() -> dict:
     reviewing = make(issuer, ChallengeState.OPEN, admin=admin, **values(title="Under review"))
     reviewed = [bid(reviewing, user(Role.SOLVER, name=f"Bidder {n}",
                                     org=org(f"Lab {n}", region="Xiamen"))) for n in (1, 2)]
-    for proposal in reviewed:
-        perform(proposal, "submit", proposal.team_lead)
-    perform(reviewing, "close", "system", now=reviewing.deadline_at + timedelta(seconds=1))
-    for proposal in reviewed:
-        perform(proposal, "qualify", admin)
-    panels.seat_reviewer(reviewing, people["reviewer"], admin)
+    factories.to_review(reviewing, reviewed, admin, people["reviewer"])
     db.session.add(Review(challenge_id=reviewing.id, proposal_id=reviewed[0].id,
                           reviewer_id=people["reviewer"].id, state=ReviewState.SUBMITTED,
                           scores=scores_for(80), comment="Sound plan", submitted_at=utcnow()))
@@ -165,14 +159,9 @@ def build_world() -> dict:
     bids = [bid(decided, user(Role.SOLVER, name=f"Winner {n}", org=org(f"Winner Lab {n}",
                                                                       region="Xiamen")))
             for n in (1, 2)]
-    for proposal in bids:
-        perform(proposal, "submit", proposal.team_lead)
-    perform(decided, "close", "system", now=decided.deadline_at + timedelta(seconds=1))
     decided.reviewers_required = 1
     scorer = user(Role.REVIEWER, name="Scorer Sun", org=org("Scoring Institute", region="Xiamen"))
-    for proposal in bids:
-        perform(proposal, "qualify", admin)
-    panels.seat_reviewer(decided, scorer, admin)
+    factories.to_review(decided, bids, admin, scorer)
     for proposal, total in zip(bids, (80, 70), strict=True):
         db.session.add(Review(challenge_id=decided.id, proposal_id=proposal.id,
                               reviewer_id=scorer.id, state=ReviewState.SUBMITTED,

@@ -129,12 +129,7 @@ def build_world(client, auth, make, people) -> dict:
 
     reviewing = open_board(make, people)
     reviewed = [_bid(reviewing, make.user(Role.SOLVER)) for _ in range(2)]
-    for proposal in reviewed:
-        perform(proposal, "submit", proposal.team_lead)
-    perform(reviewing, "close", "system", now=reviewing.deadline_at + timedelta(seconds=1))
-    for proposal in reviewed:
-        perform(proposal, "qualify", admin)
-    panels.seat_reviewer(reviewing, people["reviewer"], admin)
+    factories.to_review(reviewing, reviewed, admin, people["reviewer"])
     decidable = _scored_board(make, people)
     drafted = make.challenge(issuer, ChallengeState.PUBLICITY, admin=admin)
     drafted.publicity_ends_at = utcnow() - timedelta(minutes=1)
