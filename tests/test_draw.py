@@ -32,7 +32,8 @@ MELT = "熔喷,驻极,过滤效率,非织造"
 @pytest.fixture
 def board(make, people):
     """A 榜 under review needing 3 reviewers; eight experts who know its subject, one of them
-    from the issuer (a conflict) and one already at the load limit elsewhere (load 1 of 1)."""
+    from the issuer (a conflict) and one seated on another 榜 under review (at the load limit
+    with `one_seat_each`)."""
     admin = people["admin"]
     meltblown = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=admin,
                                title="熔喷布过滤效率提升", field="新材料",
