@@ -202,6 +202,10 @@ def test_the_page_shows_the_record_and_the_offline_tool_replays_it(board, client
     assert f"flask panel replay-draw {made.id}" in section
     assert section.count("<td>抽中</td>") == 3
 
+    trail = client.get(f"/admin/audit/?type=challenge&id={meltblown.id}&action=draw").get_data(
+        as_text=True)
+    assert "随机抽取评审专家" in trail and "抽取前的审计链头" in trail and made.seed in trail
+
     record = client.get(f"/admin/panels/draws/{made.id}.json").get_json()
     assert record["drawn"] == made.drawn and record["challenge"] == meltblown.id
     path = tmp_path / "draw.json"
