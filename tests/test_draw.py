@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from challenge.extensions import db
 from challenge.models import AuditEvent, Notification, PanelDraw, ReviewAssignment
+from challenge.models.audit import chained_content, event_values
 from challenge.reviewing import draw as draws
 from challenge.reviewing import operations as ops
 from challenge.states import ChallengeState, OrgType, PanelSeatState, Role
@@ -215,7 +216,7 @@ def test_the_page_shows_the_record_and_the_offline_tool_replays_it(board, client
     loser = next(c["reviewer"] for c in record["candidates"] if c["reviewer"] not in record["drawn"])
     path.write_text(json.dumps(dict(record, drawn=[loser, *record["drawn"][1:]])), encoding="utf-8")
     bad = subprocess.run([sys.executable, str(TOOL), str(path)], capture_output=True, text=True)
-    assert bad.returncode == 1 and "MISMATCH drawn" in bad.stdout
+    assert bad.returncode == 1 and ": drawn: recomputed" in bad.stdout
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -280,3 +281,44 @@ def test_two_draws_at_once_do_not_overfill_the_panel(board, live_server, make, p
     assert db.session.scalar(select(func.count(ReviewAssignment.id)).where(
         ReviewAssignment.challenge_id == meltblown.id,
         ReviewAssignment.state == PanelSeatState.ASSIGNED)) == 3
+
+
+def _event_json(event: AuditEvent) -> dict:
+    """An audit event as an evidence pack would list it: its canonical chained content."""
+    return {"id": event.id, "prev_hash": event.prev_hash, "hash": event.hash,
+            **json.loads(chained_content(event_values(event)))}
+
+
+def test_the_offline_tool_replays_the_draw_from_its_audit_event(board, people, tmp_path):
+    meltblown, _crew = board
+    made = draws.draw_panel(meltblown, 5, people["admin"])
+    db.session.commit()
+    events = [_event_json(e) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    path = tmp_path / "events.json"
+
+    def tool(document) -> subprocess.CompletedProcess:
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return subprocess.run([sys.executable, str(TOOL), str(path)], capture_output=True,
+                              text=True)
+
+    ok = tool(events)
+    assert ok.returncode == 0 and f"replays to the same panel: {made.drawn}" in ok.stdout, ok.stdout
+    (draw_event,) = [e for e in events if e["action"] == "draw"]
+    moved = dict(draw_event, occurred_at=draw_event["occurred_at"].replace("+00:00", "1+00:00"))
+    assert "MISMATCH" in tool(moved).stdout and tool(moved).returncode == 1
+    forked = dict(draw_event, prev_hash="f" * 64)
+    assert tool(forked).returncode == 1 and "not the chain head" in tool(forked).stdout
+    assert tool([e for e in events if e["action"] != "draw"]).returncode == 1
+
+
+def test_a_draw_record_is_never_changed_through_the_app(board, people):
+    meltblown, _crew = board
+    made = draws.draw_panel(meltblown, 5, people["admin"])
+    db.session.commit()
+    made.seed = "0" * 64
+    with pytest.raises(RuntimeError, match="never changed"):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(PanelDraw, made.id))
+    with pytest.raises(RuntimeError, match="never changed"):
+        db.session.flush()

@@ -6,6 +6,10 @@ and run:
 
     python3 tools/replay_draw.py draw-12.json
 
+The file may also hold the draw's audit event (action "draw", as an evidence pack lists events:
+object_id, occurred_at in UTC ISO 8601 to the microsecond, prev_hash, changes with each value as
+[null, value]), or a list of events, of which every "draw" is replayed.
+
 The algorithm (panel-draw-v1, challenge/reviewing/draw.py; written again here on purpose, so
 that the replay does not rest on the platform's own code):
 
@@ -56,21 +60,47 @@ def replay(record: dict) -> list[str]:
     return problems
 
 
+def from_event(event: dict) -> dict:
+    """A draw record read from its audit event."""
+    record = {key: value[1] for key, value in event["changes"].items()}
+    record.update(challenge=event["object_id"], drawn_at=event["occurred_at"],
+                  audit_event=event.get("id"))
+    if "prev_hash" in event and event["prev_hash"] != record["chain_head"]:
+        record["problem"] = (f"the event follows {event['prev_hash']}, "
+                             f"not the chain head {record['chain_head']} its seed names")
+    return record
+
+
+def records_in(document) -> list[dict]:
+    if isinstance(document, list):
+        return [from_event(e) for e in document if e.get("action") == "draw"]
+    if document.get("action") == "draw" and "changes" in document:
+        return [from_event(document)]
+    return [document]
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         print("usage: replay_draw.py DRAW.json", file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as handle:
-        record = json.load(handle)
-    problems = replay(record)
-    for problem in problems:
-        print(f"MISMATCH {problem}")
-    if problems:
+        records = records_in(json.load(handle))
+    if not records:
+        print("no draw in this file")
         return 1
-    print(f"draw #{record.get('draw')} of challenge #{record['challenge']}: seed {record['seed']}")
-    print(f"replays to the same panel: {record['drawn']}")
-    return 0
+    failed = 0
+    for record in records:
+        name = f"draw of challenge #{record['challenge']} at {record['drawn_at']}"
+        problems = replay(record) + ([record["problem"]] if "problem" in record else [])
+        for problem in problems:
+            print(f"MISMATCH {name}: {problem}")
+        if problems:
+            failed += 1
+            continue
+        print(f"{name}: seed {record['seed']}")
+        print(f"replays to the same panel: {record['drawn']}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
