@@ -204,12 +204,11 @@ def _event_check(draw: PanelDraw) -> Check:
 
 
 def _head_check(draw: PanelDraw) -> Check:
-    """The head the seed names was in the chain before the draw: an earlier event's hash."""
-    if draw.chain_head == GENESIS_HASH:
-        before = True
-    else:
-        before = db.session.scalar(select(AuditEvent.id).where(
-            AuditEvent.hash == draw.chain_head, AuditEvent.id < draw.audit_event_id)) is not None
+    """The head the seed names is the hash of the event just before the draw's own (events are
+    appended one at a time under the chain's lock, so id order is chain order)."""
+    previous = db.session.scalar(select(AuditEvent.hash).where(
+        AuditEvent.id < draw.audit_event_id).order_by(AuditEvent.id.desc()).limit(1))
+    before = draw.chain_head == (previous or GENESIS_HASH)
     return Check("head", before, _("链头 %(head)s %(verdict)s。", head=draw.chain_head,
                                    verdict=_("是抽取前的最新审计事件") if before
                                    else _("不在抽取前的审计链中")))
