@@ -24,6 +24,7 @@ replay it (tools/replay_draw.py does, with the standard library only).
 Everything is recorded before any seat is made: a `PanelDraw` row and the audit event "draw" on
 the 榜 with the same values; the seats are then made one by one through `seat_reviewer`, which
 checks every rule again. `replay` recomputes a draw from its record and says what does not hold.
+docs/random-draw.md tells an auditor how to check a draw.
 """
 
 import hashlib
