@@ -1,5 +1,5 @@
 """Command-line tasks: flask create-admin, seed-demo, close-expired, remind-overdue, send-mail,
-audit verify; backup and restore live in backup.py."""
+audit verify, panel replay-draw; backup and restore live in backup.py."""
 
 import click
 from flask import Flask
@@ -20,6 +20,9 @@ def register(app: Flask) -> None:
     from .backup import register as register_backup
 
     register_backup(app)  # flask backup / flask restore
+    from .reviewing.draw import panel_command
+
+    app.cli.add_command(panel_command)  # flask panel replay-draw
 
 
 @click.command("create-admin")

@@ -512,6 +512,8 @@ EVENT_LABELS.update({
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
 })
+# A panel seated by random draw (challenge/reviewing/draw.py).
+EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

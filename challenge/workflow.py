@@ -350,6 +350,13 @@ def _chain_head() -> str:
     return head or GENESIS_HASH
 
 
+def chain_head() -> str:
+    """The hash the next audit event will name as its predecessor, public before that event is
+    written; from this call to the end of the transaction no other transaction can append, so
+    the next event written here follows it (a random draw takes its seed from it)."""
+    return _chain_head()
+
+
 def _remember_head(head: str) -> None:
     session = db.session()
     session.info[_HEAD] = (session.get_transaction(), session.get_nested_transaction(), head)

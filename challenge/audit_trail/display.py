@@ -60,6 +60,12 @@ CHANGE_LABELS = {
     "credit_code": _l("统一社会信用代码"), "licence": _l("证照"), "member": _l("成员"),
     "org_admin": _l("单位管理员"), "invitation": _l("邀请"),
 }
+# A panel's random draw (reviewing/draw.py): what the auditor reads in its event.
+CHANGE_LABELS.update({
+    "algorithm": _l("算法"), "chain_head": _l("抽取前的审计链头"), "seed": _l("种子"),
+    "pool_size": _l("候选人数 K"), "seats": _l("抽取席位数"), "candidates": _l("候选名单"),
+    "drawn": _l("抽中的专家"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

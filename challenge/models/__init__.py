@@ -26,7 +26,7 @@ from .proposal import (
                     ProposalVersion,
 )
 from .question import Question
-from .review import Objection, Review, ReviewAssignment
+from .review import Objection, PanelDraw, Review, ReviewAssignment
 from .user import RecoveryCode, User
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "ChallengeIndicator", "ChallengeInvitation", "ExpertProfile", "ExpertWork", "ExportJob",
     "JobRun", "Notification",
     "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
-    "ProposalAttachment", "ProposalMilestone",
+    "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User",
 ]

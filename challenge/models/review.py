@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -111,3 +111,41 @@ class Objection(db.Model):
 
     def __repr__(self) -> str:
         return f"<Objection {self.id} challenge={self.challenge_id} {self.state}>"
+
+
+class PanelDraw(db.Model):
+    """One random draw of a 榜's panel (challenge/reviewing/draw.py): the candidate pool in its
+    order with match scores, the public value the seed came from (the audit chain's head before
+    the draw), the seed and who was drawn. Written once, with the audit event "draw" that
+    carries the same values; `flask panel replay-draw` recomputes the draw from it."""
+
+    __tablename__ = "panel_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    drawn_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(40))
+    chain_head: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[str] = mapped_column(String(64))
+    pool_size: Mapped[int] = mapped_column()  # K the bureau asked for
+    seats: Mapped[int] = mapped_column()      # open seats the draw filled
+    candidates: Mapped[list] = mapped_column(JSON)  # [{"reviewer": id, "score": 0-100}, ...]
+    drawn: Mapped[list] = mapped_column(JSON)       # reviewer ids, in the order drawn
+
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    drawn_by: Mapped["User"] = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<PanelDraw {self.id} challenge={self.challenge_id} drawn={self.drawn}>"
+
+
+@event.listens_for(PanelDraw, "before_update")
+def _refuse_draw_update(mapper, connection, target):
+    raise RuntimeError("a panel draw is recorded once and never changed")
+
+
+@event.listens_for(PanelDraw, "before_delete")
+def _refuse_draw_delete(mapper, connection, target):
+    raise RuntimeError("a panel draw is recorded once and never changed")

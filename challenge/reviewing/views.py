@@ -2,7 +2,16 @@
 declare a conflict (回避) before scoring. The decision and results pages are in results_views.py
 (loaded by create_app)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -13,12 +22,12 @@ from .. import permissions as can
 from ..errors import Refused
 from ..extensions import db
 from ..inputs import parse_id, parse_ids, parse_int
-from ..models import Challenge, Proposal, Review, ReviewAssignment, User
+from ..models import Challenge, PanelDraw, Proposal, Review, ReviewAssignment, User
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
+from . import draw, scoring
 from . import operations as ops
-from . import scoring
 from .rubric import rubric_for
 
 bp = Blueprint("reviewing", __name__)
@@ -116,6 +125,10 @@ def panel(challenge_id: int):
         if done:
             flash(done_message, "success")
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
+    return _panel_page(challenge)
+
+
+def _panel_page(challenge: Challenge, **draw_form):
     seats = db.session.scalars(
         select(ReviewAssignment).where(ReviewAssignment.challenge_id == challenge.id)
         .options(selectinload(ReviewAssignment.reviewer)).order_by(ReviewAssignment.id)).all()
@@ -125,7 +138,37 @@ def panel(challenge_id: int):
                            candidates=[c for c in candidates if c.reviewer.id not in taken],
                            open_seats=max(0, challenge.reviewers_required - sum(
                                s.state is PanelSeatState.ASSIGNED for s in seats)),
+                           draws=[draw.replay(d) for d in draw.draws_of(challenge)],
+                           **{"pool_size": current_app.config["DRAW_POOL_SIZE"],
+                              "draw_error": None, **draw_form},
                            title=_("评审组：%(t)s", t=challenge.title))
+
+
+@bp.route("/admin/panels/<int:challenge_id>/draw", methods=["POST"])
+@role_required(Role.ADMIN)
+def draw_panel(challenge_id: int):
+    """Fill the open seats by a recorded random draw (reviewing/draw.py)."""
+    challenge = get_or_404(Challenge, challenge_id)
+    typed = request.form.get("pool_size", "")
+    with attempt(show=False) as done:
+        size = parse_int(typed, 1, ops.CANDIDATES_PER_CHALLENGE)
+        if size is None:
+            raise Refused(_("请输入 1 到 %(n)d 的整数。", n=ops.CANDIDATES_PER_CHALLENGE),
+                          field="pool_size")
+        made = draw.draw_panel(challenge, size, current_user)
+        message = _("已随机抽取 %(n)d 位评审专家（抽取记录 #%(id)d），并已通知。", n=len(made.drawn),
+                    id=made.id)
+    if done:
+        flash(message, "success")
+        return redirect(url_for("reviewing.panel", challenge_id=challenge.id, _anchor="draws"))
+    return _panel_page(challenge, pool_size=typed, draw_error=str(done.refusal)), 422
+
+
+@bp.route("/admin/panels/draws/<int:draw_id>.json")
+@role_required(Role.ADMIN)
+def draw_record(draw_id: int):
+    """One draw's record as JSON, for replaying it offline (tools/replay_draw.py)."""
+    return jsonify(draw.as_document(get_or_404(PanelDraw, draw_id)))
 
 
 @bp.route("/reviews/seats/<int:seat_id>/decline", methods=["GET", "POST"])
