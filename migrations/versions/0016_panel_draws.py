@@ -4,7 +4,7 @@ One row per draw (challenge/reviewing/draw.py): the candidate pool in order with
 the audit chain head the seed came from, the seed, the algorithm and who was drawn; it names the
 audit event "draw" that carries the same values. A plain CREATE TABLE on both databases.
 
-Revision ID: 0016_draw
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-04 23:30:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0016_draw'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
