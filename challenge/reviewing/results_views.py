@@ -2,7 +2,16 @@
 objections), the public results of each decided 榜 with its contracts and outcome, the list of
 ended 榜, and 异议 filed during the publicity period."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -18,7 +27,7 @@ from ..locales import english_locale
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
 from ..views_common import attempt, get_or_404, role_required
-from . import anomalies
+from . import anomalies, evidence
 from .decision import (
     answer_objection,
     decide,
@@ -251,6 +260,18 @@ def acknowledge_flag(challenge_id: int):
             flash(_("已确认该评分异常提示。"), "success")
             return redirect(url_for("reviewing.decision", challenge_id=challenge.id) + "#flags")
     return _decision_page(challenge, flag_form=form, status=400 if form.errors else 200)
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/evidence-pack", methods=["POST"])
+@role_required(Role.ADMIN)
+def evidence_pack(challenge_id: int):
+    """The 榜's integrity evidence pack (a zip), sealed by an audit event (evidence.py)."""
+    challenge = get_or_404(Challenge, challenge_id)
+    data = evidence.build_pack(challenge, current_user)
+    db.session.commit()  # the seal is the pack's proof: the pack leaves only once it is kept
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="evidence-pack-{challenge.id}.zip"',
+        "Cache-Control": "no-store"})
 
 
 @bp.route("/admin/objections/<int:objection_id>/answer", methods=["POST"])
