@@ -512,6 +512,10 @@ EVENT_LABELS.update({
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
 })
+# Review integrity (challenge/reviewing/anomalies.py, evidence.py).
+EVENT_LABELS.update({
+    "acknowledge_flag": _l("确认评分异常提示"), "evidence_pack": _l("生成廉洁评审证据包"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

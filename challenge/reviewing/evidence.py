@@ -51,7 +51,7 @@ from ..models import (
 )
 from ..models.audit import CHAINED_FIELDS
 from ..timeutil import utcnow
-from ..workflow import record
+from ..workflow import record, workflow_for
 
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_pack.py"
 
@@ -61,19 +61,20 @@ def _ids(column, *where) -> list[int]:
 
 
 def related_objects(challenge: Challenge) -> dict[str, list[int]]:
-    """Per audited object type: the ids of the 榜's own objects."""
+    """Per audited object type (as the door names it): the ids of the 榜's own objects."""
     contracts = _ids(Contract.id, Contract.challenge_id == challenge.id)
-    return {
-        "challenge": [challenge.id],
-        "proposal": _ids(Proposal.id, Proposal.challenge_id == challenge.id),
-        "review_assignment": _ids(ReviewAssignment.id, ReviewAssignment.challenge_id == challenge.id),
-        "review": _ids(Review.id, Review.challenge_id == challenge.id),
-        "objection": _ids(Objection.id, Objection.challenge_id == challenge.id),
-        "access_grant": _ids(AccessGrant.id, AccessGrant.challenge_id == challenge.id),
-        "contract": contracts,
-        "contract_milestone": _ids(ContractMilestone.id, ContractMilestone.contract_id.in_(contracts)),
-        "acceptance": _ids(Acceptance.id, Acceptance.contract_id.in_(contracts)),
+    ids = {
+        Challenge: [challenge.id],
+        Proposal: _ids(Proposal.id, Proposal.challenge_id == challenge.id),
+        ReviewAssignment: _ids(ReviewAssignment.id, ReviewAssignment.challenge_id == challenge.id),
+        Review: _ids(Review.id, Review.challenge_id == challenge.id),
+        Objection: _ids(Objection.id, Objection.challenge_id == challenge.id),
+        AccessGrant: _ids(AccessGrant.id, AccessGrant.challenge_id == challenge.id),
+        Contract: contracts,
+        ContractMilestone: _ids(ContractMilestone.id, ContractMilestone.contract_id.in_(contracts)),
+        Acceptance: _ids(Acceptance.id, Acceptance.contract_id.in_(contracts)),
     }
+    return {workflow_for(model).object_type: found for model, found in ids.items()}
 
 
 def _stamp(value: datetime | None) -> str:
