@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.models import AccessLog, AuditEvent
 from challenge.reviewing import scoring
-from challenge.reviewing.decision import decide
+from challenge.reviewing.decision import answer_objection, decide, file_objection
 from challenge.states import ChallengeState
+from challenge.timeutil import utcnow
 from challenge.workflow import record
 from tests.test_decision import review_board, scores_for
 
@@ -42,6 +44,10 @@ def pack(client, auth, make, people, tmp_path):
     record(board, "conflict_check", people["admin"], changes={
         "reviewer": [None, reviewers[0].id], "conflicts": [None, []]})
     decide(board, people["admin"], [bids[0].id], "综合得分第一", {})
+    objection = file_objection(board, people["other_solver"], "评分有失公允")
+    answer_objection(objection, people["admin"], "dismiss", "经复核评分无误")
+    board.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    make.contract(board, people["admin"], sign=True)
     other = make.challenge(people["issuer"], ChallengeState.PUBLICITY)  # another 榜: not in it
     db.session.commit()
     auth.login(people["admin"])
@@ -85,7 +91,8 @@ def test_the_pack_holds_the_boards_evidence_and_verifies(pack):
     kinds = {(e["object_type"], e["action"]) for e in events}
     assert {("challenge", "close"), ("proposal", "qualify"), ("review", "score"),
             ("review", "submit"), ("challenge", "conflict_check"), ("proposal", "select"),
-            ("challenge", "decide")} <= kinds
+            ("challenge", "decide"), ("objection", "file"), ("objection", "dismiss"),
+            ("contract", "draft_contract"), ("contract", "sign")} <= kinds
     assert {e["object_id"] for e in events if e["object_type"] == "challenge"} == {board.id}
     assert other.id != board.id
     assert [json.loads(line)["action"] for line in
