@@ -91,7 +91,7 @@ def test_an_outlier_flag_names_reviewer_bid_and_figures(client, auth, make, peop
     board, bids, reviewers = panel(client, auth, make, people, [[80, 82, 79, 45]])
     [flag] = anomalies.flags_for(board)
     assert flag.key == f"outlier:p{bids[0].id}:r{reviewers[3].id}"
-    assert "评审专家3 给 方案 #" in flag.text and "打 45 分，其余专家平均 80.3 分" in flag.text
+    assert "评审专家3 给方案 #" in flag.text and "打 45 分，其余专家平均 80.3 分" in flag.text
 
 
 def test_near_identical_comments_of_two_reviewers_are_flagged(client, auth, make, people,

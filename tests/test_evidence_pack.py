@@ -81,7 +81,7 @@ def events_of(files) -> list[dict]:
     return [json.loads(line) for line in files["events.jsonl"].decode().splitlines()]
 
 
-def test_the_pack_holds_the_boards_evidence_and_verifies(pack):
+def test_the_pack_holds_the_boards_evidence_and_verifies(pack, client):
     board, other, path = pack
     result = run(path)
     assert result.returncode == 0, result.stdout
@@ -106,6 +106,8 @@ def test_the_pack_holds_the_boards_evidence_and_verifies(pack):
     assert (seal["id"], seal["hash"], kept.object_id) == (kept.id, kept.hash, board.id)
     assert kept.hash in files["README.txt"].decode() and kept.hash in result.stdout
     assert run(path, "--seal", kept.hash).returncode == 0
+    page = client.get(f"/admin/challenges/{board.id}/decision").get_data(as_text=True)
+    assert 'data-testid="seals"' in page and kept.hash in page  # where the auditor looks it up
 
 
 def _edit_event_reason(files):

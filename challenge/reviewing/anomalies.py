@@ -70,7 +70,7 @@ def _outliers(row: BidResult) -> list[Flag]:
         if abs(review.total - mean) > SIGMAS * sd:
             flags.append(Flag(
                 f"outlier:p{row.proposal.id}:r{review.reviewer_id}", "outlier",
-                _("%(name)s 给 %(bid)s 打 %(t)d 分，其余专家平均 %(m).1f 分（标准差 %(sd).1f），"
+                _("%(name)s 给%(bid)s打 %(t)d 分，其余专家平均 %(m).1f 分（标准差 %(sd).1f），"
                   "相差超过 2 个标准差。", name=review.reviewer.name, bid=_bid_name(row.proposal),
                   t=review.total, m=mean, sd=statistics.stdev(others)),
                 (row.proposal.id,), (review.reviewer_id,)))
@@ -110,7 +110,7 @@ def _similar(rows: list[BidResult], threshold: float) -> list[Flag]:
                 first, second = sorted([(a, bid_a), (b, bid_b)], key=lambda x: x[0].id)
                 flags.append(Flag(
                     f"similar:v{first[0].id}:v{second[0].id}", "similar",
-                    _("%(a)s 对 %(bid_a)s 的意见与 %(b)s 对 %(bid_b)s 的意见相似度 %(r)d%%：「%(text)s」",
+                    _("%(a)s 对%(bid_a)s的意见与 %(b)s 对%(bid_b)s的意见相似度 %(r)d%%：「%(text)s」",
                       a=first[0].reviewer.name, bid_a=_bid_name(first[1]),
                       b=second[0].reviewer.name, bid_b=_bid_name(second[1]), r=round(ratio),
                       text=_folded(first[0].comment)[:60]),
@@ -140,7 +140,7 @@ def _fast(rows: list[BidResult], minutes: float) -> list[Flag]:
             if taken < minutes:
                 flags.append(Flag(
                     f"fast:v{review.id}", "fast",
-                    _("%(name)s 对 %(bid)s 的评审从打开到提交仅用 %(m).1f 分钟（少于 %(min)s 分钟）。",
+                    _("%(name)s 对%(bid)s的评审从打开到提交仅用 %(m).1f 分钟（少于 %(min)s 分钟）。",
                       name=review.reviewer.name, bid=_bid_name(row.proposal), m=taken,
                       min=minutes),
                     (row.proposal.id,), (review.reviewer_id,)))

@@ -77,6 +77,14 @@ def related_objects(challenge: Challenge) -> dict[str, list[int]]:
     return {workflow_for(model).object_type: found for model, found in ids.items()}
 
 
+def seals(challenge: Challenge) -> list[AuditEvent]:
+    """The packs made for the 榜, newest first: the seal events, whose hashes an auditor compares."""
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == workflow_for(Challenge).object_type,
+        AuditEvent.object_id == challenge.id, AuditEvent.action == "evidence_pack")
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())))
+
+
 def _stamp(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
 

@@ -202,7 +202,7 @@ def _decision_page(challenge: Challenge, form: DecisionForm | None = None, probl
                                                                   formdata=None))
     return render_template(
         "reviewing/decision.html", challenge=challenge, complete=complete,
-        rows=rows, flags=flags, acknowledged=acknowledged,
+        rows=rows, flags=flags, acknowledged=acknowledged, seals=evidence.seals(challenge),
         flag_forms=_flag_forms(flags, acknowledged, flag_form),
         editable_flags=challenge.state is ChallengeState.REVIEWING, progress=progress,
         form=form or DecisionForm(formdata=None),
