@@ -215,6 +215,8 @@ def test_the_decision_waits_for_every_flag_acknowledged_with_a_reason(client, au
                                     ProposalState.NOT_SELECTED]
     after = {r.id: (r.scores, r.comment) for r in db.session.scalars(select(Review))}
     assert after == before  # nothing changed automatically
+    with pytest.raises(Refused, match="不在评审中"):  # decided: the flags are history
+        anomalies.acknowledge(board, flag.key, "事后补记", people["admin"])
 
 
 def test_a_clean_panel_decides_without_acknowledgements(client, auth, make, people, real_threshold):

@@ -33,7 +33,7 @@ from ..errors import Refused
 from ..extensions import db
 from ..locking import lock_for_write
 from ..models import Challenge, FlagAcknowledgement, Proposal, Review, ReviewOpening, User
-from ..states import ProposalState, ReviewState
+from ..states import ChallengeState, ProposalState, ReviewState
 from ..timeutil import utcnow
 from ..workflow import record
 from .aggregate import aggregate
@@ -207,7 +207,9 @@ def unacknowledged(challenge: Challenge, rows: list[BidResult] | None = None) ->
 def acknowledge(challenge: Challenge, key: str, reason: str, actor: User,
                 now: datetime | None = None) -> FlagAcknowledgement:
     """Keep the bureau's reason for one flag now on the 榜, audited. Raises Refused (the caller
-    rolls back): an unknown or already acknowledged flag, or no reason."""
+    rolls back): a 榜 no longer under review, an unknown or already acknowledged flag, no reason."""
+    if challenge.state is not ChallengeState.REVIEWING:
+        raise Refused(_("本榜已不在评审中，评分异常提示不能再确认。"))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("请写明已核实该提示的理由。"), field="reason")
