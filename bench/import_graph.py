@@ -16,7 +16,7 @@ GROUND = {"extensions", "config", "states", "money", "timeutil", "filesize", "er
           "inputs", "validators", "boundary", "matching", "locales"}
 LOW = {"models", "mail", "locking", "uploads"}                 # rows, and what rows need
 DOOR = {"workflow", "notices"}
-RULES = {"rules", "ledger", "scoring", "aggregate", "rubric", "chain"}
+RULES = {"rules", "ledger", "scoring", "aggregate", "rubric", "chain", "anomalies"}
 TOP = {"views_common", "forms_common", "filters", "caching", "serving", "observability", "cli",
        "demo", "demo_content", "workflow_table"}               # what create_app wires in
 ENTRY = {"jobs.celery_app"}  # builds the app for the Celery processes, as wsgi.py does for gunicorn

@@ -46,6 +46,11 @@ class DefaultConfig:
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this
     PUBLICITY_DAYS = 5  # 公示 after the decision; objections may be filed until it ends
+    # Score anomalies on the decision page (reviewing/anomalies.py): a review written in fewer
+    # minutes than this, from the reviewer's first opening of the bid to the submission, is
+    # flagged; comments of two reviewers this similar (rapidfuzz ratio, 0-100) are flagged.
+    ANOMALY_MIN_REVIEW_MINUTES = 10
+    ANOMALY_SIMILAR_COMMENTS = 90
     # The e-mail outbox is delivered by `flask send-mail`; without MAIL_SERVER delivery is off.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -514,6 +514,10 @@ EVENT_LABELS.update({
 })
 # A panel seated by random draw (challenge/reviewing/draw.py).
 EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
+# Review integrity (challenge/reviewing/anomalies.py, evidence.py).
+EVENT_LABELS.update({
+    "acknowledge_flag": _l("确认评分异常提示"), "evidence_pack": _l("生成廉洁评审证据包"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

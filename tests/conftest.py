@@ -52,9 +52,14 @@ def isolated_app(config: dict):
     return create_app(config, instance_path=str(ISOLATED_INSTANCE))
 
 
+# Stories score a bid in seconds; a real review taking that little is a flag the decision waits
+# for (reviewing/anomalies.py). tests/test_anomalies.py sets the production threshold back.
+STORY_CONFIG = {"ANOMALY_MIN_REVIEW_MINUTES": 0}
+
+
 def _config(uri: str, **extra) -> dict:
     return {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": uri,
-            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None, **extra}
+            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None, **STORY_CONFIG, **extra}
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +148,7 @@ def live_server(app):
     """The real app (CSRF on) served on a loopback port, sharing the test's database."""
     server_app = isolated_app({"TESTING": True, "SECRET_KEY": "browser-test",
                              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]})
+                             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"], **STORY_CONFIG})
     server = make_server("127.0.0.1", 0, closed_before_sent(server_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

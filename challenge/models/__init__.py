@@ -26,7 +26,14 @@ from .proposal import (
                     ProposalVersion,
 )
 from .question import Question
-from .review import Objection, PanelDraw, Review, ReviewAssignment
+from .review import (
+    FlagAcknowledgement,
+    Objection,
+    PanelDraw,
+    Review,
+    ReviewAssignment,
+    ReviewOpening,
+)
 from .user import RecoveryCode, User
 
 __all__ = [
@@ -38,5 +45,5 @@ __all__ = [
     "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
-    "ReviewAssignment", "RecoveryCode", "User",
+    "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
 ]

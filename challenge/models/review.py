@@ -149,3 +149,36 @@ def _refuse_draw_update(mapper, connection, target):
 @event.listens_for(PanelDraw, "before_delete")
 def _refuse_draw_delete(mapper, connection, target):
     raise RuntimeError("a panel draw is recorded once and never changed")
+class ReviewOpening(db.Model):
+    """When a reviewer first opened a bid's score page: the start of the review's writing time
+    (a review is created only at its first save, often in the same request as its submission)."""
+
+    __tablename__ = "review_openings"
+    __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FlagAcknowledgement(db.Model):
+    """The bureau's acknowledgement, with a reason, of one score anomaly flagged on a 榜's
+    decision page (reviewing/anomalies.py); the decision waits for one per flag. Audited."""
+
+    __tablename__ = "flag_acknowledgements"
+    __table_args__ = (UniqueConstraint("challenge_id", "flag_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    flag_key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(24))
+    flag_text: Mapped[str] = mapped_column(Text)  # what the flag said when acknowledged
+    reason: Mapped[str] = mapped_column(Text)
+    acknowledged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    acknowledged_by: Mapped["User"] = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<FlagAcknowledgement challenge={self.challenge_id} {self.flag_key}>"

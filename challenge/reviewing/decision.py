@@ -18,6 +18,7 @@ from ..notices import admin_user_ids
 from ..states import ChallengeState, ObjectionState, ProposalState
 from ..timeutil import utcnow
 from ..workflow import latest_event, perform, record
+from .anomalies import flag_problems
 from .scoring import BidResult, panel_complete, results
 
 REASON_MAX = 2000
@@ -50,6 +51,7 @@ def decision_problems(challenge: Challenge, rows: list[BidResult], winner_ids: l
     if not panel_complete(challenge):
         found.general.append(_("评审尚未完成：每位评审专家提交全部合格方案的评分后才能确定揭榜方。"))
         return found
+    found.general += flag_problems(challenge, rows)
     by_id = {row.proposal.id: row for row in rows
              if row.proposal.state is ProposalState.QUALIFIED}
     if any(pid not in by_id for pid in winner_ids):

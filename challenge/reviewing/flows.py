@@ -24,6 +24,7 @@ from ..states import (
 )
 from ..timeutil import local
 from ..workflow import Context, Workflow, bureau_only, register, stamp
+from .anomalies import flag_problems
 from .scoring import panel_complete, panel_open, results, review_problems
 
 # -- the 榜: decision, 重新评定, 流榜 ----------------------------------------------------------
@@ -70,9 +71,14 @@ def publicity_problems(c: Challenge, now: datetime) -> list[str]:
     return []
 
 
+def anomalies_acknowledged(c: Challenge, ctx: Context) -> list[str]:
+    """Every score anomaly flagged on the decision page acknowledged with a reason (anomalies.py)."""
+    return flag_problems(c)
+
+
 (CHALLENGE
  .on("unclaim", guard=nothing_can_win)
- .on("decide", effect=open_publicity,
+ .on("decide", guard=anomalies_acknowledged, effect=open_publicity,
      notice=tell_issuer(_l("您的榜「%(title)s」已确定揭榜方，进入公示。")))
  .on("reopen", effect=close_publicity,
      notice=tell_issuer(_l("榜「%(title)s」的评审结果重新评定：%(reason)s"))))

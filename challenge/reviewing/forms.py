@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms_common import AppForm, options
+from . import anomalies
 from .decision import OBJECTION_MAX, REASON_MAX
 
 
@@ -25,3 +26,13 @@ class ObjectionAnswerForm(AppForm):
         validators=[DataRequired(_l("请选择处理结果。"))])
     reason = TextAreaField(_l("答复"), validators=[
         DataRequired(_l("请填写答复理由。")), Length(max=1000, message=_l("答复不超过 1000 字。"))])
+
+
+class AcknowledgeFlagForm(AppForm):
+    """The bureau's reason for one score anomaly (the flag's key rides along)."""
+
+    flag = HiddenField()
+    reason = TextAreaField(_l("核实情况与理由"), validators=[
+        DataRequired(_l("请写明已核实该提示的理由。")),
+        Length(max=anomalies.REASON_MAX, message=_l("理由不超过 1000 字。"))],
+        render_kw={"maxlength": anomalies.REASON_MAX})

@@ -2,7 +2,16 @@
 objections), the public results of each decided 榜 with its contracts and outcome, the list of
 ended 榜, and 异议 filed during the publicity period."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -18,6 +27,7 @@ from ..locales import english_locale
 from ..models import Challenge, Contract, Objection, Organization, Proposal
 from ..states import RESULT_STATES, ChallengeState, ContractState, ProposalState, Role
 from ..views_common import attempt, get_or_404, role_required
+from . import anomalies, evidence
 from .decision import (
     answer_objection,
     decide,
@@ -25,7 +35,7 @@ from .decision import (
     file_objection,
     publicity_of,
 )
-from .forms import DecisionForm, ObjectionAnswerForm, ObjectionForm
+from .forms import AcknowledgeFlagForm, DecisionForm, ObjectionAnswerForm, ObjectionForm
 from .queries import Outcome, challenge_outcome, contract_outcome
 from .scoring import panel_complete, panel_progress, results
 from .views import bp
@@ -162,10 +172,27 @@ def object_(challenge_id: int):
 
 # -- the bureau's decision ---------------------------------------------------------------------
 
+def _flag_forms(flags, acknowledged, posted: AcknowledgeFlagForm | None) -> dict:
+    """One acknowledgement form per flag still waiting (the posted one keeps its input)."""
+    forms = {}
+    for n, flag in enumerate(flags):
+        if flag.key in acknowledged:
+            continue
+        if posted is not None and posted.flag.data == flag.key:
+            forms[flag.key] = posted
+        else:
+            forms[flag.key] = AcknowledgeFlagForm(prefix=f"f{n}", formdata=None, flag=flag.key)
+    return forms
+
+
 def _decision_page(challenge: Challenge, form: DecisionForm | None = None, problems=None,
-                   picked=(), exceptions=None, answer_forms=None, status: int = 200):
+                   picked=(), exceptions=None, answer_forms=None, status: int = 200,
+                   flag_form: AcknowledgeFlagForm | None = None):
     progress = panel_progress(challenge)
     complete = panel_complete(challenge, progress)
+    rows = results(challenge) if complete or challenge.state in RESULT_STATES else []
+    flags = anomalies.flags_for(challenge, rows) if rows else []
+    acknowledged = anomalies.acknowledgements(challenge)
     objections = db.session.scalars(select(Objection).where(
         Objection.challenge_id == challenge.id).options(selectinload(Objection.filer))
         .order_by(Objection.id)).all()
@@ -175,8 +202,10 @@ def _decision_page(challenge: Challenge, form: DecisionForm | None = None, probl
                                                                   formdata=None))
     return render_template(
         "reviewing/decision.html", challenge=challenge, complete=complete,
-        rows=results(challenge) if complete or challenge.state in RESULT_STATES else [],
-        progress=progress, form=form or DecisionForm(formdata=None),
+        rows=rows, flags=flags, acknowledged=acknowledged, seals=evidence.seals(challenge),
+        flag_forms=_flag_forms(flags, acknowledged, flag_form),
+        editable_flags=challenge.state is ChallengeState.REVIEWING, progress=progress,
+        form=form or DecisionForm(formdata=None),
         problems=problems, picked=set(picked), exceptions=exceptions or {},
         objections=objections, answer_forms=answer_forms,
         title=_("确定揭榜方：%(t)s", t=challenge.title)), status
@@ -212,6 +241,37 @@ def confirm_decision(challenge_id: int):
     flash(_("已确定 %(n)d 个揭榜方，公示至 %(t)s。", n=len(winners),
             t=localtime(challenge.publicity_ends_at)), "success")
     return redirect(url_for("reviewing.decision", challenge_id=challenge.id))
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/flags", methods=["POST"])
+@role_required(Role.ADMIN)
+def acknowledge_flag(challenge_id: int):
+    """One score anomaly acknowledged with a reason; nothing else changes."""
+    challenge = get_or_404(Challenge, challenge_id)
+    prefix = next((k.removesuffix("-flag") for k in request.form if k.endswith("-flag")), "")
+    form = AcknowledgeFlagForm(prefix=prefix)
+    if challenge.state is not ChallengeState.REVIEWING:
+        flash(_("本榜已不在评审中，评分异常提示不能再确认。"), "warning")
+        return redirect(url_for("reviewing.decision", challenge_id=challenge.id))
+    if form.validate_on_submit():
+        with attempt(form, field=form.reason) as done:
+            anomalies.acknowledge(challenge, form.flag.data or "", form.reason.data, current_user)
+        if done:
+            flash(_("已确认该评分异常提示。"), "success")
+            return redirect(url_for("reviewing.decision", challenge_id=challenge.id) + "#flags")
+    return _decision_page(challenge, flag_form=form, status=400 if form.errors else 200)
+
+
+@bp.route("/admin/challenges/<int:challenge_id>/evidence-pack", methods=["POST"])
+@role_required(Role.ADMIN)
+def evidence_pack(challenge_id: int):
+    """The 榜's integrity evidence pack (a zip), sealed by an audit event (evidence.py)."""
+    challenge = get_or_404(Challenge, challenge_id)
+    data = evidence.build_pack(challenge, current_user)
+    db.session.commit()  # the seal is the pack's proof: the pack leaves only once it is kept
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="evidence-pack-{challenge.id}.zip"',
+        "Cache-Control": "no-store"})
 
 
 @bp.route("/admin/objections/<int:objection_id>/answer", methods=["POST"])

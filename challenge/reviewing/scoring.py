@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Refused
 from ..extensions import db
-from ..models import Challenge, Proposal, Review, ReviewAssignment, User
+from ..models import Challenge, Proposal, Review, ReviewAssignment, ReviewOpening, User
 from ..states import ChallengeState, PanelSeatState, ProposalState, ReviewState, Role
 from ..workflow import perform, record
 from .aggregate import Aggregate, aggregate, rank
@@ -107,6 +107,20 @@ def may_score(user, proposal: Proposal) -> bool:
 def review_of(user: User, proposal: Proposal) -> Review | None:
     return db.session.scalar(select(Review).where(Review.proposal_id == proposal.id,
                                                   Review.reviewer_id == user.id))
+
+
+def note_opening(user: User, proposal: Proposal) -> None:
+    """Keep when *user* first opened *proposal* to score it: where a review's writing time
+    starts (anomalies.py flags one written in implausibly short time). Once per pair."""
+    if not may_score(user, proposal) or db.session.scalar(select(ReviewOpening.id).where(
+            ReviewOpening.proposal_id == proposal.id, ReviewOpening.reviewer_id == user.id)):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReviewOpening(proposal_id=proposal.id, reviewer_id=user.id))
+            db.session.flush()
+    except IntegrityError:
+        pass  # another request of the same reviewer noted it first
 
 
 def review_problems(review: Review) -> list[str]:

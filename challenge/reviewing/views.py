@@ -233,6 +233,9 @@ def score(proposal_id: int):
     require(scoring.may_score(current_user, proposal) or review is not None)
     rubric = rubric_for(proposal.challenge)
     errors, problems = {}, []
+    if request.method == "GET" and review is None:  # score anomalies: when the writing began
+        scoring.note_opening(current_user, proposal)
+        db.session.commit()
     if request.method == "POST":
         scores, errors = _read_scores(rubric)
         comment = request.form.get("comment", "").strip()[:5000]
