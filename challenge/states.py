@@ -512,6 +512,12 @@ EVENT_LABELS.update({
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
 })
+# A panel's due date, the reminders and the bureau's rating of reviewers (reviewing/deadlines.py,
+# reviewing/ratings.py).
+OBJECT_LABELS["reviewer_rating"] = _l("评审专家评价")
+EVENT_LABELS.update({
+    "set_review_due": _l("设定评审截止日期"), "remind": _l("评审截止提醒"), "rate": _l("评价评审专家"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

@@ -60,6 +60,10 @@ CHANGE_LABELS = {
     "credit_code": _l("统一社会信用代码"), "licence": _l("证照"), "member": _l("成员"),
     "org_admin": _l("单位管理员"), "invitation": _l("邀请"),
 }
+CHANGE_LABELS.update({  # review deadlines and ratings
+    "review_due_on": _l("评审截止日期"), "reminder": _l("提醒类型"), "owed": _l("未提交评分数"),
+    "timeliness": _l("按时程度"), "quality": _l("评审意见质量"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

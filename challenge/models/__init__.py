@@ -26,7 +26,7 @@ from .proposal import (
                     ProposalVersion,
 )
 from .question import Question
-from .review import Objection, Review, ReviewAssignment
+from .review import Objection, Review, ReviewAssignment, ReviewerRating, ReviewReminder
 from .user import RecoveryCode, User
 
 __all__ = [
@@ -39,4 +39,5 @@ __all__ = [
     "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User",
+    "ReviewerRating", "ReviewReminder",
 ]
