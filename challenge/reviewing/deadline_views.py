@@ -72,11 +72,10 @@ def rate(challenge_id: int):
             parse_int(typed["timeliness"], 1, 5), parse_int(typed["quality"], 1, 5), typed["note"]))
     except Refused as exc:
         db.session.rollback()
-        if reviewer is None:
+        if reviewer is None or exc.field is None:  # not about a box of the form: the page's
             flash(exc.message, "danger")
-            return redirect(url_for("reviewing.deadline", challenge_id=challenge.id))
-        return _page(challenge, {(reviewer.id, exc.field or "note"): exc.message},
-                     {reviewer.id: typed}, 422)
+            return _page(challenge, status=422)
+        return _page(challenge, {(reviewer.id, exc.field): exc.message}, {reviewer.id: typed}, 422)
     db.session.commit()
     flash(_("已保存对 %(n)s 的评价。", n=reviewer.name), "success")
     return redirect(url_for("reviewing.deadline", challenge_id=challenge.id))
