@@ -397,3 +397,12 @@ def test_ratings_weigh_proposals_only_when_configured(app, make, people):
         assert ratings.weigh(scores) == {board.id: {good.id: 90.0, poor.id: 30.0, unrated.id: 60.0}}
     finally:
         app.config["REVIEWER_RATING_WEIGHT"] = 0.0
+
+
+def test_a_reviewer_sees_the_due_date_of_each_panel(client, auth, make, people):
+    board, _bids, _bidders, reviewers = review_board(client, auth, make, people, [[80, 70]],
+                                                     missing=1)
+    auth.login(reviewers[1])
+    html = client.get("/reviews").get_data(as_text=True)
+    badge = html.split(f'data-testid="due-{board.id}"')[1][:80]
+    assert f"评审截止 {board.review_due_on.isoformat()}" in badge
