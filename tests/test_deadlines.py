@@ -406,3 +406,16 @@ def test_a_reviewer_sees_the_due_date_of_each_panel(client, auth, make, people):
     html = client.get("/reviews").get_data(as_text=True)
     badge = html.split(f'data-testid="due-{board.id}"')[1][:80]
     assert f"评审截止 {board.review_due_on.isoformat()}" in badge
+
+
+def test_a_reminder_another_run_wrote_first_is_not_sent_again(client, auth, make, people):
+    """Two runs at once read the same "not yet reminded" list; the unique row decides which
+    one sends (the second's insert fails inside its savepoint and it sends nothing)."""
+    board, reviewers = _owing_board(client, auth, make, people)
+    owing = reviewers[2]
+    assert deadlines._remind(board, owing, deadlines.DUE, 1, board.review_due_on) is True
+    assert deadlines._remind(board, owing, deadlines.DUE, 1, board.review_due_on) is False
+    db.session.commit()
+    assert len(_reminded(owing)) == 1
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "remind")) == 1
