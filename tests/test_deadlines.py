@@ -191,6 +191,8 @@ def _counts() -> dict[str, int]:
 
 
 def test_the_to_do_lists_each_kind_of_item_and_the_dashboard_links_it(client, auth, make, people):
+    # A 榜 closed without a bid needs 流榜, not a panel: nothing to do on the list.
+    make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"])
     assert _counts() == dict.fromkeys(("qualify", "seat", "decide", "objections", "contracts"), 0)
     # A 榜 closed with a bid not yet checked, no panel yet: to qualify, and to seat.
     waiting = open_board(make, people)

@@ -46,14 +46,18 @@ def to_qualify() -> tuple[int, list[tuple[Challenge, int]]]:
 
 
 def to_seat() -> tuple[int, list[tuple[Challenge, int]]]:
-    """榜 under review whose panel has fewer seated reviewers than it needs (seats still open)."""
+    """榜 under review with a bid to review (submitted or qualified) whose panel has fewer
+    seated reviewers than it needs; a 榜 without bids needs 流榜, not a panel."""
     seated = (select(ReviewAssignment.challenge_id, func.count().label("n"))
               .where(ReviewAssignment.state == PanelSeatState.ASSIGNED)
               .group_by(ReviewAssignment.challenge_id).subquery())
     taken = func.coalesce(seated.c.n, 0)
+    has_bids = select(Proposal.id).where(
+        Proposal.challenge_id == Challenge.id,
+        Proposal.state.in_([ProposalState.SUBMITTED, ProposalState.QUALIFIED])).exists()
     query = (select(Challenge, Challenge.reviewers_required - taken)
              .outerjoin(seated, seated.c.challenge_id == Challenge.id)
-             .where(_reviewing(), taken < Challenge.reviewers_required))
+             .where(_reviewing(), taken < Challenge.reviewers_required, has_bids))
     return _counted(query, Challenge.deadline_at)
 
 
