@@ -35,10 +35,16 @@ def _reviewing():
     return Challenge.state == ChallengeState.REVIEWING
 
 
+def _under_review(column):
+    """*column* (a 榜 id) of a 榜 under review: keeps each grouped count to the few 榜 that
+    matter, not the whole history (measured at 100k 榜, see the report of part "deadlines")."""
+    return column.in_(select(Challenge.id).where(_reviewing()))
+
+
 def to_qualify() -> tuple[int, list[tuple[Challenge, int]]]:
     """榜 under review (past their 揭榜 deadline) with bids not yet checked for eligibility."""
     waiting = (select(Proposal.challenge_id, func.count().label("n"))
-               .where(Proposal.state == ProposalState.SUBMITTED)
+               .where(Proposal.state == ProposalState.SUBMITTED, _under_review(Proposal.challenge_id))
                .group_by(Proposal.challenge_id).subquery())
     query = (select(Challenge, waiting.c.n).join(waiting, waiting.c.challenge_id == Challenge.id)
              .where(_reviewing()))
@@ -49,7 +55,8 @@ def to_seat() -> tuple[int, list[tuple[Challenge, int]]]:
     """榜 under review with a bid to review (submitted or qualified) whose panel has fewer
     seated reviewers than it needs; a 榜 without bids needs 流榜, not a panel."""
     seated = (select(ReviewAssignment.challenge_id, func.count().label("n"))
-              .where(ReviewAssignment.state == PanelSeatState.ASSIGNED)
+              .where(ReviewAssignment.state == PanelSeatState.ASSIGNED,
+                     _under_review(ReviewAssignment.challenge_id))
               .group_by(ReviewAssignment.challenge_id).subquery())
     taken = func.coalesce(seated.c.n, 0)
     has_bids = select(Proposal.id).where(
@@ -65,16 +72,19 @@ def to_decide() -> tuple[int, list[tuple[Challenge, int]]]:
     """榜 under review whose panel is complete: every seated reviewer has submitted a review of
     every qualified bid (scoring.panel_complete, counted in SQL); the number is of bids."""
     bids = (select(Proposal.challenge_id, func.count().label("n"))
-            .where(Proposal.state.in_(SCORED_STATES)).group_by(Proposal.challenge_id).subquery())
+            .where(Proposal.state.in_(SCORED_STATES), _under_review(Proposal.challenge_id))
+            .group_by(Proposal.challenge_id).subquery())
     seats = (select(ReviewAssignment.challenge_id, func.count().label("n"))
-             .where(ReviewAssignment.state == PanelSeatState.ASSIGNED)
+             .where(ReviewAssignment.state == PanelSeatState.ASSIGNED,
+                    _under_review(ReviewAssignment.challenge_id))
              .group_by(ReviewAssignment.challenge_id).subquery())
     done = (select(Review.challenge_id, func.count().label("n"))
             .join(Proposal, Proposal.id == Review.proposal_id)
             .join(ReviewAssignment, and_(ReviewAssignment.challenge_id == Review.challenge_id,
                                          ReviewAssignment.reviewer_id == Review.reviewer_id))
             .where(Review.state == ReviewState.SUBMITTED, Proposal.state.in_(SCORED_STATES),
-                   ReviewAssignment.state == PanelSeatState.ASSIGNED)
+                   ReviewAssignment.state == PanelSeatState.ASSIGNED,
+                   _under_review(Review.challenge_id))
             .group_by(Review.challenge_id).subquery())
     query = (select(Challenge, bids.c.n)
              .join(bids, bids.c.challenge_id == Challenge.id)
@@ -97,7 +107,9 @@ def to_contract() -> tuple[int, list[tuple[Challenge, int]]]:
     """榜 in 公示 or 签约 with a selected bid that has no contract drafted yet."""
     missing = (select(Proposal.challenge_id, func.count().label("n"))
                .outerjoin(Contract, Contract.proposal_id == Proposal.id)
-               .where(Proposal.state == ProposalState.SELECTED, Contract.id.is_(None))
+               .where(Proposal.state == ProposalState.SELECTED, Contract.id.is_(None),
+                      Proposal.challenge_id.in_(select(Challenge.id).where(Challenge.state.in_(
+                          [ChallengeState.PUBLICITY, ChallengeState.CONTRACTED]))))
                .group_by(Proposal.challenge_id).subquery())
     query = (select(Challenge, missing.c.n).join(missing, missing.c.challenge_id == Challenge.id)
              .where(Challenge.state.in_([ChallengeState.PUBLICITY, ChallengeState.CONTRACTED])))
