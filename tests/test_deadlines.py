@@ -421,3 +421,33 @@ def test_a_reminder_another_run_wrote_first_is_not_sent_again(client, auth, make
     assert len(_reminded(owing)) == 1
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "remind")) == 1
+
+
+def test_propose_panels_weighs_the_ratings_when_configured(app, make, people):
+    """The marked call in propose_panels: with REVIEWER_RATING_WEIGHT = 1 a well-rated second
+    choice takes the seat of a poorly rated first choice; with 0 the match alone decides."""
+    from challenge.reviewing import operations as panels
+    from tests.test_panels import reviewer
+
+    board = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=people["admin"],
+                           title="熔喷布过滤效率提升", field="新材料",
+                           summary="熔喷非织造布过滤效率与驻极稳定性。")
+    board.reviewers_required = 1
+    reviewer(make, "熔喷专家甲", "熔喷,驻极,过滤效率,非织造")
+    reviewer(make, "熔喷专家乙", "熔喷材料,过滤,驻极体")
+    ranked = sorted(panels.candidates_for(board), key=lambda c: -c.match.score)
+    first, second = ranked[0].reviewer, ranked[1].reviewer
+    assert ranked[0].match.score > ranked[1].match.score > 0
+    past = make.challenge(people["issuer"], ChallengeState.CLOSED, admin=people["admin"])
+    for who, mark in ((first, 1), (second, 5)):
+        db.session.add(ReviewerRating(challenge_id=past.id, reviewer_id=who.id, timeliness=mark,
+                                      quality=mark, rated_by_id=people["admin"].id))
+    db.session.commit()
+    plans, _ = panels.propose_panels([board])
+    assert plans[0].proposed == [first.id]  # weight 0: off
+    app.config["REVIEWER_RATING_WEIGHT"] = 1.0
+    try:
+        plans, _ = panels.propose_panels([board])
+        assert plans[0].proposed == [second.id]
+    finally:
+        app.config["REVIEWER_RATING_WEIGHT"] = 0.0
