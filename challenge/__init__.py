@@ -82,7 +82,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .hall.views import bp as hall_bp
     from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
-    from .reviewing import results_views  # noqa: F401  (its routes join reviewing's bp)
+    from .reviewing import deadline_views, results_views  # noqa: F401  (routes join reviewing's bp)
     from .reviewing.views import bp as reviewing_bp
     from .stats.views import bp as stats_bp
 

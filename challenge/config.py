@@ -42,6 +42,11 @@ class DefaultConfig:
     # Seating by random draw: the draw picks among the K best-matched qualified, conflict-free
     # reviewers with a free seat; K is asked per draw, this is the form's default.
     DRAW_POOL_SIZE = 10
+    REVIEW_DAYS = 14  # a panel's due date, counted from its first seat (the bureau may change it)
+    REVIEW_REMIND_DAYS_BEFORE = 3  # reviewers still owing a review are reminded this many days before
+    # How much the bureau's ratings of a reviewer weigh in proposing panels: 0 = not at all, 0.2 =
+    # a match score moves by up to ±20 % for a reviewer rated 5 or 1 (reviewing/ratings.weigh).
+    REVIEWER_RATING_WEIGHT = 0.0
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this

@@ -518,6 +518,12 @@ EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
 EVENT_LABELS.update({
     "acknowledge_flag": _l("确认评分异常提示"), "evidence_pack": _l("生成廉洁评审证据包"),
 })
+# A panel's due date, the reminders and the bureau's rating of reviewers (reviewing/deadlines.py,
+# reviewing/ratings.py).
+OBJECT_LABELS["reviewer_rating"] = _l("评审专家评价")
+EVENT_LABELS.update({
+    "set_review_due": _l("设定评审截止日期"), "remind": _l("评审截止提醒"), "rate": _l("评价评审专家"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

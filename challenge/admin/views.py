@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..awarding.views import overdue_count, overdue_list
 from ..extensions import db
 from ..models import Challenge, User
+from ..reviewing.todo import todo_lists
 from ..security import local_referrer
 from ..states import Role
 from ..views_common import attempt, get_or_404, role_required
@@ -24,7 +25,7 @@ def index():
     counts = dict(db.session.execute(
         select(Challenge.state, func.count()).group_by(Challenge.state)).all())
     return render_template("admin/index.html", counts=counts, overdue_count=overdue_count(),
-                           overdue=overdue_list(limit=10), title=_("管理工作台"))
+                           overdue=overdue_list(limit=10), todo=todo_lists(), title=_("管理工作台"))
 
 
 @bp.route("/users")

@@ -66,6 +66,10 @@ CHANGE_LABELS.update({
     "pool_size": _l("候选人数 K"), "seats": _l("抽取席位数"), "candidates": _l("候选名单"),
     "drawn": _l("抽中的专家"),
 })
+CHANGE_LABELS.update({  # review deadlines and ratings
+    "review_due_on": _l("评审截止日期"), "reminder": _l("提醒类型"), "owed": _l("未提交评分数"),
+    "timeliness": _l("按时程度"), "quality": _l("评审意见质量"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

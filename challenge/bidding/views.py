@@ -15,6 +15,7 @@ from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
+from ..reviewing.feedback import feedback_for
 from ..states import ProposalState, Role
 from ..uploads import send_stored
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
@@ -174,7 +175,8 @@ def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: 
     return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
                            problems=problems, body_shown=_body_shown(proposal.challenge),
                            attachment_form=attachment_form,
-                           reason_form=ReasonForm(), title=proposal.title or _("揭榜方案")), status
+                           reason_form=ReasonForm(), feedback=feedback_for(current_user, proposal),
+                           title=proposal.title or _("揭榜方案")), status
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])

@@ -4,6 +4,8 @@
   two simultaneous closes write (the other is skipped);
 - remind-overdue: a milestone is marked reminded in the same transaction as its notifications,
   under its version column, so it is reminded once;
+- remind-reviewers: a reminder is a row unique per seat and kind (review_reminders), written in
+  the same transaction as its notice, so each reviewer hears once per reminder kind;
 - send-outbox: rows are claimed atomically before sending (challenge/mail.py), each leaves once;
 - export: the job moves queued → running in one conditional UPDATE, so a duplicate delivery of
   the task does nothing;
@@ -22,6 +24,7 @@ from .lease import prune_runs, run_once_per_period
 PERIODIC = {
     "close-expired": ("jobs.close_expired", "JOBS_CLOSE_EXPIRED_SECONDS"),
     "remind-overdue": ("jobs.remind_overdue", "JOBS_REMIND_OVERDUE_SECONDS"),
+    "remind-reviewers": ("jobs.remind_reviewers", "JOBS_REMIND_REVIEWERS_SECONDS"),
     "send-outbox": ("jobs.send_outbox", "JOBS_SEND_OUTBOX_SECONDS"),
     "refresh-index": ("jobs.refresh_index", "JOBS_REFRESH_INDEX_SECONDS"),
     "prune": ("jobs.prune", "JOBS_PRUNE_SECONDS"),
@@ -47,6 +50,14 @@ def remind_overdue() -> str:
     except StaleDataError:  # another node reminded the same milestone meanwhile
         db.session.rollback()
         return "reminded 0 (another run got there first)"
+    return f"reminded {notified}"
+
+
+def remind_reviewers() -> str:
+    from ..reviewing.deadlines import remind_reviewers as remind
+
+    notified = remind()
+    db.session.commit()
     return f"reminded {notified}"
 
 
@@ -81,6 +92,7 @@ def prune() -> str:
 
 
 JOBS = {"close-expired": close_expired, "remind-overdue": remind_overdue,
+        "remind-reviewers": remind_reviewers,
         "send-outbox": send_outbox, "refresh-index": refresh_index, "prune": prune}
 
 
@@ -97,6 +109,11 @@ def close_expired_task() -> str:
 @shared_task(name="jobs.remind_overdue")
 def remind_overdue_task() -> str:
     return leased("remind-overdue")
+
+
+@shared_task(name="jobs.remind_reviewers")
+def remind_reviewers_task() -> str:
+    return leased("remind-reviewers")
 
 
 @shared_task(name="jobs.send_outbox")

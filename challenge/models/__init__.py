@@ -32,7 +32,9 @@ from .review import (
     PanelDraw,
     Review,
     ReviewAssignment,
+    ReviewerRating,
     ReviewOpening,
+    ReviewReminder,
 )
 from .user import RecoveryCode, User
 
@@ -46,4 +48,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
+    "ReviewerRating", "ReviewReminder",
 ]

@@ -1,10 +1,11 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -96,6 +97,9 @@ class Challenge(CreatedMixin, db.Model):
     # 评榜: the rubric [{key, name, max}] (None = the default of SPEC §6) and the pass mark.
     rubric: Mapped[list | None] = mapped_column(JSON)
     pass_mark: Mapped[int] = mapped_column(default=60, server_default="60")
+    # The panel's due date (a local day): set at the first seat (REVIEW_DAYS on) or by the bureau
+    # on the panel page; reviewers owing a review are reminded before it and on it.
+    review_due_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 奖榜 milestones of the 榜 itself, stamped by the door (statistics measure time between them).

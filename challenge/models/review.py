@@ -1,7 +1,17 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -182,3 +192,50 @@ class FlagAcknowledgement(db.Model):
 
     def __repr__(self) -> str:
         return f"<FlagAcknowledgement challenge={self.challenge_id} {self.flag_key}>"
+class ReviewReminder(db.Model):
+    """A reminder sent to a reviewer who still owed reviews on a panel: "before" its due date
+    (REVIEW_REMIND_DAYS_BEFORE) or "due" on it. One row per seat and kind, so each is sent once."""
+
+    __tablename__ = "review_reminders"
+    __table_args__ = (UniqueConstraint("challenge_id", "reviewer_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "before" | "due"
+    due_on: Mapped[date] = mapped_column(Date)  # the due date the reminder was about
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ReviewReminder challenge={self.challenge_id} reviewer={self.reviewer_id} {self.kind}>"
+
+
+class ReviewerRating(db.Model):
+    """The bureau's rating of one reviewer's work on one panel (一项目一评价): timeliness and
+    quality of comments, 1–5 each, with a note. Kept on the expert's record; audited."""
+
+    __tablename__ = "reviewer_ratings"
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "reviewer_id"),
+        CheckConstraint("timeliness BETWEEN 1 AND 5", name="timeliness_range"),
+        CheckConstraint("quality BETWEEN 1 AND 5", name="quality_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    timeliness: Mapped[int] = mapped_column()
+    quality: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    challenge: Mapped["Challenge"] = relationship("Challenge")
+    reviewer: Mapped["User"] = relationship("User", foreign_keys=[reviewer_id])
+
+    def __repr__(self) -> str:
+        return f"<ReviewerRating challenge={self.challenge_id} reviewer={self.reviewer_id}>"
+
+    @property
+    def mean(self) -> float:
+        return (self.timeliness + self.quality) / 2

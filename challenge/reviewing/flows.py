@@ -168,3 +168,37 @@ def tell_filer(message):
      notice=tell_filer(_l("您对「%(title)s」提出的异议成立：%(reason)s")))
  .on("dismiss", effect=answer_objection,
      notice=tell_filer(_l("您对「%(title)s」提出的异议已处理（驳回）：%(reason)s"))))
+
+
+# -- the bureau's to-do: a notice when an item arrives (reviewing/todo.py lists them) -----------
+
+def tell_admins_to_qualify(c: Challenge, ctx: Context):
+    """the bureau (科技局), when bids wait for the eligibility check and a panel"""
+    waiting = db.session.scalar(select(func.count(Proposal.id)).where(
+        Proposal.challenge_id == c.id, Proposal.state == ProposalState.SUBMITTED))
+    if not waiting:
+        return []
+    text = _l("「%(title)s」已截止揭榜，收到 %(n)d 个揭榜方案，请做资格审查并分配评审组。",
+              title=c.title, n=waiting)
+    return [(uid, text, f"/challenges/{c.id}/proposals") for uid in admin_user_ids()
+            if uid != ctx.actor_id]
+
+
+def tell_admins_panel_complete(r: Review, ctx: Context):
+    """the bureau (科技局), once this review completes the panel"""
+    challenge = r.proposal.challenge
+    if not panel_complete(challenge):
+        return []
+    text = _l("「%(title)s」的评审已全部完成，请确定揭榜方。", title=challenge.title)
+    return [(uid, text, f"/admin/challenges/{challenge.id}/decision") for uid in admin_user_ids()]
+
+
+def tell_admins_to_contract(c: Challenge, ctx: Context):
+    """the other admins of the bureau, to draft the winners' contracts"""
+    text = _l("「%(title)s」已确定揭榜方，进入公示；请为入选方案起草合同。", title=c.title)
+    return [(uid, text, f"/admin/challenges/{c.id}/contracts") for uid in admin_user_ids()
+            if uid != ctx.actor_id]
+
+
+CHALLENGE.on("close", notice=tell_admins_to_qualify).on("decide", notice=tell_admins_to_contract)
+REVIEW.on("submit", notice=tell_admins_panel_complete)

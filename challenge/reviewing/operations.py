@@ -19,6 +19,8 @@ from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
 from ..notices import challenge_link
 from ..states import LIVE_PROPOSAL_STATES, ChallengeState, PanelSeatState, ProposalState, Role
 from ..workflow import record
+from .deadlines import ensure_due_date
+from .ratings import weigh
 
 CANDIDATES_PER_CHALLENGE = 50  # the solver scales with candidate pairs, not the whole pool
 
@@ -123,6 +125,7 @@ def propose_panels(challenges: list[Challenge]) -> tuple[list[PanelPlan], Assign
         conflicts += [(plan.challenge.id, cand.reviewer.id) for cand in plan.candidates
                       if cand.conflict]
         load.update({cand.reviewer.id: cand.load for cand in plan.candidates})
+    scores = weigh(scores)  # part "deadlines": the bureau's ratings (REVIEWER_RATING_WEIGHT; 0 = off)
     result = assign_reviewers(
         scores, reviewers_per_need=0, max_load=max_load, conflicts=conflicts,
         seats={plan.challenge.id: plan.open_seats for plan in plans}, load=load,
@@ -196,6 +199,7 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User) -> ReviewAs
                             assigned_by_id=actor.id, match_score=match_score(challenge, reviewer))
     db.session.add(seat)
     db.session.flush()
+    ensure_due_date(challenge, actor)  # part "deadlines": the panel's due date, REVIEW_DAYS on
     record(seat, "assign", actor, to_state=PanelSeatState.ASSIGNED,
            changes={"challenge": [None, challenge.id], "reviewer": [None, reviewer.id]})
     db.session.add(Notification(user_id=reviewer.id, link=challenge_link(challenge),

@@ -173,8 +173,8 @@ def test_eager_requests_run_the_due_periodic_jobs_after_responding(app, make, pe
         visitor.get("/auth/login").close()  # the second response finds nothing due
     db.session.expire_all()
     names = Counter(db.session.scalars(select(JobRun.name)))
-    assert names == Counter({n: 1 for n in ("close-expired", "remind-overdue", "send-outbox",
-                                             "prune")})
+    assert names == Counter({n: 1 for n in ("close-expired", "remind-overdue", "remind-reviewers",
+                                             "send-outbox", "prune")})
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "overdue")) == 1
     with node.app_context():
