@@ -15,6 +15,7 @@ from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
+from ..reviewing import blind
 from ..states import ProposalState, Role
 from ..uploads import send_stored
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
@@ -95,6 +96,7 @@ def _render_form(challenge, proposal, form):
     indicators = {i.id: i for i in challenge.indicators}
     return render_template("bidding/edit.html", challenge=challenge, proposal=proposal, form=form,
                            indicators=indicators, blank=_blank_rows(),
+                           named=blind.mentions(proposal) if proposal is not None else [],
                            title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 
@@ -148,6 +150,7 @@ def _save_then_maybe_submit(proposal: Proposal, submitting: bool):
             return redirect(url_for("bidding.edit", proposal_id=proposal.id))
         flash(_("方案已提交（第 %(n)d 版）。截止前仍可修改后重新提交。", n=proposal.version_no),
               "success")
+        _flag_identities(proposal)
         return redirect(url_for("bidding.view", proposal_id=proposal.id))
     db.session.commit()
     flash(_("草稿已保存。"), "success")
@@ -171,10 +174,15 @@ def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: 
     problems = (submission_problems(proposal)
                 if proposal.state is ProposalState.DRAFT and can.is_bidder(current_user, proposal)
                 else [])
+    hidden = blind.identities_hidden(current_user, proposal.challenge)
+    veil = blind.veil_for(current_user, proposal)
+    named = blind.mentions(proposal) if not can.is_panel_member(current_user, proposal.challenge) else []
     return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
                            problems=problems, body_shown=_body_shown(proposal.challenge),
-                           attachment_form=attachment_form,
-                           reason_form=ReasonForm(), title=proposal.title or _("揭榜方案")), status
+                           attachment_form=attachment_form, hidden=hidden, veil=veil,
+                           named=named, masked=hidden and bool(blind.mentions(proposal)),
+                           reason_form=ReasonForm(),
+                           title=veil(proposal.title) or _("揭榜方案")), status
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
@@ -186,7 +194,17 @@ def submit(proposal_id: int):
         ops.submit_proposal(proposal, current_user)
     if done:
         flash(_("方案已提交（第 %(n)d 版）。", n=proposal.version_no), "success")
+        _flag_identities(proposal)
     return redirect(url_for("bidding.view", proposal_id=proposal.id))
+
+
+def _flag_identities(proposal: Proposal) -> None:
+    """A warning, not a refusal: the texts name the bidder's own organisations, which a blind
+    panel must not read (the bureau and a blind reviewer are told as well)."""
+    named = blind.mentions(proposal)
+    if named:
+        flash(_("方案文本或附件名中出现了本单位或合作单位的名称（%(names)s）。评审可能采用盲评，"
+                "请删除可识别身份的内容后重新提交。", names="、".join(named)), "warning")
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
@@ -226,7 +244,9 @@ def attachment(proposal_id: int, attachment_id: int):
     if item.proposal_id != proposal_id:
         abort(404)
     require(can.can_view_proposal(current_user, item.proposal))
-    return send_stored(ops.attachment_path(item), item.content_type, item.original_name)
+    name = (blind.blind_attachment_name(item.proposal, item)
+            if blind.identities_hidden(current_user, item.proposal.challenge) else item.original_name)
+    return send_stored(ops.attachment_path(item), item.content_type, name)
 
 
 @bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -264,7 +284,8 @@ def bids(challenge_id: int):
         .order_by(Proposal.submitted_at)).all()
     qualified = sum(p.state is ProposalState.QUALIFIED for p in proposals)
     return render_template("bidding/bids.html", challenge=challenge, proposals=proposals,
-                           qualified=qualified, reason_form=ReasonForm(),
+                           qualified=qualified, named={p.id: blind.mentions(p) for p in proposals},
+                           reason_form=ReasonForm(),
                            title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 

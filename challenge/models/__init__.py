@@ -26,7 +26,7 @@ from .proposal import (
                     ProposalVersion,
 )
 from .question import Question
-from .review import Objection, Review, ReviewAssignment
+from .review import Objection, Review, ReviewAssignment, ReviewPledge
 from .user import RecoveryCode, User
 
 __all__ = [
@@ -38,5 +38,5 @@ __all__ = [
     "IndicatorResponse", "JoinRequest", "Organization", "OrgInvitation", "Proposal",
     "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
-    "ReviewAssignment", "RecoveryCode", "User",
+    "ReviewAssignment", "ReviewPledge", "RecoveryCode", "User",
 ]

@@ -96,6 +96,8 @@ class Challenge(CreatedMixin, db.Model):
     # 评榜: the rubric [{key, name, max}] (None = the default of SPEC §6) and the pass mark.
     rubric: Mapped[list | None] = mapped_column(JSON)
     pass_mark: Mapped[int] = mapped_column(default=60, server_default="60")
+    # 盲评: reviewers see neither bidding organisations nor team names until every review is in.
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 奖榜 milestones of the 榜 itself, stamped by the door (statistics measure time between them).
