@@ -166,6 +166,9 @@ def view(proposal_id: int):
         selectinload(Proposal.versions)))
     if proposal is None:
         abort(404)
+    if proposal.state is ProposalState.QUALIFIED and blind.needs_pledge(current_user, proposal.challenge):
+        return redirect(url_for("reviewing.pledge", challenge_id=proposal.challenge_id,
+                                next=proposal.id))  # the 评审承诺书 first (SPEC §13)
     require(can.can_view_proposal(current_user, proposal))
     return _proposal_page(proposal, AttachmentForm())
 
