@@ -10,6 +10,7 @@ from challenge.reviewing import blind
 from challenge.reviewing import operations as panels
 from challenge.states import OrgType, Role
 from tests.browser.helpers import login
+from tests.browser.test_axe import audit, axe_context
 from tests.test_blind import LEAD_ORG, SECRETS, world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -25,8 +26,9 @@ def test_pledge_then_blind_scoring_on_a_phone(browser, live_server, make, people
     blind.set_blind(board, True, people["admin"])
     db.session.commit()
 
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    context = axe_context(browser, is_mobile=True, has_touch=True)  # axe-core on every page
     page = context.new_page()
+    page.set_viewport_size(PHONE)
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, live_server, reviewer.email)
     page.goto(f"{live_server}/reviews")
@@ -37,6 +39,7 @@ def test_pledge_then_blind_scoring_on_a_phone(browser, live_server, make, people
     expect(page.get_by_test_id("pledge-text")).to_contain_text("不以任何方式与揭榜单位")
     page.get_by_role("button", name="签署评审承诺书").click()
     expect(page.locator("#agree-error")).to_contain_text("请勾选同意评审承诺书")
+    assert audit(page) == []  # the pledge, with its error next to the box
     page.get_by_label("我已阅读并承诺遵守以上评审承诺").check()
     shots(page, "pledge")
     page.get_by_role("button", name="签署评审承诺书").click()
@@ -44,6 +47,7 @@ def test_pledge_then_blind_scoring_on_a_phone(browser, live_server, make, people
     assert db.session.query(ReviewPledge).filter_by(reviewer_id=reviewer.id).count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shots(page, "blind-score")
+    assert audit(page) == []
     for secret in SECRETS:
         assert secret not in page.content(), secret
 
