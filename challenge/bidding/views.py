@@ -283,7 +283,9 @@ def bids(challenge_id: int):
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.challenge_id == challenge.id,
                                Proposal.state.not_in([ProposalState.DRAFT]))
-        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners),
+                 selectinload(Proposal.responses), selectinload(Proposal.milestones),
+                 selectinload(Proposal.attachments))  # what blind.mentions reads of each bid
         .order_by(Proposal.submitted_at)).all()
     qualified = sum(p.state is ProposalState.QUALIFIED for p in proposals)
     return render_template("bidding/bids.html", challenge=challenge, proposals=proposals,
