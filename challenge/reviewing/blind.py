@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ..errors import Refused
 from ..extensions import db
+from ..locales import for_user
 from ..locking import lock_for_write
 from ..models import Challenge, Proposal, Review, ReviewAssignment, ReviewPledge, User
 from ..permissions import has_pledged, is_admin
@@ -71,7 +72,11 @@ def sign_pledge(seat: ReviewAssignment, user: User, ip: str = "") -> ReviewPledg
         raise Refused(_("只有评审中的榜的在席评审专家可以签署评审承诺书。"))
     if pledge_of(seat) is not None:
         raise Refused(_("您已签署本榜的评审承诺书。"))
-    text = pledge_text()
+    if getattr(user, "locale", None):  # the language they chose; else the page's
+        with for_user(user):
+            text = pledge_text()
+    else:
+        text = pledge_text()
     pledge = ReviewPledge(seat_id=seat.id, challenge_id=seat.challenge_id, reviewer_id=user.id,
                           text=text, ip=(ip or "")[:45])
     db.session.add(pledge)
