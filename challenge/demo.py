@@ -18,8 +18,8 @@ from .models import AccessGrant, Challenge, ExpertProfile, ExpertWork, Organizat
 from .money import BP_PER_PERCENT, parse_wan
 from .orgs import operations as org_ops
 from .posting import operations as ops
+from .reviewing import blind, scoring
 from .reviewing import operations as panels
-from .reviewing import scoring
 from .reviewing.decision import decide
 from .states import (
     ChallengeKind,
@@ -316,6 +316,7 @@ def _decided(challenge: Challenge, spec: dict, users: dict[str, User], admin: Us
     for proposal in _submitted(challenge):
         perform(proposal, "qualify", admin, reason="资格审查合格。", now=deadline + timedelta(days=2))
     _seat_panel(challenge, admin)
+    _pledge_panel(challenge)
     rank = {users[email].organization_id: n for n, (email, *_rest) in enumerate(rows)}
     for reviewer_id in sorted(scoring.seated_reviewer_ids(challenge)):
         reviewer = db.session.get(User, reviewer_id)
@@ -348,6 +349,13 @@ def _seat_panel(challenge: Challenge, admin: User) -> None:
         conflicts = panels.conflicts_for(challenge, others)
         for reviewer in [u for u in others if u.id not in conflicts][:missing]:
             panels.seat_reviewer(challenge, reviewer, admin)
+
+
+def _pledge_panel(challenge: Challenge) -> None:
+    """Every seated reviewer signs the 评审承诺书 before reading the bids."""
+    for seat in panels.seats_taken(challenge):
+        if blind.pledge_of(seat) is None:
+            blind.sign_pledge(seat, seat.reviewer)
 
 
 def _pdf(name: str):
@@ -469,6 +477,7 @@ def _panels(admin: User, users: dict[str, User]) -> None:
         for reviewer_id in plan.proposed:
             panels.seat_reviewer(plan.challenge, db.session.get(User, reviewer_id), admin)
     for challenge in with_bids:
+        _pledge_panel(challenge)
         for reviewer_id in scoring.seated_reviewer_ids(challenge):
             reviewer = db.session.get(User, reviewer_id)
             if challenge in waiting and reviewer is reviewer1:

@@ -4,7 +4,7 @@ from flask import g
 from sqlalchemy import select
 
 from .extensions import db
-from .models import AccessGrant, Challenge, ChallengeInvitation, ReviewAssignment
+from .models import AccessGrant, Challenge, ChallengeInvitation, ReviewAssignment, ReviewPledge
 from .states import (
     EDITABLE_BY_ISSUER,
     PUBLIC_STATES,
@@ -84,6 +84,22 @@ def is_sitting_panel_member(user, challenge: Challenge) -> bool:
     return challenge.state is ChallengeState.REVIEWING and is_panel_member(user, challenge)
 
 
+def has_pledged(user, challenge: Challenge) -> bool:
+    """The reviewer has signed the 评审承诺书 for their live seat on this 榜's panel."""
+    if not signed_in(user):
+        return False
+    return db.session.scalar(select(ReviewPledge.id).join(
+        ReviewAssignment, ReviewAssignment.id == ReviewPledge.seat_id).where(
+        ReviewAssignment.challenge_id == challenge.id, ReviewAssignment.reviewer_id == user.id,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED)) is not None
+
+
+def is_pledged_panel_member(user, challenge: Challenge) -> bool:
+    """A sitting panel member who has signed the pledge: only they read the bids and a
+    confidential body (SPEC §13)."""
+    return is_sitting_panel_member(user, challenge) and has_pledged(user, challenge)
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
     """The public face: listed states for everyone, 定向 only for invitees and its panel."""
     if is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge):
@@ -107,7 +123,7 @@ def can_view_body(user, challenge: Challenge) -> bool:
     if challenge.confidentiality is Confidentiality.PUBLIC:
         return True
     return (is_admin(user) or is_issuer(user, challenge)
-            or is_sitting_panel_member(user, challenge) or has_body_access(user, challenge))
+            or is_pledged_panel_member(user, challenge) or has_body_access(user, challenge))
 
 
 def can_request_access(user, challenge: Challenge) -> bool:
@@ -160,9 +176,9 @@ def can_view_proposal(user, proposal) -> bool:
         return True
     if proposal.state in (ProposalState.DRAFT, ProposalState.WITHDRAWN):
         return False
-    if proposal.state is ProposalState.QUALIFIED and is_sitting_panel_member(
+    if proposal.state is ProposalState.QUALIFIED and is_pledged_panel_member(
             user, proposal.challenge):
-        return True  # the panel reads the bids it scores, while it scores them
+        return True  # the panel reads the bids it scores, while it scores them, once pledged
     # The issuer sees bids only once the claim deadline has passed.
     return is_issuer(user, proposal.challenge) and proposal.challenge.state is not ChallengeState.OPEN
 

@@ -499,6 +499,7 @@ EVENT_LABELS = {
     "revoke_invitation": _l("撤销邀请"), "remove_member": _l("移除成员"),
     "hand_over_admin": _l("移交单位管理员"),
     "import": _l("导入专家库"), "export": _l("导出数据"),
+    "sign_pledge": _l("签署评审承诺书"), "set_blind_review": _l("设定盲评"),
 }
 # Where one kind of object words an event its own way.
 OBJECT_EVENT_LABELS = {

@@ -21,6 +21,7 @@ from challenge.models import (
     User,
 )
 from challenge.posting import operations as ops
+from challenge.reviewing import blind
 from challenge.reviewing import operations as panels
 from challenge.states import (
     SYSTEM,
@@ -187,13 +188,22 @@ def _walk_after_review(challenge: Challenge, state: ChallengeState, admin: User,
 
 def to_review(challenge: Challenge, bids: list, admin: User, reviewer: User) -> None:
     """An open 榜 with drafted *bids* to 评审: each bid submitted, the deadline passed (the
-    clock closes the 榜), each bid qualified, *reviewer* seated on the panel."""
+    clock closes the 榜), each bid qualified, *reviewer* seated on the panel and pledged."""
     for proposal in bids:
         perform(proposal, "submit", proposal.team_lead)
     perform(challenge, "close", "system", now=challenge.deadline_at + timedelta(seconds=1))
     for proposal in bids:
         perform(proposal, "qualify", admin)
-    panels.seat_reviewer(challenge, reviewer, admin)
+    pledge(challenge, panels.seat_reviewer(challenge, reviewer, admin))
+
+
+def pledge(challenge: Challenge, *seats) -> None:
+    """Each seat's reviewer signs the panel's 评审承诺书 (the bids open to them after it);
+    a seat may be given as the reviewer (a User) seated on *challenge*."""
+    for seat in seats:
+        if isinstance(seat, User):
+            seat = blind.live_seat(seat, challenge)
+        blind.sign_pledge(seat, seat.reviewer)
 
 
 def make_winner(challenge: Challenge, solver: User | None = None,

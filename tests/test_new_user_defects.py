@@ -244,13 +244,14 @@ def seated_panel(make, people, state: str, title: str = "熔喷布过滤效率�
     from challenge.reviewing.rubric import rubric_for
     from challenge.workflow import perform
 
-    from .factories import make_winner
+    from .factories import make_winner, pledge
 
     admin = people["admin"]
     board = make.challenge(people["issuer"], ChallengeState.REVIEWING, admin=admin, title=title)
     bid = make_winner(board)
     bid.state = ProposalState.QUALIFIED  # fixture: a bid that passed the eligibility check
     seat = panels.seat_reviewer(board, people["reviewer"], admin)
+    pledge(board, seat)
     db.session.flush()
     if state != "open":
         review = scoring.save_review(people["reviewer"], bid,

@@ -232,6 +232,9 @@ def test_panel_member_reads_the_confidential_body_and_it_is_logged(client, auth,
     client.post(f"/admin/panels/{secret.id}", data={"reviewer": expert.id})
     auth.logout()
     auth.login(expert)
+    response = client.get(f"/challenges/{secret.id}/body")  # the 评审承诺书 comes first
+    assert response.headers["Location"] == f"/reviews/panels/{secret.id}/pledge"
+    client.post(f"/reviews/panels/{secret.id}/pledge", data={"agree": "yes"})
     assert "RF-9" in client.get(f"/challenges/{secret.id}/body").get_data(as_text=True)
 
 
@@ -267,6 +270,9 @@ def test_bidders_people_never_sit_on_the_panel_and_the_panel_reads_qualified_bid
     client.post(f"/proposals/{bid.id}/eligibility", data={"decision": "qualify"})
     auth.logout()
     auth.login(outsider)
+    response = client.get(f"/proposals/{bid.id}")  # the 评审承诺书 comes first
+    assert response.headers["Location"] == f"/reviews/panels/{board.id}/pledge?next={bid.id}"
+    client.post(f"/reviews/panels/{board.id}/pledge", data={"agree": "yes"})
     assert client.get(f"/proposals/{bid.id}").status_code == 200
 
 

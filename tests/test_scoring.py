@@ -19,6 +19,7 @@ from challenge.reviewing.scoring import (
 )
 from challenge.states import OrgType, ProposalState, ReviewState, Role
 from challenge.workflow import perform
+from tests.factories import pledge
 from tests.test_bidding import bid_form, open_board
 from tests.test_concurrency import Browserless, run_together
 
@@ -49,7 +50,7 @@ def panel(client, auth, make, people):
     reviewers = [make.user(Role.REVIEWER, org=make.org(type=OrgType.UNIVERSITY),
                            name=f"评审{n}") for n in range(3)]
     for reviewer in reviewers:
-        panels.seat_reviewer(board, reviewer, people["admin"])
+        pledge(board, panels.seat_reviewer(board, reviewer, people["admin"]))
     db.session.commit()
     return board, bids, reviewers
 
@@ -144,7 +145,7 @@ def test_results_aggregate_and_rank(client, auth, people, panel, make):
     more = [make.user(Role.REVIEWER, org=make.org(type=OrgType.UNIVERSITY)) for _ in range(2)]
     board.reviewers_required = 5
     for reviewer in more:
-        panels.seat_reviewer(board, reviewer, people["admin"])
+        pledge(board, panels.seat_reviewer(board, reviewer, people["admin"]))
     db.session.commit()
     # approach points per reviewer: 5 reviews -> drop highest and lowest
     _submit_all(client, auth, reviewers + more, bids, totals=[0, 10, 20, 25, 30])

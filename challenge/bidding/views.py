@@ -15,6 +15,7 @@ from ..models import Challenge, Proposal, ProposalAttachment
 from ..money import format_share, wan_input
 from ..posting import operations as posting_ops
 from ..posting.forms import ReasonForm
+from ..reviewing import blind
 from ..reviewing.feedback import feedback_for
 from ..states import ProposalState, Role
 from ..uploads import send_stored
@@ -96,6 +97,7 @@ def _render_form(challenge, proposal, form):
     indicators = {i.id: i for i in challenge.indicators}
     return render_template("bidding/edit.html", challenge=challenge, proposal=proposal, form=form,
                            indicators=indicators, blank=_blank_rows(),
+                           named=blind.mentions(proposal) if proposal is not None else [],
                            title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 
@@ -149,6 +151,7 @@ def _save_then_maybe_submit(proposal: Proposal, submitting: bool):
             return redirect(url_for("bidding.edit", proposal_id=proposal.id))
         flash(_("方案已提交（第 %(n)d 版）。截止前仍可修改后重新提交。", n=proposal.version_no),
               "success")
+        _flag_identities(proposal)
         return redirect(url_for("bidding.view", proposal_id=proposal.id))
     db.session.commit()
     flash(_("草稿已保存。"), "success")
@@ -164,6 +167,9 @@ def view(proposal_id: int):
         selectinload(Proposal.versions)))
     if proposal is None:
         abort(404)
+    if proposal.state is ProposalState.QUALIFIED and blind.needs_pledge(current_user, proposal.challenge):
+        return redirect(url_for("reviewing.pledge", challenge_id=proposal.challenge_id,
+                                next=proposal.id))  # the 评审承诺书 first (SPEC §13)
     require(can.can_view_proposal(current_user, proposal))
     return _proposal_page(proposal, AttachmentForm())
 
@@ -172,11 +178,15 @@ def _proposal_page(proposal: Proposal, attachment_form: AttachmentForm, status: 
     problems = (submission_problems(proposal)
                 if proposal.state is ProposalState.DRAFT and can.is_bidder(current_user, proposal)
                 else [])
+    hidden = blind.identities_hidden(current_user, proposal.challenge)
+    veil = blind.veil_for(current_user, proposal)
+    named = blind.mentions(proposal) if not can.is_panel_member(current_user, proposal.challenge) else []
     return render_template("bidding/view.html", proposal=proposal, challenge=proposal.challenge,
                            problems=problems, body_shown=_body_shown(proposal.challenge),
-                           attachment_form=attachment_form,
+                           attachment_form=attachment_form, hidden=hidden, veil=veil,
+                           named=named, masked=hidden and bool(blind.mentions(proposal)),
                            reason_form=ReasonForm(), feedback=feedback_for(current_user, proposal),
-                           title=proposal.title or _("揭榜方案")), status
+                           title=veil(proposal.title) or _("揭榜方案")), status
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
@@ -188,7 +198,17 @@ def submit(proposal_id: int):
         ops.submit_proposal(proposal, current_user)
     if done:
         flash(_("方案已提交（第 %(n)d 版）。", n=proposal.version_no), "success")
+        _flag_identities(proposal)
     return redirect(url_for("bidding.view", proposal_id=proposal.id))
+
+
+def _flag_identities(proposal: Proposal) -> None:
+    """A warning, not a refusal: the texts name the bidder's own organisations, which a blind
+    panel must not read (the bureau and a blind reviewer are told as well)."""
+    named = blind.mentions(proposal)
+    if named:
+        flash(_("方案文本或附件名中出现了本单位或合作单位的名称（%(names)s）。评审可能采用盲评，"
+                "请删除可识别身份的内容后重新提交。", names="、".join(named)), "warning")
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
@@ -228,7 +248,9 @@ def attachment(proposal_id: int, attachment_id: int):
     if item.proposal_id != proposal_id:
         abort(404)
     require(can.can_view_proposal(current_user, item.proposal))
-    return send_stored(ops.attachment_path(item), item.content_type, item.original_name)
+    name = (blind.blind_attachment_name(item.proposal, item)
+            if blind.identities_hidden(current_user, item.proposal.challenge) else item.original_name)
+    return send_stored(ops.attachment_path(item), item.content_type, name)
 
 
 @bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -262,11 +284,14 @@ def bids(challenge_id: int):
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.challenge_id == challenge.id,
                                Proposal.state.not_in([ProposalState.DRAFT]))
-        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners),
+                 selectinload(Proposal.responses), selectinload(Proposal.milestones),
+                 selectinload(Proposal.attachments))  # what blind.mentions reads of each bid
         .order_by(Proposal.submitted_at)).all()
     qualified = sum(p.state is ProposalState.QUALIFIED for p in proposals)
     return render_template("bidding/bids.html", challenge=challenge, proposals=proposals,
-                           qualified=qualified, reason_form=ReasonForm(),
+                           qualified=qualified, named={p.id: blind.mentions(p) for p in proposals},
+                           reason_form=ReasonForm(),
                            title=_("揭榜方案：%(t)s", t=challenge.face_title(english_locale())))
 
 

@@ -238,6 +238,9 @@ def body(challenge_id: int):
     if can.can_accept_undertaking(current_user, challenge):
         flash(_("查阅保密内容前，请先签署保密承诺。"), "warning")
         return redirect(url_for("hall.undertaking", challenge_id=challenge.id))
+    if (challenge.is_confidential and can.is_sitting_panel_member(current_user, challenge)
+            and not can.has_pledged(current_user, challenge)):  # 评审承诺书 first (SPEC §13)
+        return redirect(url_for("reviewing.pledge", challenge_id=challenge.id))
     require(can.can_view_body(current_user, challenge))
     if challenge.is_confidential:
         ops.log_body_view(challenge, current_user, request.remote_addr or "")

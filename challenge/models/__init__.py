@@ -34,6 +34,7 @@ from .review import (
     ReviewAssignment,
     ReviewerRating,
     ReviewOpening,
+    ReviewPledge,
     ReviewReminder,
 )
 from .user import RecoveryCode, User
@@ -48,5 +49,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
-    "ReviewerRating", "ReviewReminder",
+    "ReviewerRating", "ReviewReminder", "ReviewPledge",
 ]

@@ -100,6 +100,8 @@ class Challenge(CreatedMixin, db.Model):
     # The panel's due date (a local day): set at the first seat (REVIEW_DAYS on) or by the bureau
     # on the panel page; reviewers owing a review are reminded before it and on it.
     review_due_on: Mapped[date | None] = mapped_column(Date)
+    # 盲评: reviewers see neither bidding organisations nor team names until every review is in.
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 奖榜 milestones of the 榜 itself, stamped by the door (statistics measure time between them).

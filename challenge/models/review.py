@@ -58,6 +58,27 @@ class ReviewAssignment(db.Model):
         return f"<ReviewAssignment challenge={self.challenge_id} reviewer={self.reviewer_id} {self.state}>"
 
 
+class ReviewPledge(db.Model):
+    """评审承诺书: a seated reviewer's signature (confidentiality, no contact with bidders,
+    conflicts declared), one per seat, with the text as it was signed; the bids and a
+    confidential body open to the seat only after it."""
+
+    __tablename__ = "review_pledges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("review_assignments.id"), unique=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    seat: Mapped["ReviewAssignment"] = relationship("ReviewAssignment")
+
+    def __repr__(self) -> str:
+        return f"<ReviewPledge seat={self.seat_id} reviewer={self.reviewer_id}>"
+
+
 class Review(db.Model):
     """One reviewer's scores for one bid: per criterion points, a comment; sealed until the
     whole panel has submitted."""

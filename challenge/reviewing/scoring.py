@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import Refused
 from ..extensions import db
 from ..models import Challenge, Proposal, Review, ReviewAssignment, ReviewOpening, User
+from ..permissions import has_pledged
 from ..states import ChallengeState, PanelSeatState, ProposalState, ReviewState, Role
 from ..workflow import perform, record
 from .aggregate import Aggregate, aggregate, rank
@@ -101,7 +102,8 @@ def may_score(user, proposal: Proposal) -> bool:
     return (getattr(user, "is_authenticated", False) and user.role is Role.REVIEWER
             and user.active and proposal.state is ProposalState.QUALIFIED
             and proposal.challenge.state.value == "reviewing"
-            and user.id in seated_reviewer_ids(proposal.challenge))
+            and user.id in seated_reviewer_ids(proposal.challenge)
+            and has_pledged(user, proposal.challenge))  # the 评审承诺书 first (SPEC §13)
 
 
 def review_of(user: User, proposal: Proposal) -> Review | None:

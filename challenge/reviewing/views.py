@@ -26,12 +26,18 @@ from ..models import Challenge, PanelDraw, Proposal, Review, ReviewAssignment, U
 from ..posting.forms import ReasonForm
 from ..states import ChallengeState, PanelSeatState, ReviewState, Role
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
-from . import draw, scoring
+from . import blind, draw, scoring
 from . import operations as ops
 from .rubric import rubric_for
 
 bp = Blueprint("reviewing", __name__)
 PANELS_PER_PAGE = 50  # 榜 per page of the assignment list (one batch proposal per selection)
+
+
+@bp.app_template_global()
+def veil_title(proposal: Proposal) -> str:
+    """A bid's title as the signed-in user may read it (masked for a reviewer reading blind)."""
+    return blind.veil_for(current_user, proposal)(proposal.title)
 
 
 @bp.route("/admin/panels")
@@ -116,6 +122,10 @@ def panel(challenge_id: int):
                 ops.set_panel_size(challenge, parse_int(request.form.get("size"), 0, 999) or 0,
                                    current_user)
                 done_message = _("评审人数已设为 %(n)d。", n=challenge.reviewers_required)
+            elif "blind" in request.form:
+                blind.set_blind(challenge, "on" in request.form.getlist("blind"), current_user)
+                done_message = (_("已设为盲评：评审专家在全部评分提交前看不到揭榜单位和团队成员。")
+                                if challenge.blind_review else _("已取消盲评。"))
             else:
                 reviewer = db.session.get(User, parse_id(request.form.get("reviewer")) or 0)
                 if reviewer is None:
@@ -136,6 +146,8 @@ def _panel_page(challenge: Challenge, **draw_form):
     taken = {s.reviewer_id for s in seats}
     return render_template("reviewing/panel.html", challenge=challenge, seats=seats,
                            candidates=[c for c in candidates if c.reviewer.id not in taken],
+                           pledges=blind.pledges_of(challenge),
+                           blind_problems=blind.blind_problems(challenge),
                            open_seats=max(0, challenge.reviewers_required - sum(
                                s.state is PanelSeatState.ASSIGNED for s in seats)),
                            draws=[draw.replay(d) for d in draw.draws_of(challenge)],
@@ -201,13 +213,45 @@ def my_reviews():
             Review.reviewer_id == current_user.id, Review.challenge_id.in_(list(mine)))):
         mine[review.challenge_id][review.proposal_id] = review
     panels = [(c, [(b, mine[c.id].get(b.id)) for b in found[c.id][0]], found[c.id][1]) for c in current]
+    unsigned = {c.id for c in current if blind.needs_pledge(current_user, c)}
+    hidden = {c.id for c in current if blind.identities_hidden(current_user, c)}
     past = db.paginate(select(Challenge).where(Challenge.id.in_(seated),
                                                Challenge.state != ChallengeState.REVIEWING)
                        .order_by(Challenge.id.desc()), error_out=False)
     visible = scoring.panels_for_reviewer(current_user, list(past.items))
     past_rows = [(c, visible[c.id][1]) for c in past.items]
     return render_template("reviewing/my_reviews.html", panels=panels, past=past,
-                           past_rows=past_rows, title=_("我的评审"))
+                           past_rows=past_rows, unsigned=unsigned, hidden=hidden,
+                           title=_("我的评审"))
+
+
+@bp.route("/reviews/panels/<int:challenge_id>/pledge", methods=["GET", "POST"])
+@role_required(Role.REVIEWER)
+def pledge(challenge_id: int):
+    """评审承诺书: the seated reviewer signs before any bid or a confidential body opens."""
+    challenge = get_or_404(Challenge, challenge_id)
+    seat = blind.live_seat(current_user, challenge)
+    require(seat is not None)
+    signed = blind.pledge_of(seat)
+    error = ""
+    if request.method == "POST" and signed is None:
+        if request.form.get("agree") != "yes":
+            error = _("请勾选同意评审承诺书。")
+        else:
+            with attempt() as done:
+                blind.sign_pledge(seat, current_user, request.remote_addr or "")
+            if done:
+                flash(_("已签署评审承诺书，可以查阅方案并评分。"), "success")
+                target = parse_id(request.form.get("next"))
+                proposal = db.session.get(Proposal, target) if target else None
+                return redirect(url_for("reviewing.score", proposal_id=proposal.id)
+                                if proposal is not None and proposal.challenge_id == challenge.id
+                                else url_for("reviewing.my_reviews"))
+    return render_template("reviewing/pledge.html", challenge=challenge, seat=seat, signed=signed,
+                           points=blind.PLEDGE_POINTS, error=error,
+                           next=request.values.get("next", ""),
+                           editable=signed is None and blind.needs_pledge(current_user, challenge),
+                           title=_("评审承诺书：%(t)s", t=challenge.title))
 
 
 def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
@@ -229,6 +273,9 @@ def _read_scores(rubric: list[dict]) -> tuple[dict, dict]:
 @role_required(Role.REVIEWER)
 def score(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
+    if blind.needs_pledge(current_user, proposal.challenge):
+        return redirect(url_for("reviewing.pledge", challenge_id=proposal.challenge_id,
+                                next=proposal.id))
     review = scoring.review_of(current_user, proposal)
     require(scoring.may_score(current_user, proposal) or review is not None)
     rubric = rubric_for(proposal.challenge)
@@ -257,11 +304,15 @@ def score(proposal_id: int):
                 db.session.rollback()
                 flash(getattr(exc, "message", None) or str(exc) or _("评分已提交。"), "warning")
                 return redirect(url_for("reviewing.my_reviews"))
+    hidden = blind.identities_hidden(current_user, proposal.challenge)
     return render_template("reviewing/score.html", proposal=proposal, review=review,
-                           rubric=rubric, errors=errors, problems=problems,
+                           rubric=rubric, errors=errors, problems=problems, hidden=hidden,
+                           veil=blind.veil_for(current_user, proposal),
+                           masked=hidden and bool(blind.mentions(proposal)),
                            editable=scoring.may_score(current_user, proposal) and (
                                review is None or review.state is ReviewState.DRAFT),
-                           title=_("评分：%(t)s", t=proposal.title))
+                           title=_("评分：%(t)s", t=blind.veil_for(current_user, proposal)(
+                               proposal.title)))
 
 
 @bp.route("/panels/<int:challenge_id>/scores")

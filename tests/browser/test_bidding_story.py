@@ -106,6 +106,9 @@ def test_bidding_story(browser, live_server, make, people, shots, tmp_path):
         desk.on("dialog", lambda dialog: dialog.accept())
         login(desk, base, reviewer.email)
         desk.goto(f"{base}/reviews")
+        desk.click("a:has-text('签署评审承诺书')")  # the 评审承诺书 before any bid
+        desk.check("#agree")
+        desk.click("button:has-text('签署评审承诺书')")
         desk.click("a:has-text('评分')")
         for key, points in (("approach", 25), ("indicators", 21 - n), ("team", 16), ("plan", 12),
                             ("budget", 8)):

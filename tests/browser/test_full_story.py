@@ -142,6 +142,9 @@ def test_full_story_from_posting_to_closed(browser, live_server, make, people, s
         desk = new_page(browser, phone=True)
         login(desk, base, reviewer.email)
         desk.goto(f"{base}/reviews")
+        desk.click("a:has-text('签署评审承诺书')")  # the 评审承诺书 before any bid
+        desk.check("#agree")
+        desk.click("button:has-text('签署评审承诺书')")
         desk.click("a:has-text('评分')")
         for key, points in (("approach", 26), ("indicators", 22 - n), ("team", 14), ("plan", 12),
                             ("budget", 8)):

@@ -14,6 +14,7 @@ from challenge.reviewing import operations as panels
 from challenge.states import OrgType, ProposalState, ReviewState, Role
 from challenge.timeutil import local_today
 from challenge.workflow import perform
+from tests import factories
 from tests.factories import PASSWORD
 from tests.test_bidding import open_board
 
@@ -129,7 +130,7 @@ def test_a_solver_bids_and_a_reviewer_scores_by_keyboard_alone(browser, live_ser
     perform(bid, "qualify", people["admin"])
     reviewer = make.user(Role.REVIEWER, email="keys@inst.cn", name="键盘专家",
                          org=make.org(type=OrgType.INSTITUTE))
-    panels.seat_reviewer(board, reviewer, people["admin"])
+    factories.pledge(board, panels.seat_reviewer(board, reviewer, people["admin"]))
     db.session.commit()
 
     desk = keyboard_page(browser)

@@ -14,6 +14,7 @@ from challenge.reviewing import operations as panels
 from challenge.states import ChallengeState, Confidentiality, OrgType, ProposalState, Role
 from challenge.timeutil import utcnow
 from challenge.workflow import perform
+from tests.factories import pledge
 from tests.test_bidding import PDF, bid_form
 
 from .wire import Wire
@@ -45,7 +46,7 @@ def panel(client, auth, make, people):
     perform(bid, "qualify", people["admin"])
     reviewer = make.user(Role.REVIEWER, org=make.org(name="北方评审研究院", type=OrgType.INSTITUTE),
                          name="评审人甲")
-    panels.seat_reviewer(board, reviewer, people["admin"])
+    pledge(board, panels.seat_reviewer(board, reviewer, people["admin"]))
     db.session.commit()
     [attachment] = bid.attachments
     return board, bid, attachment, reviewer
