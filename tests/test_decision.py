@@ -23,6 +23,7 @@ from challenge.states import (
 )
 from challenge.timeutil import utcnow
 from challenge.workflow import Step, perform, workflow_for
+from tests.factories import pledge
 from tests.smtp import SMTPServer, serving
 from tests.test_bidding import bid_form, open_board
 
@@ -66,6 +67,7 @@ def review_board(client, auth, make, people, totals: list[list[int]], max_winner
                  for n in range(len(totals[0]))]
     for reviewer in reviewers:
         panels.seat_reviewer(board, reviewer, people["admin"])
+    pledge(board, *reviewers)  # each signs the 评审承诺书 before reading a bid
     pairs = [(bid, reviewer, total) for bid, row in zip(bids, totals, strict=True)
              for reviewer, total in zip(reviewers, row, strict=True)]
     for bid, reviewer, total in pairs[:len(pairs) - missing]:
