@@ -18,6 +18,7 @@ from ..states import ChallengeState, Role
 from ..timeutil import end_of_local_day, local_date
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from ..workflow import allowed, perform
+from . import desensitise
 from . import operations as ops
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, PublishForm, ReasonForm
 
@@ -80,7 +81,7 @@ def edit(challenge_id: int):
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
                            similar=similar_challenges(current_user, need_doc(challenge),
                                                       exclude_id=challenge.id),
-                           title=_("编辑榜单"))
+                           desens=desensitise.check(challenge), title=_("编辑榜单"))
 
 
 def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
@@ -286,7 +287,7 @@ def _review_page(c: Challenge, publish_form: PublishForm, return_form: ReasonFor
         select(AuditEvent).where(AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
     return render_template("posting/screen.html", challenge=c, publish_form=publish_form,
-                           return_form=return_form, events=events,
+                           return_form=return_form, events=events, desens=desensitise.check(c),
                            title=_("审核：%(t)s", t=c.title)), status
 
 
