@@ -42,6 +42,8 @@ class DefaultConfig:
     # Seating by random draw: the draw picks among the K best-matched qualified, conflict-free
     # reviewers with a free seat; K is asked per draw, this is the form's default.
     DRAW_POOL_SIZE = 10
+    # 供给缺口: a profile scoring this much for a 榜 (or an indicator term) can take it on.
+    SUPPLY_GAP_MIN_SCORE = 12.0
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this
