@@ -119,10 +119,13 @@ class Anonymity:
 
     @property
     def message(self) -> str:
-        where = self.region or _("全平台")
-        if self.k <= 1:
+        where = self.region or _("平台上")
+        if self.k <= 1 and self.region:
             return _("k = 1：%(where)s%(field)s领域只有贵单位一家注册企业，"
                      "%(where)s的任何人都能看出是贵单位。", where=where, field=self.field)
+        if self.k <= 1:
+            return _("k = 1：平台上%(field)s领域只有贵单位一家注册企业，任何人都能看出是贵单位。",
+                     field=self.field)
         if self.k <= 3:
             return _("k = %(k)d：%(where)s%(field)s领域仅 %(k)d 家注册企业，很容易被猜出。",
                      k=self.k, where=where, field=self.field)
