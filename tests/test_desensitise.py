@@ -14,7 +14,8 @@ from .test_posting import form_data
 
 ORG = "恒泰非织造材料有限公司"
 REGION = "示范市东江区"
-DETAIL = ("我司位于示范市东江区滨江工业园，现有产线过滤效率 95.2%，阻力 35 Pa。"
+DETAIL = ("我司位于示范市东江区滨江工业园，现有产线过滤效率 95.2%，良率 87%，驻极电压 28.5 kV，阻力 35 Pa，"
+          "12 英寸产线。"
           "主要客户为蓝盾防护用品有限公司，熔喷料由金鹰石化集团供应，设备型号 HT-600S。"
           "产品商标“洁盾”。")
 CLEAN = "需要提升熔喷非织造布的过滤效率并降低呼吸阻力，适用于医用防护口罩，达到 N95 以上。"
@@ -38,7 +39,8 @@ def leaks(summary, **extra):
     ("滨江工业园内一条熔喷产线需要升级。", [("place", "滨江工业园")]),
     ("东江区一家企业需要提升熔喷布过滤效率。", [("place", "东江区")]),   # from the org's profile
     ("现有产线过滤效率 95.2%，需要提升。", [("figure", "95.2")]),
-    ("阻力 35 Pa 偏高，需要降低。", [("figure", "35")]),
+    ("现有良率 87%，需要提升。", [("figure", "87")]),
+    ("驻极电压 28.5 kV 下衰减快。", [("figure", "28.5")]),
 ])
 def test_each_kind_of_leak_is_flagged(summary, expected):
     assert leaks(summary) == expected
@@ -49,6 +51,8 @@ def test_each_kind_of_leak_is_flagged(summary, expected):
     "目标过滤效率 ≥99.97%，按 NaCl 法测试。",       # the public indicator's own figure
     "本市一家企业需要提升熔喷布过滤效率。",            # the city alone: the k estimate speaks for it
     "提升 3 条产线的效率，周期 12 个月。",            # one-digit and round numbers are not exact figures
+    "12 英寸产线的阻力 35 Pa 左右。",                  # sizes, and two digits that are no percentage
+    "TO-247 封装的功率器件键合可靠性。",               # a package outline, not a product
     "符合 GB/T 32610 与 KN95 标准的口罩滤材。",        # standards are no one's product code
 ])
 def test_a_clean_summary_raises_nothing(summary):
@@ -113,6 +117,7 @@ def test_k_counts_verified_enterprises_of_the_field_in_the_implied_region(make, 
     challenge = make.challenge(town, field="新材料", summary=summary,
                                confidentiality=Confidentiality.DESENSITIZED)
     assert check(challenge).anonymity.k == k
+    assert bool(check(challenge).anonymity.fix) == (k <= 3)
 
 
 def test_k_is_one_when_the_issuer_is_alone_in_its_field_there(make, town):
@@ -121,6 +126,7 @@ def test_k_is_one_when_the_issuer_is_alone_in_its_field_there(make, town):
     result = check(challenge)
     assert (result.anonymity.k, result.anonymity.region) == (1, "示范市")
     assert "k = 1" in result.anonymity.message and "示范市" in result.anonymity.message
+    assert "本市" in result.anonymity.fix  # the fix names what to drop
 
 
 # -- on the pages ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..locales import punctuation
 from ..models import Challenge, ExpertProfile, Organization
 from ..models.base import csv_list
 from ..states import Confidentiality, OrgState, OrgType
@@ -67,7 +68,8 @@ CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,6}[-_/]?\d{2,6}[A-Za-z0-9]*(?:
                   r"|\d{2,6}-[A-Za-z]{1,6}[A-Za-z0-9]*)(?![A-Za-z0-9])")
 # Codes of standards, interfaces and grades: not anyone's product.
 STANDARD_CODE = re.compile(r"^(?:GB|GBT|ISO|IEC|ASTM|EN|JIS|DIN|YY|JB|HG|KN|N|FFP|IP|PM|USB|DDR|"
-                           r"PCIE|LTE|UL|CE|SAE|API|AEC|Q|HB|QC)[-_/]?\d", re.I)
+                           r"PCIE|LTE|UL|CE|SAE|API|AEC|Q|HB|QC|TO|SOT|SOP|SOIC|QFN|DFN|DIP|BGA|QFP|LQFP|TSSOP|"
+                           r"SMA|SMB|SMC)[-_/]?\d", re.I)
 BRAND = re.compile(rf"[“\"「『]([{CJK}A-Za-z0-9]{{2,10}})[”\"」』]|([{CJK}]{{2,6}})(?:牌|品牌|商标)")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 # Mentions of "our own" region that narrow the issuer down as a named place would.
@@ -131,6 +133,17 @@ class Anonymity:
                      k=self.k, where=where, field=self.field)
         return _("k = %(k)d：%(where)s%(field)s领域有 %(k)d 家注册企业，难以据此认出贵单位。",
                  k=self.k, where=where, field=self.field)
+
+
+    @property
+    def fix(self) -> str:
+        """What would widen the crowd ("" when it is wide enough)."""
+        if self.k > 3:
+            return ""
+        if self.mentions:
+            return _("请删去公开内容中的地区信息（%(w)s），或把技术领域写得更宽。",
+                     w=punctuation("、").join(self.mentions))
+        return _("请把技术领域写得更宽，或与科技局商量是否改为定向发布。")
 
 
 @dataclass
@@ -241,12 +254,15 @@ def brands_in(text: str) -> list[str]:
 
 
 def figures_in(text: str) -> set[str]:
-    """Numbers precise enough to be recognised: two significant digits or more (95, 0.35, 3000),
-    not 1-9 nor round tens."""
+    """Numbers precise enough to be recognised as one company's: decimals (95.2, 0.35), integers
+    of three significant digits or more (128, 1250), and two-digit percentages (95%). Round and
+    small numbers (3, 12, 3000) and sizes (12 英寸) are everyone's."""
     out = set()
-    for n in NUMBER.findall(text):
-        digits = n.replace(".", "").strip("0")
-        if len(digits) >= 2:
+    for m in NUMBER.finditer(text):
+        n = m.group(0)
+        significant = n.replace(".", "").strip("0")
+        percent = text[m.end():m.end() + 2].lstrip().startswith(("%", "％", "‰"))
+        if "." in n and significant or len(significant) >= 3 or (len(significant) == 2 and percent):
             out.add(n)
     return out
 
