@@ -171,3 +171,15 @@ def test_saving_a_leaky_summary_is_never_blocked(make, auth, client, town):
     db.session.refresh(challenge)
     assert challenge.summary == f"{ORG}的熔喷布过滤效率提升。"
     assert 'data-kind="name"' in response.get_data(as_text=True)
+
+
+def test_submitting_a_leaky_summary_goes_through_with_a_warning(make, auth, client, town):
+    challenge = make.challenge(town, confidentiality=Confidentiality.DESENSITIZED, detail=DETAIL)
+    auth.login(town)
+    form = form_data(summary=f"{ORG}的熔喷布过滤效率提升。", detail=DETAIL, field="新材料", save=None,
+                     submit="1")
+    response = client.post(f"/challenges/{challenge.id}/edit", data=form, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "已提交科技局审核" in html and "脱敏检查提示 1 处" in html  # the name (k = 4)
+    db.session.refresh(challenge)
+    assert challenge.state is ChallengeState.SCREENING

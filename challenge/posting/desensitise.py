@@ -385,7 +385,9 @@ def anonymity(public: str, issuer: Organization, field_name: str) -> Anonymity:
 
 
 def public_text(c: Challenge) -> str:
-    return "\n".join(t for t in (c.title, c.summary) if t)
+    """The public face: title and summary, the English ones too (codes and figures leak in any
+    language)."""
+    return "\n".join(t for t in (c.title, c.summary, c.title_en, c.summary_en) if t)
 
 
 def check(c: Challenge | None) -> Check | None:

@@ -92,6 +92,9 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
             flash(saved_message + " " + done.refusal.message, "warning")
             return redirect(url_for("posting.edit", challenge_id=challenge.id))
         flash(_("已提交科技局审核，审核结果将通过站内消息通知您。"), "success")
+        if (check := desensitise.check(challenge)) and check.warnings:  # advice, never a block
+            flash(_("脱敏检查提示 %(n)d 处公开内容可能暴露贵单位身份；科技局审核时会看到这些提示，"
+                    "如需修改可请科技局退回。", n=check.warnings), "warning")
         return redirect(url_for("hall.detail", challenge_id=challenge.id))
     db.session.commit()
     flash(saved_message, "success")
