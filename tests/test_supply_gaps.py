@@ -66,7 +66,8 @@ def test_the_gaps_on_a_constructed_pool(pool):
     assert (battery.capable, battery.in_region, battery.uncovered) == (1, 0, [])
     assert [r.challenge.id for r in gaps.challenges(which="gap")] == [pool["seal"].id]
     assert [r.challenge.id for r in gaps.challenges(which="thin")] == [pool["battery"].id]
-    assert {t.term for t in gaps.terms()} == {"交联度", "密封寿命", "泄漏率"}
+    assert {(t.term, tuple(t.fields)) for t in gaps.terms()} == {
+        ("交联度", ("新材料",)), ("密封寿命", ("海洋装备",)), ("泄漏率", ("海洋装备",))}
     fields = {c.key: (c.challenges, c.gaps, c.thin, c.uncovered_terms) for c in gaps.by_field()}
     assert fields == {"新材料": (1, 0, 0, 1), "海洋装备": (1, 1, 0, 2), "新能源": (1, 0, 1, 0)}
     regions = {c.key: (c.challenges, c.gaps, c.thin, c.uncovered_terms) for c in gaps.by_region()}

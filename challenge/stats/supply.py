@@ -43,6 +43,7 @@ def city_of(region: str) -> str:
 class TermGap:
     term: str
     challenge_ids: list[int] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # of the 榜 needing it
 
 
 @dataclass
@@ -91,7 +92,10 @@ class SupplyMap:
         found: dict[str, TermGap] = {}
         for r in self.challenges(field, region):
             for term in r.uncovered:
-                found.setdefault(term, TermGap(term)).challenge_ids.append(r.challenge.id)
+                gap = found.setdefault(term, TermGap(term))
+                gap.challenge_ids.append(r.challenge.id)
+                if r.field not in gap.fields:
+                    gap.fields.append(r.field)
         return sorted(found.values(), key=lambda t: (-len(t.challenge_ids), t.term))
 
     def _cells(self, key_of) -> list[Cell]:
