@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..matching import Need
 from ..matching_service import RECOMMEND_MIN_SCORE, need_doc, service
-from ..models import Challenge, ExpertProfile
+from ..models import Challenge, ExpertProfile, Organization
 from ..states import ChallengeState
 
 # Demand not yet served: being screened, open, under review, or unclaimed (流榜).
@@ -130,11 +130,28 @@ def threshold() -> float:
     return float(current_app.config.get("SUPPLY_GAP_MIN_SCORE", RECOMMEND_MIN_SCORE))
 
 
-def _own_people(challenge: Challenge) -> set[int]:
-    """The issuer's own profiles: no supply for its own 榜 (as a conflict in the recommendations)."""
-    return set(db.session.scalars(select(ExpertProfile.id).where(or_(
-        ExpertProfile.organization_id == challenge.issuer_org_id,
-        ExpertProfile.organization_name == challenge.issuer.name))))
+def _own_people(challenges: list[Challenge]) -> dict[int, frozenset]:
+    """Per issuer: its own people's profiles, no supply for its own 榜 (a conflict, as in the
+    expert recommendations: same organisation by id or by name)."""
+    ids = {c.issuer_org_id for c in challenges}
+    names = {c.issuer.name: c.issuer_org_id for c in challenges}
+    own: dict[int, set[int]] = {i: set() for i in ids}
+    for pid, org_id, org_name in db.session.execute(
+            select(ExpertProfile.id, ExpertProfile.organization_id, ExpertProfile.organization_name)
+            .where(or_(ExpertProfile.organization_id.in_(ids),
+                       ExpertProfile.organization_name.in_(names)))):
+        for issuer in {org_id if org_id in own else None, names.get(org_name)} - {None}:
+            own[issuer].add(pid)
+    return {i: frozenset(p) for i, p in own.items()}
+
+
+def _cities(profile_ids: set[int]) -> dict[int, str]:
+    if not profile_ids:
+        return {}
+    return {pid: city_of(region or "") for pid, region in db.session.execute(
+        select(ExpertProfile.id, Organization.region)
+        .join(Organization, ExpertProfile.organization_id == Organization.id)
+        .where(ExpertProfile.id.in_(profile_ids)))}
 
 
 def supply_map() -> SupplyMap:
@@ -144,16 +161,13 @@ def supply_map() -> SupplyMap:
         select(Challenge).where(Challenge.state.in_(DEMAND))
         .options(selectinload(Challenge.issuer), selectinload(Challenge.indicators))
         .order_by(Challenge.id)).all()
-    cities = {p.id: city_of(p.organization.region if p.organization else "")
-              for p in db.session.scalars(select(ExpertProfile).options(
-                  selectinload(ExpertProfile.organization)))}
-    rows = []
+    own_people = _own_people(challenges) if challenges else {}
+    found = []
     term_cache: dict[tuple[str, frozenset], bool] = {}
     for c in challenges:
-        own = frozenset(_own_people(c))
+        own = own_people[c.issuer_org_id]
         matches = [m for m in svc.experts.top_experts(need_doc(c, detail=c.detail), k=POOL_DEPTH,
                                                       exclude=own) if m.score >= floor]
-        city = city_of(c.issuer.region)
         terms = list(dict.fromkeys(i.name.strip() for i in c.indicators if i.name.strip()))
         uncovered = []
         for term in terms:
@@ -163,6 +177,11 @@ def supply_map() -> SupplyMap:
                 term_cache[key] = any(m.score >= floor for m in hits)
             if not term_cache[key]:
                 uncovered.append(term)
+        found.append((c, matches, terms, uncovered))
+    cities = _cities({m.id for _c, matches, _t, _u in found for m in matches})
+    rows = []
+    for c, matches, terms, uncovered in found:
+        city = city_of(c.issuer.region)
         rows.append(ChallengeSupply(
             challenge=c, region=c.issuer.region or "", capable=len(matches),
             in_region=sum(1 for m in matches if city and cities.get(m.id) == city),
