@@ -74,8 +74,8 @@ def test_the_gaps_on_a_constructed_pool(pool):
     assert regions == {"示范市东江区": (2, 1, 0, 3), "示范市高新区": (1, 0, 1, 0)}
 
 
-def test_the_threshold_is_configuration(app, pool):
-    app.config["SUPPLY_GAP_MIN_SCORE"] = 101.0  # nobody is capable of anything
+def test_the_threshold_is_configuration(app, pool, monkeypatch):
+    monkeypatch.setitem(app.config, "SUPPLY_GAP_MIN_SCORE", 101.0)  # nobody is capable of anything
     gaps = supply_map()
     assert gaps.total().gaps == 3 and gaps.total().uncovered_terms == 5  # 5 distinct terms
 
@@ -116,3 +116,35 @@ def test_only_the_bureau_sees_the_map(pool, make, auth, client):
 def test_city_of(region, city):
     assert city_of(region) == city
 
+
+
+def test_the_map_is_kept_until_a_challenge_or_the_pool_changes(pool, make, monkeypatch):
+    """With a real cache (cachelib's SimpleCache, Flask-Caching's default backend; the tests' app
+    has none): the matcher runs once, and again only after the pool or a 榜 changed."""
+    from cachelib import SimpleCache
+
+    from challenge.caching import forget_generation
+    from challenge.stats import gap_views, supply
+
+    runs = []
+
+    def counted():
+        runs.append(1)
+        return supply.measure()
+
+    def as_a_new_request():  # each request reads the audit chain's head anew (caching.generation)
+        forget_generation()
+        return gap_views.supply_map().total()
+
+    monkeypatch.setattr(gap_views, "cache", SimpleCache())
+    monkeypatch.setattr(gap_views, "measure", counted)
+    assert as_a_new_request().gaps == 1 and len(runs) == 1
+    assert as_a_new_request().gaps == 1 and len(runs) == 1  # from the cache
+    other = make.org("丁海洋研究所", type=OrgType.INSTITUTE, region="示范市高新区")
+    profile("丁研究员", other, "海洋装备", "水下机器人,动密封", "研究水下机器人关节动密封。")
+    db.session.commit()
+    assert as_a_new_request().gaps == 0 and len(runs) == 2  # the pool changed
+    make.challenge(pool["seal"].created_by, ChallengeState.SCREENING, admin=pool["admin"],
+                   field="海洋装备", industry_tags="", title="深海耐压壳体", summary="深海耐压壳体减重。",
+                   indicators=indicators("耐压深度"))
+    assert as_a_new_request().challenges == 4 and len(runs) == 3  # submitted: a new chain head

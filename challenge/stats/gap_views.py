@@ -4,12 +4,26 @@ to) and its drill-downs, whose lists are the very rows each figure counts (chall
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from ..caching import cache, generation
 from ..states import Role
 from ..views_common import role_required
-from .supply import supply_map
+from .supply import SupplyMap, assemble, measure, pool_stamp
 from .views import bp
 
 WHICH = ("all", "gap", "thin")
+CACHE_SECONDS = 600
+
+
+def supply_map() -> SupplyMap:
+    """The map, its matcher part kept in the cache until a 榜 or the expert pool changes (the
+    audit chain's head and the pool's stamp are in the key) — a query per 榜 and per indicator
+    term otherwise, on every page and drill-down."""
+    key = f"supply-gaps:{generation()}:{pool_stamp()}"
+    measured = cache.get(key)
+    if measured is None:
+        measured = measure()
+        cache.set(key, measured, timeout=CACHE_SECONDS)
+    return assemble(measured)
 
 
 @bp.route("/admin/supply-gaps")

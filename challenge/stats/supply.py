@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -154,7 +154,12 @@ def _cities(profile_ids: set[int]) -> dict[int, str]:
         .where(ExpertProfile.id.in_(profile_ids)))}
 
 
-def supply_map() -> SupplyMap:
+Measured = list[tuple[int, int, int, list[str], list[str]]]  # id, capable, in city, terms, uncovered
+
+
+def measure() -> Measured:
+    """The matcher's part, as plain data (a view may cache it): per 榜 awaiting a solver, the
+    capable profiles, those in the issuer's city, its indicator terms and the uncovered ones."""
     svc = service()
     floor = threshold()
     challenges = db.session.scalars(
@@ -179,11 +184,31 @@ def supply_map() -> SupplyMap:
                 uncovered.append(term)
         found.append((c, matches, terms, uncovered))
     cities = _cities({m.id for _c, matches, _t, _u in found for m in matches})
-    rows = []
+    out = []
     for c, matches, terms, uncovered in found:
         city = city_of(c.issuer.region)
-        rows.append(ChallengeSupply(
-            challenge=c, region=c.issuer.region or "", capable=len(matches),
-            in_region=sum(1 for m in matches if city and cities.get(m.id) == city),
-            terms=terms, uncovered=uncovered))
-    return SupplyMap(rows, floor)
+        out.append((c.id, len(matches), sum(1 for m in matches if city and cities.get(m.id) == city),
+                    terms, uncovered))
+    return out
+
+
+def pool_stamp() -> str:
+    """What, besides the audit chain's head, changes the map: the expert pool (its size and
+    newest change) and the threshold."""
+    count, newest = db.session.execute(
+        select(func.count(ExpertProfile.id), func.max(ExpertProfile.updated_at))).one()
+    return f"{count}:{newest.isoformat() if newest else ''}:{threshold()}"
+
+
+def assemble(measured: Measured) -> SupplyMap:
+    found = {c.id: c for c in db.session.scalars(
+        select(Challenge).where(Challenge.id.in_([m[0] for m in measured]))
+        .options(selectinload(Challenge.issuer)))} if measured else {}
+    rows = [ChallengeSupply(challenge=found[cid], region=found[cid].issuer.region or "",
+                            capable=capable, in_region=local, terms=terms, uncovered=uncovered)
+            for cid, capable, local, terms, uncovered in measured if cid in found]
+    return SupplyMap(rows, threshold())
+
+
+def supply_map() -> SupplyMap:
+    return assemble(measure())
