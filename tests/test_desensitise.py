@@ -6,7 +6,15 @@ import pytest
 
 from challenge.extensions import db
 from challenge.models import ExpertProfile
-from challenge.posting.desensitise import check, find_leaks, implied_region, short_forms, trade_name
+from challenge.posting.desensitise import (
+    brands_in,
+    check,
+    find_leaks,
+    implied_region,
+    organisations_in,
+    short_forms,
+    trade_name,
+)
 from challenge.states import ChallengeState, Confidentiality, OrgState, OrgType, Role
 from challenge.workflow import perform
 
@@ -57,6 +65,30 @@ def test_each_kind_of_leak_is_flagged(summary, expected):
 ])
 def test_a_clean_summary_raises_nothing(summary):
     assert leaks(summary) == []
+
+
+@pytest.mark.parametrize("body, names", [
+    ("主要客户为华为技术有限公司和中兴通讯股份有限公司。", {"华为技术有限公司", "中兴通讯股份有限公司"}),
+    ("华为技术有限公司是我们的客户。", {"华为技术有限公司"}),
+    ("熔喷料由金鹰石化集团供应。", {"金鹰石化集团"}),
+])
+def test_organisations_are_read_out_of_running_text(body, names):
+    # Each name is found whole (beside what it may be with the words before it, which a
+    # summary will not repeat), and no generic leftover such as 技术有限公司 or 石化集团.
+    found = set(organisations_in(body))
+    assert names <= found
+    assert not found & {"技术有限公司", "石化集团", "通讯股份有限公司"}
+
+
+def test_a_quoted_term_is_a_brand_only_when_said_to_be_one():
+    body = "产品商标“洁盾”，另有“蓝鲸”牌口罩；这是典型的“卡脖子”问题。"
+    assert sorted(brands_in(body)) == ["洁盾", "蓝鲸"]
+    assert leaks("“卡脖子”问题：熔喷布过滤效率提升。", detail=body) == []
+
+
+def test_a_customer_named_by_its_trade_name_is_flagged():
+    assert leaks("为华为配套的基站滤波器需要降低插损。", detail="主要客户为华为技术有限公司。") == [
+        ("party", "华为")]
 
 
 def test_a_short_form_inside_a_longer_common_word_is_not_a_leak():

@@ -33,7 +33,7 @@ with warnings.catch_warnings():
     import jieba.posseg
 
 CJK = "\u4e00-\u9fff"
-# The legal form at the end of a registered name, longest first.
+# The legal form at the end of a registered name.
 LEGAL_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司",
                "集团公司", "股份公司", "总公司", "分公司", "公司", "集团", "总厂", "厂")
 # Words of trade that follow the 字号 (trade name) in a registered name: 华东新材|科技|股份有限公司.
@@ -60,9 +60,12 @@ PLACE = re.compile(rf"[{CJK}]{{2,8}}?(?:经济技术开发区|经开区|高新�
 # An organisation named in the body: "……有限公司", "……集团", "……研究院".
 ORG_NAME = re.compile(rf"[{CJK}A-Za-z]{{2,20}}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|"
                       rf"研究院|研究所|大学|医院|总厂|工厂)")
-# What usually precedes a name in running text and is not part of it.
-LEADING = re.compile(rf"^[{CJK}]*?(?:客户|供应商|用户|厂商|企业|合作方|合作伙伴|主要|为|向|给|与|和|及|由|从|"
-                     rf"是|包括|如|例如|比如|我司|本司|本公司|我们|目前|现为|采用|采购|选用|使用|替代|位于|地处|在)")
+# Words that introduce a name in running text ("主要客户为…", "位于…"): the name starts after
+# the last of them; then a single preposition (为, 与 …) before the name goes too.
+CONTEXT_WORDS = ("客户", "供应商", "用户", "厂商", "合作方", "合作伙伴", "包括", "例如", "比如", "我司",
+                 "本司", "本公司", "我们", "目前", "现为", "采用", "采购", "选用", "使用", "替代", "位于",
+                 "地处", "来自", "主要")
+PREPOSITIONS = "为向给与和及由从是在如即"
 # A model or part code: ABC-123, XJ2000A, HT-60S, 7nm-X.
 CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,6}[-_/]?\d{2,6}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
                   r"|\d{2,6}-[A-Za-z]{1,6}[A-Za-z0-9]*)(?![A-Za-z0-9])")
@@ -70,7 +73,9 @@ CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,6}[-_/]?\d{2,6}[A-Za-z0-9]*(?:
 STANDARD_CODE = re.compile(r"^(?:GB|GBT|ISO|IEC|ASTM|EN|JIS|DIN|YY|JB|HG|KN|N|FFP|IP|PM|USB|DDR|"
                            r"PCIE|LTE|UL|CE|SAE|API|AEC|Q|HB|QC|TO|SOT|SOP|SOIC|QFN|DFN|DIP|BGA|QFP|LQFP|TSSOP|"
                            r"SMA|SMB|SMC)[-_/]?\d", re.I)
-BRAND = re.compile(rf"[“\"「『]([{CJK}A-Za-z0-9]{{2,10}})[”\"」』]|([{CJK}]{{2,6}})(?:牌|品牌|商标)")
+# A brand, said to be one: “洁盾”牌 / “洁盾”品牌 / 商标“洁盾” / 品牌为“洁盾”.
+BRAND = re.compile(rf"[“\"「『]([{CJK}A-Za-z0-9]{{2,10}})[”\"」』](?:牌|品牌|商标)"
+                   rf"|(?:品牌|商标|牌号)(?:名称|名)?(?:为|是|：|:)?\s*[“\"「『]([{CJK}A-Za-z0-9]{{2,10}})[”\"」』]")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 # Mentions of "our own" region that narrow the issuer down as a named place would.
 OWN_REGION = {"本市": "市", "我市": "市", "本区": "区", "我区": "区", "本县": "县", "本省": "省",
@@ -160,7 +165,7 @@ class Check:
 
 def strip_legal_form(name: str) -> str:
     name = re.sub(r"[（(][^）)]*[）)]", "", name).strip()  # 江恒汽车（苏州）有限公司
-    for form in LEGAL_FORMS:
+    for form in sorted(LEGAL_FORMS, key=len, reverse=True):
         if name.endswith(form) and len(name) > len(form) + 1:
             return name[: -len(form)]
     return name
@@ -214,15 +219,25 @@ def region_parts(region: str) -> list[str]:
 
 # -- pure: what the body and the profile name -----------------------------------------------------
 
-def _trim_leading(name: str) -> str:
-    while (m := LEADING.match(name)) and len(name) - m.end() >= 3:
-        name = name[m.end():]
-    return name
+def _candidates(found: str) -> set[str]:
+    """A name as a shape-match caught it in a sentence, and what it may be without the words
+    before it: after the last introducing word ("主要客户为华为技术有限公司" → "为华为技术有限公司"),
+    and after each preposition ("熔喷料由金鹰石化集团" → "金鹰石化集团"). A name that holds a
+    preposition ("华为…") is kept whole too; generic leftovers are dropped by the callers."""
+    cut = max((found.rfind(w) + len(w) for w in CONTEXT_WORDS if w in found), default=0)
+    name = found[cut:] if len(found) - cut >= 3 else found
+    out = {name}
+    for i, ch in enumerate(name):
+        if ch in PREPOSITIONS and len(name) - i - 1 >= 3:
+            out.add(name[i + 1:])
+    return out
 
 
-def _outermost(names: set[str]) -> list[str]:
-    """Drop a name found inside a longer one (石化集团 inside 金鹰石化集团)."""
-    return [n for n in names if not any(n != o and n in o for o in names)]
+def _generic(name: str) -> bool:
+    """Nothing of a name is left once its legal form, region and trade words are gone
+    (石化集团, 技术有限公司): no one's name."""
+    core = trade_name(name)
+    return len(core) < 2 or core in TRADE_WORDS
 
 
 @lru_cache(maxsize=256)
@@ -234,18 +249,20 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def organisations_in(text: str) -> list[str]:
-    """Names of organisations in a text: the "…有限公司" shapes, and jieba's organisation words."""
-    found = {_trim_leading(m.group(0)) for m in ORG_NAME.finditer(text)}
+    """Names of organisations in a text, shortest first: the "…有限公司" shapes, and jieba's
+    organisation words."""
+    found = {c for m in ORG_NAME.finditer(text) for c in _candidates(m.group(0))}
     found |= {w for w, flag in _tagged(text) if flag == "nt" and len(w) >= 3}
-    return _outermost({f for f in found if len(strip_legal_form(f)) >= 2})
+    return sorted((f for f in found if not _generic(f)), key=lambda f: (len(f), f))
 
 
 def places_in(text: str) -> list[str]:
     """Places named in a text: "…工业园", "…市", and jieba's place words of three characters or more
     (two-character ones are mostly provinces and countries, too broad to give anyone away)."""
-    found = {_trim_leading(m.group(0)) for m in PLACE.finditer(text)}
+    found = {c for m in PLACE.finditer(text) for c in _candidates(m.group(0))}
     found |= {w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 3}
-    return _outermost({p for p in found if "某" not in p and p not in OWN_REGION and len(p) >= 3})
+    return sorted((p for p in found if "某" not in p and p not in OWN_REGION and len(p) >= 3),
+                  key=lambda p: (len(p), p))
 
 
 def codes_in(text: str) -> list[str]:
@@ -302,7 +319,7 @@ def find_leaks(public: str, *, org_name: str, org_region: str = "", detail: str 
     seen: set[str] = set()
 
     def flag(kind: str, text: str, source: str) -> None:
-        if text and text not in seen and not any(text in s for s in seen):
+        if text and not any(text in s or s in text for s in seen):
             seen.add(text)
             leaks.append(Leak(kind, text, source))
 
@@ -327,7 +344,7 @@ def find_leaks(public: str, *, org_name: str, org_region: str = "", detail: str 
     own = region_parts(org_region)
     # The issuer's own province or city is broad: the k estimate speaks for it, not a flag.
     broad = {p for p in own if p.endswith(("省", "市", "自治区"))}
-    for place in sorted({*places_in(private), *own} - broad, key=len, reverse=True):
+    for place in sorted({*places_in(private), *own} - broad, key=lambda p: (len(p), p)):
         if _mentions(place, public):
             flag("place", place, "profile" if place in own else "detail")
     public_nums = figures_in(public_figures)
