@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .posting.views import bp as posting_bp
     from .reviewing import deadline_views, results_views  # noqa: F401  (routes join reviewing's bp)
     from .reviewing.views import bp as reviewing_bp
+    from .stats import gap_views  # noqa: F401  (its routes join stats' bp)
     from .stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)

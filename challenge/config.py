@@ -47,6 +47,8 @@ class DefaultConfig:
     # How much the bureau's ratings of a reviewer weigh in proposing panels: 0 = not at all, 0.2 =
     # a match score moves by up to ±20 % for a reviewer rated 5 or 1 (reviewing/ratings.weigh).
     REVIEWER_RATING_WEIGHT = 0.0
+    # 供给缺口: a profile scoring this much for a 榜 (or an indicator term) can take it on.
+    SUPPLY_GAP_MIN_SCORE = 12.0
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this

@@ -18,6 +18,7 @@ from ..states import ChallengeState, Role
 from ..timeutil import end_of_local_day, local_date
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
 from ..workflow import allowed, perform
+from . import desensitise
 from . import operations as ops
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, PublishForm, ReasonForm
 
@@ -80,7 +81,7 @@ def edit(challenge_id: int):
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
                            similar=similar_challenges(current_user, need_doc(challenge),
                                                       exclude_id=challenge.id),
-                           title=_("编辑榜单"))
+                           desens=desensitise.check(challenge), title=_("编辑榜单"))
 
 
 def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
@@ -91,6 +92,9 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
             flash(saved_message + " " + done.refusal.message, "warning")
             return redirect(url_for("posting.edit", challenge_id=challenge.id))
         flash(_("已提交科技局审核，审核结果将通过站内消息通知您。"), "success")
+        if (check := desensitise.check(challenge)) and check.warnings:  # advice, never a block
+            flash(_("脱敏检查提示 %(n)d 处公开内容可能暴露贵单位身份；科技局审核时会看到这些提示，"
+                    "如需修改可请科技局退回。", n=check.warnings), "warning")
         return redirect(url_for("hall.detail", challenge_id=challenge.id))
     db.session.commit()
     flash(saved_message, "success")
@@ -286,7 +290,7 @@ def _review_page(c: Challenge, publish_form: PublishForm, return_form: ReasonFor
         select(AuditEvent).where(AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
     return render_template("posting/screen.html", challenge=c, publish_form=publish_form,
-                           return_form=return_form, events=events,
+                           return_form=return_form, events=events, desens=desensitise.check(c),
                            title=_("审核：%(t)s", t=c.title)), status
 
 
