@@ -39,6 +39,8 @@ class DefaultConfig:
     TOTP_ISSUER = "揭榜挂帅平台"
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
+    # 回避: past employers, 联合体, contracts, panels and co-authored works count for this many years
+    REVIEW_CONFLICT_YEARS = 3
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this

@@ -499,6 +499,7 @@ EVENT_LABELS = {
     "revoke_invitation": _l("撤销邀请"), "remove_member": _l("移除成员"),
     "hand_over_admin": _l("移交单位管理员"),
     "import": _l("导入专家库"), "export": _l("导出数据"),
+    "conflict_check": _l("回避审查"),
 }
 # Where one kind of object words an event its own way.
 OBJECT_EVENT_LABELS = {

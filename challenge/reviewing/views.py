@@ -87,6 +87,8 @@ def confirm_panel():
                 errors.append(str(exc))
     if errors:
         db.session.rollback()
+        if ops.record_refused_checks():  # who could not sit, and why, stays on the audit trail
+            db.session.commit()
         plans, result = ops.propose_panels(challenges)
         for plan in plans:  # show the admin's own picks again, not the solver's
             plan.proposed = parse_ids(request.form.getlist(f"seat-{plan.challenge.id}"))
@@ -116,6 +118,8 @@ def panel(challenge_id: int):
         if done:
             flash(done_message, "success")
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
+        if ops.record_refused_checks():  # who could not sit, and why, stays on the audit trail
+            db.session.commit()
     seats = db.session.scalars(
         select(ReviewAssignment).where(ReviewAssignment.challenge_id == challenge.id)
         .options(selectinload(ReviewAssignment.reviewer)).order_by(ReviewAssignment.id)).all()

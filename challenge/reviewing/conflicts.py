@@ -1,0 +1,308 @@
+"""回避: who may not review a 榜, and the evidence why.
+
+A conflict is found from what the platform already holds and what people declared:
+
+- organisations: the reviewer's is the issuer's, a bidder's (lead or 联合体 partner), or a team
+  member's;
+- organisation history (profile, with years) within REVIEW_CONFLICT_YEARS: a past employer is the
+  issuer or a bidder;
+- past 联合体 / contracts / panels within those years: the reviewer's organisation bid together
+  with or contracted with a bidding organisation; the reviewer was on a past bidding team or
+  panel with a member of a team bidding now;
+- co-authored works or patents (imported 代表性成果, names normalised) with a team member;
+- declared by a bidding team against the reviewer, or by the reviewer (relatives, students);
+- a seat the reviewer declined for a conflict.
+
+People are matched by normalised name (models.expert.normalise_name): two people of one name
+are taken for one, on the side of caution; the evidence sentence names who and why, so the
+bureau sees what it rests on.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..locales import punctuation
+from ..models import Challenge, Contract, Organization, Proposal, ReviewAssignment, User
+from ..models.expert import author_names, named_lines, normalise_name
+from ..models.proposal import ProposalPartner
+from ..states import LIVE_PROPOSAL_STATES, ContractState, PanelSeatState, ProposalState, WorkKind
+from ..timeutil import utcnow
+
+# Kinds of conflict, in the order they are reported.
+KINDS = ("issuer", "bidder", "member_org", "history", "consortium", "team", "contract", "panel",
+         "coauthor", "declared_by_team", "relative", "declined")
+
+SUBMITTED = LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}
+SIGNED = {ContractState.ACTIVE, ContractState.ACCEPTED, ContractState.ELIMINATED,
+          ContractState.FAILED}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    evidence: str
+
+
+@dataclass
+class _Bidders:
+    """The 榜's side: issuer, bidding organisations and the people on the bidding teams."""
+
+    issuer_id: int | None
+    issuer: str
+    orgs: dict[str, str] = field(default_factory=dict)       # normalised org name → name
+    org_ids: dict[int, str] = field(default_factory=dict)    # org id → name
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm name → (name, org)
+    declared: list[tuple[str, str, str]] = field(default_factory=list)  # (norm, reason, bidder)
+
+
+def since_year() -> int:
+    return utcnow().year - current_app.config["REVIEW_CONFLICT_YEARS"]
+
+
+def _bidders(challenge: Challenge) -> _Bidders:
+    side = _Bidders(challenge.issuer_org_id, challenge.issuer.name)
+    bids = db.session.scalars(select(Proposal).where(
+        Proposal.challenge_id == challenge.id, Proposal.state.in_(SUBMITTED))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners),
+                 selectinload(Proposal.team_lead)))
+    for bid in bids:
+        lead = bid.lead_org.name
+        side.org_ids[bid.lead_org_id] = side.orgs[normalise_name(lead)] = lead
+        for partner in bid.partners:
+            if partner.organization_id:
+                side.org_ids[partner.organization_id] = partner.organization_name
+            side.orgs[normalise_name(partner.organization_name)] = partner.organization_name
+        team = [(bid.team_lead.name, lead)] + [
+            (m.get("name", ""), m.get("organization") or lead) for m in bid.members or []]
+        for name, org in team:
+            if name.strip():
+                side.people.setdefault(normalise_name(name), (name.strip(), org))
+                if org != lead:
+                    side.orgs.setdefault(normalise_name(org), org)
+        side.declared += [(normalise_name(name), reason, lead)
+                          for name, reason in named_lines(bid.declared_conflicts)]
+    return side
+
+
+def _profile(reviewer: User):
+    profiles = getattr(reviewer, "expert_profile", None) or []
+    return profiles[0] if profiles else None
+
+
+def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, list[Conflict]]:
+    """Every conflict of each reviewer with this 榜, with its evidence; reviewers without any
+    are left out."""
+    if not reviewers:
+        return {}
+    side = _bidders(challenge)
+    since = since_year()
+    found: dict[int, list[Conflict]] = defaultdict(list)
+    own_orgs = {}  # reviewer id → {normalised org name: (name, years or "")}
+    for reviewer in reviewers:
+        add = found[reviewer.id].append
+        profile = _profile(reviewer)
+        orgs = {}
+        if reviewer.org_name:
+            orgs[normalise_name(reviewer.org_name)] = (reviewer.org_name, "")
+        if profile is not None and profile.organization_name:
+            orgs.setdefault(normalise_name(profile.organization_name),
+                            (profile.organization_name, ""))
+        history = [a for a in (profile.affiliation_list if profile else []) if a.within(since)]
+        for past in history:
+            orgs.setdefault(normalise_name(past.organization), (past.organization, past.years()))
+        own_orgs[reviewer.id] = orgs
+
+        if side.issuer_id is not None and reviewer.organization_id == side.issuer_id:
+            add(Conflict("issuer", _("与发榜单位相同")))
+        elif reviewer.organization_id in side.org_ids:
+            add(Conflict("bidder", _("与揭榜单位（%(org)s）相同",
+                                     org=side.org_ids[reviewer.organization_id])))
+        elif reviewer.org_name and normalise_name(reviewer.org_name) in side.orgs:
+            add(Conflict("bidder", _("与揭榜单位（%(org)s）相同",
+                                     org=side.orgs[normalise_name(reviewer.org_name)])))
+        own = normalise_name(reviewer.org_name) if reviewer.org_name else None
+        for name, org in side.people.values():
+            if own and normalise_name(org) == own and own not in (
+                    normalise_name(o) for o in side.org_ids.values()):
+                add(Conflict("member_org", _("与揭榜团队成员%(name)s同属%(org)s",
+                                             name=name, org=org)))
+        for past in history:
+            key = normalise_name(past.organization)
+            if key == normalise_name(side.issuer):
+                add(Conflict("history", _("%(years)s 年曾任职于发榜单位（%(org)s）",
+                                          years=past.years(), org=side.issuer)))
+            elif key in side.orgs and key != own:
+                add(Conflict("history", _("%(years)s 年曾任职于揭榜方单位（%(org)s）",
+                                          years=past.years(), org=side.orgs[key])))
+        me = normalise_name(reviewer.name)
+        for norm, reason, bidder in side.declared:
+            if norm == me:
+                add(Conflict("declared_by_team", _("揭榜方（%(org)s）申请其回避：%(reason)s",
+                                                   org=bidder, reason=reason or "—")))
+        for name, relation in (profile.relation_list if profile else []):
+            person = side.people.get(normalise_name(name))
+            if person:
+                add(Conflict("relative", _("本人声明与揭榜团队成员%(name)s的关系：%(relation)s",
+                                           name=person[0], relation=relation or "—")))
+        for work in (profile.works if profile else []):
+            if work.year is not None and work.year < since:
+                continue
+            for author in author_names(work.authors):
+                person = side.people.get(normalise_name(author))
+                if person and normalise_name(author) != me:
+                    add(Conflict("coauthor", _coauthored(work, person[0])))
+    _past_bids(challenge, reviewers, side, own_orgs, since, found)
+    _past_contracts(challenge, reviewers, side, own_orgs, since, found)
+    _past_panels(challenge, reviewers, side, since, found)
+    declined = dict(db.session.execute(
+        select(ReviewAssignment.reviewer_id, ReviewAssignment.conflict_note).where(
+            ReviewAssignment.challenge_id == challenge.id,
+            ReviewAssignment.state == PanelSeatState.DECLINED)).all())
+    for reviewer in reviewers:
+        if reviewer.id in declined:
+            found[reviewer.id].append(Conflict("declined", _("已声明回避：%(note)s",
+                                                            note=declined[reviewer.id])))
+    return {rid: _unique(items) for rid, items in found.items() if items}
+
+
+def _unique(items: list[Conflict]) -> list[Conflict]:
+    seen, kept = set(), []
+    for item in sorted(items, key=lambda c: KINDS.index(c.kind)):
+        if item.evidence not in seen:
+            seen.add(item.evidence)
+            kept.append(item)
+    return kept
+
+
+def _coauthored(work, name: str) -> str:
+    year = work.year or ""
+    if work.kind is WorkKind.PATENT:
+        return _("%(year)s 年与揭榜团队成员%(name)s共同申请专利《%(title)s》", year=year, name=name,
+                 title=work.title) if year else _(
+            "与揭榜团队成员%(name)s共同申请专利《%(title)s》", name=name, title=work.title)
+    return _("%(year)s 年与揭榜团队成员%(name)s合著《%(title)s》", year=year, name=name,
+             title=work.title) if year else _(
+        "与揭榜团队成员%(name)s合著《%(title)s》", name=name, title=work.title)
+
+
+def _bid_orgs(bid: Proposal) -> dict[str, str]:
+    orgs = {normalise_name(bid.lead_org.name): bid.lead_org.name}
+    for partner in bid.partners:
+        orgs[normalise_name(partner.organization_name)] = partner.organization_name
+    return orgs
+
+
+def _bid_people(bid: Proposal) -> set[str]:
+    return {normalise_name(bid.team_lead.name)} | {
+        normalise_name(m.get("name", "")) for m in bid.members or [] if m.get("name")}
+
+
+def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
+    """Past 联合体 (the reviewer's organisation with a bidding one, in one bid) and past teams
+    (the reviewer and a member of a team bidding now, on one bidding team) within the years.
+    Only bids led by or partnered with one of the reviewers' organisations, or led by a reviewer,
+    are read: a reviewer named on a team of an organisation not theirs is not found."""
+    names = {v[0] for orgs in own_orgs.values() for v in orgs.values()} or {""}
+    ids = [r.id for r in reviewers]
+    bids = list(db.session.scalars(select(Proposal).where(
+        Proposal.challenge_id != challenge.id, Proposal.state != ProposalState.DRAFT,
+        Proposal.submitted_at >= datetime(since, 1, 1, tzinfo=UTC),
+        or_(Proposal.team_lead_id.in_(ids),
+            Proposal.lead_org_id.in_(select(Organization.id).where(Organization.name.in_(names))),
+            Proposal.id.in_(select(ProposalPartner.proposal_id).where(
+                ProposalPartner.organization_name.in_(names)))))
+        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners),
+                 selectinload(Proposal.team_lead), selectinload(Proposal.challenge))))
+    contracted = set(db.session.scalars(select(Contract.proposal_id).where(
+        Contract.proposal_id.in_([b.id for b in bids]), Contract.state.in_(SIGNED))))
+    for bid in bids:
+        year, title = bid.submitted_at.year, bid.challenge.title
+        orgs, people = _bid_orgs(bid), _bid_people(bid)
+        for reviewer in reviewers:
+            mine = own_orgs[reviewer.id]
+            add = found[reviewer.id].append
+            if any(k in orgs for k in mine):
+                for key, name in orgs.items():
+                    if key in side.orgs and key not in mine:
+                        add(Conflict("consortium", _(
+                            "%(year)s 年与揭榜方单位%(org)s组成联合体揭榜「%(title)s」",
+                            year=year, org=name, title=title)))
+            me = normalise_name(reviewer.name)
+            if bid.team_lead_id != reviewer.id and me not in people:
+                continue
+            for key in people - {me}:
+                if key not in side.people:
+                    continue
+                name = side.people[key][0]
+                add(Conflict("team", _(
+                    "%(year)s 年与揭榜团队成员%(name)s共同承担项目「%(title)s」",
+                    year=year, name=name, title=title) if bid.id in contracted else _(
+                    "%(year)s 年与揭榜团队成员%(name)s共同揭榜「%(title)s」",
+                    year=year, name=name, title=title)))
+
+
+def _past_contracts(challenge, reviewers, side, own_orgs, since, found) -> None:
+    """Past contracts between the reviewer's organisation and a bidding one (issuer and solver
+    of a signed contract) within the years."""
+    contracts = db.session.scalars(select(Contract).where(
+        Contract.challenge_id != challenge.id, Contract.state.in_(SIGNED),
+        Contract.signed_at.is_not(None))
+        .options(selectinload(Contract.challenge).selectinload(Challenge.issuer),
+                 selectinload(Contract.solver_org)))
+    for contract in contracts:
+        year = contract.signed_at.year
+        if year < since:
+            continue
+        issuer = contract.challenge.issuer.name
+        solver = contract.solver_org.name
+        pair = {normalise_name(issuer): issuer, normalise_name(solver): solver}
+        for reviewer in reviewers:
+            mine = own_orgs[reviewer.id]
+            if not any(k in pair for k in mine):
+                continue
+            for key in pair:
+                if key in side.orgs and key not in mine:
+                    found[reviewer.id].append(Conflict("contract", _(
+                        "%(year)s 年%(issuer)s与%(solver)s签订合同「%(title)s」（%(number)s）",
+                        year=year, issuer=issuer, solver=solver, title=contract.challenge.title,
+                        number=contract.number)))
+
+
+def _past_panels(challenge, reviewers, side, since, found) -> None:
+    """The reviewer and a member of a bidding team sat on one panel within the years."""
+    ids = [r.id for r in reviewers]
+    mine = db.session.execute(select(ReviewAssignment.reviewer_id, ReviewAssignment.challenge_id,
+                                     ReviewAssignment.assigned_at).where(
+        ReviewAssignment.reviewer_id.in_(ids), ReviewAssignment.challenge_id != challenge.id,
+        ReviewAssignment.state == PanelSeatState.ASSIGNED)).all()
+    mine = [row for row in mine if row.assigned_at.year >= since]
+    if not mine or not side.people:
+        return
+    panels = {row.challenge_id for row in mine}
+    fellows = defaultdict(list)
+    for challenge_id, name, title in db.session.execute(
+            select(ReviewAssignment.challenge_id, User.name, Challenge.title)
+            .join(User, User.id == ReviewAssignment.reviewer_id)
+            .join(Challenge, Challenge.id == ReviewAssignment.challenge_id)
+            .where(ReviewAssignment.challenge_id.in_(panels),
+                   ReviewAssignment.state == PanelSeatState.ASSIGNED)).all():
+        fellows[challenge_id].append((normalise_name(name), title))
+    names = {r.id: normalise_name(r.name) for r in reviewers}
+    for row in mine:
+        for key, title in fellows[row.challenge_id]:
+            if key != names[row.reviewer_id] and key in side.people:
+                found[row.reviewer_id].append(Conflict("panel", _(
+                    "%(year)s 年与揭榜团队成员%(name)s同在「%(title)s」评审组",
+                    year=row.assigned_at.year, name=side.people[key][0], title=title)))
+
+
+def evidence_text(conflicts: list[Conflict]) -> str:
+    """Several conflicts as one sentence, as conflicts_for has always returned them."""
+    return punctuation("；").join(c.evidence for c in conflicts)
