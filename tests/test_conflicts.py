@@ -1,0 +1,283 @@
+"""回避 from relationships: one case per kind of conflict with the evidence sentence it shows,
+the look-back years, enforcement in seat_reviewer (every check audited, refused ones too), in
+the batch optimiser and on the panel page."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from challenge.errors import Refused
+from challenge.extensions import db
+from challenge.models import (
+    AuditEvent,
+    ExpertProfile,
+    ExpertWork,
+    Proposal,
+    ProposalPartner,
+    ReviewAssignment,
+)
+from challenge.reviewing import operations as panels
+from challenge.reviewing.conflicts import find_conflicts
+from challenge.states import (
+    ChallengeState,
+    PanelSeatState,
+    ProposalState,
+    Role,
+    WorkKind,
+)
+from challenge.timeutil import utcnow
+
+YEAR = utcnow().year
+LAST = YEAR - 1
+BEFORE = (utcnow() - timedelta(days=400)).year  # the year of a bid 400 days ago
+
+
+def bid(make, challenge, lead_user, partners=(), members=(), declared="", submitted=None,
+        state=ProposalState.QUALIFIED):
+    """A submitted bid row on *challenge* led by *lead_user*'s organisation."""
+    proposal = Proposal(
+        challenge_id=challenge.id, lead_org_id=lead_user.organization_id,
+        team_lead_id=lead_user.id, state=state, title="方案", technical_approach="路线",
+        requested_fen=100, budget=[], members=list(members), declared_conflicts=declared,
+        submitted_at=submitted or utcnow(), version_no=1,
+        partners=[ProposalPartner(position=n, organization_name=o.name, organization_id=o.id)
+                  for n, o in enumerate(partners)])
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def expert(make, name, org=None, affiliations="", relations="", works=()):
+    user = make.user(Role.REVIEWER, name=name, org=org)
+    db.session.add(ExpertProfile(
+        user_id=user.id, name=name, organization_id=user.organization_id,
+        organization_name=user.org_name, fields="熔喷", keywords="熔喷,驻极",
+        affiliations=affiliations, relations=relations,
+        works=[ExpertWork(kind=kind, title=title, year=year, authors=authors, position=n)
+               for n, (kind, title, year, authors) in enumerate(works)]))
+    db.session.flush()
+    return user
+
+
+@pytest.fixture
+def world(make, people):
+    """A 榜 under review with one bid: lead 揭榜大学 (team lead 王揭榜), partner 合作研究所,
+    members 李成员 (of 成员所在公司) and Wang Wu; the team asks for 赵专家 to be kept off."""
+    admin = people["admin"]
+    issuer = make.user(Role.ENTERPRISE, org=make.org("发榜公司"), name="发榜人甲")
+    board = make.challenge(issuer, ChallengeState.REVIEWING, admin=admin, title="熔喷布过滤效率",
+                           field="新材料", summary="熔喷非织造布驻极。")
+    lead = make.user(Role.SOLVER, org=make.org("揭榜大学"), name="王揭榜")
+    partner = make.org("合作研究所")
+    make.org("成员所在公司")
+    bid(make, board, lead, partners=[partner],
+        members=[{"name": "王揭榜", "title": "教授", "role": "负责人"},
+                 {"name": "李成员", "title": "工程师", "role": "测试", "organization": "成员所在公司"},
+                 {"name": "Wang Wu", "title": "", "role": "仿真"}],
+        declared="赵专家：曾与我单位有经济纠纷")
+    db.session.commit()
+    return {"admin": admin, "board": board, "issuer": issuer, "lead": lead, "partner": partner}
+
+
+def org_named(name):
+    from challenge.models import Organization
+    return db.session.scalar(select(Organization).where(Organization.name == name))
+
+
+def old_board(make, w, title, issuer=None, state=ChallengeState.REVIEWING, solver=None):
+    return make.challenge(issuer or make.user(Role.ENTERPRISE), state, admin=w["admin"],
+                          solver=solver, title=title, field="新材料", summary="旧榜。")
+
+
+# -- one case per kind: (kind, how the reviewer is made, the evidence sentence) ---------------
+
+def _issuer(make, w):
+    return expert(make, "发榜方专家", org=org_named("发榜公司"))
+
+
+def _bidder(make, w):
+    return expert(make, "合作方专家", org=w["partner"])
+
+
+def _member_org(make, w):
+    return expert(make, "成员单位专家", org=org_named("成员所在公司"))
+
+
+def _history(make, w):
+    return expert(make, "跳槽专家", affiliations=f"{YEAR - 3}–{LAST} 揭榜大学\n2001-2005 发榜公司")
+
+
+def _consortium(make, w):
+    mine = make.org("老伙伴公司")
+    reviewer = expert(make, "联合体专家", org=mine)
+    old = old_board(make, w, "旧榜联合体")
+    bid(make, old, make.user(Role.SOLVER, org=mine), partners=[org_named("揭榜大学")],
+        submitted=utcnow() - timedelta(days=400))
+    return reviewer
+
+
+def _team(make, w):
+    reviewer = expert(make, "老队友专家")
+    old = old_board(make, w, "旧榜同队")
+    bid(make, old, reviewer, members=[{"name": "李 成员", "title": "", "role": ""}],
+        submitted=utcnow() - timedelta(days=400))
+    return reviewer
+
+
+def _contract(make, w):
+    mine = make.org("甲方公司")
+    reviewer = expert(make, "甲方专家", org=mine)
+    old_board(make, w, "旧榜签约", issuer=make.user(Role.ENTERPRISE, org=mine),
+              state=ChallengeState.CONTRACTED, solver=make.user(Role.SOLVER, org=org_named("揭榜大学")))
+    return reviewer
+
+
+def _panel(make, w):
+    reviewer = expert(make, "同组专家")
+    namesake = expert(make, "李成员")  # the team member also sits on panels
+    old = old_board(make, w, "旧榜评审")
+    for person in (reviewer, namesake):
+        db.session.add(ReviewAssignment(challenge_id=old.id, reviewer_id=person.id,
+                                        assigned_by_id=w["admin"].id))
+    db.session.flush()
+    return reviewer
+
+
+def _coauthor(make, w):
+    return expert(make, "合著专家", works=[(WorkKind.PAPER, "驻极体稳定性研究", LAST, "合著专家, 李　成员")])
+
+
+def _patent(make, w):
+    return expert(make, "专利专家", works=[(WorkKind.PATENT, "一种熔喷模头", YEAR, "WU  wang; 专利专家")])
+
+
+def _declared_by_team(make, w):
+    return expert(make, "赵专家")
+
+
+def _relative(make, w):
+    return expert(make, "导师专家", relations="李成员：学生\n某人：表亲")
+
+
+def _declined(make, w):
+    reviewer = expert(make, "自请回避专家")
+    db.session.add(ReviewAssignment(challenge_id=w["board"].id, reviewer_id=reviewer.id,
+                                    assigned_by_id=w["admin"].id, state=PanelSeatState.DECLINED,
+                                    declined_at=utcnow(), conflict_note="曾指导该团队"))
+    db.session.flush()
+    return reviewer
+
+
+CASES = [
+    ("issuer", _issuer, "与发榜单位相同"),
+    ("bidder", _bidder, "与揭榜单位（合作研究所）相同"),
+    ("member_org", _member_org, "与揭榜团队成员李成员同属成员所在公司"),
+    ("history", _history, f"{YEAR - 3}–{LAST} 年曾任职于揭榜方单位（揭榜大学）"),
+    ("consortium", _consortium, f"{BEFORE} 年与揭榜方单位揭榜大学组成联合体揭榜「旧榜联合体」"),
+    ("team", _team, f"{BEFORE} 年与揭榜团队成员李成员共同揭榜「旧榜同队」"),
+    ("contract", _contract, f"{YEAR} 年甲方公司与揭榜大学签订合同「旧榜签约」"),
+    ("panel", _panel, f"{YEAR} 年与揭榜团队成员李成员同在「旧榜评审」评审组"),
+    ("coauthor", _coauthor, f"{LAST} 年与揭榜团队成员李成员合著《驻极体稳定性研究》"),
+    ("coauthor", _patent, f"{YEAR} 年与揭榜团队成员Wang Wu共同申请专利《一种熔喷模头》"),
+    ("declared_by_team", _declared_by_team, "揭榜方（揭榜大学）申请其回避：曾与我单位有经济纠纷"),
+    ("relative", _relative, "本人声明与揭榜团队成员李成员的关系：学生"),
+    ("declined", _declined, "已声明回避：曾指导该团队"),
+]
+
+
+@pytest.mark.parametrize("kind, build, evidence", CASES, ids=[c[1].__name__.strip("_") for c in CASES])
+def test_each_relationship_is_a_conflict_with_its_evidence(make, world, kind, build, evidence):
+    reviewer = build(make, world)
+    db.session.commit()
+    found = find_conflicts(world["board"], [reviewer])[reviewer.id]
+    assert any(c.kind == kind and c.evidence.startswith(evidence) for c in found), found
+    # the old dict API carries the same sentence
+    assert evidence in panels.conflicts_for(world["board"], [reviewer])[reviewer.id]
+
+
+def test_a_reviewer_without_relationships_is_free(make, world):
+    clean = expert(make, "无关专家", affiliations="2001–2005 揭榜大学", relations="张三：表弟",
+                   works=[(WorkKind.PAPER, "无关论文", LAST, "无关专家, 陌生人")])
+    db.session.commit()
+    assert find_conflicts(world["board"], [clean]) == {}
+    assert panels.conflicts_for(world["board"], [clean]) == {}
+
+
+def test_look_back_years_are_configurable(app, make, world, monkeypatch):
+    reviewer = expert(make, "旧同事", affiliations=f"{YEAR - 5}–{YEAR - 2} 揭榜大学",
+                      works=[(WorkKind.PAPER, "旧论文", YEAR - 2, "李成员")])
+    db.session.commit()
+    assert {c.kind for c in find_conflicts(world["board"], [reviewer])[reviewer.id]} == {
+        "history", "coauthor"}
+    monkeypatch.setitem(app.config, "REVIEW_CONFLICT_YEARS", 1)
+    assert find_conflicts(world["board"], [reviewer]) == {}
+
+
+def test_a_work_without_a_year_still_counts_and_says_no_year(make, world):
+    reviewer = expert(make, "无年份专家", works=[(WorkKind.PAPER, "未注年份", None, "李成员")])
+    db.session.commit()
+    found = find_conflicts(world["board"], [reviewer])[reviewer.id]
+    assert [c.evidence for c in found] == ["与揭榜团队成员李成员合著《未注年份》"]
+
+
+def _checks(board):
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "challenge", AuditEvent.object_id == board.id,
+        AuditEvent.action == "conflict_check").order_by(AuditEvent.id)))
+
+
+def test_seat_reviewer_refuses_with_the_evidence_and_audits_the_check(make, world):
+    board, admin = world["board"], world["admin"]
+    conflicted = _relative(make, world)
+    clean = expert(make, "清白专家")
+    db.session.commit()
+    with pytest.raises(Refused, match="本人声明与揭榜团队成员李成员的关系：学生"):
+        panels.seat_reviewer(board, conflicted, admin)
+    db.session.rollback()
+    assert panels.record_refused_checks() == 1
+    panels.seat_reviewer(board, clean, admin)
+    db.session.commit()
+    refused, seated = _checks(board)
+    assert refused.changes["reviewer"] == [None, conflicted.id]
+    assert refused.changes["conflicts"] == [None, ["本人声明与揭榜团队成员李成员的关系：学生"]]
+    assert refused.changes["outcome"] == [None, "refused"]
+    assert seated.changes["reviewer"] == [None, clean.id]
+    assert seated.changes["conflicts"] == [None, []]
+    assert seated.changes["outcome"] == [None, "seated"]
+    assert seated.changes["years"] == [None, 3]
+    assert panels.record_refused_checks() == 0  # written once
+
+
+def test_the_panel_page_shows_evidence_and_the_server_refuses_a_forged_seat(client, auth, make,
+                                                                            world):
+    board = world["board"]
+    conflicted = _coauthor(make, world)
+    db.session.commit()
+    auth.login(world["admin"])
+    page = client.get(f"/admin/panels/{board.id}").get_data(as_text=True)
+    assert f"{LAST} 年与揭榜团队成员李成员合著《驻极体稳定性研究》" in page
+    response = client.post(f"/admin/panels/{board.id}", data={"reviewer": conflicted.id},
+                           follow_redirects=True)
+    assert "须回避" in response.get_data(as_text=True)
+    assert not db.session.scalar(select(ReviewAssignment).where(
+        ReviewAssignment.challenge_id == board.id, ReviewAssignment.reviewer_id == conflicted.id))
+    [check] = _checks(board)
+    assert check.changes["outcome"] == [None, "refused"]
+    assert check.actor_id == world["admin"].id
+
+
+def test_the_optimiser_never_proposes_a_related_reviewer(make, world):
+    board = world["board"]
+    board.reviewers_required = 2
+    related = [_coauthor(make, world), _relative(make, world), _team(make, world)]
+    free = [expert(make, f"自由专家{n}") for n in range(2)]
+    db.session.commit()
+    plans, result = panels.propose_panels([board])
+    [plan] = plans
+    by_id = {c.reviewer.id: c for c in plan.candidates}
+    for person in related:
+        assert person.id not in plan.proposed
+        assert by_id[person.id].conflicts and by_id[person.id].conflict
+    assert sorted(plan.proposed) == sorted(p.id for p in free)
+    assert not any(board.id == need and r in {p.id for p in related} for need, r in result.pairs)
