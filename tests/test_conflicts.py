@@ -173,7 +173,7 @@ CASES = [
     ("issuer", _issuer, "与发榜单位相同"),
     ("bidder", _bidder, "与揭榜单位（合作研究所）相同"),
     ("member_org", _member_org, "与揭榜团队成员李成员同属成员所在公司"),
-    ("history", _history, f"{YEAR - 3}–{LAST} 年曾任职于揭榜方单位（揭榜大学）"),
+    ("history", _history, f"{YEAR - 3}–{LAST} 年任职于揭榜方单位（揭榜大学）"),
     ("consortium", _consortium, f"{BEFORE} 年与揭榜方单位揭榜大学组成联合体揭榜「旧榜联合体」"),
     ("team", _team, f"{BEFORE} 年与揭榜团队成员李成员共同揭榜「旧榜同队」"),
     ("contract", _contract, f"{YEAR} 年甲方公司与揭榜大学签订合同「旧榜签约」"),
@@ -281,3 +281,54 @@ def test_the_optimiser_never_proposes_a_related_reviewer(make, world):
         assert by_id[person.id].conflicts and by_id[person.id].conflict
     assert sorted(plan.proposed) == sorted(p.id for p in free)
     assert not any(board.id == need and r in {p.id for p in related} for need, r in result.pairs)
+
+
+# -- where the relationships come from: the profile, the import, the bid form ------------------
+
+def test_the_profile_declares_history_relations_and_co_authors(client, auth, make, world):
+    reviewer = make.user(Role.REVIEWER, name="档案专家")
+    db.session.commit()
+    auth.login(reviewer)
+    page = client.get("/me/profile").get_data(as_text=True)
+    assert 'name="affiliations"' in page and 'name="relations"' in page
+    assert 'name="works-0-authors"' in page
+    data = {"name": "档案专家", "title": "研究员", "fields": "熔喷", "keywords": "驻极",
+            "bio": "", "affiliations": "去年在揭榜大学\n2020–2021 某所", "relations": "李成员：学生",
+            "works-0-kind": "paper", "works-0-title": "驻极机理", "works-0-abstract": "",
+            "works-0-year": str(LAST), "works-0-authors": "李成员, 档案专家"}
+    html = client.post("/me/profile", data=data).get_data(as_text=True)
+    assert "第 1 行无法识别" in html and "去年在揭榜大学" in html  # next to the field, kept
+    assert db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == reviewer.id)) is None
+    data["affiliations"] = f"{LAST}– 揭榜大学\n2020–2021 某所"
+    assert client.post("/me/profile", data=data).status_code == 302
+    profile = db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == reviewer.id))
+    assert profile.works[0].authors == "李成员, 档案专家"
+    page = client.get("/me/profile").get_data(as_text=True)
+    assert f"{LAST}– 揭榜大学" in page and 'value="李成员, 档案专家"' in page
+    found = find_conflicts(world["board"], [reviewer])[reviewer.id]
+    assert [c.evidence for c in found] == [
+        f"{LAST} 年至今任职于揭榜方单位（揭榜大学）",
+        f"{LAST} 年与揭榜团队成员李成员合著《驻极机理》",
+        "本人声明与揭榜团队成员李成员的关系：学生",
+    ]
+    edit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "expert_profile", AuditEvent.object_id == profile.id))
+    assert edit.changes["relations"][1] == "李成员：学生"
+
+
+def test_the_importer_reads_co_authors_and_the_export_writes_them(app, people):
+    from challenge.experts import importing
+    from challenge.experts import operations as expert_ops
+    content = importing.write_csv(importing.template_rows())
+    report = expert_ops.check_upload("experts.csv", content)
+    assert report.problems == []
+    assert [w.authors for w in report.valid[0].works] == ["张伟, 李明", ""]
+    expert_ops.import_experts(people["admin"], report)
+    db.session.commit()
+    profile = db.session.scalar(select(ExpertProfile).where(ExpertProfile.source == "import"))
+    assert [w.authors for w in profile.works] == ["张伟, 李明", ""]
+    [row] = expert_ops.export_rows([profile])
+    assert "|2023|张伟, 李明\n" in row[9]
+    bad = content.replace("张伟, 李明".encode(), ("甲" * 1001).encode())
+    assert any("合作者不能超过 1000 字" in p.message
+               for p in expert_ops.check_upload("experts.csv", bad).problems)

@@ -136,11 +136,11 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
         for past in history:
             key = normalise_name(past.organization)
             if key == normalise_name(side.issuer):
-                add(Conflict("history", _("%(years)s 年曾任职于发榜单位（%(org)s）",
-                                          years=past.years(), org=side.issuer)))
+                add(Conflict("history", _("%(years)s任职于发榜单位（%(org)s）",
+                                          years=_years(past), org=side.issuer)))
             elif key in side.orgs and key != own:
-                add(Conflict("history", _("%(years)s 年曾任职于揭榜方单位（%(org)s）",
-                                          years=past.years(), org=side.orgs[key])))
+                add(Conflict("history", _("%(years)s任职于揭榜方单位（%(org)s）",
+                                          years=_years(past), org=side.orgs[key])))
         me = normalise_name(reviewer.name)
         for norm, reason, bidder in side.declared:
             if norm == me:
@@ -179,6 +179,14 @@ def _unique(items: list[Conflict]) -> list[Conflict]:
             seen.add(item.evidence)
             kept.append(item)
     return kept
+
+
+def _years(past) -> str:
+    if past.end is None:
+        return _("%(start)d 年至今", start=past.start)
+    if past.end == past.start:
+        return _("%(start)d 年", start=past.start)
+    return _("%(start)d–%(end)d 年", start=past.start, end=past.end)
 
 
 def _coauthored(work, name: str) -> str:
