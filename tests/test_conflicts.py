@@ -332,3 +332,44 @@ def test_the_importer_reads_co_authors_and_the_export_writes_them(app, people):
     bad = content.replace("张伟, 李明".encode(), ("甲" * 1001).encode())
     assert any("合作者不能超过 1000 字" in p.message
                for p in expert_ops.check_upload("experts.csv", bad).problems)
+
+
+def test_the_bid_form_declares_experts_to_keep_off_and_members_organisations(client, auth, make,
+                                                                             people):
+    from challenge.models import Organization
+    from tests import factories
+    from tests.test_bidding import bid_form, open_board
+    board = open_board(make, people)
+    make.org("外单位研究所")
+    db.session.commit()
+    auth.login(people["solver"])
+    form = bid_form(board, submit=None, **{
+        "members-1-name": "钱成员", "members-1-title": "", "members-1-role": "测试",
+        "members-1-organization": "外单位研究所",
+        "declared_conflicts": "赵专家：曾与我单位有经济纠纷\n" + "长" * 51})
+    html = client.post(f"/challenges/{board.id}/bid", data=form).get_data(as_text=True)
+    assert "姓名不超过 50 字" in html and "曾与我单位有经济纠纷" in html  # shown, kept
+    form["declared_conflicts"] = "赵专家：曾与我单位有经济纠纷"
+    assert client.post(f"/challenges/{board.id}/bid", data=form).status_code == 302
+    proposal = db.session.scalar(select(Proposal).where(Proposal.challenge_id == board.id))
+    assert proposal.declared_conflicts == "赵专家：曾与我单位有经济纠纷"
+    assert proposal.members[1] == {"name": "钱成员", "title": "", "role": "测试",
+                                   "organization": "外单位研究所"}
+    assert "曾与我单位有经济纠纷" in client.get(f"/proposals/{proposal.id}/edit").get_data(
+        as_text=True)
+    auth.logout()
+    seated = expert(make, "在座专家")
+    factories.to_review(board, [proposal], people["admin"], seated)
+    db.session.commit()
+    named = expert(make, "赵专家")
+    colleague = expert(make, "外所专家", org=db.session.scalar(
+        select(Organization).where(Organization.name == "外单位研究所")))
+    found = find_conflicts(board, [named, colleague, seated])
+    lead = people["solver"].org_name
+    assert [c.evidence for c in found[named.id]] == [f"揭榜方（{lead}）申请其回避：曾与我单位有经济纠纷"]
+    assert [c.evidence for c in found[colleague.id]] == ["与揭榜团队成员钱成员同属外单位研究所"]
+    assert seated.id not in found
+    # the reviewer on the panel does not read the team's declaration
+    auth.login(seated)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "曾与我单位有经济纠纷" not in page

@@ -35,7 +35,8 @@ def _one_bid() -> str:
 def _apply(proposal: Proposal, values: dict) -> list[str]:
     """Write the form's values; return the names of what changed (the content stays private)."""
     changed = []
-    for name in ("title", "technical_approach", "requested_fen", "budget", "members"):
+    for name in ("title", "technical_approach", "requested_fen", "budget", "members",
+                 "declared_conflicts"):
         if getattr(proposal, name) != values[name]:
             changed.append(name)
             setattr(proposal, name, values[name])

@@ -57,6 +57,8 @@ class _Bidders:
     issuer_id: int | None
     issuer: str
     orgs: dict[str, str] = field(default_factory=dict)       # normalised org name → name
+    # the bidding organisations and those of team members: whom past ties are looked for with
+    related: dict[str, str] = field(default_factory=dict)
     org_ids: dict[int, str] = field(default_factory=dict)    # org id → name
     people: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm name → (name, org)
     declared: list[tuple[str, str, str]] = field(default_factory=list)  # (norm, reason, bidder)
@@ -84,10 +86,10 @@ def _bidders(challenge: Challenge) -> _Bidders:
         for name, org in team:
             if name.strip():
                 side.people.setdefault(normalise_name(name), (name.strip(), org))
-                if org != lead:
-                    side.orgs.setdefault(normalise_name(org), org)
+                side.related.setdefault(normalise_name(org), org)
         side.declared += [(normalise_name(name), reason, lead)
                           for name, reason in named_lines(bid.declared_conflicts)]
+    side.related.update(side.orgs)
     return side
 
 
@@ -129,8 +131,7 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
                                      org=side.orgs[normalise_name(reviewer.org_name)])))
         own = normalise_name(reviewer.org_name) if reviewer.org_name else None
         for name, org in side.people.values():
-            if own and normalise_name(org) == own and own not in (
-                    normalise_name(o) for o in side.org_ids.values()):
+            if own and normalise_name(org) == own and own not in side.orgs:
                 add(Conflict("member_org", _("与揭榜团队成员%(name)s同属%(org)s",
                                              name=name, org=org)))
         for past in history:
@@ -138,9 +139,9 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
             if key == normalise_name(side.issuer):
                 add(Conflict("history", _("%(years)s任职于发榜单位（%(org)s）",
                                           years=_years(past), org=side.issuer)))
-            elif key in side.orgs and key != own:
+            elif key in side.related and key != own:
                 add(Conflict("history", _("%(years)s任职于揭榜方单位（%(org)s）",
-                                          years=_years(past), org=side.orgs[key])))
+                                          years=_years(past), org=side.related[key])))
         me = normalise_name(reviewer.name)
         for norm, reason, bidder in side.declared:
             if norm == me:
@@ -238,7 +239,7 @@ def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
             add = found[reviewer.id].append
             if any(k in orgs for k in mine):
                 for key, name in orgs.items():
-                    if key in side.orgs and key not in mine:
+                    if key in side.related and key not in mine:
                         add(Conflict("consortium", _(
                             "%(year)s 年与揭榜方单位%(org)s组成联合体揭榜「%(title)s」",
                             year=year, org=name, title=title)))
@@ -276,7 +277,7 @@ def _past_contracts(challenge, reviewers, side, own_orgs, since, found) -> None:
             if not any(k in pair for k in mine):
                 continue
             for key in pair:
-                if key in side.orgs and key not in mine:
+                if key in side.related and key not in mine:
                     found[reviewer.id].append(Conflict("contract", _(
                         "%(year)s 年%(issuer)s与%(solver)s签订合同「%(title)s」（%(number)s）",
                         year=year, issuer=issuer, solver=solver, title=contract.challenge.title,
