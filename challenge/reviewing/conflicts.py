@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..locales import punctuation
-from ..models import Challenge, Contract, Organization, Proposal, ReviewAssignment, User
+from ..models import Challenge, Contract, ExpertProfile, Organization, Proposal, ReviewAssignment, User
 from ..models.expert import author_names, named_lines, normalise_name
 from ..models.proposal import ProposalPartner
 from ..states import LIVE_PROPOSAL_STATES, ContractState, PanelSeatState, ProposalState, WorkKind
@@ -93,9 +93,11 @@ def _bidders(challenge: Challenge) -> _Bidders:
     return side
 
 
-def _profile(reviewer: User):
-    profiles = getattr(reviewer, "expert_profile", None) or []
-    return profiles[0] if profiles else None
+def _profiles(reviewers: list[User]) -> dict[int, ExpertProfile]:
+    """Each reviewer's profile with its works, in two queries rather than two per reviewer."""
+    return {p.user_id: p for p in db.session.scalars(
+        select(ExpertProfile).where(ExpertProfile.user_id.in_([r.id for r in reviewers]))
+        .options(selectinload(ExpertProfile.works)))}
 
 
 def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, list[Conflict]]:
@@ -107,9 +109,10 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
     since = since_year()
     found: dict[int, list[Conflict]] = defaultdict(list)
     own_orgs = {}  # reviewer id → {normalised org name: (name, years or "")}
+    profiles = _profiles(reviewers)
     for reviewer in reviewers:
         add = found[reviewer.id].append
-        profile = _profile(reviewer)
+        profile = profiles.get(reviewer.id)
         orgs = {}
         if reviewer.org_name:
             orgs[normalise_name(reviewer.org_name)] = (reviewer.org_name, "")
@@ -260,15 +263,17 @@ def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
 def _past_contracts(challenge, reviewers, side, own_orgs, since, found) -> None:
     """Past contracts between the reviewer's organisation and a bidding one (issuer and solver
     of a signed contract) within the years."""
-    contracts = db.session.scalars(select(Contract).where(
+    names = {v[0] for orgs in own_orgs.values() for v in orgs.values()} | set(
+        side.related.values())
+    org_ids = select(Organization.id).where(Organization.name.in_(names))
+    contracts = db.session.scalars(select(Contract).join(Challenge).where(
         Contract.challenge_id != challenge.id, Contract.state.in_(SIGNED),
-        Contract.signed_at.is_not(None))
+        Contract.signed_at >= datetime(since, 1, 1, tzinfo=UTC),
+        Contract.solver_org_id.in_(org_ids), Challenge.issuer_org_id.in_(org_ids))
         .options(selectinload(Contract.challenge).selectinload(Challenge.issuer),
                  selectinload(Contract.solver_org)))
     for contract in contracts:
         year = contract.signed_at.year
-        if year < since:
-            continue
         issuer = contract.challenge.issuer.name
         solver = contract.solver_org.name
         pair = {normalise_name(issuer): issuer, normalise_name(solver): solver}
@@ -290,8 +295,8 @@ def _past_panels(challenge, reviewers, side, since, found) -> None:
     mine = db.session.execute(select(ReviewAssignment.reviewer_id, ReviewAssignment.challenge_id,
                                      ReviewAssignment.assigned_at).where(
         ReviewAssignment.reviewer_id.in_(ids), ReviewAssignment.challenge_id != challenge.id,
-        ReviewAssignment.state == PanelSeatState.ASSIGNED)).all()
-    mine = [row for row in mine if row.assigned_at.year >= since]
+        ReviewAssignment.state == PanelSeatState.ASSIGNED,
+        ReviewAssignment.assigned_at >= datetime(since, 1, 1, tzinfo=UTC))).all()
     if not mine or not side.people:
         return
     panels = {row.challenge_id for row in mine}
