@@ -265,6 +265,10 @@ def test_the_panel_page_shows_evidence_and_the_server_refuses_a_forged_seat(clie
     [check] = _checks(board)
     assert check.changes["outcome"] == [None, "refused"]
     assert check.actor_id == world["admin"].id
+    trail = client.get(f"/admin/audit/?type=challenge&id={board.id}&action=conflict_check")
+    text = trail.get_data(as_text=True)
+    assert "回避审查" in text and "回避事由" in text
+    assert f"{LAST} 年与揭榜团队成员李成员合著《驻极体稳定性研究》" in text
 
 
 def test_the_optimiser_never_proposes_a_related_reviewer(make, world):

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..filesize import format_filesize
 from ..forms_common import AppForm, SubForm, options
 from ..inputs import parse_int
+from ..locales import punctuation
 from ..models.expert import named_lines, parse_affiliations
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
@@ -114,7 +115,7 @@ class ProfileFieldsForm(WorksMixin, AppForm):
         if bad:
             raise ValidationError(_(
                 "第 %(lines)s 行无法识别：每行写“起始年–结束年 单位全称”，如“2019–2023 江淮理工大学”；"
-                "仍在任职写“2021– 单位全称”。", lines="、".join(map(str, bad))))
+                "仍在任职写“2021– 单位全称”。", lines=punctuation("、").join(map(str, bad))))
 
     def validate_relations(self, field):
         for name, _note in named_lines(field.data or ""):
