@@ -256,7 +256,9 @@ def test_the_panel_page_shows_evidence_and_the_server_refuses_a_forged_seat(clie
     db.session.commit()
     auth.login(world["admin"])
     page = client.get(f"/admin/panels/{board.id}").get_data(as_text=True)
-    assert f"{LAST} 年与揭榜团队成员李成员合著《驻极体稳定性研究》" in page
+    listed = page.split('data-testid="conflicts"')[1].split("</details>")[0]
+    assert "合著专家" in listed
+    assert f"{LAST} 年与揭榜团队成员李成员合著《驻极体稳定性研究》" in listed
     response = client.post(f"/admin/panels/{board.id}", data={"reviewer": conflicted.id},
                            follow_redirects=True)
     assert "须回避" in response.get_data(as_text=True)
