@@ -379,3 +379,31 @@ def test_the_bid_form_declares_experts_to_keep_off_and_members_organisations(cli
     auth.login(seated)
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "曾与我单位有经济纠纷" not in page
+
+
+def test_the_check_costs_the_same_queries_for_two_candidates_or_twelve(make, world):
+    """The matcher hands over 50 candidates a time: no query per reviewer."""
+    from sqlalchemy import event
+    reviewers = [_coauthor(make, world), _relative(make, world)]
+    more = reviewers + [expert(make, f"候选{n}", affiliations=f"{LAST}– 某所{n}",
+                               works=[(WorkKind.PAPER, f"论文{n}", LAST, "某人")])
+                        for n in range(10)]
+    db.session.commit()
+
+    def queries(people) -> int:
+        db.session.expire_all()
+        people = [db.session.get(type(p), p.id) for p in people]
+        assert all(p.org_name for p in people)  # loaded with the candidates, as the matcher does
+        seen = []
+
+        def listener(*args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            find_conflicts(world["board"], people)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    assert queries(more) == queries(reviewers)
