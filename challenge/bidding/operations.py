@@ -35,6 +35,7 @@ def _one_bid() -> str:
 def _apply(proposal: Proposal, values: dict) -> list[str]:
     """Write the form's values; return the names of what changed (the content stays private)."""
     changed = []
+    values = {"declared_conflicts": proposal.declared_conflicts or "", **values}  # optional
     for name in ("title", "technical_approach", "requested_fen", "budget", "members",
                  "declared_conflicts"):
         if getattr(proposal, name) != values[name]:
