@@ -100,6 +100,10 @@ def _bidder(make, w):
     return expert(make, "合作方专家", org=w["partner"])
 
 
+def _member(make, w):
+    return expert(make, "Wu Wang")  # named on the team as "Wang Wu", from another organisation
+
+
 def _member_org(make, w):
     return expert(make, "成员单位专家", org=org_named("成员所在公司"))
 
@@ -172,6 +176,7 @@ def _declined(make, w):
 CASES = [
     ("issuer", _issuer, "与发榜单位相同"),
     ("bidder", _bidder, "与揭榜单位（合作研究所）相同"),
+    ("member", _member, "本人（或同名者）列于揭榜团队名单（揭榜大学）"),
     ("member_org", _member_org, "与揭榜团队成员李成员同属成员所在公司"),
     ("history", _history, f"{YEAR - 3}–{LAST} 年任职于揭榜方单位（揭榜大学）"),
     ("consortium", _consortium, f"{BEFORE} 年与揭榜方单位揭榜大学组成联合体揭榜「旧榜联合体」"),

@@ -3,7 +3,7 @@
 A conflict is found from what the platform already holds and what people declared:
 
 - organisations: the reviewer's is the issuer's, a bidder's (lead or 联合体 partner), or a team
-  member's;
+  member's; the reviewer is named on a bidding team;
 - organisation history (profile, with years) within REVIEW_CONFLICT_YEARS: a past employer is the
   issuer or a bidder;
 - past 联合体 / contracts / panels within those years: the reviewer's organisation bid together
@@ -36,7 +36,7 @@ from ..states import LIVE_PROPOSAL_STATES, ContractState, PanelSeatState, Propos
 from ..timeutil import utcnow
 
 # Kinds of conflict, in the order they are reported.
-KINDS = ("issuer", "bidder", "member_org", "history", "consortium", "team", "contract", "panel",
+KINDS = ("issuer", "bidder", "member", "member_org", "history", "consortium", "team", "contract", "panel",
          "coauthor", "declared_by_team", "relative", "declined")
 
 SUBMITTED = LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}
@@ -133,6 +133,10 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
             add(Conflict("bidder", _("与揭榜单位（%(org)s）相同",
                                      org=side.orgs[normalise_name(reviewer.org_name)])))
         own = normalise_name(reviewer.org_name) if reviewer.org_name else None
+        me = normalise_name(reviewer.name)
+        if me in side.people:
+            add(Conflict("member", _("本人（或同名者）列于揭榜团队名单（%(org)s）",
+                                     org=side.people[me][1])))
         for name, org in side.people.values():
             if own and normalise_name(org) == own and own not in side.orgs:
                 add(Conflict("member_org", _("与揭榜团队成员%(name)s同属%(org)s",
@@ -145,7 +149,6 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
             elif key in side.related and key != own:
                 add(Conflict("history", _("%(years)s任职于揭榜方单位（%(org)s）",
                                           years=_years(past), org=side.related[key])))
-        me = normalise_name(reviewer.name)
         for norm, reason, bidder in side.declared:
             if norm == me:
                 add(Conflict("declared_by_team", _("揭榜方（%(org)s）申请其回避：%(reason)s",
