@@ -101,7 +101,7 @@ def _bidder(make, w):
 
 
 def _member(make, w):
-    return expert(make, "Wu Wang")  # named on the team as "Wang Wu", from another organisation
+    return expert(make, "李 成员", org=org_named("成员所在公司"))  # the member, an expert too
 
 
 def _member_org(make, w):
@@ -124,7 +124,8 @@ def _consortium(make, w):
 def _team(make, w):
     reviewer = expert(make, "老队友专家")
     old = old_board(make, w, "旧榜同队")
-    bid(make, old, reviewer, members=[{"name": "李 成员", "title": "", "role": ""}],
+    bid(make, old, reviewer, members=[{"name": "李 成员", "title": "", "role": "",
+                                       "organization": "成员所在公司"}],
         submitted=utcnow() - timedelta(days=400))
     return reviewer
 
@@ -139,7 +140,7 @@ def _contract(make, w):
 
 def _panel(make, w):
     reviewer = expert(make, "同组专家")
-    namesake = expert(make, "李成员")  # the team member also sits on panels
+    namesake = expert(make, "李成员", org=org_named("成员所在公司"))  # the member also reviews
     old = old_board(make, w, "旧榜评审")
     for person in (reviewer, namesake):
         db.session.add(ReviewAssignment(challenge_id=old.id, reviewer_id=person.id,
@@ -176,7 +177,7 @@ def _declined(make, w):
 CASES = [
     ("issuer", _issuer, "与发榜单位相同"),
     ("bidder", _bidder, "与揭榜单位（合作研究所）相同"),
-    ("member", _member, "本人（或同名者）列于揭榜团队名单（揭榜大学）"),
+    ("member", _member, "本人列于揭榜团队名单（成员所在公司）"),
     ("member_org", _member_org, "与揭榜团队成员李成员同属成员所在公司"),
     ("history", _history, f"{YEAR - 3}–{LAST} 年任职于揭榜方单位（揭榜大学）"),
     ("consortium", _consortium, f"{BEFORE} 年与揭榜方单位揭榜大学组成联合体揭榜「旧榜联合体」"),
@@ -204,6 +205,14 @@ def test_each_relationship_is_a_conflict_with_its_evidence(make, world, kind, bu
 def test_a_reviewer_without_relationships_is_free(make, world):
     clean = expert(make, "无关专家", affiliations="2001–2005 揭榜大学", relations="张三：表弟",
                    works=[(WorkKind.PAPER, "无关论文", LAST, "无关专家, 陌生人")])
+    # namesakes of 李成员 at other organisations: on a past panel, and on a past team with them
+    namesake = expert(make, "李成员")
+    old = old_board(make, world, "旧榜同名")
+    for person in (clean, namesake):
+        db.session.add(ReviewAssignment(challenge_id=old.id, reviewer_id=person.id,
+                                        assigned_by_id=world["admin"].id))
+    bid(make, old_board(make, world, "旧榜同名队"), clean,
+        members=[{"name": "李成员", "title": "", "role": ""}])
     db.session.commit()
     assert find_conflicts(world["board"], [clean]) == {}
     assert panels.conflicts_for(world["board"], [clean]) == {}

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..locales import punctuation
@@ -60,6 +60,11 @@ class _Bidders:
     # the bidding organisations and those of team members: whom past ties are looked for with
     related: dict[str, str] = field(default_factory=dict)
     org_ids: dict[int, str] = field(default_factory=dict)    # org id → name
+    # The people on the bidding teams. A person is a name at an organisation (a member's own,
+    # else the lead's), or a team lead's account: namesakes elsewhere are not taken for them.
+    persons: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    lead_ids: dict[int, tuple[str, str]] = field(default_factory=dict)  # account → (name, org)
+    # By name alone, for what only names a person (co-authors, declared relatives, students).
     people: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm name → (name, org)
     declared: list[tuple[str, str, str]] = field(default_factory=list)  # (norm, reason, bidder)
 
@@ -81,11 +86,14 @@ def _bidders(challenge: Challenge) -> _Bidders:
             if partner.organization_id:
                 side.org_ids[partner.organization_id] = partner.organization_name
             side.orgs[normalise_name(partner.organization_name)] = partner.organization_name
+        side.lead_ids[bid.team_lead_id] = (bid.team_lead.name, lead)
         team = [(bid.team_lead.name, lead)] + [
             (m.get("name", ""), m.get("organization") or lead) for m in bid.members or []]
         for name, org in team:
             if name.strip():
                 side.people.setdefault(normalise_name(name), (name.strip(), org))
+                side.persons.setdefault((normalise_name(name), normalise_name(org)),
+                                        (name.strip(), org))
                 side.related.setdefault(normalise_name(org), org)
         side.declared += [(normalise_name(name), reason, lead)
                           for name, reason in named_lines(bid.declared_conflicts)]
@@ -134,9 +142,9 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
                                      org=side.orgs[normalise_name(reviewer.org_name)])))
         own = normalise_name(reviewer.org_name) if reviewer.org_name else None
         me = normalise_name(reviewer.name)
-        if me in side.people:
-            add(Conflict("member", _("本人（或同名者）列于揭榜团队名单（%(org)s）",
-                                     org=side.people[me][1])))
+        person = side.lead_ids.get(reviewer.id) or side.persons.get((me, own or ""))
+        if person:
+            add(Conflict("member", _("本人列于揭榜团队名单（%(org)s）", org=person[1])))
         for name, org in side.people.values():
             if own and normalise_name(org) == own and own not in side.orgs:
                 add(Conflict("member_org", _("与揭榜团队成员%(name)s同属%(org)s",
@@ -214,9 +222,12 @@ def _bid_orgs(bid: Proposal) -> dict[str, str]:
     return orgs
 
 
-def _bid_people(bid: Proposal) -> set[str]:
-    return {normalise_name(bid.team_lead.name)} | {
-        normalise_name(m.get("name", "")) for m in bid.members or [] if m.get("name")}
+def _bid_people(bid: Proposal) -> set[tuple[str, str]]:
+    """The team of a bid as (name, organisation) pairs, normalised."""
+    lead = bid.lead_org.name
+    return {(normalise_name(bid.team_lead.name), normalise_name(lead))} | {
+        (normalise_name(m["name"]), normalise_name(m.get("organization") or lead))
+        for m in bid.members or [] if m.get("name")}
 
 
 def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
@@ -250,12 +261,12 @@ def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
                             "%(year)s 年与揭榜方单位%(org)s组成联合体揭榜「%(title)s」",
                             year=year, org=name, title=title)))
             me = normalise_name(reviewer.name)
-            if bid.team_lead_id != reviewer.id and me not in people:
+            if bid.team_lead_id != reviewer.id and not any((me, o) in people for o in mine):
                 continue
-            for key in people - {me}:
-                if key not in side.people:
+            for key in people:
+                if key[0] == me or key not in side.persons:
                     continue
-                name = side.people[key][0]
+                name = side.persons[key][0]
                 add(Conflict("team", _(
                     "%(year)s 年与揭榜团队成员%(name)s共同承担项目「%(title)s」",
                     year=year, name=name, title=title) if bid.id in contracted else _(
@@ -293,31 +304,32 @@ def _past_contracts(challenge, reviewers, side, own_orgs, since, found) -> None:
 
 
 def _past_panels(challenge, reviewers, side, since, found) -> None:
-    """The reviewer and a member of a bidding team sat on one panel within the years."""
-    ids = [r.id for r in reviewers]
-    mine = db.session.execute(select(ReviewAssignment.reviewer_id, ReviewAssignment.challenge_id,
-                                     ReviewAssignment.assigned_at).where(
-        ReviewAssignment.reviewer_id.in_(ids), ReviewAssignment.challenge_id != challenge.id,
-        ReviewAssignment.state == PanelSeatState.ASSIGNED,
-        ReviewAssignment.assigned_at >= datetime(since, 1, 1, tzinfo=UTC))).all()
-    if not mine or not side.people:
+    """The reviewer and a member of a bidding team (their account, or their name at their
+    organisation) sat on one panel within the years. One query: the reviewers' seats joined to
+    the fellow seats of team members' accounts or names, so no panel list travels to Python."""
+    if not side.persons:
         return
-    panels = {row.challenge_id for row in mine}
-    fellows = defaultdict(list)
-    for challenge_id, name, title in db.session.execute(
-            select(ReviewAssignment.challenge_id, User.name, Challenge.title)
-            .join(User, User.id == ReviewAssignment.reviewer_id)
-            .join(Challenge, Challenge.id == ReviewAssignment.challenge_id)
-            .where(ReviewAssignment.challenge_id.in_(panels),
-                   ReviewAssignment.state == PanelSeatState.ASSIGNED)).all():
-        fellows[challenge_id].append((normalise_name(name), title))
-    names = {r.id: normalise_name(r.name) for r in reviewers}
-    for row in mine:
-        for key, title in fellows[row.challenge_id]:
-            if key != names[row.reviewer_id] and key in side.people:
-                found[row.reviewer_id].append(Conflict("panel", _(
-                    "%(year)s 年与揭榜团队成员%(name)s同在「%(title)s」评审组",
-                    year=row.assigned_at.year, name=side.people[key][0], title=title)))
+    names = {n for n, _o in side.persons.values()} | {k[0] for k in side.persons}
+    mine, fellow = aliased(ReviewAssignment), aliased(ReviewAssignment)
+    rows = db.session.execute(
+        select(mine.reviewer_id, mine.assigned_at, User.id, User.name, Organization.name,
+               Challenge.title)
+        .join(fellow, fellow.challenge_id == mine.challenge_id)
+        .join(User, User.id == fellow.reviewer_id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .join(Challenge, Challenge.id == mine.challenge_id)
+        .where(mine.reviewer_id.in_([r.id for r in reviewers]),
+               mine.challenge_id != challenge.id, mine.state == PanelSeatState.ASSIGNED,
+               mine.assigned_at >= datetime(since, 1, 1, tzinfo=UTC),
+               fellow.state == PanelSeatState.ASSIGNED, fellow.reviewer_id != mine.reviewer_id,
+               or_(User.id.in_(list(side.lead_ids)), User.name.in_(names)))).all()
+    for reviewer_id, assigned_at, user_id, name, org, title in rows:
+        person = side.lead_ids.get(user_id) or side.persons.get(
+            (normalise_name(name), normalise_name(org or "")))
+        if person:
+            found[reviewer_id].append(Conflict("panel", _(
+                "%(year)s 年与揭榜团队成员%(name)s同在「%(title)s」评审组",
+                year=assigned_at.year, name=person[0], title=title)))
 
 
 def evidence_text(conflicts: list[Conflict]) -> str:
