@@ -32,16 +32,14 @@ from ..locales import punctuation
 from ..models import Challenge, Contract, ExpertProfile, Organization, Proposal, ReviewAssignment, User
 from ..models.expert import author_names, named_lines, normalise_name
 from ..models.proposal import ProposalPartner
-from ..states import LIVE_PROPOSAL_STATES, ContractState, PanelSeatState, ProposalState, WorkKind
+from ..states import LIVE_PROPOSAL_STATES, PanelSeatState, ProposalState, WorkKind
 from ..timeutil import utcnow
 
 # Kinds of conflict, in the order they are reported.
-KINDS = ("issuer", "bidder", "member", "member_org", "history", "consortium", "team", "contract", "panel",
-         "coauthor", "declared_by_team", "relative", "declined")
+KINDS = ("issuer", "bidder", "member", "member_org", "history", "consortium", "team", "contract",
+         "panel", "coauthor", "declared_by_team", "relative", "declined")
 
 SUBMITTED = LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}
-SIGNED = {ContractState.ACTIVE, ContractState.ACCEPTED, ContractState.ELIMINATED,
-          ContractState.FAILED}
 
 
 @dataclass(frozen=True)
@@ -247,7 +245,8 @@ def _past_bids(challenge, reviewers, side, own_orgs, since, found) -> None:
         .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners),
                  selectinload(Proposal.team_lead), selectinload(Proposal.challenge))))
     contracted = set(db.session.scalars(select(Contract.proposal_id).where(
-        Contract.proposal_id.in_([b.id for b in bids]), Contract.state.in_(SIGNED))))
+        Contract.proposal_id.in_([b.id for b in bids]), Contract.signed_at.is_not(None)))
+    ) if bids else set()
     for bid in bids:
         year, title = bid.submitted_at.year, bid.challenge.title
         orgs, people = _bid_orgs(bid), _bid_people(bid)
@@ -280,9 +279,10 @@ def _past_contracts(challenge, reviewers, side, own_orgs, since, found) -> None:
     names = {v[0] for orgs in own_orgs.values() for v in orgs.values()} | set(
         side.related.values())
     org_ids = select(Organization.id).where(Organization.name.in_(names))
+    # Driven by the organisations (their index), not by state or date, which match thousands.
     contracts = db.session.scalars(select(Contract).join(Challenge).where(
-        Contract.challenge_id != challenge.id, Contract.state.in_(SIGNED),
-        Contract.signed_at >= datetime(since, 1, 1, tzinfo=UTC),
+        Contract.challenge_id != challenge.id,
+        Contract.signed_at.is_not(None), Contract.signed_at >= datetime(since, 1, 1, tzinfo=UTC),
         Contract.solver_org_id.in_(org_ids), Challenge.issuer_org_id.in_(org_ids))
         .options(selectinload(Contract.challenge).selectinload(Challenge.issuer),
                  selectinload(Contract.solver_org)))
