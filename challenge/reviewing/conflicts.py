@@ -13,9 +13,11 @@ A conflict is found from what the platform already holds and what people declare
 - declared by a bidding team against the reviewer, or by the reviewer (relatives, students);
 - a seat the reviewer declined for a conflict.
 
-People are matched by normalised name (models.expert.normalise_name): two people of one name
-are taken for one, on the side of caution; the evidence sentence names who and why, so the
-bureau sees what it rests on.
+Names are compared after normalisation (models.expert.normalise_name). A person on a team is a
+name at an organisation (or a team lead's account), so a namesake elsewhere is no conflict on a
+past team or panel; co-authors, relatives, students and a team's declaration carry only a name,
+and are matched by name, on the side of caution. Each evidence sentence says who and why, so the
+bureau sees what an exclusion rests on.
 """
 
 from collections import defaultdict
