@@ -49,6 +49,8 @@ class DefaultConfig:
     REVIEWER_RATING_WEIGHT = 0.0
     # 供给缺口: a profile scoring this much for a 榜 (or an indicator term) can take it on.
     SUPPLY_GAP_MIN_SCORE = 12.0
+    # 回避: past employers, 联合体, contracts, panels and co-authored works count for this many years
+    REVIEW_CONFLICT_YEARS = 3
     # Statistics: count contracted 榜 whose committed R&D investment reaches each threshold (万元).
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this

@@ -500,6 +500,7 @@ EVENT_LABELS = {
     "hand_over_admin": _l("移交单位管理员"),
     "import": _l("导入专家库"), "export": _l("导出数据"),
     "sign_pledge": _l("签署评审承诺书"), "set_blind_review": _l("设定盲评"),
+    "conflict_check": _l("回避审查"),
 }
 # Where one kind of object words an event its own way.
 OBJECT_EVENT_LABELS = {

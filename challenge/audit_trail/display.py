@@ -59,6 +59,9 @@ CHANGE_LABELS = {
     "enterprise_opinion": _l("企业意见"), "items": _l("验收项"), "deadline_at": _l("截止时间"),
     "credit_code": _l("统一社会信用代码"), "licence": _l("证照"), "member": _l("成员"),
     "org_admin": _l("单位管理员"), "invitation": _l("邀请"),
+    # 回避: the conflict check at seating, and the declarations it reads
+    "conflicts": _l("回避事由"), "kinds": _l("回避类别"), "years": _l("回溯年数"),
+    "outcome": _l("结果"), "affiliations": _l("任职经历"), "relations": _l("亲属与学生"),
 }
 # A panel's random draw (reviewing/draw.py): what the auditor reads in its event.
 CHANGE_LABELS.update({

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms_common import AppForm, DateStringField, SubForm, WanField
 from ..inputs import parse_decimal, parse_id, percent_bp
+from ..models.expert import named_lines
 from ..money import SHARE_TOTAL, format_share
 
 MAX_ROWS = 30
@@ -28,6 +29,7 @@ class MemberForm(RowForm):
     name = StringField(_l("姓名"), validators=[Length(max=50)])
     title = StringField(_l("职称"), validators=[Length(max=50)])
     role = StringField(_l("项目分工"), validators=[Length(max=100)])
+    organization = StringField(_l("所在单位"), validators=[Length(max=100)])
 
 
 class ResponseForm(SubForm):
@@ -72,12 +74,18 @@ class ProposalForm(AppForm):
     responses = FieldList(FormField(ResponseForm), max_entries=MAX_ROWS)
     budget = FieldList(FormField(BudgetForm), min_entries=1, max_entries=MAX_ROWS)
     milestones = FieldList(FormField(MilestoneForm), min_entries=1, max_entries=MAX_ROWS)
+    declared_conflicts = TextAreaField(_l("申请回避的评审专家（可选）"), validators=[
+        Length(max=2000, message=_l("不超过 2000 字。"))])
     commitment = BooleanField(_l("我单位承诺：如揭榜成功，将按方案全力攻关、按期交付；"
                                  "未达到承诺指标的，接受终止、停拨或追回资金等处理。"))
 
     def __init__(self, *args, challenge=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.challenge = challenge
+
+    def validate_declared_conflicts(self, field):
+        if any(not name or len(name) > 50 for name, _note in named_lines(field.data or "")):
+            raise ValidationError(_l("每行写一位专家：“姓名：理由”，姓名不超过 50 字。"))
 
     def validate(self, extra_validators=None, for_submit: bool = False) -> bool:
         ok = super().validate(extra_validators)
@@ -137,7 +145,10 @@ class ProposalForm(AppForm):
             "partners": [{"organization": f.organization.data.strip(), "role": f.role.data.strip()}
                          for f in rows(self.partners)],
             "members": [{"name": f.name.data.strip(), "title": f.title.data.strip(),
-                         "role": f.role.data.strip()} for f in rows(self.members)],
+                         "role": f.role.data.strip(),
+                         **({"organization": org} if (org := (f.organization.data or "").strip())
+                            else {})} for f in rows(self.members)],
+            "declared_conflicts": (self.declared_conflicts.data or "").strip(),
             "responses": {parse_id(e.form.indicator_id.data): (
                 (e.form.committed_value.data or "").strip(), (e.form.evidence_plan.data or "").strip())
                 for e in self.responses if parse_id(e.form.indicator_id.data)},

@@ -35,7 +35,9 @@ def _one_bid() -> str:
 def _apply(proposal: Proposal, values: dict) -> list[str]:
     """Write the form's values; return the names of what changed (the content stays private)."""
     changed = []
-    for name in ("title", "technical_approach", "requested_fen", "budget", "members"):
+    values = {"declared_conflicts": proposal.declared_conflicts or "", **values}  # optional
+    for name in ("title", "technical_approach", "requested_fen", "budget", "members",
+                 "declared_conflicts"):
         if getattr(proposal, name) != values[name]:
             changed.append(name)
             setattr(proposal, name, values[name])

@@ -57,6 +57,7 @@ def _form_for(challenge: Challenge, proposal: Proposal | None) -> ProposalForm:
                 "partners": [{"organization": p.organization_name, "role": p.role}
                              for p in proposal.partners] or [{}],
                 "members": proposal.members or [{}],
+                "declared_conflicts": proposal.declared_conflicts,
                 "responses": [{"indicator_id": i.id,
                                "committed_value": getattr(answers.get(i.id), "committed_value", ""),
                                "evidence_plan": getattr(answers.get(i.id), "evidence_plan", "")}

@@ -15,6 +15,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..filesize import format_filesize
 from ..forms_common import AppForm, SubForm, options
 from ..inputs import parse_int
+from ..locales import punctuation
+from ..models.expert import named_lines, parse_affiliations
 from ..states import OrgType, WorkKind
 from ..validators import MOBILE_RE
 from .importing import EXTENSIONS, MAX_BYTES, MAX_WORKS, normalise_phone
@@ -23,7 +25,8 @@ from .importing import EXTENSIONS, MAX_BYTES, MAX_WORKS, normalise_phone
 FIELD_LABELS = {
     "name": _l("姓名"), "title": _l("职称"), "organization": _l("单位"), "fields": _l("研究领域"),
     "keywords": _l("关键词"), "email": _l("邮箱"), "phone": _l("手机"), "bio": _l("简介"),
-    "works": _l("代表性成果"), "active": _l("在库状态"),
+    "works": _l("代表性成果"), "active": _l("在库状态"), "affiliations": _l("任职经历"),
+    "relations": _l("亲属与学生"),
 }
 
 
@@ -60,6 +63,8 @@ class WorkForm(SubForm):
     title = StringField(_l("标题"), validators=[Length(max=300, message=_l("标题不超过 300 字。"))])
     abstract = TextAreaField(_l("摘要"), validators=[Length(max=2000, message=_l("摘要不超过 2000 字。"))])
     year = StringField(_l("年份"), render_kw={"inputmode": "numeric", "maxlength": 4})
+    authors = StringField(_l("合作者（合著者、共同发明人，逗号分隔）"), validators=[
+        Length(max=1000, message=_l("合作者不超过 1000 字。"))])
 
     def validate_year(self, field):
         text = str(field.data or "").strip()
@@ -67,12 +72,14 @@ class WorkForm(SubForm):
             raise ValidationError(_l("年份应为四位数字，如 2023。"))
 
     def is_blank(self) -> bool:
-        return not any(str(f.data or "").strip() for f in (self.title, self.abstract, self.year))
+        return not any(str(f.data or "").strip()
+                       for f in (self.title, self.abstract, self.year, self.authors))
 
     def value(self) -> dict:
         year = str(self.year.data or "").strip()
         return {"kind": self.kind.data, "title": self.title.data.strip(),
-                "abstract": (self.abstract.data or "").strip(), "year": int(year) if year else None}
+                "abstract": (self.abstract.data or "").strip(), "year": int(year) if year else None,
+                "authors": (self.authors.data or "").strip()}
 
 
 class WorksMixin:
@@ -98,10 +105,26 @@ class ProfileFieldsForm(WorksMixin, AppForm):
     fields = StringField(_l("研究领域（逗号分隔）"), validators=[Length(max=300)])
     keywords = StringField(_l("关键词（逗号分隔）"), validators=[Length(max=500)])
     bio = TextAreaField(_l("个人简介"), validators=[Length(max=3000)])
+    affiliations = TextAreaField(_l("任职经历（近年单位，用于回避审查）"), validators=[
+        Length(max=3000, message=_l("任职经历不超过 3000 字。"))])
+    relations = TextAreaField(_l("亲属与学生（用于回避审查）"), validators=[
+        Length(max=3000, message=_l("亲属与学生不超过 3000 字。"))])
+
+    def validate_affiliations(self, field):
+        bad = parse_affiliations(field.data or "")[1]
+        if bad:
+            raise ValidationError(_(
+                "第 %(lines)s 行无法识别：每行写“起始年–结束年 单位全称”，如“2019–2023 江淮理工大学”；"
+                "仍在任职写“2021– 单位全称”。", lines=punctuation("、").join(map(str, bad))))
+
+    def validate_relations(self, field):
+        for name, _note in named_lines(field.data or ""):
+            if not name or len(name) > 50:
+                raise ValidationError(_l("每行写“姓名：关系”，如“张三：学生”；姓名不超过 50 字。"))
 
     def values(self) -> dict:
-        return {name: (self[name].data or "").strip() for name in ("name", "title", "fields",
-                                                                   "keywords", "bio")}
+        return {name: (self[name].data or "").strip() for name in (
+            "name", "title", "fields", "keywords", "bio", "affiliations", "relations")}
 
 
 class ExpertEditForm(ProfileFieldsForm):

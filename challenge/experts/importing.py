@@ -69,9 +69,10 @@ COLUMNS: tuple[Column, ...] = (
            "zhangwei@example.edu.cn"),
     Column("phone", "手机", False, 20, _l("11 位手机号。"), "13800001234"),
     Column("works", "代表性成果", False, None,
-           _l("每项一行（单元格内换行），格式“类型|标题|摘要|年份”；类型为 论文 / 专利 / 项目 / 其他，"
-              "摘要和年份可不填，如“专利|一种高效熔喷材料||2022”。最多 30 项。"),
-           "论文|聚丙烯熔喷材料驻极稳定性研究|研究驻极电荷的衰减机理与热稳定性。|2023\n"
+           _l("每项一行（单元格内换行），格式“类型|标题|摘要|年份|合作者”；类型为 论文 / 专利 / 项目 / 其他，"
+              "摘要、年份和合作者可不填，合作者（合著者、共同发明人）用逗号分隔，用于回避审查，"
+              "如“专利|一种高效熔喷材料||2022|李明, 王芳”。最多 30 项。"),
+           "论文|聚丙烯熔喷材料驻极稳定性研究|研究驻极电荷的衰减机理与热稳定性。|2023|张伟, 李明\n"
            "专利|一种高效低阻熔喷过滤材料及其制备方法||2022"),
     Column("bio", "简介", False, 3000, _l("个人简介，不超过 3000 字。"),
            "长期从事高分子非织造材料研究，主持省部级项目 10 余项。"),
@@ -101,6 +102,7 @@ class WorkLine:
     title: str
     abstract: str = ""
     year: int | None = None
+    authors: str = ""  # co-authors / co-inventors, for 回避
 
 
 @dataclass
@@ -353,12 +355,13 @@ def _check_works(number: int, text: str, problems: list[RowProblem]) -> list[Wor
     works = []
     for position, line in enumerate(lines, start=1):
         parts = [part.strip() for part in WORK_SEPARATORS.split(line)]
-        if len(parts) < 2 or len(parts) > 4:
+        if len(parts) < 2 or len(parts) > 5:
             _problem(problems, number, "works", _(
-                "第 %(i)d 项“%(line)s”格式不对，应为“类型|标题|摘要|年份”（摘要、年份可不填）。",
+                "第 %(i)d 项“%(line)s”格式不对，应为“类型|标题|摘要|年份|合作者”"
+                "（摘要、年份、合作者可不填）。",
                 i=position, line=_clip(line)))
             continue
-        kind_text, title, abstract, year_text = (parts + ["", ""])[:4]
+        kind_text, title, abstract, year_text, authors = (parts + ["", "", ""])[:5]
         kind = WORK_KIND_WORDS.get(kind_text) or _enum_value(WorkKind, kind_text)
         if kind is None:
             _problem(problems, number, "works", _(
@@ -377,8 +380,11 @@ def _check_works(number: int, text: str, problems: list[RowProblem]) -> list[Wor
             else:
                 _problem(problems, number, "works", _(
                     "第 %(i)d 项的年份“%(v)s”应为四位数字，如 2023。", i=position, v=_clip(year_text)))
+        if len(authors) > 1000:
+            _problem(problems, number, "works", _("第 %(i)d 项的合作者不能超过 1000 字。", i=position))
         if kind is not None and title:
-            works.append(WorkLine(kind=kind, title=title, abstract=abstract, year=year))
+            works.append(WorkLine(kind=kind, title=title, abstract=abstract, year=year,
+                                  authors=authors))
     return works
 
 
@@ -424,12 +430,14 @@ def work_kind_word(kind: WorkKind) -> str:
 
 # -- writing ---------------------------------------------------------------------------------
 
-def work_line(kind: WorkKind, title: str, abstract: str = "", year: int | None = None) -> str:
+def work_line(kind: WorkKind, title: str, abstract: str = "", year: int | None = None,
+              authors: str = "") -> str:
     """One line of the 代表性成果 cell; separators and line breaks inside the text are replaced."""
     def flat(text: str) -> str:
         return " ".join(WORK_SEPARATORS.sub("/", text or "").split())
 
-    parts = [work_kind_word(kind), flat(title), flat(abstract), str(year) if year else ""]
+    parts = [work_kind_word(kind), flat(title), flat(abstract), str(year) if year else "",
+             flat(authors)]
     while parts[-1] == "" and len(parts) > 2:
         parts.pop()
     return "|".join(parts)

@@ -22,7 +22,8 @@ from .importing import Report
 
 STASH_HOURS = 24
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
-PROFILE_FIELDS = ("name", "title", "fields", "keywords", "email", "phone", "bio")
+PROFILE_FIELDS = ("name", "title", "fields", "keywords", "email", "phone", "bio", "affiliations",
+                  "relations")
 
 
 # -- the pool --------------------------------------------------------------------------------
@@ -51,7 +52,8 @@ def export_rows(profiles: list[ExpertProfile]) -> list[list[str]]:
             p.name, p.title, p.organization_name or (org.name if org else ""),
             importing.org_type_word(org.type) if org else "", org.region if org else "",
             "；".join(p.field_list), "；".join(p.keyword_list), p.email or "", p.phone or "",
-            "\n".join(importing.work_line(w.kind, w.title, w.abstract, w.year) for w in p.works),
+            "\n".join(importing.work_line(w.kind, w.title, w.abstract, w.year, w.authors)
+                      for w in p.works),
             p.bio,
         ])
     return rows
@@ -96,7 +98,7 @@ def import_experts(actor: User, report: Report, valid_only: bool = False) -> Imp
             organization_name=org.name, fields=row.fields, keywords=row.keywords,
             email=row.email or None, phone=row.phone or None, bio=row.bio,
             works=[ExpertWork(kind=w.kind, title=w.title, abstract=w.abstract, year=w.year,
-                              position=i) for i, w in enumerate(row.works)]))
+                              authors=w.authors, position=i) for i, w in enumerate(row.works)]))
     db.session.flush()
     result = ImportResult(
         imported=len(report.valid), skipped_rows=report.bad_rows,
@@ -178,13 +180,15 @@ def save_profile(actor: User, profile: ExpertProfile, values: dict, works: list[
         changes["organization"] = [profile.organization_name, organization.name]
         profile.organization = organization
         profile.organization_name = organization.name
-    before = [(w.kind, w.title, w.abstract, w.year) for w in profile.works]
-    after = [(WorkKind(w["kind"]), w["title"], w["abstract"], w["year"]) for w in works]
+    before = [(w.kind, w.title, w.abstract, w.year, w.authors) for w in profile.works]
+    after = [(WorkKind(w["kind"]), w["title"], w["abstract"], w["year"], w.get("authors", ""))
+             for w in works]
     if before != after:
         changes["works"] = [[importing.work_line(*w) for w in before],
                             [importing.work_line(*w) for w in after]]
-        profile.works = [ExpertWork(kind=kind, title=title, abstract=abstract, year=year, position=i)
-                         for i, (kind, title, abstract, year) in enumerate(after)]
+        profile.works = [ExpertWork(kind=kind, title=title, abstract=abstract, year=year,
+                                    authors=authors, position=i)
+                         for i, (kind, title, abstract, year, authors) in enumerate(after)]
     if changes:
         profile.updated_at = utcnow()  # works-only edits too: the matcher re-reads touched rows
     db.session.flush()

@@ -53,7 +53,9 @@ class Proposal(CreatedMixin, db.Model):
     technical_approach: Mapped[str] = mapped_column(Text)
     requested_fen: Mapped[int] = mapped_column(BigInteger)
     budget: Mapped[list] = mapped_column(JSON, default=list)     # [{item, amount_fen, note}]
-    members: Mapped[list] = mapped_column(JSON, default=list)    # [{name, title, role}]
+    members: Mapped[list] = mapped_column(JSON, default=list)    # [{name, title, role, organization}]
+    # Experts the team asks to be kept off the panel, one per line "姓名：理由" (回避申请).
+    declared_conflicts: Mapped[str] = mapped_column(Text, default="", server_default="")
     commitment_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_no: Mapped[int] = mapped_column(default=0)  # submitted versions so far

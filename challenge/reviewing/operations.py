@@ -6,7 +6,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..errors import Refused
 from ..extensions import db
@@ -15,10 +14,11 @@ from ..locking import lock_for_write
 from ..matching import Assignment, Match, Shortfall, assign_reviewers
 from ..matching.assignment import MAX_NAMES
 from ..matching_service import reviewer_matches
-from ..models import Challenge, Notification, Proposal, ReviewAssignment, User
+from ..models import Challenge, Notification, ReviewAssignment, User
 from ..notices import challenge_link
-from ..states import LIVE_PROPOSAL_STATES, ChallengeState, PanelSeatState, ProposalState, Role
+from ..states import ChallengeState, PanelSeatState, Role
 from ..workflow import record
+from .conflicts import Conflict, evidence_text, find_conflicts
 from .deadlines import ensure_due_date
 from .ratings import weigh
 
@@ -44,41 +44,11 @@ def active_load(reviewer_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def bidder_organizations(challenge: Challenge) -> dict[str, str]:
-    """Every organization in a live bid on this 榜, lead or partner: {key: name}, keyed by
-    "id:<n>" and by name (a partner may be named without being registered)."""
-    found = {}
-    bids = db.session.scalars(select(Proposal).where(
-        Proposal.challenge_id == challenge.id,
-        Proposal.state.in_(LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}))
-        .options(selectinload(Proposal.lead_org), selectinload(Proposal.partners)))
-    for bid in bids:
-        found[f"id:{bid.lead_org_id}"] = found[bid.lead_org.name] = bid.lead_org.name
-        for partner in bid.partners:
-            if partner.organization_id:
-                found[f"id:{partner.organization_id}"] = partner.organization_name
-            found[partner.organization_name] = partner.organization_name
-    return found
-
-
 def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]:
-    """Hard exclusions: the issuer's people, any bidder's (lead or partner) people, and anyone
-    who declared a conflict."""
-    declined = dict(db.session.execute(
-        select(ReviewAssignment.reviewer_id, ReviewAssignment.conflict_note).where(
-            ReviewAssignment.challenge_id == challenge.id,
-            ReviewAssignment.state == PanelSeatState.DECLINED)).all())
-    bidders = bidder_organizations(challenge)
-    found = {}
-    for reviewer in reviewers:
-        bidder = bidders.get(f"id:{reviewer.organization_id}") or bidders.get(reviewer.org_name)
-        if reviewer.organization_id == challenge.issuer_org_id:
-            found[reviewer.id] = _("与发榜单位相同")
-        elif bidder:
-            found[reviewer.id] = _("与揭榜单位（%(org)s）相同", org=bidder)
-        elif reviewer.id in declined:
-            found[reviewer.id] = _("已声明回避：%(note)s", note=declined[reviewer.id])
-    return found
+    """Hard exclusions (回避), reviewer id → the evidence, several joined: organisations,
+    relationships and declarations (reviewing/conflicts.py lists the kinds)."""
+    return {rid: evidence_text(found)
+            for rid, found in find_conflicts(challenge, reviewers).items()}
 
 
 @dataclass
@@ -87,6 +57,7 @@ class Candidate:
     match: Match
     conflict: str = ""
     load: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 @dataclass
@@ -107,9 +78,10 @@ def candidates_for(challenge: Challenge) -> list[Candidate]:
     """Reviewer accounts ranked by expertise, with conflicts and current load attached."""
     ranked = [(p.user, m) for p, m in reviewer_matches(challenge, CANDIDATES_PER_CHALLENGE)]
     reviewers = [user for user, _ in ranked]
-    conflicts = conflicts_for(challenge, reviewers)
+    conflicts = find_conflicts(challenge, reviewers)
     load = active_load([r.id for r in reviewers])
-    return [Candidate(user, match, conflicts.get(user.id, ""), load.get(user.id, 0))
+    return [Candidate(user, match, evidence_text(conflicts.get(user.id, [])),
+                      load.get(user.id, 0), conflicts.get(user.id, []))
             for user, match in ranked]
 
 
@@ -180,10 +152,13 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User) -> ReviewAs
         raise Refused(_("只有评审中的榜可以分配评审专家。"))
     if reviewer.role is not Role.REVIEWER or not reviewer.active:
         raise Refused(_("%(name)s 不是在册的评审专家。", name=reviewer.name))
-    conflict = conflicts_for(challenge, [reviewer]).get(reviewer.id)
-    if conflict:
+    found = find_conflicts(challenge, [reviewer]).get(reviewer.id, [])
+    if found:
+        # The caller rolls the refusal back; record_refused_checks then writes this check.
+        db.session.info.setdefault(REFUSED_CHECKS, []).append(
+            (challenge.id, reviewer.id, found, actor.id))
         raise Refused(_("%(name)s 须回避「%(title)s」：%(why)s。",
-                           name=reviewer.name, title=challenge.title, why=conflict))
+                           name=reviewer.name, title=challenge.title, why=evidence_text(found)))
     existing = db.session.scalar(select(ReviewAssignment).where(
         ReviewAssignment.challenge_id == challenge.id, ReviewAssignment.reviewer_id == reviewer.id))
     if existing is not None:
@@ -199,13 +174,40 @@ def seat_reviewer(challenge: Challenge, reviewer: User, actor: User) -> ReviewAs
                             assigned_by_id=actor.id, match_score=match_score(challenge, reviewer))
     db.session.add(seat)
     db.session.flush()
-    ensure_due_date(challenge, actor)  # part "deadlines": the panel's due date, REVIEW_DAYS on
+    ensure_due_date(challenge, actor)  # the panel's due date, REVIEW_DAYS on
+    check_record(challenge, reviewer, found, actor, "seated")
     record(seat, "assign", actor, to_state=PanelSeatState.ASSIGNED,
            changes={"challenge": [None, challenge.id], "reviewer": [None, reviewer.id]})
     db.session.add(Notification(user_id=reviewer.id, link=challenge_link(challenge),
                                 message=_l("您被邀请评审「%(title)s」。如有利益冲突请声明回避。",
                                           title=challenge.title)))
     return seat
+
+
+REFUSED_CHECKS = "refused_conflict_checks"  # session.info key: checks of refused seats
+
+
+def check_record(challenge: Challenge, reviewer: User, found: list[Conflict], actor: User,
+                 outcome: str) -> None:
+    """A conflict check run at seating, on the 榜's audit trail: the reviewer, each conflict's
+    evidence and kind (empty: none found), the years looked back and the outcome ("seated" or
+    "refused")."""
+    record(challenge, "conflict_check", actor, changes={
+        "reviewer": [None, reviewer.id],
+        "conflicts": [None, [c.evidence for c in found]],
+        "kinds": [None, [c.kind for c in found]],
+        "years": [None, current_app.config["REVIEW_CONFLICT_YEARS"]],
+        "outcome": [None, outcome]})
+
+
+def record_refused_checks() -> int:
+    """After a refused seating was rolled back: write the conflict checks that refused it (the
+    caller commits), so the audit trail shows who could not review and why. Returns how many."""
+    pending = db.session.info.pop(REFUSED_CHECKS, [])
+    for challenge_id, reviewer_id, found, actor_id in pending:
+        check_record(db.session.get(Challenge, challenge_id), db.session.get(User, reviewer_id),
+                     found, db.session.get(User, actor_id), "refused")
+    return len(pending)
 
 
 def lock_panels(challenge_ids, reviewer_ids) -> None:

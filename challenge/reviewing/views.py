@@ -102,6 +102,8 @@ def confirm_panel():
                 errors.append(str(exc))
     if errors:
         db.session.rollback()
+        if ops.record_refused_checks():  # who could not sit, and why, stays on the audit trail
+            db.session.commit()
         plans, result = ops.propose_panels(challenges)
         for plan in plans:  # show the admin's own picks again, not the solver's
             plan.proposed = parse_ids(request.form.getlist(f"seat-{plan.challenge.id}"))
@@ -135,6 +137,8 @@ def panel(challenge_id: int):
         if done:
             flash(done_message, "success")
             return redirect(url_for("reviewing.panel", challenge_id=challenge.id))
+        if ops.record_refused_checks():  # who could not sit, and why, stays on the audit trail
+            db.session.commit()
     return _panel_page(challenge)
 
 
@@ -173,6 +177,8 @@ def draw_panel(challenge_id: int):
     if done:
         flash(message, "success")
         return redirect(url_for("reviewing.panel", challenge_id=challenge.id, _anchor="draws"))
+    if ops.record_refused_checks():  # a seat the draw could not make: its check stays on record
+        db.session.commit()
     return _panel_page(challenge, pool_size=typed, draw_error=str(done.refusal)), 422
 
 
