@@ -21,7 +21,6 @@ from challenge.reviewing import scoring
 from challenge.reviewing.decision import answer_objection, decide, file_objection
 from challenge.states import ChallengeState
 from challenge.timeutil import utcnow
-from challenge.workflow import record
 from tests.test_decision import review_board, scores_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +40,6 @@ def pack(client, auth, make, people, tmp_path):
             review = scoring.save_review(reviewer, bid, scores_for(total), "评审意见")
             scoring.submit_review(reviewer, review)
     db.session.add(AccessLog(challenge_id=board.id, user_id=reviewers[0].id, ip="10.0.0.7"))
-    record(board, "conflict_check", people["admin"], changes={
-        "reviewer": [None, reviewers[0].id], "conflicts": [None, []]})
     decide(board, people["admin"], [bids[0].id], "综合得分第一", {})
     objection = file_objection(board, people["other_solver"], "评分有失公允")
     answer_objection(objection, people["admin"], "dismiss", "经复核评分无误")
@@ -95,8 +92,11 @@ def test_the_pack_holds_the_boards_evidence_and_verifies(pack, client):
             ("contract", "draft_contract"), ("contract", "sign")} <= kinds
     assert {e["object_id"] for e in events if e["object_type"] == "challenge"} == {board.id}
     assert other.id != board.id
-    assert [json.loads(line)["action"] for line in
-            files["conflict_checks.jsonl"].decode().splitlines()] == ["conflict_check"]
+    checks = [json.loads(line) for line in files["conflict_checks.jsonl"].decode().splitlines()]
+    # seating ran one check per reviewer seated (review_board seats three), each on the record
+    assert [c["action"] for c in checks] == ["conflict_check"] * 3
+    assert sorted(c["changes"]["reviewer"][1] for c in checks) == sorted(
+        e["changes"]["reviewer"][1] for e in events if e["action"] == "assign")
     scores = files["scores.csv"].decode("utf-8-sig").splitlines()
     assert len(scores) == 1 + 6 and any(",80," in row for row in scores)
     assert "10.0.0.7" in files["access_log.csv"].decode()
