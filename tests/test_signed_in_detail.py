@@ -1,0 +1,181 @@
+"""The signed-in 榜 page's cheaper parts: the navbar kept per user (`personal_navbar`) and the
+solver's own bid read as two columns (`own_bid`), both in challenge/hall/views.py.
+
+The navbar tests run on an app with the page cache on (SimpleCache, as `make run` serves): the
+kept navbar must follow every value it shows, never show one user's to another, and carry each
+session's own CSRF token, never a token kept from another session."""
+
+import re
+
+import pytest
+from sqlalchemy import update
+
+from challenge.caching import cache
+from challenge.extensions import db
+from challenge.hall.views import CSRF_MARK
+from challenge.models import Notification, Organization, Proposal, User
+from challenge.states import ChallengeState, ProposalState, Role
+from challenge.timeutil import utcnow
+
+from .conftest import _config, isolated_app
+from .factories import PASSWORD
+
+TOKEN = re.compile(r'action="/auth/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def served(app):
+    """An app over the test's database with the page cache on (and CSRF, like production)."""
+    made = isolated_app(_config(app.config["SQLALCHEMY_DATABASE_URI"],
+                                UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
+                                CACHE_TYPE="SimpleCache", WTF_CSRF_ENABLED=True))
+    yield made
+    with made.app_context():
+        db.engine.dispose()
+
+
+def sign_in(client, user) -> None:
+    form = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    response = client.post("/auth/login", data={"login": user.email, "password": PASSWORD,
+                                                 "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def navbar(html: str) -> str:
+    return html[html.index('<nav class="navbar'):html.index("</nav>")]
+
+
+def kept_navbars(served, user) -> list[str]:
+    backend = served.extensions["cache"][cache]
+    return [backend.get(key) for key in list(backend._cache)
+            if f"navbar:{user.id}:" in key]
+
+
+def behind(statement) -> None:
+    """A change no audit event announces (the page cache's generation does not move)."""
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def test_the_kept_navbar_follows_what_it_shows(served, make, people):
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    challenge = make.challenge(issuer, ChallengeState.OPEN, admin=admin, title="导航栏测试榜")
+    path = f"/challenges/{challenge.id}"
+    web = served.test_client()
+    sign_in(web, solver)
+
+    bar = navbar(web.get(path).get_data(as_text=True))
+    assert f"</i> {solver.name} <small>揭榜方</small>" in bar and 'data-testid="unread"' not in bar
+    assert solver.organization.name in bar and "我的揭榜" in bar
+    kept = kept_navbars(served, solver)
+    assert len(kept) == 1 and CSRF_MARK in kept[0] and "csrf_token\" value=\"\"" not in kept[0]
+
+    db.session.add(Notification(user_id=solver.id, message="新消息", link="/"))
+    db.session.commit()
+    assert 'data-testid="unread">1<' in navbar(web.get(path).get_data(as_text=True))
+
+    behind(update(User).where(User.id == solver.id).values(name="改过名的揭榜人"))
+    assert "</i> 改过名的揭榜人 <small>" in navbar(web.get(path).get_data(as_text=True))
+
+    behind(update(Organization).where(Organization.id == solver.organization_id)
+           .values(name="改过名的单位"))
+    assert "改过名的单位" in navbar(web.get(path).get_data(as_text=True))
+
+    english = navbar(web.get(f"{path}?lang=en").get_data(as_text=True))
+    assert "Sign out" in english and "退出登录" not in english
+
+    behind(update(User).where(User.id == solver.id).values(role=Role.REVIEWER, locale="zh"))
+    bar = navbar(web.get(path).get_data(as_text=True))
+    assert "我的评审" in bar and "我的揭榜" not in bar
+
+    other = served.test_client()  # another user on the same worker: their own navbar
+    sign_in(other, people["other_solver"])
+    bar = navbar(other.get(path).get_data(as_text=True))
+    assert people["other_solver"].name in bar and "改过名的揭榜人" not in bar
+    assert "改过名的单位" not in bar
+
+
+def test_each_session_gets_its_own_logout_token(served, make, people):
+    solver = people["solver"]
+    first, second = served.test_client(), served.test_client()
+    sign_in(first, solver)
+    sign_in(second, solver)
+    tokens = [TOKEN.search(client.get("/").get_data(as_text=True)).group(1)
+              for client in (first, second)]
+    assert tokens[0] != tokens[1]
+    kept = kept_navbars(served, solver)
+    assert kept and all(CSRF_MARK in html and tokens[0] not in html and tokens[1] not in html
+                        for html in kept)
+
+    refused = first.post("/auth/logout", data={"csrf_token": tokens[1]})  # the other session's
+    assert refused.status_code == 400
+    assert TOKEN.search(first.get("/").get_data(as_text=True))  # still signed in
+    assert first.post("/auth/logout", data={"csrf_token": tokens[0]}).status_code == 302
+    assert not TOKEN.search(first.get("/").get_data(as_text=True))  # signed out
+
+
+def test_a_visitor_gets_the_plain_navbar_and_nothing_is_kept_for_them(served, make, people):
+    web = served.test_client()
+    bar = navbar(web.get("/?state=all").get_data(as_text=True))
+    assert "/auth/login?next=/?state%3Dall" in bar and "退出登录" not in bar
+    backend = served.extensions["cache"][cache]
+    assert not [key for key in list(backend._cache) if "navbar:" in key]
+
+
+def draft_bid(challenge, solver) -> Proposal:
+    proposal = Proposal(challenge=challenge, lead_org_id=solver.organization_id,
+                        team_lead_id=solver.id, state=ProposalState.DRAFT, title="我单位的方案",
+                        technical_approach="技术路线", requested_fen=0, budget=[], members=[],
+                        version_no=1)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+BID = 'href="/challenges/{id}/bid"><i class="bi bi-flag"></i> 我要揭榜'
+OWN = 'href="/proposals/{pid}"><i class="bi bi-file-earmark-text"></i> 查看我单位的方案（{label}）'
+
+
+def test_the_side_button_shows_the_organisations_own_live_bid(client, auth, make, people):
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    challenge = make.challenge(issuer, ChallengeState.OPEN, admin=admin)
+    path = f"/challenges/{challenge.id}"
+    colleague = make.user(Role.SOLVER, org=solver.organization)
+    db.session.commit()
+    auth.login(solver)
+    assert BID.format(id=challenge.id) in client.get(path).get_data(as_text=True)
+
+    theirs = draft_bid(challenge, people["other_solver"])  # another organisation's bid
+    assert BID.format(id=challenge.id) in client.get(path).get_data(as_text=True)
+
+    ours = draft_bid(challenge, solver)
+    own = OWN.format(pid=ours.id, label="草稿")
+    assert own in client.get(path).get_data(as_text=True)
+    auth.logout()
+    auth.login(colleague)  # the organisation's bid, whoever of it looks
+    assert own in client.get(path).get_data(as_text=True)
+
+    behind(update(Proposal).where(Proposal.id == ours.id)
+           .values(state=ProposalState.SUBMITTED, submitted_at=utcnow()))
+    assert OWN.format(pid=ours.id, label="已提交") in client.get(path).get_data(as_text=True)
+    behind(update(Proposal).where(Proposal.id == ours.id)
+           .values(state=ProposalState.WITHDRAWN))
+    html = client.get(path).get_data(as_text=True)
+    assert BID.format(id=challenge.id) in html and "查看我单位的方案" not in html
+    assert theirs.id != ours.id
+
+    for user in (issuer, people["reviewer"]):  # no bid button for anyone but a solver
+        auth.logout()
+        auth.login(user)
+        html = client.get(path).get_data(as_text=True)
+        assert "我要揭榜" not in html and "查看我单位的方案" not in html
+
+
+def test_no_bid_button_once_the_challenge_is_closed(client, auth, make, people):
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    challenge = make.challenge(issuer, ChallengeState.REVIEWING, admin=admin)
+    draft_bid(challenge, solver)
+    auth.login(solver)
+    html = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert "我要揭榜" not in html and "查看我单位的方案" not in html
