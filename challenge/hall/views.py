@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import and_, bindparam, case, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
@@ -240,10 +240,13 @@ def detail(challenge_id: int):
                            title=challenge.face_title(english_locale()))
 
 
-# The live-bid condition exactly as the partial unique index uq_proposals_live_per_org states
-# it (a literal, not a bound parameter), so SQLite and PostgreSQL answer from that index; with a
-# parameter SQLite walks every bid of the organisation instead.
-_LIVE = text(f"proposals.state != '{ProposalState.WITHDRAWN.value}'")
+# Built once (building it cost more than running it). The live-bid condition is written as the
+# partial unique index uq_proposals_live_per_org states it (a literal, not a bound parameter), so
+# SQLite and PostgreSQL answer from that index; with a parameter SQLite walks every bid of the
+# organisation instead.
+_OWN_BID = select(Proposal.id, Proposal.state).where(
+    Proposal.challenge_id == bindparam("challenge"), Proposal.lead_org_id == bindparam("org"),
+    text(f"proposals.state != '{ProposalState.WITHDRAWN.value}'"))
 
 
 def own_bid(challenge: Challenge):
@@ -254,9 +257,8 @@ def own_bid(challenge: Challenge):
     if not (can.signed_in(user) and user.role is Role.SOLVER and user.organization_id
             and challenge.state is ChallengeState.OPEN):
         return None
-    return db.session.execute(select(Proposal.id, Proposal.state).where(
-        Proposal.challenge_id == challenge.id, Proposal.lead_org_id == user.organization_id,
-        _LIVE)).first()
+    return db.session.execute(_OWN_BID, {"challenge": challenge.id,
+                                         "org": user.organization_id}).first()
 
 
 @bp.route("/challenges/<int:challenge_id>/body")
