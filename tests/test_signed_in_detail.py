@@ -1,8 +1,9 @@
-"""The signed-in 榜 page's cheaper parts: the navbar kept per user (`personal_navbar`) and the
-solver's own bid read as two columns (`own_bid`), both in challenge/hall/views.py.
+"""The signed-in 榜 page's cheaper parts: the navbar kept per user (`personal_navbar`), the blank
+答疑 form kept per 榜 (`kept_form`) and the solver's own bid read as two columns (`own_bid`), all
+in challenge/hall/views.py.
 
-The navbar tests run on an app with the page cache on (SimpleCache, as `make run` serves): the
-kept navbar must follow every value it shows, never show one user's to another, and carry each
+The kept-HTML tests run on an app with the page cache and CSRF on (as `make run` serves): what is
+kept must follow every value it shows, never show one user's navbar to another, and carry each
 session's own CSRF token, never a token kept from another session."""
 
 import re
@@ -21,6 +22,8 @@ from .conftest import _config, isolated_app
 from .factories import PASSWORD
 
 TOKEN = re.compile(r'action="/auth/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
+ASK_TOKEN = re.compile(r'data-testid="ask-form" novalidate>\s*'
+                       r'<input type="hidden" name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -46,10 +49,13 @@ def navbar(html: str) -> str:
     return html[html.index('<nav class="navbar'):html.index("</nav>")]
 
 
-def kept_navbars(served, user) -> list[str]:
+def kept(served, part: str) -> list[str]:
     backend = served.extensions["cache"][cache]
-    return [backend.get(key) for key in list(backend._cache)
-            if f"navbar:{user.id}:" in key]
+    return [backend.get(key) for key in list(backend._cache) if part in key]
+
+
+def kept_navbars(served, user) -> list[str]:
+    return kept(served, f":navbar:{user.id}:")
 
 
 def behind(statement) -> None:
@@ -120,7 +126,7 @@ def test_a_visitor_gets_the_plain_navbar_and_nothing_is_kept_for_them(served, ma
     bar = navbar(web.get("/?state=all").get_data(as_text=True))
     assert "/auth/login?next=/?state%3Dall" in bar and "退出登录" not in bar
     backend = served.extensions["cache"][cache]
-    assert not [key for key in list(backend._cache) if "navbar:" in key]
+    assert not [key for key in list(backend._cache) if ":navbar:" in key]
 
 
 def draft_bid(challenge, solver) -> Proposal:
@@ -179,3 +185,46 @@ def test_no_bid_button_once_the_challenge_is_closed(client, auth, make, people):
     auth.login(solver)
     html = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "我要揭榜" not in html and "查看我单位的方案" not in html
+
+
+def ask_form(html: str) -> str:
+    start = html.index('data-testid="ask-form"')
+    return html[start:html.index("</form>", start)]
+
+
+def test_the_blank_question_form_is_kept_with_each_sessions_token(served, make, people):
+    issuer, admin = people["issuer"], people["admin"]
+    challenge = make.challenge(issuer, ChallengeState.OPEN, admin=admin)
+    path = f"/challenges/{challenge.id}"
+    first, second = served.test_client(), served.test_client()
+    sign_in(first, people["solver"])
+    sign_in(second, people["other_solver"])
+    pages = [client.get(path).get_data(as_text=True) for client in (first, second)]
+    tokens = [ASK_TOKEN.search(html).group(1) for html in pages]
+    assert tokens[0] != tokens[1] and all("当前还可提 10 条" in html for html in pages)
+    forms = kept(served, f":form:ask|{challenge.id}|")
+    assert len(forms) == 1 and CSRF_MARK in forms[0] and not any(t in forms[0] for t in tokens)
+    assert ask_form(pages[0]).replace(tokens[0], "") == ask_form(pages[1]).replace(tokens[1], "")
+
+    posted = first.post(f"{path}/questions", data={"body": "第一个问题", "csrf_token": tokens[0]})
+    assert posted.status_code == 302  # the token put in is this session's own
+    assert "当前还可提 9 条" in first.get(path).get_data(as_text=True)
+    assert "当前还可提 10 条" in second.get(path).get_data(as_text=True)
+
+    english = ask_form(second.get(f"{path}?lang=en").get_data(as_text=True))
+    assert "Your question" in english and "Submit question" in english
+
+
+def test_a_failed_question_is_shown_with_its_text_and_never_kept(served, make, people):
+    challenge = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"])
+    path = f"/challenges/{challenge.id}"
+    web = served.test_client()
+    sign_in(web, people["solver"])
+    token = ASK_TOKEN.search(web.get(path).get_data(as_text=True)).group(1)
+    failed = web.post(f"{path}/questions", data={"body": "问" * 1001, "csrf_token": token})
+    form = ask_form(failed.get_data(as_text=True))
+    assert failed.status_code == 200 and "问" * 1001 in form and "问题不超过 1000 字" in form
+    assert ASK_TOKEN.search(failed.get_data(as_text=True)).group(1)
+    assert not any("问" * 1001 in html for html in kept(served, ":form:ask|"))
+    again = ask_form(web.get(path).get_data(as_text=True))  # a fresh page: the blank form
+    assert "问" * 1001 not in again and "is-invalid" not in again

@@ -308,38 +308,30 @@ def undertaking(challenge_id: int):
                            title=_("保密承诺"))
 
 
-# -- the signed-in navbar of every page (templates/base.html), rendered once per user and kept ---
+# -- parts of signed-in pages kept in the cache, each session's CSRF token put in after ---------
 #
-# Rendering the navbar costs a signed-in page some 0.7 ms of CPU (two dozen translated strings and
-# URLs), the same on every page a user opens. It shows only what the key below holds: the user,
-# their name, role and organisation's name, the unread-message count and the page's language;
-# a change to any of them is a new key, so it is never stale. The logout form's CSRF token is
-# the one thing in it that belongs to the session rather than the user: the kept HTML holds a
-# mark in its place, and each request puts its own session's token in. Nothing of one user is
-# ever shown to another (the key starts with their id), and whole signed-in pages are still never
-# cached (caching.py).
+# The navbar of every signed-in page (templates/base.html) costs some 0.7 ms of CPU to render (two
+# dozen translated strings and URLs) and is the same on every page one user opens; the blank
+# 答疑 form of a 榜 (templates/hall/_questions.html) is the same for every solver who may ask.
+# Each is kept under a key holding everything it shows, so a change to any of it is a new key
+# and nothing kept is ever stale: for the navbar the user, their name, role, organisation's name,
+# unread-message count and the page's language; for the form the 榜, the limits and the language.
+# What belongs to the session rather than to what is shown, the CSRF token, is never kept: the
+# kept HTML holds a mark in its place and each request puts its own session's token in. Nothing
+# of one user is shown to another (the navbar's key starts with their id), and whole signed-in
+# pages are still never cached (caching.py).
 #
 # The cache is the page cache's (Flask-Caching: in-process by default, Redis when configured);
-# an entry lives CACHE_DEFAULT_TIMEOUT seconds, which also bounds how long a changed navbar
-# template shown from a shared Redis may outlive a deployment.
+# an entry lives CACHE_DEFAULT_TIMEOUT seconds, which also bounds how long a changed template
+# shown from a shared Redis may outlive a deployment.
 
-# Stands for the CSRF token in the kept HTML: a value no token (base64 and dots) can contain.
+# Stands for the CSRF token in kept HTML: a value no token (base64 and dots) can contain.
 CSRF_MARK = "\x00csrf-token\x00"
 
 
-def navbar_key(user) -> str:
-    shown = "|".join(map(str, (user.id, get_locale(), user.name, user.role.value, user.org_name,
-                               user.unread_notifications)))
-    return f"navbar:{user.id}:{hashlib.sha256(shown.encode()).hexdigest()[:32]}"
-
-
-@bp.app_template_global()
-def personal_navbar(render) -> Markup:
-    """*render(token)* is base.html's navbar macro. A signed-in user's comes from the cache,
-    with this session's CSRF token put in; anyone else's is rendered as it is."""
-    if not current_user.is_authenticated:
-        return render("")
-    key = navbar_key(current_user)
+def _kept(key: str, render) -> Markup:
+    """*render(token)* kept under *key* (with the language), with this session's token put in."""
+    key = f"kept:{get_locale()}:{key}"
     try:
         html = cache.get(key)
     except Exception:  # a cache that is down (Redis) costs the rendering, not the page
@@ -351,3 +343,25 @@ def personal_navbar(render) -> Markup:
         except Exception:  # as above (Flask-Caching treats its fragments alike)
             pass
     return Markup(html.replace(CSRF_MARK, generate_csrf()))
+
+
+def navbar_key(user) -> str:
+    shown = "|".join(map(str, (user.id, user.name, user.role.value, user.org_name,
+                               user.unread_notifications)))
+    return f"navbar:{user.id}:{hashlib.sha256(shown.encode()).hexdigest()[:32]}"
+
+
+@bp.app_template_global()
+def personal_navbar(render) -> Markup:
+    """*render(token)* is base.html's navbar macro: a signed-in user's is kept (see above);
+    anyone else's is rendered as it is."""
+    if not current_user.is_authenticated:
+        return render("")
+    return _kept(navbar_key(current_user), render)
+
+
+@bp.app_template_global()
+def kept_form(render, *shown) -> Markup:
+    """*render(token)* is a form macro whose HTML, but for the CSRF token, depends only on
+    *shown* (and the language): a blank form, never one carrying typed text or errors."""
+    return _kept("form:" + "|".join(map(str, shown)), render)
