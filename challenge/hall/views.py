@@ -1,5 +1,5 @@
 """榜单大厅: the public list, the public face of a 榜, and the guarded confidential body; and the
-signed-in navbar of every page, kept per user (`personal_navbar`)."""
+parts of signed-in pages kept in the cache (the navbar of every page, the blank 答疑 form)."""
 
 import hashlib
 
