@@ -5,6 +5,7 @@
     python bench/load.py --seconds 5 --concurrency 1,8,64 --sqlite /path/big.sqlite
     python bench/load.py --postgres postgresql+psycopg://postgres@127.0.0.1:54331/bench
     python bench/load.py --redis redis://127.0.0.1:6379/0     # the page cache in Redis
+    python bench/load.py --only signed-in --baseline HEAD~3 --rounds 5   # before / after
 
 Both servers start with the same gunicorn command line: `-c deploy/gunicorn.conf.py` when the
 repository has it, else `--workers 2` (sync workers); `--workers N` overrides either. The app
@@ -14,6 +15,12 @@ clients (asyncio, one connection per request, as gunicorn's sync workers close e
 a few seconds; printed per page and concurrency: requests per second, p50 / p99 latency, the
 responses that were not 200, and the server's CPU per request (user + system time of the
 gunicorn master and workers from /proc, over the measured requests) beside the bare app.
+
+`--baseline REV` serves a third app from that revision of the repository (`git archive` into
+/tmp, with this tree's compiled translations) over the same database, and measures it beside
+the app of this tree: each cell is measured in `--rounds` alternating turns (baseline, app,
+baseline, app, ...), so both see the same moments of a busy machine; the figures of a cell add
+up its turns.
 
 The client runs on the same machine and takes CPU from the server: the bare app's figures are
 measured under the same handicap, in the same run, which keeps the comparison fair. The
@@ -28,6 +35,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -65,14 +73,38 @@ def gunicorn_args(workers: int | None) -> list[str]:
     return args
 
 
+def export_revision(rev: str) -> Path:
+    """The repository at *rev*, unpacked in /tmp, with this tree's compiled translations (the
+    .mo files are built, not committed) and its node_modules (static assets)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    target = Path(f"/tmp/bench-load-{commit}")
+    if not target.exists():
+        partial = Path(f"{target}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=ROOT,
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        for mo in ROOT.glob("translations/*/LC_MESSAGES/*.mo"):
+            copy = partial / mo.relative_to(ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(mo, copy)
+        if (ROOT / "node_modules").exists():
+            (partial / "node_modules").symlink_to(ROOT / "node_modules")
+        partial.rename(target)
+    return target
+
+
 class Server:
-    def __init__(self, name: str, target: str, args: list[str], env: dict, log: Path):
+    def __init__(self, name: str, target: str, args: list[str], env: dict, log: Path,
+                 root: Path = ROOT):
         self.name, self.port = name, free_port()
         self.log = log.open("w")
         cmd = [str(Path(sys.executable).with_name("gunicorn")), *args,
                "--bind", f"127.0.0.1:{self.port}", target]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(cmd, cwd=root, env={**env, "PYTHONPATH": str(root)},
+                                        stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 300) -> None:
         deadline = time.monotonic() + timeout
@@ -136,6 +168,14 @@ class Result:
     not_ok: int
     cpu_ms: float  # server CPU per request
     client_cpu_ms: float
+
+    def __add__(self, other: Result) -> Result:
+        n = self.requests + other.requests
+        return Result(n, self.seconds + other.seconds, self.latencies + other.latencies,
+                      self.not_ok + other.not_ok,
+                      (self.cpu_ms * self.requests + other.cpu_ms * other.requests) / max(n, 1),
+                      (self.client_cpu_ms * self.requests
+                       + other.client_cpu_ms * other.requests) / max(n, 1))
 
     @property
     def rps(self) -> float:
@@ -247,14 +287,17 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,64")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config)")
     parser.add_argument("--only", help="only pages whose label contains this")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also serve the app of this git revision and measure it alongside")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternating turns per cell (baseline and app), seconds each")
     args = parser.parse_args()
     url = args.postgres or f"sqlite:///{Path(args.sqlite).resolve()}"
     if not args.postgres and not Path(args.sqlite).exists():
         raise SystemExit(f"{args.sqlite} is missing: run bench/seed_big.py first")
     levels = [int(x) for x in args.concurrency.split(",")]
     ids = subjects(url)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)}
     if args.redis:
         env["FLASK_CACHE_REDIS_URL"] = args.redis
     g_args = gunicorn_args(args.workers)
@@ -266,10 +309,20 @@ def main() -> None:
     logs = Path("/tmp")
     bare = Server("bare app", "bench.hello_app:app", g_args, env, logs / "bench-load-bare.log")
     app = Server("app", "wsgi:app", g_args, env, logs / "bench-load-app.log")
+    before = None
+    if args.baseline:
+        tree = export_revision(args.baseline)
+        before = Server(f"baseline {tree.name.rsplit('-', 1)[1]}", "wsgi:app", g_args, env,
+                        logs / "bench-load-baseline.log", root=tree)
+        print(f"baseline: {args.baseline} = {tree.name.rsplit('-', 1)[1]} ({tree}); "
+              f"{args.rounds} alternating turns per cell")
     try:
         bare.wait_ready()
         app.wait_ready()
+        if before:
+            before.wait_ready()
         solver_cookie = sign_in(app.port, ids["solver"])
+        # The session cookie is signed with the shared SECRET_KEY: the baseline accepts it too.
         pages = [("hall, anonymous", "/", None),
                  ("hall, signed-in solver", "/", solver_cookie),
                  ("榜 detail, signed-in solver", f"/challenges/{ids['challenge']}", solver_cookie),
@@ -286,12 +339,30 @@ def main() -> None:
         print("-" * len(header))
         verdicts = []
         for label, path, cookie in pages:
+            for server in (before, app):
+                if server:  # every worker compiles the page's templates once: not measured
+                    asyncio.run(drive(server.port, raw_request(server.port, path, cookie), 8, 2.0))
             for c in levels:
-                r, b = measure(app, path, cookie, c, args.seconds), baseline[c]
+                b = baseline[c]
+                turns = {server: [] for server in (before, app) if server}
+                for _ in range(max(1, args.rounds)):
+                    for server, results in turns.items():
+                        results.append(measure(server, path, cookie, c, args.seconds))
+                if before:
+                    r = sum(turns[before][1:], turns[before][0])
+                    print(f"{label + ' (' + before.name + ')':30} {c:>4} {r.rps:>8.0f} "
+                          f"{b.rps:>8.0f} {r.rps / b.rps:>6.0%} {r.pct(0.5):>7.1f} "
+                          f"{r.pct(0.99):>7.1f} {b.pct(0.5):>6.1f}/{b.pct(0.99):<6.1f} "
+                          f"{r.not_ok:>7} {r.cpu_ms:>10.2f} {b.cpu_ms:>5.2f} "
+                          f"{r.client_cpu_ms:>6.2f}  turns: "
+                          + " ".join(f"{t.cpu_ms:.2f}" for t in turns[before]), flush=True)
+                r = sum(turns[app][1:], turns[app][0])
                 print(f"{label:30} {c:>4} {r.rps:>8.0f} {b.rps:>8.0f} {r.rps / b.rps:>6.0%} "
                       f"{r.pct(0.5):>7.1f} {r.pct(0.99):>7.1f} "
                       f"{b.pct(0.5):>6.1f}/{b.pct(0.99):<6.1f} {r.not_ok:>7} "
-                      f"{r.cpu_ms:>10.2f} {b.cpu_ms:>5.2f} {r.client_cpu_ms:>6.2f}", flush=True)
+                      f"{r.cpu_ms:>10.2f} {b.cpu_ms:>5.2f} {r.client_cpu_ms:>6.2f}"
+                      + ("  turns: " + " ".join(f"{t.cpu_ms:.2f}" for t in turns[app])
+                         if before else ""), flush=True)
                 if c == max(levels) and r.not_ok:
                     verdicts.append(f"{label}: {r.not_ok} non-200 at {c} clients")
                 if label == "hall, anonymous" and r.rps < TARGET_SHARE * b.rps:
@@ -302,8 +373,9 @@ def main() -> None:
                                     f"clients (target ≤ {TARGET_CPU_MS:g})")
         print("\n".join(["targets: all met"] if not verdicts else ["targets missed:", *verdicts]))
     finally:
-        app.stop()
-        bare.stop()
+        for server in (before, app, bare):
+            if server:
+                server.stop()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, undefer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,17 +36,21 @@ login_manager.login_message_category = "warning"
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
+# The organisation and the unread count come along: every signed-in page shows its name, its
+# gate and the navbar's message counter. Built once: every signed-in request runs it, and
+# building the statement with its loader options (and its cache key) cost more than running it.
+_USER_BY_SESSION_TOKEN = (select(User).where(User.session_token == bindparam("token"))
+                          .options(joinedload(User.organization),
+                                   undefer(User.unread_notifications)))
+
+
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """Sessions and remember-me cookies carry the account's session token, not its id: rotating
     the token (logout, password change or reset) ends all of them."""
     if not session_token:
         return None
-    # The organisation and the unread count come along: every signed-in page shows its name,
-    # its gate and the navbar's message counter.
-    return db.session.scalar(select(User).where(User.session_token == session_token)
-                             .options(joinedload(User.organization),
-                                      undefer(User.unread_notifications)))
+    return db.session.scalar(_USER_BY_SESSION_TOKEN, {"token": session_token})
 
 
 def safe_next(default: str) -> str:
