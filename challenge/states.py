@@ -514,6 +514,8 @@ EVENT_LABELS.update({
 })
 # A panel seated by random draw (challenge/reviewing/draw.py).
 EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
+# The need-structuring assistant's record at submission, the readiness score at publication.
+EVENT_LABELS.update({"assistant": _l("记录需求凝练建议"), "readiness": _l("评估揭榜准备度")})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

@@ -66,6 +66,10 @@ CHANGE_LABELS.update({
     "pool_size": _l("候选人数 K"), "seats": _l("抽取席位数"), "candidates": _l("候选名单"),
     "drawn": _l("抽中的专家"),
 })
+# The need-structuring assistant and the readiness score (posting/assistant.py, readiness.py).
+CHANGE_LABELS.update({
+    "score": _l("揭榜准备度"), "followed": _l("已采纳的建议"), "ignored": _l("未采纳的建议"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},
