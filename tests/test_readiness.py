@@ -162,7 +162,7 @@ def test_the_endpoint_is_for_posters_only(client, auth, people):
 def test_submission_records_followed_and_ignored_advice_and_screening_shows_them(
         client, auth, people, pool):
     auth.login(people["issuer"])
-    shown = "vague:先进\nvague:大幅\nno_indicators\nbaseline"
+    shown = "vague:先进\r\nvague:大幅\r\nno_indicators\r\nbaseline"  # as a browser sends it
     response = client.post("/challenges/new", data={
         **VAGUE_FORM, "summary": "医用口罩熔喷布，先进工艺，目前过滤效率 95 %。",
         "indicators-0-name": "过滤效率", "indicators-0-target": "≥99.9", "indicators-0-unit": "%",

@@ -128,7 +128,7 @@ def _assistant(form: ChallengeForm, issuer, exclude_id: int | None) -> dict:
     """The assistant's panel for the 榜 form, and the advice shown so far (a hidden field the
     page's script adds to as advice appears; read at submission)."""
     readiness = ready.assess(_form_values(form), issuer, exclude_id)
-    seen = [c for c in request.form.get("assistant_seen", "").split("\n") if c]
+    seen = [c for c in request.form.get("assistant_seen", "").splitlines() if c]
     return {"readiness": readiness,
             "assistant_seen": "\n".join(dict.fromkeys([*seen, *readiness.report.codes]))}
 
@@ -137,7 +137,7 @@ def _record_advice(challenge: Challenge) -> None:
     """At submission: the readiness score, and which of the advice shown while writing was
     followed (gone by now) or ignored (still standing), as an audit event of the 榜."""
     readiness = ready.assess_challenge(challenge)
-    seen = request.form.get("assistant_seen", "").split("\n")
+    seen = request.form.get("assistant_seen", "").splitlines()  # a browser sends CR LF
     followed, ignored = followed_and_ignored(seen, readiness.report)
     record(challenge, "assistant", current_user, changes={
         "score": readiness.score, "followed": "\n".join(followed), "ignored": "\n".join(ignored)})
