@@ -29,6 +29,7 @@ from .assistant import Report, advise
 PARTS = {"quality": 40, "supply": 30, "reach": 15, "terms": 15}
 SUPPLY_FULL = 6            # eligible matches for full supply points
 SIMILAR_THRESHOLD = 25.0   # a past 榜 this close counts as "similar" for bounty and period
+VOCABULARY_PROFILES = 5000  # newest profiles read for tag suggestions
 LOW_SHARE = 0.6            # below this share of the similar 榜's median: a reason
 PAST = (ChallengeState.OPEN, ChallengeState.REVIEWING, ChallengeState.UNCLAIMED,
         ChallengeState.PUBLICITY, ChallengeState.CONTRACTED, ChallengeState.ACCEPTED,
@@ -83,10 +84,12 @@ def values_of(c: Challenge) -> dict:
 
 def vocabulary() -> list[str]:
     """The pool's own fields and keywords, the terms tags are suggested from (with the
-    matcher's synonym table)."""
+    matcher's synonym table): read from the newest VOCABULARY_PROFILES profiles, so that a
+    keystroke's advice costs the same in a pool of 100k."""
     terms: dict[str, int] = {}
     for fields, keywords in db.session.execute(
-            select(ExpertProfile.fields, ExpertProfile.keywords).where(ExpertProfile.active)):
+            select(ExpertProfile.fields, ExpertProfile.keywords).where(ExpertProfile.active)
+            .order_by(ExpertProfile.id.desc()).limit(VOCABULARY_PROFILES)):
         for term in (*csv_list(fields), *csv_list(keywords)):
             terms[term] = terms.get(term, 0) + 1
     return sorted(terms, key=lambda t: (-terms[t], t))[:500]
