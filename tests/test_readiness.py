@@ -180,6 +180,9 @@ def test_submission_records_followed_and_ignored_advice_and_screening_shows_them
     ignored = page[page.index('data-testid="advice-ignored"'):]
     assert "“先进”是模糊表述" in ignored[:600] and "“大幅”" not in ignored[:600]
     assert 'data-testid="readiness-score"' in page
+    listing = client.get("/admin/challenges").get_data(as_text=True)
+    cell = listing[listing.index('data-testid="recorded-readiness"'):][:200]
+    assert f'>{event.changes["score"]}</span>' in cell
 
 
 def test_calibration_sets_recorded_scores_beside_outcomes(client, auth, make, people):

@@ -257,6 +257,26 @@ def _terms(values: dict, exclude_id: int | None, reasons: list[Reason]) -> tuple
 
 # -- calibration: past scores beside what happened ------------------------------------------
 
+def recorded_scores(ids: list[int] | None = None) -> dict[int, int]:
+    """{challenge id: its recorded readiness}: the score at publication, else at submission
+    (the latest of each), for the 榜 of *ids* (all when None)."""
+    query = (select(AuditEvent.object_id, AuditEvent.action, AuditEvent.changes)
+             .where(AuditEvent.object_type == "challenge",
+                    AuditEvent.action.in_(("readiness", "assistant"))).order_by(AuditEvent.id))
+    if ids is not None:
+        query = query.where(AuditEvent.object_id.in_(ids))
+    scores: dict[int, int] = {}
+    published: set[int] = set()
+    for object_id, action, changes in db.session.execute(query):
+        if not changes or not isinstance(changes.get("score"), int):
+            continue
+        if action == "readiness":
+            published.add(object_id)
+        if action == "readiness" or object_id not in published:
+            scores[object_id] = changes["score"]
+    return scores
+
+
 @dataclass
 class Outcome:
     challenge: Challenge
@@ -272,15 +292,7 @@ def calibration() -> tuple[list[Outcome], list[dict]]:
     """Every 榜 whose call has closed and whose readiness was recorded when it was published
     (or submitted), with the bids it received and whether it went 流榜; and per score band:
     how many, the mean number of bids and the share that went 流榜."""
-    scores: dict[int, int] = {}
-    for object_id, action, changes in db.session.execute(
-            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.changes)
-            .where(AuditEvent.object_type == "challenge",
-                   AuditEvent.action.in_(("readiness", "assistant")))
-            .order_by(AuditEvent.id)):
-        if changes and "score" in changes and (action == "readiness" or object_id not in scores):
-            scores[object_id] = int(changes["score"][1] if isinstance(changes["score"], list)
-                                    else changes["score"])
+    scores = recorded_scores()
     if not scores:
         return [], []
     closed = [s for s in PAST if s is not ChallengeState.OPEN]

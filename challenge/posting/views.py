@@ -339,6 +339,7 @@ def screening():
     counts = dict(db.session.execute(
         select(Challenge.state, func.count()).group_by(Challenge.state)).all())
     return render_template("posting/screening.html", page=page, state=state, counts=counts,
+                           scores=ready.recorded_scores([c.id for c in page.items]),
                            title=_("榜单管理"))
 
 
