@@ -115,6 +115,16 @@ def test_a_bounty_far_below_similar_past_challenges_is_a_reason(people, make, po
     assert fair.parts["terms"] == 15 and fair.score - low.score == 13
 
 
+def test_an_invitation_only_challenges_bounty_is_never_compared(people, make, pool):
+    """Its bounty is for its invitees only: a median of one would show it."""
+    make.challenge(people["other_enterprise"], ChallengeState.UNCLAIMED, admin=people["admin"],
+                   title="医用熔喷布过滤效率提升", field="新材料", industry_tags="医用防护,熔喷",
+                   summary="医用口罩熔喷布过滤效率与驻极稳定性提升。", bounty_fen=300_000_000,
+                   investment_fen=900_000_000, confidentiality=Confidentiality.DIRECTED)
+    low = ready.assess({**MELTBLOWN, "bounty_fen": 50_000_000}, people["issuer"].organization)
+    assert low.similar == 0 and low.parts["terms"] == 15
+
+
 def test_need_quality_falls_with_each_piece_of_advice(people, pool):
     issuer = people["issuer"].organization
     clear = ready.assess(MELTBLOWN, issuer)

@@ -219,7 +219,8 @@ def _reach(values: dict, reasons: list[Reason]) -> int:
 
 
 def similar_past(values: dict, exclude_id: int | None) -> list[Challenge]:
-    """Published 榜 (now or before) close to this one, by the matcher's near-duplicate score."""
+    """Published 榜 (now or before) close to this one, by the matcher's near-duplicate score;
+    never an invitation-only (定向) one, whose bounty only its invitees may see."""
     need = _need(values)
     if not (need.title or need.summary):
         return []
@@ -228,7 +229,8 @@ def similar_past(values: dict, exclude_id: int | None) -> list[Challenge]:
     if not ids:
         return []
     return list(db.session.scalars(select(Challenge).where(
-        Challenge.id.in_(ids), Challenge.state.in_(PAST), Challenge.bounty_fen > 0)))
+        Challenge.id.in_(ids), Challenge.state.in_(PAST), Challenge.bounty_fen > 0,
+        Challenge.confidentiality != Confidentiality.DIRECTED)))
 
 
 def _terms(values: dict, exclude_id: int | None, reasons: list[Reason]) -> tuple[int, int]:
