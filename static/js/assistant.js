@@ -7,6 +7,7 @@
   var box = document.getElementById("assistant-box");
   var form = document.getElementById("challenge-form");
   var seen = document.getElementById("assistant_seen");
+  var live = document.getElementById("assistant-live");
   if (!box || !form || !seen || !window.fetch) { return; }
   var timer = null;
   var last = "";
@@ -33,8 +34,13 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (result) {
         if (!result) { return; }
+        var before = box.querySelector("[data-score]");
         box.innerHTML = result.html;
         remember(result.codes || []);
+        // The panel is replaced whole; a screen reader hears only the score, and only when it moves.
+        if (live && (!before || before.getAttribute("data-score") !== String(result.score))) {
+          live.textContent = live.getAttribute("data-label") + " " + result.score + " / 100";
+        }
       })
       .catch(function () { /* advisory: the form works without it */ });
   }

@@ -95,6 +95,7 @@ def test_assistant_story(browser, live_server, make, shots):
     better = score(page)
     assert better > vague + 15, (vague, better)
     expect(page.get_by_test_id("readiness")).to_contain_text("可揭榜 4 位", timeout=LIVE)
+    expect(page.locator("#assistant-live")).to_have_text(f"揭榜准备度 {better} / 100")  # read out
     shots(page, "advice-followed-score-risen")
 
     page.click("button[name=submit]")
