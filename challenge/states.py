@@ -526,6 +526,8 @@ OBJECT_LABELS["reviewer_rating"] = _l("评审专家评价")
 EVENT_LABELS.update({
     "set_review_due": _l("设定评审截止日期"), "remind": _l("评审截止提醒"), "rate": _l("评价评审专家"),
 })
+# The need-structuring assistant's record at submission, the readiness score at publication.
+EVENT_LABELS.update({"assistant": _l("记录需求凝练建议"), "readiness": _l("评估揭榜准备度")})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

@@ -73,6 +73,10 @@ CHANGE_LABELS.update({  # review deadlines and ratings
     "review_due_on": _l("评审截止日期"), "reminder": _l("提醒类型"), "owed": _l("未提交评分数"),
     "timeliness": _l("按时程度"), "quality": _l("评审意见质量"),
 })
+# The need-structuring assistant and the readiness score (posting/assistant.py, readiness.py).
+CHANGE_LABELS.update({
+    "score": _l("揭榜准备度"), "followed": _l("已采纳的建议"), "ignored": _l("未采纳的建议"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

@@ -14,12 +14,14 @@ from ..matching_service import need_doc, recommend_experts, similar_challenges, 
 from ..models import AccessGrant, AccessLog, AuditEvent, Challenge, ChallengeInvitation
 from ..models.base import csv_list
 from ..orgs.rules import org_gate
-from ..states import ChallengeState, Role
+from ..states import ChallengeKind, ChallengeState, Confidentiality, FundingMode, Role
 from ..timeutil import end_of_local_day, local_date
 from ..views_common import apply_transition, attempt, get_or_404, require, role_required
-from ..workflow import allowed, perform
+from ..workflow import allowed, perform, record
 from . import desensitise
 from . import operations as ops
+from . import readiness as ready
+from .assistant import describe, followed_and_ignored
 from .forms import AccessDecisionForm, ChallengeForm, IndicatorForm, InviteForm, PublishForm, ReasonForm
 
 bp = Blueprint("posting", __name__)
@@ -55,7 +57,8 @@ def new():
         return _save_then_maybe_submit(challenge, _("草稿已保存。"))
     return render_template("posting/edit.html", form=form, challenge=None,
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
-                           similar=[], title=_("发布新榜"))
+                           similar=[], title=_("发布新榜"),
+                           **_assistant(form, current_user.organization, None))
 
 
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
@@ -81,7 +84,8 @@ def edit(challenge_id: int):
                            blank_indicator=IndicatorForm(prefix="indicators-__index__-"),
                            similar=similar_challenges(current_user, need_doc(challenge),
                                                       exclude_id=challenge.id),
-                           desens=desensitise.check(challenge), title=_("编辑榜单"))
+                           desens=desensitise.check(challenge), title=_("编辑榜单"),
+                           **_assistant(form, challenge.issuer, challenge.id))
 
 
 def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
@@ -91,6 +95,7 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
         if not done:
             flash(saved_message + " " + done.refusal.message, "warning")
             return redirect(url_for("posting.edit", challenge_id=challenge.id))
+        _record_advice(challenge)
         flash(_("已提交科技局审核，审核结果将通过站内消息通知您。"), "success")
         if (check := desensitise.check(challenge)) and check.warnings:  # advice, never a block
             flash(_("脱敏检查提示 %(n)d 处公开内容可能暴露贵单位身份；科技局审核时会看到这些提示，"
@@ -99,6 +104,73 @@ def _save_then_maybe_submit(challenge: Challenge, saved_message: str):
     db.session.commit()
     flash(saved_message, "success")
     return redirect(url_for("posting.edit", challenge_id=challenge.id))
+
+
+# -- the need-structuring assistant and the readiness score ---------------------------------------
+
+def _form_values(form: ChallengeForm) -> dict:
+    """The form's values as typed, for advice: a choice that is not one falls back to its
+    default, as do fields that do not parse (advice reads what it can, never refuses)."""
+    for sub, default in ((form.kind, ChallengeKind.OTHER.value),
+                         (form.funding_mode, FundingMode.REWARD.value),
+                         (form.confidentiality, Confidentiality.DESENSITIZED.value)):
+        if sub.data not in {choice.value for choice in sub.choices}:
+            sub.data = default
+    try:
+        return form.values()
+    except (ValueError, TypeError, AttributeError):  # an unparsed date or amount
+        return {name: form[name].data or "" for name in (
+            "title", "field", "industry_tags", "summary", "detail", "eligible_regions",
+            "qualifications")} | {
+            "kind": form.kind.data, "confidentiality": form.confidentiality.data,
+            "bounty_fen": 0, "period_months": form.period_months.data or 0,
+            "eligible_org_types": ",".join(form.eligible_org_types.data or []),
+            "indicators": [{k: (e.form[k].data or "") for k in ("name", "target", "unit")}
+                           for e in form.indicators]}
+
+
+def _assistant(form: ChallengeForm, issuer, exclude_id: int | None) -> dict:
+    """The assistant's panel for the 榜 form, and the advice shown so far (a hidden field the
+    page's script adds to as advice appears; read at submission)."""
+    readiness = ready.assess(_form_values(form), issuer, exclude_id)
+    seen = [c for c in request.form.get("assistant_seen", "").splitlines() if c]
+    return {"readiness": readiness,
+            "assistant_seen": "\n".join(dict.fromkeys([*seen, *readiness.report.codes]))}
+
+
+def _record_advice(challenge: Challenge) -> None:
+    """At submission: the readiness score, and which of the advice shown while writing was
+    followed (gone by now) or ignored (still standing), as an audit event of the 榜."""
+    readiness = ready.assess_challenge(challenge)
+    seen = request.form.get("assistant_seen", "").splitlines()  # a browser sends CR LF
+    followed, ignored = followed_and_ignored(seen, readiness.report)
+    record(challenge, "assistant", current_user, changes={
+        "score": readiness.score, "followed": "\n".join(followed), "ignored": "\n".join(ignored)})
+    db.session.commit()
+
+
+@bp.route("/challenges/assist", methods=["POST"])
+@role_required(Role.ENTERPRISE, Role.ADMIN)
+def assist():
+    """Live advice and readiness while a 榜 is written (JSON: score, codes, the panel's HTML)."""
+    form = ChallengeForm(submitting=False)
+    form.validate()  # the form's own errors are shown when it is saved; advice reads what is typed
+    challenge = db.session.get(Challenge, request.form.get("challenge_id", type=int) or 0)
+    if challenge is not None and not can.can_edit_challenge(current_user, challenge):
+        challenge = None
+    issuer = challenge.issuer if challenge is not None else current_user.organization
+    readiness = ready.assess(_form_values(form), issuer, challenge.id if challenge else None)
+    return jsonify(score=readiness.score, codes=readiness.report.codes,
+                   html=render_template("posting/_assistant.html", readiness=readiness))
+
+
+@bp.route("/admin/readiness")
+@role_required(Role.ADMIN)
+def calibration():
+    """Past readiness scores beside what happened: bids received and 流榜, by score band."""
+    rows, bands = ready.calibration()
+    return render_template("posting/calibration.html", rows=rows, bands=bands,
+                           title=_("揭榜准备度校准"))
 
 
 @bp.route("/challenges/<int:challenge_id>/submit", methods=["POST"])
@@ -272,6 +344,7 @@ def screening():
     counts = dict(db.session.execute(
         select(Challenge.state, func.count()).group_by(Challenge.state)).all())
     return render_template("posting/screening.html", page=page, state=state, counts=counts,
+                           scores=ready.recorded_scores([c.id for c in page.items]),
                            title=_("榜单管理"))
 
 
@@ -289,9 +362,20 @@ def _review_page(c: Challenge, publish_form: PublishForm, return_form: ReasonFor
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "challenge", AuditEvent.object_id == c.id)
         .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
+    submitted = next((e for e in reversed(events) if e.action == "assistant"), None)
     return render_template("posting/screen.html", challenge=c, publish_form=publish_form,
                            return_form=return_form, events=events, desens=desensitise.check(c),
+                           readiness=ready.assess_challenge(c), at_submit=_advice_record(submitted),
                            title=_("审核：%(t)s", t=c.title)), status
+
+
+def _advice_record(event: AuditEvent | None) -> dict | None:
+    """The assistant's record at submission, each piece of advice in words."""
+    if event is None or not event.changes:
+        return None
+    return {"at": event.occurred_at, "score": event.changes.get("score"),
+            **{key: [describe(code) for code in (event.changes.get(key) or "").split("\n") if code]
+               for key in ("followed", "ignored")}}
 
 
 @bp.route("/admin/challenges/<int:challenge_id>/publish", methods=["POST"])
@@ -305,6 +389,8 @@ def publish(challenge_id: int):
         with attempt(form, field=form.deadline) as done:
             ops.publish(c, current_user, end_of_local_day(form.deadline.date),
                         worldwide=form.worldwide.data, note=form.note.data or "")
+            record(c, "readiness", current_user,
+                   changes={"score": ready.assess_challenge(c).score})
         if done:
             flash(_("已发布，揭榜截止 %(d)s。", d=form.deadline.date.isoformat()), "success")
             return redirect(url_for("posting.screening"))
