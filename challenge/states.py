@@ -153,6 +153,11 @@ class EntryKind(LabelledEnum):
     REVERSAL = "reversal"
     RECEIVABLE = "receivable"
     RECOVERED = "recovered"
+    ADVANCE = "advance"  # 评估后前置兑现: part of the subsidy paid after signing, before milestones
+
+
+# Lines that are money paid out (an advance is paid money; receivables and receipts are not).
+PAID_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.ADVANCE)
 
 
 class OrgState(LabelledEnum):
@@ -330,6 +335,7 @@ LABELS: dict[type, dict] = {
         EntryKind.REVERSAL: _l("冲正"),
         EntryKind.RECEIVABLE: _l("应收追回款"),
         EntryKind.RECOVERED: _l("追回到账"),
+        EntryKind.ADVANCE: _l("前置兑现"),
     },
     OrgState: {
         OrgState.PENDING: _l("待认证"),
@@ -512,6 +518,8 @@ EVENT_LABELS.update({
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
 })
+# 评估后前置兑现 (issue 15 item 3).
+EVENT_LABELS.update({"advance": _l("前置兑现补助"), "advance_terms": _l("设置前置兑现")})
 # A panel seated by random draw (challenge/reviewing/draw.py).
 EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
 # Review integrity (challenge/reviewing/anomalies.py, evidence.py).
