@@ -103,9 +103,13 @@ def contract_terms(draw):
     earned_often = st.one_of(st.sampled_from(sorted(ledger.EARNED)), st.sampled_from(MilestoneState))
     milestones = tuple(Milestone(100 + i, share, draw(earned_often)) for i, share in enumerate(shares))
     mode = draw(st.sampled_from([FundingMode.MILESTONE, FundingMode.HORSE_RACE] * 2 + list(FundingMode)))
-    return Terms(mode=mode, state=state, amount_fen=amount,
-                 subsidy_fen=min(amount * rate // SHARE_TOTAL, cap), milestones=milestones,
-                 failure_rule=draw(st.sampled_from(FailureRule)) if state is ContractState.FAILED else None)
+    subsidy = min(amount * rate // SHARE_TOTAL, cap)
+    # 前置兑现: often none, else a share of the subsidy capped, or any limit at all
+    share_of_subsidy = st.integers(0, SHARE_TOTAL).map(lambda share: subsidy * share // SHARE_TOTAL)
+    advance_limit = draw(st.one_of(st.just(0), share_of_subsidy, share_of_subsidy, st.integers(0, MAX_FEN)))
+    return Terms(mode=mode, state=state, amount_fen=amount, subsidy_fen=subsidy, milestones=milestones,
+                 failure_rule=draw(st.sampled_from(FailureRule)) if state is ContractState.FAILED else None,
+                 advance_limit_fen=advance_limit)
 
 
 # How much a payment attempt asks for, resolved against the contract when it is made: a whole
@@ -135,8 +139,18 @@ milestone_moves = st.tuples(st.just("move"), st.one_of(st.integers(0, 2), st.int
                                       st.sampled_from([t.action for t in MILESTONE_TRANSITIONS])))
 contract_ends = st.tuples(st.just("end"), st.sampled_from(
     [ContractState.ACCEPTED, ContractState.ELIMINATED, *FailureRule]))
-steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends),
-                 min_size=2, max_size=40)
+advances = st.tuples(st.just("advance"), st.one_of(
+    st.just(("limit",)), st.tuples(st.just("part"), st.integers(1, 99)),
+    st.tuples(st.just("part"), st.integers(1, 99)), st.just(("over",)),
+    st.tuples(st.just("raw"), st.integers(-5, MAX_FEN))))
+steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends,
+                           advances, advances), min_size=2, max_size=40)
+
+
+def advance_size(size, terms: Terms) -> int:
+    limit = min(terms.advance_limit_fen, terms.subsidy_fen)
+    return {"limit": lambda: limit, "over": lambda: limit + 1, "raw": lambda: size[1],
+            "part": lambda: max(1, limit * size[-1] // 100)}[size[0]]()
 
 
 def _move(terms: Terms, index: int, action: str) -> Terms:
@@ -170,6 +184,9 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
     """What must hold whatever was attempted: *applied* is the test's own tally of the amounts
     of the lines it appended, per payer and per (payer, milestone)."""
     result = totals(terms, lines)
+    ahead = applied["advance"]
+    assert result.advanced == ahead == ledger.advanced(lines)
+    assert 0 <= ahead <= min(terms.advance_limit_fen, terms.subsidy_fen)
     for payer in Payer:
         mine = result.payer(payer)
         committed = terms.committed(payer)
@@ -178,8 +195,8 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
         assert 0 <= mine.paid <= committed
         assert mine.remaining == committed - mine.paid
         assert 0 <= mine.due <= mine.remaining
-        allocation = terms.allocation(payer)
-        assert sum(allocation.values()) == committed
+        allocation = terms.allocation(payer, ahead)
+        assert sum(allocation.values()) == committed - (ahead if payer is Payer.GOVERNMENT else 0)
         for m in terms.milestones:
             here = ledger.net_paid(lines, payer, m.id, by_milestone=True)
             assert here == applied[payer, m.id]
@@ -193,6 +210,14 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
     elif terms.state is ContractState.FAILED:
         assert result.due == 0
         assert result.paid + result.withheld + result.released == result.committed
+        # what the solver keeps of the subsidy for earned work never exceeds that work's gross part
+        unearned = ledger.unearned_advance(terms, lines)
+        assert 0 <= unearned <= ahead
+        gross = terms.allocation(Payer.GOVERNMENT)
+        earned_ids = {m.id for m in terms.milestones if m.state in ledger.EARNED}
+        on_earned = sum(applied[Payer.GOVERNMENT, i] for i in earned_ids)
+        if not ledger.PAY_RULES[terms.mode].after_acceptance:
+            assert ahead - unearned + on_earned <= sum(gross[i] for i in earned_ids)
     else:
         assert result.released == 0 and result.withheld == 0
 
@@ -218,7 +243,38 @@ def _active(mode, *states, amount=1000, subsidy=0):
 @example(terms=_active(FundingMode.MILESTONE, MilestoneState.APPROVED, MilestoneState.CONFIRMED,
                        subsidy=300),
          script=[("pay", Payer.GOVERNMENT, ("raw", 150), 0), ("end", FailureRule.WITHHOLD)])
+# an advance, a netted milestone payment, then a failure under the withhold rule
+@example(terms=Terms(**{**_active(FundingMode.MILESTONE, MilestoneState.PENDING, MilestoneState.PENDING,
+                                  subsidy=300).__dict__, "advance_limit_fen": 90}),
+         script=[("advance", ("limit",)), ("move", 0, "report"), ("move", 0, "confirm"),
+                 ("pay", Payer.GOVERNMENT, ("share",), 0), ("end", FailureRule.WITHHOLD)])
+# an advance on a 事后资助 contract that is then accepted and paid the rest in one go
+@example(terms=Terms(**{**_active(FundingMode.POST_FUNDING, MilestoneState.PENDING, subsidy=300).__dict__,
+                        "advance_limit_fen": 100}),
+         script=[("advance", ("part", 50)), ("advance", ("limit",)), ("end", ContractState.ACCEPTED),
+                 ("pay", Payer.GOVERNMENT, ("raw", 250), None)])
 def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script):
+    run_script(terms, script)
+
+
+@st.composite
+def advancing_terms(draw):
+    """A signed contract with a subsidy and an advance limit, not 赛马: where advances happen."""
+    terms = draw(contract_terms().filter(lambda t: t.subsidy_fen > 0))
+    mode = draw(st.sampled_from([FundingMode.MILESTONE, FundingMode.REWARD, FundingMode.POST_FUNDING]))
+    limit = draw(st.integers(1, terms.subsidy_fen))
+    return Terms(**{**terms.__dict__, "state": ContractState.ACTIVE, "failure_rule": None,
+                    "mode": mode, "advance_limit_fen": limit})
+
+
+@settings(max_examples=400, deadline=None)
+@given(terms=advancing_terms(), first=advances, script=steps)
+def test_ledger_invariants_hold_after_an_advance(pure, terms, first, script):
+    """The same invariants when the script starts with an advance (then anything may follow)."""
+    run_script(terms, [first, *script])
+
+
+def run_script(terms: Terms, script) -> None:
     lines: list[Line] = []
     applied: dict = defaultdict(int)
     ids = iter(range(1, 10_000))
@@ -246,6 +302,21 @@ def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script
                                   target.milestone_id, reverses_id=target.id))
                 applied[target.payer] -= target.amount_fen
                 applied[target.payer, target.milestone_id] -= target.amount_fen
+        elif step[0] == "advance":
+            amount = advance_size(step[1], terms)
+            problem = ledger.advance_problem(terms, lines, amount)
+            government_paid = sum(x.amount_fen for x in lines
+                                  if x.payer is Payer.GOVERNMENT and x.kind is not EntryKind.ADVANCE)
+            allowed = (0 < amount and applied["advance"] + amount <= min(terms.advance_limit_fen,
+                                                                         terms.subsidy_fen)
+                       and terms.state is ContractState.ACTIVE and government_paid == 0
+                       and terms.mode is not FundingMode.HORSE_RACE)
+            assert (problem is None) == allowed, problem
+            event(f"advance {'recorded' if problem is None else 'refused'}")
+            if problem is None:
+                lines.append(Line(next(ids), EntryKind.ADVANCE, Payer.GOVERNMENT, amount))
+                applied["advance"] += amount
+                applied[Payer.GOVERNMENT] += amount
         elif step[0] == "move":
             terms = _move(terms, step[1], step[2])
         else:
