@@ -141,6 +141,14 @@ class FailureRule(LabelledEnum):
     RECOVER = "recover"
 
 
+class RunnerUpTrigger(LabelledEnum):
+    """Why a winner is replaced by the runner-up (递补, issue 15 item 5)."""
+
+    DECLINED = "declined"            # the winner declines the award
+    DUE_DILIGENCE = "due_diligence"  # the winner fails the bureau's due diligence
+    NOT_SIGNED = "not_signed"        # no signed contract within RUNNER_UP_SIGN_DAYS after 公示
+
+
 class Payer(LabelledEnum):
     ENTERPRISE = "enterprise"
     GOVERNMENT = "government"
@@ -326,6 +334,11 @@ LABELS: dict[type, dict] = {
         FailureRule.WITHHOLD: _l("暂扣（冻结待付款项）"),
         FailureRule.RECOVER: _l("追回（登记应收款）"),
     },
+    RunnerUpTrigger: {
+        RunnerUpTrigger.DECLINED: _l("入选方放弃"),
+        RunnerUpTrigger.DUE_DILIGENCE: _l("尽职调查未通过"),
+        RunnerUpTrigger.NOT_SIGNED: _l("逾期未签约"),
+    },
     Payer: {
         Payer.ENTERPRISE: _l("企业榜金"),
         Payer.GOVERNMENT: _l("政府补助"),
@@ -422,6 +435,10 @@ PROPOSAL_TRANSITIONS: tuple[Transition, ...] = (
     T("select",       {PR.QUALIFIED},                          PR.SELECTED,      {A},    True,  _l("确定入选")),
     T("reject",       {PR.QUALIFIED},                          PR.NOT_SELECTED,  {A},    True,  _l("未入选")),
     T("reconsider",   {PR.SELECTED, PR.NOT_SELECTED},          PR.QUALIFIED,     {A},    True,  _l("重新评定")),
+    # 递补: a winner who declines, fails due diligence or does not sign is dropped, and the next
+    # bid at or above the pass mark promoted with its own 公示 (awarding/runner_up.py)
+    T("drop",         {PR.SELECTED},                           PR.NOT_SELECTED,  {A},    True,  _l("取消入选")),
+    T("promote",      {PR.NOT_SELECTED},                       PR.SELECTED,      {A},    True,  _l("递补入选")),
 )
 # A bid counts while it is in one of these (one per 榜 per lead organization).
 LIVE_PROPOSAL_STATES = frozenset(PR) - {PR.WITHDRAWN}
