@@ -66,6 +66,9 @@ def test_an_advance_over_the_limit_is_refused_by_the_amount_and_the_right_one_re
     assert 'data-testid="advanced"' in page.text and "前置兑现" in page.text
     page = client.get(f"/contracts/{contract.id}/advance")
     assert 'data-testid="problem"' in page.text  # the limit is used up
+    # the failure page says what of the advance would be owed back (no milestone earned: all)
+    page = client.get(f"/contracts/{contract.id}/fail")
+    assert 'data-testid="unearned-advance"' in page.text and "9.00" in page.text
 
 
 @pytest.mark.parametrize("role", ["solver", "issuer", "reviewer"])
