@@ -22,6 +22,7 @@ from challenge.models import Contract, LedgerEntry, LedgerImmutableError
 from challenge.money import SHARE_TOTAL
 from challenge.states import (
     MILESTONE_TRANSITIONS,
+    PAID_KINDS,
     ChallengeState,
     ContractState,
     EntryKind,
@@ -390,6 +391,7 @@ db_steps = st.lists(st.one_of(
         ["report", "confirm", "approve", "rework", "send_back"])),
     st.tuples(st.just("end"), st.sampled_from([ContractState.ELIMINATED, FailureRule.WITHHOLD,
                                                FailureRule.TERMINATE])),
+    advances,
 ), min_size=1, max_size=16)
 WALK = ("report", "confirm", "approve")
 
@@ -405,12 +407,17 @@ WALK = ("report", "confirm", "approve")
                  ("pay", Payer.GOVERNMENT, ("part", 50), 0), ("reverse", 0),
                  ("pay", Payer.ENTERPRISE, ("over",), 0), ("move", 0, "rework"),
                  ("end", ContractState.ELIMINATED), ("pay", Payer.GOVERNMENT, ("share",), 0)])
+# an advance, a netted milestone payment of the subsidy, then a failure: the rest is owed back
+@example(mode=FundingMode.MILESTONE, shares=[4000, 6000], amount=100_000_000, rate=3000, cap=20_000_000,
+         script=[("advance", ("part", 50)), ("walk", 0, "confirm"), ("pay", Payer.GOVERNMENT, ("share",), 0),
+                 ("advance", ("part", 10)), ("end", FailureRule.WITHHOLD)])
 def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mode, shares, amount,
                                                                rate, cap, script):
     admin, issuer, solver = people["admin"], people["issuer"], people["solver"]
     board = make.challenge(issuer, ChallengeState.PUBLICITY, admin=admin, funding_mode=mode,
                            max_winners=2)
     board.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    board.advance_share_bp, board.advance_cap_fen = 5000, 50_000_000  # 前置兑现: half, at most 50 万
     contract = make.contract(board, admin, solver=solver, sign=True, shares=tuple(shares),
                              amount_fen=amount, subsidy_rate_bp=rate, subsidy_cap_fen=cap)
     rival = make.contract(board, admin, sign=True, amount_fen=1_000_000)  # elimination needs one
@@ -439,6 +446,17 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
             else:
                 assert before is None
                 event("payment recorded")
+        elif step[0] == "advance":
+            advance_amount = advance_size(step[1], terms_of(contract))
+            before = ledger.advance_problem(terms_of(contract), lines_of(contract), advance_amount)
+            try:
+                ops.record_advance(contract, admin, advance_amount, local_today(), "拨付")
+            except Refused as refused:
+                assert refused.message == before
+                event("advance refused")
+            else:
+                assert before is None
+                event("advance recorded")
         elif step[0] == "reverse":
             entries = _entries(contract)
             if step[1] < len(entries):
@@ -478,14 +496,16 @@ def _check_stored(contract: Contract) -> None:
     rows = _entries(contract)
     terms = terms_of(contract)
     result = contract_totals(contract)
+    ahead = sum(e.amount_fen for e in rows if e.kind is EntryKind.ADVANCE)
+    assert ahead <= min(contract.subsidy_fen * 5000 // SHARE_TOTAL, 50_000_000)
     for payer in Payer:
-        mine = [e for e in rows if e.payer is payer and e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)]
+        mine = [e for e in rows if e.payer is payer and e.kind in PAID_KINDS]
         paid = sum(e.amount_fen for e in mine)
         committed = contract.amount_fen if payer is Payer.ENTERPRISE else contract.subsidy_fen
         assert result.payer(payer).paid == paid
         assert 0 <= paid <= committed
         assert result.payer(payer).remaining == committed - paid
-        allocation = terms.allocation(payer)
+        allocation = terms.allocation(payer, ahead)
         for m in contract.milestones:
             here = sum(e.amount_fen for e in mine if e.milestone_id == m.id)
             assert 0 <= here <= allocation[m.id]
@@ -501,6 +521,11 @@ def _check_stored(contract: Contract) -> None:
         assert result.paid + result.due + result.released == result.committed
     if contract.state is ContractState.FAILED:
         assert result.paid + result.withheld + result.released == result.committed
+    # the advance's part for milestones never earned is owed back once the contract failed
+    owed = sum(e.amount_fen for e in rows if e.kind is EntryKind.RECEIVABLE and e.payer is Payer.GOVERNMENT)
+    assert owed == (ledger.unearned_advance(terms, [Line(e.id, e.kind, e.payer, e.amount_fen, e.milestone_id)
+                                                    for e in rows])
+                    if contract.state is ContractState.FAILED else 0)
 
 
 # -- append-only -----------------------------------------------------------------------------
