@@ -1,6 +1,8 @@
 """The bureau's pages for 前置兑现 and 递补: bad input is answered next to the field and changes
 nothing; other roles are kept out."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -8,6 +10,7 @@ from challenge.extensions import db
 from challenge.models import LedgerEntry
 from challenge.reviewing.decision import decide
 from challenge.states import ChallengeState, EntryKind, ProposalState
+from challenge.timeutil import utcnow
 from tests.test_advance import WAN, advancing_board
 from tests.test_decision import review_board, states
 
@@ -94,12 +97,17 @@ def test_the_runner_up_page_names_the_candidate_and_promotes_it(client, auth, ma
     assert f"/admin/proposals/{bids[0].id}/runner-up" in page.text
     page = client.get(f"/admin/proposals/{bids[0].id}/runner-up")
     assert 'data-testid="candidate"' in page.text and bids[1].lead_org.name in page.text
+    assert 'data-testid="signing-overdue"' not in client.get(f"/admin/challenges/{board.id}/contracts").text
     page = client.post(f"/admin/proposals/{bids[0].id}/runner-up", data={"reason": "放弃"})
     assert page.status_code == 200 and "请选择递补原因" in page.text
     page = client.post(f"/admin/proposals/{bids[0].id}/runner-up",
                        data={"trigger": "not_signed", "reason": "逾期"})
     assert page.status_code == 200 and "签约期限至" in page.text
     assert states(*bids) == [ProposalState.SELECTED, ProposalState.NOT_SELECTED]
+    # once the signing time is over the 榜's page says so
+    board.publicity_ends_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    assert 'data-testid="signing-overdue"' in client.get(f"/admin/challenges/{board.id}/contracts").text
     response = client.post(f"/admin/proposals/{bids[0].id}/runner-up",
                            data={"trigger": "declined", "reason": "书面放弃"})
     assert response.status_code == 302

@@ -20,6 +20,13 @@ from .runner_up import replace_winner, runner_up
 from .views import bp
 
 
+@bp.app_template_global()
+def signing_time(challenge: Challenge) -> dict | None:
+    """When the 榜's winners should have signed (递补 for 逾期未签约 after it), and whether it is over."""
+    deadline = sign_by(challenge)
+    return None if deadline is None else {"at": _local(deadline), "over": utcnow() >= deadline}
+
+
 @bp.route("/admin/challenges/<int:challenge_id>/advance", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def advance_terms(challenge_id: int):
