@@ -356,6 +356,31 @@ def test_what_is_due_can_be_paid_and_not_a_fen_more(pure, terms, payer):
     assert totals(terms, lines).payer(payer).due == 0
 
 
+@settings(max_examples=300, deadline=None)
+@given(terms=advancing_terms(), share=st.integers(1, 100))
+def test_after_an_advance_what_is_due_to_the_government_can_be_paid_and_not_a_fen_more(pure, terms, share):
+    """An advance of part of the limit, then every earned milestone's netted part is payable to
+    the 分 (one 分 more refused), and advance plus milestone parts never exceed the subsidy."""
+    ahead = max(1, terms.advance_limit_fen * share // 100)
+    assert ledger.advance_problem(terms, [], ahead) is None
+    lines = [Line(1, EntryKind.ADVANCE, Payer.GOVERNMENT, ahead)]
+    due = totals(terms, lines).government.due
+    if ledger.PAY_RULES[terms.mode].after_acceptance:
+        assert due == 0
+        return
+    net = terms.allocation(Payer.GOVERNMENT, ahead)
+    assert sum(net.values()) == terms.subsidy_fen - ahead
+    for n, m in enumerate(terms.milestones):
+        if m.state not in ledger.EARNED or net[m.id] == 0:
+            continue
+        assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, net[m.id] + 1, m.id) is not None
+        assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, net[m.id], m.id) is None
+        lines.append(Line(n + 2, EntryKind.PAYMENT, Payer.GOVERNMENT, net[m.id], m.id))
+    assert sum(x.amount_fen for x in lines) - ahead == due
+    assert totals(terms, lines).government.due == 0
+    assert totals(terms, lines).government.paid <= terms.subsidy_fen
+
+
 @given(paid=st.integers(0, MAX_FEN), recovery=st.integers(-5, MAX_FEN), data=st.data())
 def test_recovery_and_receipts_are_bounded(pure, paid, recovery, data):
     problem = ledger.recovery_problem(paid, recovery)
