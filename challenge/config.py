@@ -55,6 +55,7 @@ class DefaultConfig:
     STATS_THRESHOLDS_WAN = (1000, 500)
     ORG_INVITATION_DAYS = 7  # an org admin's e-mailed invitation link expires after this
     PUBLICITY_DAYS = 5  # 公示 after the decision; objections may be filed until it ends
+    RUNNER_UP_SIGN_DAYS = 30  # 递补: a winner unsigned this long after 公示 may be replaced
     # Score anomalies on the decision page (reviewing/anomalies.py): a review written in fewer
     # minutes than this, from the reviewer's first opening of the bid to the submission, is
     # flagged; comments of two reviewers this similar (rapidfuzz ratio, 0-100) are flagged.

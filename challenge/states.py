@@ -141,6 +141,14 @@ class FailureRule(LabelledEnum):
     RECOVER = "recover"
 
 
+class RunnerUpTrigger(LabelledEnum):
+    """Why a winner is replaced by the runner-up (递补, issue 15 item 5)."""
+
+    DECLINED = "declined"            # the winner declines the award
+    DUE_DILIGENCE = "due_diligence"  # the winner fails the bureau's due diligence
+    NOT_SIGNED = "not_signed"        # no signed contract within RUNNER_UP_SIGN_DAYS after 公示
+
+
 class Payer(LabelledEnum):
     ENTERPRISE = "enterprise"
     GOVERNMENT = "government"
@@ -153,6 +161,11 @@ class EntryKind(LabelledEnum):
     REVERSAL = "reversal"
     RECEIVABLE = "receivable"
     RECOVERED = "recovered"
+    ADVANCE = "advance"  # 评估后前置兑现: part of the subsidy paid after signing, before milestones
+
+
+# Lines that are money paid out (an advance is paid money; receivables and receipts are not).
+PAID_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.ADVANCE)
 
 
 class OrgState(LabelledEnum):
@@ -321,6 +334,11 @@ LABELS: dict[type, dict] = {
         FailureRule.WITHHOLD: _l("暂扣（冻结待付款项）"),
         FailureRule.RECOVER: _l("追回（登记应收款）"),
     },
+    RunnerUpTrigger: {
+        RunnerUpTrigger.DECLINED: _l("入选方放弃"),
+        RunnerUpTrigger.DUE_DILIGENCE: _l("尽职调查未通过"),
+        RunnerUpTrigger.NOT_SIGNED: _l("逾期未签约"),
+    },
     Payer: {
         Payer.ENTERPRISE: _l("企业榜金"),
         Payer.GOVERNMENT: _l("政府补助"),
@@ -330,6 +348,7 @@ LABELS: dict[type, dict] = {
         EntryKind.REVERSAL: _l("冲正"),
         EntryKind.RECEIVABLE: _l("应收追回款"),
         EntryKind.RECOVERED: _l("追回到账"),
+        EntryKind.ADVANCE: _l("前置兑现"),
     },
     OrgState: {
         OrgState.PENDING: _l("待认证"),
@@ -416,6 +435,10 @@ PROPOSAL_TRANSITIONS: tuple[Transition, ...] = (
     T("select",       {PR.QUALIFIED},                          PR.SELECTED,      {A},    True,  _l("确定入选")),
     T("reject",       {PR.QUALIFIED},                          PR.NOT_SELECTED,  {A},    True,  _l("未入选")),
     T("reconsider",   {PR.SELECTED, PR.NOT_SELECTED},          PR.QUALIFIED,     {A},    True,  _l("重新评定")),
+    # 递补: a winner who declines, fails due diligence or does not sign is dropped, and the next
+    # bid at or above the pass mark promoted with its own 公示 (awarding/runner_up.py)
+    T("drop",         {PR.SELECTED},                           PR.NOT_SELECTED,  {A},    True,  _l("取消入选")),
+    T("promote",      {PR.NOT_SELECTED},                       PR.SELECTED,      {A},    True,  _l("递补入选")),
 )
 # A bid counts while it is in one of these (one per 榜 per lead organization).
 LIVE_PROPOSAL_STATES = frozenset(PR) - {PR.WITHDRAWN}
@@ -514,6 +537,8 @@ EVENT_LABELS.update({
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
 })
+# 评估后前置兑现 (issue 15 item 3).
+EVENT_LABELS.update({"advance": _l("前置兑现补助"), "advance_terms": _l("设置前置兑现")})
 # A panel seated by random draw (challenge/reviewing/draw.py).
 EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
 # Review integrity (challenge/reviewing/anomalies.py, evidence.py).

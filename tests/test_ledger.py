@@ -22,6 +22,7 @@ from challenge.models import Contract, LedgerEntry, LedgerImmutableError
 from challenge.money import SHARE_TOTAL
 from challenge.states import (
     MILESTONE_TRANSITIONS,
+    PAID_KINDS,
     ChallengeState,
     ContractState,
     EntryKind,
@@ -103,9 +104,13 @@ def contract_terms(draw):
     earned_often = st.one_of(st.sampled_from(sorted(ledger.EARNED)), st.sampled_from(MilestoneState))
     milestones = tuple(Milestone(100 + i, share, draw(earned_often)) for i, share in enumerate(shares))
     mode = draw(st.sampled_from([FundingMode.MILESTONE, FundingMode.HORSE_RACE] * 2 + list(FundingMode)))
-    return Terms(mode=mode, state=state, amount_fen=amount,
-                 subsidy_fen=min(amount * rate // SHARE_TOTAL, cap), milestones=milestones,
-                 failure_rule=draw(st.sampled_from(FailureRule)) if state is ContractState.FAILED else None)
+    subsidy = min(amount * rate // SHARE_TOTAL, cap)
+    # 前置兑现: often none, else a share of the subsidy capped, or any limit at all
+    share_of_subsidy = st.integers(0, SHARE_TOTAL).map(lambda share: subsidy * share // SHARE_TOTAL)
+    advance_limit = draw(st.one_of(st.just(0), share_of_subsidy, share_of_subsidy, st.integers(0, MAX_FEN)))
+    return Terms(mode=mode, state=state, amount_fen=amount, subsidy_fen=subsidy, milestones=milestones,
+                 failure_rule=draw(st.sampled_from(FailureRule)) if state is ContractState.FAILED else None,
+                 advance_limit_fen=advance_limit)
 
 
 # How much a payment attempt asks for, resolved against the contract when it is made: a whole
@@ -135,8 +140,18 @@ milestone_moves = st.tuples(st.just("move"), st.one_of(st.integers(0, 2), st.int
                                       st.sampled_from([t.action for t in MILESTONE_TRANSITIONS])))
 contract_ends = st.tuples(st.just("end"), st.sampled_from(
     [ContractState.ACCEPTED, ContractState.ELIMINATED, *FailureRule]))
-steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends),
-                 min_size=2, max_size=40)
+advances = st.tuples(st.just("advance"), st.one_of(
+    st.just(("limit",)), st.tuples(st.just("part"), st.integers(1, 99)),
+    st.tuples(st.just("part"), st.integers(1, 99)), st.just(("over",)),
+    st.tuples(st.just("raw"), st.integers(-5, MAX_FEN))))
+steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends,
+                           advances, advances), min_size=2, max_size=40)
+
+
+def advance_size(size, terms: Terms) -> int:
+    limit = min(terms.advance_limit_fen, terms.subsidy_fen)
+    return {"limit": lambda: limit, "over": lambda: limit + 1, "raw": lambda: size[1],
+            "part": lambda: max(1, limit * size[-1] // 100)}[size[0]]()
 
 
 def _move(terms: Terms, index: int, action: str) -> Terms:
@@ -170,6 +185,9 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
     """What must hold whatever was attempted: *applied* is the test's own tally of the amounts
     of the lines it appended, per payer and per (payer, milestone)."""
     result = totals(terms, lines)
+    ahead = applied["advance"]
+    assert result.advanced == ahead == ledger.advanced(lines)
+    assert 0 <= ahead <= min(terms.advance_limit_fen, terms.subsidy_fen)
     for payer in Payer:
         mine = result.payer(payer)
         committed = terms.committed(payer)
@@ -178,8 +196,8 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
         assert 0 <= mine.paid <= committed
         assert mine.remaining == committed - mine.paid
         assert 0 <= mine.due <= mine.remaining
-        allocation = terms.allocation(payer)
-        assert sum(allocation.values()) == committed
+        allocation = terms.allocation(payer, ahead)
+        assert sum(allocation.values()) == committed - (ahead if payer is Payer.GOVERNMENT else 0)
         for m in terms.milestones:
             here = ledger.net_paid(lines, payer, m.id, by_milestone=True)
             assert here == applied[payer, m.id]
@@ -193,6 +211,14 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
     elif terms.state is ContractState.FAILED:
         assert result.due == 0
         assert result.paid + result.withheld + result.released == result.committed
+        # what the solver keeps of the subsidy for earned work never exceeds that work's gross part
+        unearned = ledger.unearned_advance(terms, lines)
+        assert 0 <= unearned <= ahead
+        gross = terms.allocation(Payer.GOVERNMENT)
+        earned_ids = {m.id for m in terms.milestones if m.state in ledger.EARNED}
+        on_earned = sum(applied[Payer.GOVERNMENT, i] for i in earned_ids)
+        if not ledger.PAY_RULES[terms.mode].after_acceptance:
+            assert ahead - unearned + on_earned <= sum(gross[i] for i in earned_ids)
     else:
         assert result.released == 0 and result.withheld == 0
 
@@ -218,7 +244,38 @@ def _active(mode, *states, amount=1000, subsidy=0):
 @example(terms=_active(FundingMode.MILESTONE, MilestoneState.APPROVED, MilestoneState.CONFIRMED,
                        subsidy=300),
          script=[("pay", Payer.GOVERNMENT, ("raw", 150), 0), ("end", FailureRule.WITHHOLD)])
+# an advance, a netted milestone payment, then a failure under the withhold rule
+@example(terms=Terms(**{**_active(FundingMode.MILESTONE, MilestoneState.PENDING, MilestoneState.PENDING,
+                                  subsidy=300).__dict__, "advance_limit_fen": 90}),
+         script=[("advance", ("limit",)), ("move", 0, "report"), ("move", 0, "confirm"),
+                 ("pay", Payer.GOVERNMENT, ("share",), 0), ("end", FailureRule.WITHHOLD)])
+# an advance on a 事后资助 contract that is then accepted and paid the rest in one go
+@example(terms=Terms(**{**_active(FundingMode.POST_FUNDING, MilestoneState.PENDING, subsidy=300).__dict__,
+                        "advance_limit_fen": 100}),
+         script=[("advance", ("part", 50)), ("advance", ("limit",)), ("end", ContractState.ACCEPTED),
+                 ("pay", Payer.GOVERNMENT, ("raw", 250), None)])
 def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script):
+    run_script(terms, script)
+
+
+@st.composite
+def advancing_terms(draw):
+    """A signed contract with a subsidy and an advance limit, not 赛马: where advances happen."""
+    terms = draw(contract_terms().filter(lambda t: t.subsidy_fen > 0))
+    mode = draw(st.sampled_from([FundingMode.MILESTONE, FundingMode.REWARD, FundingMode.POST_FUNDING]))
+    limit = draw(st.integers(1, terms.subsidy_fen))
+    return Terms(**{**terms.__dict__, "state": ContractState.ACTIVE, "failure_rule": None,
+                    "mode": mode, "advance_limit_fen": limit})
+
+
+@settings(max_examples=400, deadline=None)
+@given(terms=advancing_terms(), first=advances, script=steps)
+def test_ledger_invariants_hold_after_an_advance(pure, terms, first, script):
+    """The same invariants when the script starts with an advance (then anything may follow)."""
+    run_script(terms, [first, *script])
+
+
+def run_script(terms: Terms, script) -> None:
     lines: list[Line] = []
     applied: dict = defaultdict(int)
     ids = iter(range(1, 10_000))
@@ -246,6 +303,21 @@ def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script
                                   target.milestone_id, reverses_id=target.id))
                 applied[target.payer] -= target.amount_fen
                 applied[target.payer, target.milestone_id] -= target.amount_fen
+        elif step[0] == "advance":
+            amount = advance_size(step[1], terms)
+            problem = ledger.advance_problem(terms, lines, amount)
+            government_paid = sum(x.amount_fen for x in lines
+                                  if x.payer is Payer.GOVERNMENT and x.kind is not EntryKind.ADVANCE)
+            allowed = (0 < amount and applied["advance"] + amount <= min(terms.advance_limit_fen,
+                                                                         terms.subsidy_fen)
+                       and terms.state is ContractState.ACTIVE and government_paid == 0
+                       and terms.mode is not FundingMode.HORSE_RACE)
+            assert (problem is None) == allowed, problem
+            event(f"advance {'recorded' if problem is None else 'refused'}")
+            if problem is None:
+                lines.append(Line(next(ids), EntryKind.ADVANCE, Payer.GOVERNMENT, amount))
+                applied["advance"] += amount
+                applied[Payer.GOVERNMENT] += amount
         elif step[0] == "move":
             terms = _move(terms, step[1], step[2])
         else:
@@ -284,6 +356,31 @@ def test_what_is_due_can_be_paid_and_not_a_fen_more(pure, terms, payer):
     assert totals(terms, lines).payer(payer).due == 0
 
 
+@settings(max_examples=300, deadline=None)
+@given(terms=advancing_terms(), share=st.integers(1, 100))
+def test_after_an_advance_what_is_due_to_the_government_can_be_paid_and_not_a_fen_more(pure, terms, share):
+    """An advance of part of the limit, then every earned milestone's netted part is payable to
+    the 分 (one 分 more refused), and advance plus milestone parts never exceed the subsidy."""
+    ahead = max(1, terms.advance_limit_fen * share // 100)
+    assert ledger.advance_problem(terms, [], ahead) is None
+    lines = [Line(1, EntryKind.ADVANCE, Payer.GOVERNMENT, ahead)]
+    due = totals(terms, lines).government.due
+    if ledger.PAY_RULES[terms.mode].after_acceptance:
+        assert due == 0
+        return
+    net = terms.allocation(Payer.GOVERNMENT, ahead)
+    assert sum(net.values()) == terms.subsidy_fen - ahead
+    for n, m in enumerate(terms.milestones):
+        if m.state not in ledger.EARNED or net[m.id] == 0:
+            continue
+        assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, net[m.id] + 1, m.id) is not None
+        assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, net[m.id], m.id) is None
+        lines.append(Line(n + 2, EntryKind.PAYMENT, Payer.GOVERNMENT, net[m.id], m.id))
+    assert sum(x.amount_fen for x in lines) - ahead == due
+    assert totals(terms, lines).government.due == 0
+    assert totals(terms, lines).government.paid <= terms.subsidy_fen
+
+
 @given(paid=st.integers(0, MAX_FEN), recovery=st.integers(-5, MAX_FEN), data=st.data())
 def test_recovery_and_receipts_are_bounded(pure, paid, recovery, data):
     problem = ledger.recovery_problem(paid, recovery)
@@ -319,6 +416,7 @@ db_steps = st.lists(st.one_of(
         ["report", "confirm", "approve", "rework", "send_back"])),
     st.tuples(st.just("end"), st.sampled_from([ContractState.ELIMINATED, FailureRule.WITHHOLD,
                                                FailureRule.TERMINATE])),
+    advances,
 ), min_size=1, max_size=16)
 WALK = ("report", "confirm", "approve")
 
@@ -334,12 +432,17 @@ WALK = ("report", "confirm", "approve")
                  ("pay", Payer.GOVERNMENT, ("part", 50), 0), ("reverse", 0),
                  ("pay", Payer.ENTERPRISE, ("over",), 0), ("move", 0, "rework"),
                  ("end", ContractState.ELIMINATED), ("pay", Payer.GOVERNMENT, ("share",), 0)])
+# an advance, a netted milestone payment of the subsidy, then a failure: the rest is owed back
+@example(mode=FundingMode.MILESTONE, shares=[4000, 6000], amount=100_000_000, rate=3000, cap=20_000_000,
+         script=[("advance", ("part", 50)), ("walk", 0, "confirm"), ("pay", Payer.GOVERNMENT, ("share",), 0),
+                 ("advance", ("part", 10)), ("end", FailureRule.WITHHOLD)])
 def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mode, shares, amount,
                                                                rate, cap, script):
     admin, issuer, solver = people["admin"], people["issuer"], people["solver"]
     board = make.challenge(issuer, ChallengeState.PUBLICITY, admin=admin, funding_mode=mode,
                            max_winners=2)
     board.publicity_ends_at = utcnow() - timedelta(minutes=1)
+    board.advance_share_bp, board.advance_cap_fen = 5000, 50_000_000  # 前置兑现: half, at most 50 万
     contract = make.contract(board, admin, solver=solver, sign=True, shares=tuple(shares),
                              amount_fen=amount, subsidy_rate_bp=rate, subsidy_cap_fen=cap)
     rival = make.contract(board, admin, sign=True, amount_fen=1_000_000)  # elimination needs one
@@ -368,6 +471,17 @@ def test_operations_keep_the_stored_ledger_within_the_contract(make, people, mod
             else:
                 assert before is None
                 event("payment recorded")
+        elif step[0] == "advance":
+            advance_amount = advance_size(step[1], terms_of(contract))
+            before = ledger.advance_problem(terms_of(contract), lines_of(contract), advance_amount)
+            try:
+                ops.record_advance(contract, admin, advance_amount, local_today(), "拨付")
+            except Refused as refused:
+                assert refused.message == before
+                event("advance refused")
+            else:
+                assert before is None
+                event("advance recorded")
         elif step[0] == "reverse":
             entries = _entries(contract)
             if step[1] < len(entries):
@@ -407,14 +521,16 @@ def _check_stored(contract: Contract) -> None:
     rows = _entries(contract)
     terms = terms_of(contract)
     result = contract_totals(contract)
+    ahead = sum(e.amount_fen for e in rows if e.kind is EntryKind.ADVANCE)
+    assert ahead <= min(contract.subsidy_fen * 5000 // SHARE_TOTAL, 50_000_000)
     for payer in Payer:
-        mine = [e for e in rows if e.payer is payer and e.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)]
+        mine = [e for e in rows if e.payer is payer and e.kind in PAID_KINDS]
         paid = sum(e.amount_fen for e in mine)
         committed = contract.amount_fen if payer is Payer.ENTERPRISE else contract.subsidy_fen
         assert result.payer(payer).paid == paid
         assert 0 <= paid <= committed
         assert result.payer(payer).remaining == committed - paid
-        allocation = terms.allocation(payer)
+        allocation = terms.allocation(payer, ahead)
         for m in contract.milestones:
             here = sum(e.amount_fen for e in mine if e.milestone_id == m.id)
             assert 0 <= here <= allocation[m.id]
@@ -430,6 +546,11 @@ def _check_stored(contract: Contract) -> None:
         assert result.paid + result.due + result.released == result.committed
     if contract.state is ContractState.FAILED:
         assert result.paid + result.withheld + result.released == result.committed
+    # the advance's part for milestones never earned is owed back once the contract failed
+    owed = sum(e.amount_fen for e in rows if e.kind is EntryKind.RECEIVABLE and e.payer is Payer.GOVERNMENT)
+    assert owed == (ledger.unearned_advance(terms, [Line(e.id, e.kind, e.payer, e.amount_fen, e.milestone_id)
+                                                    for e in rows])
+                    if contract.state is ContractState.FAILED else 0)
 
 
 # -- append-only -----------------------------------------------------------------------------

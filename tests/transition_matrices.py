@@ -45,6 +45,8 @@ disqualify  disqualified  yes  -     A         A         -            -        -
 select      selected      yes  -     -         A         -            -        -            -
 reject      not_selected  yes  -     -         A         -            -        -            -
 reconsider  qualified     yes  -     -         -         -            A        A            -
+drop        not_selected  yes  -     -         -         -            A        -            -
+promote     selected      yes  -     -         -         -            -        A            -
 """
 
 REVIEW = """

@@ -2,16 +2,20 @@
 and the 榜's own steps that follow its contracts (签约, 验收, 兑现, 攻关失败, 结榜): after a
 contract is signed, ended or paid, the door moves the 榜 on as far as its guards allow."""
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Acceptance, Challenge, Contract, ContractMilestone, User
+from ..models import Acceptance, Challenge, Contract, ContractMilestone, Proposal, User
 from ..money import SHARE_TOTAL, format_share
 from ..notices import admin_user_ids, issuer_user_ids, mailed, tell
 from ..posting.flows import CHALLENGE, tell_issuer
-from ..reviewing.flows import publicity_problems
+from ..reviewing.flows import PROPOSAL, publicity_problems, tell_bidder
+from ..reviewing.scoring import results
 from ..states import (
     ACCEPTANCE_TRANSITIONS,
     CONTRACT_TRANSITIONS,
@@ -24,8 +28,10 @@ from ..states import (
     MilestoneState,
     ProposalState,
     Role,
+    RunnerUpTrigger,
 )
-from ..workflow import Context, FollowUp, Workflow, bureau_only, perform, register, stamp
+from ..timeutil import local
+from ..workflow import Context, FollowUp, Workflow, bureau_only, latest_event, perform, register, stamp
 from .rules import (
     CANCELLED_AT_END,
     accept_problem,
@@ -356,3 +362,69 @@ def start_again(a: Acceptance, ctx: Context) -> None:
  .on("reject", effect=stamp("decided_at"), notice=notify(_l("「%(title)s」验收不通过：%(reason)s"), _both))
  .on("reopen", guard=contract_still_in_force, effect=start_again,
      notice=notify(_l("「%(title)s」可整改后重新申请验收：%(reason)s"), _both)))
+
+
+# -- 递补: a winner replaced by the runner-up (issue 15 item 5) -------------------------------
+
+def sign_by(challenge: Challenge):
+    """When a winner should have signed: RUNNER_UP_SIGN_DAYS after the latest 公示 ends."""
+    if challenge.publicity_ends_at is None:
+        return None
+    return challenge.publicity_ends_at + timedelta(days=current_app.config["RUNNER_UP_SIGN_DAYS"])
+
+
+def winner_replaceable(p: Proposal, ctx: Context) -> list[str]:
+    """The 榜 in 公示 (not yet 签约), the winner's contract not signed, a trigger (parameter
+    trigger); for 逾期未签约 the signing time over."""
+    challenge = p.challenge
+    if challenge.state is not ChallengeState.PUBLICITY:
+        return [_("本榜当前为「%(s)s」，不能递补。", s=challenge.state.label)]
+    contract = db.session.scalar(select(Contract).where(Contract.proposal_id == p.id))
+    if contract is not None and contract.signed_at is not None:
+        return [_("该入选方已签订合同，不能递补；如攻关不成，请判定合同失败。")]
+    trigger = ctx.params.get("trigger")
+    if not isinstance(trigger, RunnerUpTrigger):
+        return [_("请选择递补原因。")]
+    if trigger is RunnerUpTrigger.NOT_SIGNED:
+        deadline = sign_by(challenge)
+        if deadline is None or ctx.now < deadline:
+            return [_("签约期限至 %(t)s，届时仍未签约才能以逾期未签约递补。",
+                      t=local(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "—")]
+    return []
+
+
+def was_dropped(p: Proposal) -> bool:
+    return latest_event(p, "drop") is not None
+
+
+def runner_up_qualifies(p: Proposal, ctx: Context) -> list[str]:
+    """The 榜 in 公示, the bid scored at or above the pass mark and never dropped as a winner."""
+    challenge = p.challenge
+    if challenge.state is not ChallengeState.PUBLICITY:
+        return [_("本榜当前为「%(s)s」，不能递补。", s=challenge.state.label)]
+    row = next((r for r in results(challenge) if r.proposal.id == p.id), None)
+    if row is None or not row.passes:
+        return [_("该方案未达到合格分 %(m)d 分，不能递补入选。", m=challenge.pass_mark)]
+    if was_dropped(p):
+        return [_("该方案曾被取消入选，不能再递补。")]
+    return []
+
+
+def open_own_publicity(p: Proposal, ctx: Context) -> None:
+    """The runner-up gets its own 公示: PUBLICITY_DAYS from now (签约 waits for it again)."""
+    p.challenge.publicity_ends_at = ctx.now + timedelta(days=current_app.config["PUBLICITY_DAYS"])
+
+
+def _bidder_and_issuer(p: Proposal) -> list[int]:
+    """the promoted bid's team lead and the issuing enterprise"""
+    return [p.team_lead_id, *issuer_user_ids(p.challenge)]
+
+
+# PROPOSAL is imported through reviewing.flows (after posting.flows), so the 榜's workflow is
+# registered first whoever imports this module first: docs/workflow.md keeps its order.
+(PROPOSAL
+ .on("drop", guard=winner_replaceable,
+     notice=mailed(tell_bidder(_l("您在「%(title)s」的入选资格已取消：%(reason)s"))))
+ .on("promote", guard=runner_up_qualifies, effect=open_own_publicity,
+     notice=mailed(tell(_l("「%(title)s」递补入选：%(reason)s 现进入递补公示。"), _bidder_and_issuer,
+                        lambda p: f"/proposals/{p.id}"))))

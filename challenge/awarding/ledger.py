@@ -1,7 +1,18 @@
 """The payments ledger's arithmetic and the funding-mode payment rules, with no database.
 
 Every figure is integer 分 computed from the ledger's lines; nothing is stored as a running
-total. `payment_problem` is the single place that decides whether a payment may be recorded.
+total. `payment_problem` is the single place that decides whether a payment may be recorded,
+`advance_problem` whether an advance may.
+
+评估后前置兑现 (advance subsidy): once the contract is signed (which needs the panel's evaluation
+final: 公示 over, objections answered), the government may pay part of its subsidy up front, up to
+the 榜's advance share of the subsidy, capped (`Terms.advance_limit_fen`), and only while it has
+paid nothing against a milestone. The advance counts as paid by the government. Netting: the
+milestones' government parts are then the rest of the subsidy (subsidy − advance) allocated by
+their shares, so each later milestone payment is smaller by the same proportion and the sum of
+advance and milestone parts is the subsidy to the 分. If the contract fails, the advance's part
+belonging to milestones not earned (`unearned_advance`) becomes a receivable, whatever the rule.
+赛马 teams get no advance: elimination is an expected end there, not a failure.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,7 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..money import SHARE_TOTAL, format_wan
-from ..states import ContractState, EntryKind, FailureRule, FundingMode, MilestoneState, Payer
+from ..states import (
+    PAID_KINDS,
+    ContractState,
+    EntryKind,
+    FailureRule,
+    FundingMode,
+    MilestoneState,
+    Payer,
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +85,9 @@ def allocate(total_fen: int, shares_bp: Sequence[int]) -> list[int]:
 
 def net_paid(lines: Iterable[Line], payer: Payer | None = None, milestone_id: int | None = None,
              by_milestone: bool = False) -> int:
-    """Payments less reversals, optionally for one payer and/or one milestone."""
+    """Payments (advances included) less reversals, optionally for one payer and/or one milestone."""
     return sum(line.amount_fen for line in lines
-               if line.kind in (EntryKind.PAYMENT, EntryKind.REVERSAL)
+               if line.kind in PAID_KINDS
                and (payer is None or line.payer is payer)
                and (not by_milestone or line.milestone_id == milestone_id))
 
@@ -91,25 +110,30 @@ class Terms:
     milestones: tuple[Milestone, ...]
     failure_rule: FailureRule | None = None
     recovery_fen: int = 0
+    advance_limit_fen: int = 0  # 前置兑现: the 榜's share of the subsidy, capped (0: none)
 
     def committed(self, payer: Payer) -> int:
         return self.amount_fen if payer is Payer.ENTERPRISE else self.subsidy_fen
 
-    def allocation(self, payer: Payer) -> dict[int, int]:
-        """Each milestone's part of the payer's commitment, exact to the 分."""
-        parts = allocate(self.committed(payer), [m.share_bp for m in self.milestones])
+    def allocation(self, payer: Payer, advanced: int = 0) -> dict[int, int]:
+        """Each milestone's part of the payer's commitment, exact to the 分; the government's
+        after an advance of *advanced* is the rest of its subsidy (the advance is netted)."""
+        rest = self.committed(payer) - (advanced if payer is Payer.GOVERNMENT else 0)
+        parts = allocate(rest, [m.share_bp for m in self.milestones])
         return {m.id: part for m, part in zip(self.milestones, parts, strict=True)}
 
-    def earned(self, payer: Payer) -> int:
-        """What the rules make payable so far (paid or not); nothing before signing."""
+    def earned(self, payer: Payer, advanced: int = 0) -> int:
+        """What the rules make payable so far (paid or not); nothing before signing. An advance
+        is earned when paid; the milestones then earn the rest of the subsidy."""
         if self.state is ContractState.DRAFT:
             return 0
         if self.state is ContractState.ACCEPTED:
             return self.committed(payer)
+        ahead = advanced if payer is Payer.GOVERNMENT else 0
         if PAY_RULES[self.mode].after_acceptance:
-            return 0
-        allocation = self.allocation(payer)
-        return sum(allocation[m.id] for m in self.milestones if m.state in EARNED)
+            return ahead
+        allocation = self.allocation(payer, advanced)
+        return ahead + sum(allocation[m.id] for m in self.milestones if m.state in EARNED)
 
 
 @dataclass(frozen=True)
@@ -132,10 +156,11 @@ class PayerTotals:
 class Totals:
     enterprise: PayerTotals
     government: PayerTotals
-    receivable: int   # recovery entered after a failure
+    receivable: int   # recovery entered after a failure (an unearned advance included)
     recovered: int    # of which has come back
     state: ContractState
     failure_rule: FailureRule | None
+    advanced: int = 0  # 前置兑现 paid (part of the government's paid)
 
     @property
     def paid(self) -> int:
@@ -189,15 +214,56 @@ class Totals:
             self.government.paid == self.government.committed
 
 
+def advanced(lines: Iterable[Line]) -> int:
+    """The advance paid (advances are never reversed: a failure turns them into a receivable)."""
+    return sum(x.amount_fen for x in lines if x.kind is EntryKind.ADVANCE)
+
+
 def totals(terms: Terms, lines: Sequence[Line]) -> Totals:
+    ahead = advanced(lines)
+
     def of(payer: Payer) -> PayerTotals:
         return PayerTotals(committed=terms.committed(payer), paid=net_paid(lines, payer),
-                           earned=terms.earned(payer))
+                           earned=terms.earned(payer, ahead))
     return Totals(
         enterprise=of(Payer.ENTERPRISE), government=of(Payer.GOVERNMENT),
         receivable=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECEIVABLE),
         recovered=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECOVERED),
-        state=terms.state, failure_rule=terms.failure_rule)
+        state=terms.state, failure_rule=terms.failure_rule, advanced=ahead)
+
+
+def advance_problem(terms: Terms, lines: Sequence[Line], amount_fen: int) -> str | None:
+    """Why this advance (评估后前置兑现) may not be recorded, or None."""
+    if amount_fen <= 0:
+        return _("前置兑现金额必须大于零。")
+    if terms.state is not ContractState.ACTIVE:
+        return _("前置兑现只在合同签订后、结束前支付（合同当前为「%(s)s」）。", s=terms.state.label)
+    if terms.mode is FundingMode.HORSE_RACE:
+        return _("赛马制的榜不前置兑现：淘汰是正常结果，预付的补助无从追回。")
+    if terms.advance_limit_fen <= 0:
+        return _("本榜未设前置兑现比例，不能前置兑现。")
+    if net_paid([x for x in lines if x.kind is not EntryKind.ADVANCE], Payer.GOVERNMENT):
+        return _("政府补助已按里程碑支付，不能再前置兑现。")
+    ahead = advanced(lines)
+    limit = min(terms.advance_limit_fen, terms.subsidy_fen)
+    if ahead + amount_fen > limit:
+        return _("超出前置兑现额度：本合同最多前置 %(limit)s 万元，已前置 %(paid)s 万元。",
+                 limit=format_wan(limit), paid=format_wan(ahead))
+    return None
+
+
+def unearned_advance(terms: Terms, lines: Sequence[Line]) -> int:
+    """The advance's part belonging to milestones not earned: what a failed contract owes back
+    (all of it where the mode pays only after acceptance).
+    The part of an earned milestone is its gross share of the subsidy less its netted share, so
+    advance part + milestone payments of earned work never exceed that work's gross share."""
+    ahead = advanced(lines)
+    if not ahead or PAY_RULES[terms.mode].after_acceptance:
+        return ahead  # paid on acceptance only: no milestone earns any of it
+    gross = terms.allocation(Payer.GOVERNMENT)
+    net = terms.allocation(Payer.GOVERNMENT, ahead)
+    kept = sum(gross[m.id] - net[m.id] for m in terms.milestones if m.state in EARNED)
+    return ahead - min(max(kept, 0), ahead)
 
 
 def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fen: int,
@@ -219,6 +285,7 @@ def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fe
     if rule.after_acceptance and terms.state is not ContractState.ACCEPTED:
         return _("%(mode)s的榜只在验收通过后付款。", mode=terms.mode.label)
     paid = net_paid(lines, payer)
+    ahead = advanced(lines) if payer is Payer.GOVERNMENT else 0
     if paid + amount_fen > committed:
         return _("超出合同额度：%(payer)s共 %(total)s 万元，已付 %(paid)s 万元，最多还能付 %(left)s 万元。",
                  payer=payer.label, total=format_wan(committed), paid=format_wan(paid),
@@ -240,7 +307,7 @@ def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fe
             return _("所选里程碑不属于本合同。")
         if milestone.state is MilestoneState.CANCELLED:
             return _("里程碑已取消，不能付款。")
-        share = terms.allocation(payer)[milestone_id]
+        share = terms.allocation(payer, ahead)[milestone_id]
         paid_here = net_paid(lines, payer, milestone_id, by_milestone=True)
         if paid_here + amount_fen > share:
             return _("超出该里程碑份额：%(payer)s在此里程碑共 %(share)s 万元，已付 %(paid)s 万元。",

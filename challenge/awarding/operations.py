@@ -269,6 +269,61 @@ def record_payment(contract: Contract, admin: User, payment: PaymentInput,
     return entry
 
 
+ADVANCE_SETTABLE = frozenset({ChallengeState.DRAFT, ChallengeState.SCREENING, ChallengeState.OPEN,
+                              ChallengeState.REVIEWING, ChallengeState.PUBLICITY,
+                              ChallengeState.CONTRACTED})
+
+
+def set_advance_terms(challenge: Challenge, admin: User, share_bp: int, cap_fen: int) -> dict:
+    """The bureau sets the 榜's 前置兑现 share and cap (audited); 0 turns advances off. Advances
+    already paid stay paid; a lower limit only stops further ones."""
+    lock_for_write(Challenge, challenge.id)
+    if challenge.state not in ADVANCE_SETTABLE:
+        raise Refused(_("本榜当前为「%(s)s」，不能再设置前置兑现。", s=challenge.state.label))
+    if not 0 <= share_bp <= SHARE_TOTAL:
+        raise Refused(_("前置兑现比例须在 0–100%% 之间。"), "advance_share")
+    if cap_fen < 0:
+        raise Refused(_("前置兑现上限不能为负数。"), "advance_cap")
+    if share_bp and cap_fen <= 0:
+        raise Refused(_("有前置兑现比例时请填写上限。"), "advance_cap")
+    changes = {name: [getattr(challenge, name), value] for name, value in
+               (("advance_share_bp", share_bp), ("advance_cap_fen", cap_fen))
+               if getattr(challenge, name) != value}
+    if changes:
+        challenge.advance_share_bp, challenge.advance_cap_fen = share_bp, cap_fen
+        record(challenge, "advance_terms", admin, changes=changes)
+    return changes
+
+
+def record_advance(contract: Contract, admin: User, amount_fen: int, paid_on: date,
+                   reference: str, note: str = "", now: datetime | None = None) -> LedgerEntry:
+    """评估后前置兑现: part of the subsidy paid once the contract is signed (the evaluation is
+    final by then: signing waits for the end of 公示), within the 榜's share and cap."""
+    now = now or utcnow()
+    lock_for_write(Challenge, contract.challenge_id)
+    problem = ledger.advance_problem(terms_of(contract), lines_of(contract), amount_fen)
+    if problem:
+        raise Refused(problem, "amount")
+    if paid_on > local_date(now):
+        raise Refused(_("付款日期不能晚于今天。"), "paid_on")
+    entry = LedgerEntry(contract_id=contract.id, kind=EntryKind.ADVANCE, payer=Payer.GOVERNMENT,
+                        payee=contract.solver_org.name, amount_fen=amount_fen, paid_on=paid_on,
+                        reference=reference.strip(), reason=note.strip(),
+                        recorded_by_id=admin.id, recorded_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    announce(contract, admin, _l("「%(title)s」前置兑现政府补助 %(amount)s。",
+                                title=contract.challenge.title,
+                                amount=LazyString(money, amount_fen)), _both_parties)
+    record(contract, "advance", admin, reason=note.strip(), now=now, changes={
+        "entry": [None, entry.id], "amount_fen": [None, amount_fen]})
+    return entry
+
+
+def _both_parties(contract: Contract) -> list[int]:
+    return solver_user_ids(contract) + issuer_user_ids(contract.challenge)
+
+
 def announce(obj, actor: Actor, text, recipients) -> None:
     """Notices outside a transition (payments, reminders): in-app and by e-mail, each in the
     recipient's language (*text* a lazy string)."""
@@ -330,8 +385,10 @@ def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRul
                   recovery_fen: int = 0, now: datetime | None = None) -> None:
     now = now or utcnow()
     lock_for_write(Challenge, contract.challenge_id)
+    # The advance's part for work never earned is owed back whatever the rule (ledger.py).
+    unearned = ledger.unearned_advance(terms_of(contract), lines_of(contract))
     if rule is FailureRule.RECOVER:
-        problem = ledger.recovery_problem(contract_totals(contract).paid, recovery_fen)
+        problem = ledger.recovery_problem(contract_totals(contract).paid - unearned, recovery_fen)
         if problem:
             raise Refused(problem, "recovery")
     perform(contract, "fail", admin, reason=reason, rule=rule, now=now,
@@ -344,6 +401,15 @@ def fail_contract(contract: Contract, admin: User, reason: str, rule: FailureRul
         db.session.flush()
         record(contract, "receivable", admin, reason=reason, now=now,
                changes={"amount_fen": [None, recovery_fen]})
+    if unearned:
+        db.session.add(LedgerEntry(contract_id=contract.id, kind=EntryKind.RECEIVABLE,
+                                   payer=Payer.GOVERNMENT, payee=contract.solver_org.name,
+                                   amount_fen=unearned, paid_on=local_date(now),
+                                   reason=reason,
+                                   recorded_by_id=admin.id, recorded_at=now))
+        db.session.flush()
+        record(contract, "receivable", admin, reason=reason, now=now,
+               changes={"amount_fen": [None, unearned], "payer": [None, Payer.GOVERNMENT.value]})
 
 
 # -- acceptance ----------------------------------------------------------------------------
@@ -384,7 +450,8 @@ def finish(challenge: Challenge, admin: User, now: datetime | None = None) -> No
 
 
 __all__ = ["Refused", "PaymentInput", "draft_contract", "update_contract", "sign_contract",
-           "record_payment", "reverse_payment", "record_recovered", "eliminate",
+           "record_payment", "record_advance", "set_advance_terms", "reverse_payment",
+           "record_recovered", "eliminate",
            "fail_contract", "acceptance_for", "save_acceptance", "add_file", "remove_file",
            "file_path", "remind_overdue", "finish", "contract_defaults", "value_problems",
            "terms_problems"]

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Proposal
+from ..money import SHARE_TOTAL
 from ..states import ContractState, MilestoneState, ProposalState
 from ..timeutil import local_today
 from .ledger import EARNED, Line, Milestone, Terms, Totals, totals
@@ -19,11 +20,19 @@ OPEN_MILESTONES = frozenset({MilestoneState.PENDING, MilestoneState.REPORTED,
 CANCELLED_AT_END = OPEN_MILESTONES - EARNED
 
 
+def advance_limit(contract: Contract) -> int:
+    """前置兑现 allowed under this contract: the 榜's share of its subsidy, capped, to the 分 down."""
+    challenge = contract.challenge
+    return min(contract.subsidy_fen * challenge.advance_share_bp // SHARE_TOTAL,
+               challenge.advance_cap_fen)
+
+
 def terms_of(contract: Contract) -> Terms:
     return Terms(mode=contract.funding_mode, state=contract.state, amount_fen=contract.amount_fen,
                  subsidy_fen=contract.subsidy_fen,
                  milestones=tuple(Milestone(m.id, m.share_bp, m.state) for m in contract.milestones),
-                 failure_rule=contract.failure_rule, recovery_fen=contract.recovery_fen)
+                 failure_rule=contract.failure_rule, recovery_fen=contract.recovery_fen,
+                 advance_limit_fen=advance_limit(contract))
 
 
 def lines_of(contract: Contract) -> list[Line]:

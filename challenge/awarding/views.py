@@ -506,8 +506,10 @@ def fail(contract_id: int):
             flash(message, "success")
             return redirect(url_for("awarding.show", contract_id=contract.id))
         contract = _visible_contract_or_404(contract_id)
+    unearned = ledger.unearned_advance(rules.terms_of(contract), rules.lines_of(contract))
     return render_template("awarding/fail.html", contract=contract, form=form, problem=problem,
-                           totals=rules.contract_totals(contract), title=_("判定合同失败"))
+                           totals=rules.contract_totals(contract), unearned=unearned,
+                           title=_("判定合同失败"))
 
 
 # -- my contracts ---------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from ..reviewing.rubric import rubric_for
 from ..reviewing.scoring import SCORED_STATES
 from ..states import (
     LIVE_PROPOSAL_STATES,
+    PAID_KINDS,
     ChallengeKind,
     ChallengeState,
     Confidentiality,
@@ -361,7 +362,7 @@ CONTRACT_COLUMNS = (
 
 def _paid(payer: Payer):
     return func.coalesce(func.sum(case(
-        (and_(LedgerEntry.kind.in_([EntryKind.PAYMENT, EntryKind.REVERSAL]), LedgerEntry.payer == payer),
+        (and_(LedgerEntry.kind.in_(PAID_KINDS), LedgerEntry.payer == payer),
          LedgerEntry.amount_fen), else_=0)), 0)
 
 

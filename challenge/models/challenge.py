@@ -104,6 +104,10 @@ class Challenge(CreatedMixin, db.Model):
     blind_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 评估后前置兑现, set by the bureau: the share of each contract's subsidy that may be paid in
+    # advance once signed, and its cap per contract (0: no advance).
+    advance_share_bp: Mapped[int] = mapped_column(default=0, server_default="0")
+    advance_cap_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # 奖榜 milestones of the 榜 itself, stamped by the door (statistics measure time between them).
     contracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

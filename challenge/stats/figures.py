@@ -24,9 +24,9 @@ from ..models import (
 )
 from ..money import FEN_PER_WAN
 from ..states import (
+    PAID_KINDS,
     ChallengeKind,
     ChallengeState,
-    EntryKind,
     PanelSeatState,
     Payer,
     ReviewState,
@@ -202,7 +202,7 @@ def single_figures(f: StatsFilter, today: date) -> dict[str, int]:
                          .label("paid_enterprise"),
                          sum_if(LedgerEntry.payer == Payer.GOVERNMENT, LedgerEntry.amount_fen)
                          .label("paid_government"))
-                  .where(LedgerEntry.kind.in_((EntryKind.PAYMENT, EntryKind.REVERSAL)),
+                  .where(LedgerEntry.kind.in_(PAID_KINDS),
                          within_days(LedgerEntry.paid_on, f)),
                   (Contract, Contract.id == LedgerEntry.contract_id),
                   (Challenge, Challenge.id == Contract.challenge_id)).subquery()

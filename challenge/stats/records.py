@@ -22,8 +22,8 @@ from ..models import (
 )
 from ..money import FEN_PER_WAN
 from ..states import (
+    PAID_KINDS,
     ChallengeState,
-    EntryKind,
     PanelSeatState,
     Payer,
     ReviewState,
@@ -205,7 +205,7 @@ def _contracts(figure, f, arg, today):
 
 
 def _entries(figure, f, arg, today):
-    conds = [*scope(f), LedgerEntry.kind.in_((EntryKind.PAYMENT, EntryKind.REVERSAL)),
+    conds = [*scope(f), LedgerEntry.kind.in_(PAID_KINDS),
              within_days(LedgerEntry.paid_on, f)]
     if figure.key == "paid_enterprise":
         conds.append(LedgerEntry.payer == Payer.ENTERPRISE)
