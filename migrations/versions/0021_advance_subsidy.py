@@ -6,8 +6,8 @@ also admits 'advance'. SQLite changes a CHECK only by rebuilding the table (batc
 rebuild drops the ledger's append-only triggers, so they are read from sqlite_master before and
 put back as they were (as 0013 does). PostgreSQL drops and adds the constraint.
 
-Revision ID: 0018_advance
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-04 23:55:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0018_advance'
-down_revision = '0017'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
