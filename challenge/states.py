@@ -153,6 +153,28 @@ class EntryKind(LabelledEnum):
     REVERSAL = "reversal"
     RECEIVABLE = "receivable"
     RECOVERED = "recovered"
+    COMPENSATION = "compensation"  # 风险补偿: the government to the enterprise after a diligent failure
+
+
+class Diligence(LabelledEnum):
+    """A failed contract's determination (尽职免责, SPEC §14)."""
+
+    DILIGENT = "diligent"
+    NEGLIGENT = "negligent"
+
+
+class DeterminedBy(LabelledEnum):
+    """Who made a diligence determination (the bureau records it for them)."""
+
+    EXPERT_GROUP = "expert_group"
+    THIRD_PARTY = "third_party"
+
+
+class IntegrityGrade(LabelledEnum):
+    """The grade of an integrity (失信) finding."""
+
+    GENERAL = "general"
+    SERIOUS = "serious"
 
 
 class OrgState(LabelledEnum):
@@ -330,6 +352,19 @@ LABELS: dict[type, dict] = {
         EntryKind.REVERSAL: _l("冲正"),
         EntryKind.RECEIVABLE: _l("应收追回款"),
         EntryKind.RECOVERED: _l("追回到账"),
+        EntryKind.COMPENSATION: _l("风险补偿"),
+    },
+    Diligence: {
+        Diligence.DILIGENT: _l("尽职"),
+        Diligence.NEGLIGENT: _l("失职"),
+    },
+    DeterminedBy: {
+        DeterminedBy.EXPERT_GROUP: _l("专家组"),
+        DeterminedBy.THIRD_PARTY: _l("第三方专业机构"),
+    },
+    IntegrityGrade: {
+        IntegrityGrade.GENERAL: _l("一般失信"),
+        IntegrityGrade.SERIOUS: _l("严重失信"),
     },
     OrgState: {
         OrgState.PENDING: _l("待认证"),
