@@ -11,8 +11,8 @@ from .award import (
                     LedgerEntry,
                     LedgerImmutableError,
 )
-from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
+from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
@@ -28,12 +28,12 @@ from .proposal import (
 )
 from .question import Question
 from .review import (
-    FlagAcknowledgement,
-    Objection,
-    PanelDraw,
-    Review,
-    ReviewAssignment,
-    ReviewOpening,
+                    FlagAcknowledgement,
+                    Objection,
+                    PanelDraw,
+                    Review,
+                    ReviewAssignment,
+                    ReviewOpening,
 )
 from .user import RecoveryCode, User
 
