@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Refused
 from ..extensions import db
+from ..integrity.rules import barred_people
 from ..locales import current, punctuation
 from ..locking import lock_for_write
 from ..matching import Assignment, Match, Shortfall, assign_reviewers
@@ -60,13 +61,14 @@ def bidder_organizations(challenge: Challenge) -> dict[str, str]:
 
 
 def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]:
-    """Hard exclusions: the issuer's people, any bidder's (lead or partner) people, and anyone
-    who declared a conflict."""
+    """Hard exclusions: the issuer's people, any bidder's (lead or partner) people, anyone
+    who declared a conflict, and anyone with an integrity (失信) finding in force."""
     declined = dict(db.session.execute(
         select(ReviewAssignment.reviewer_id, ReviewAssignment.conflict_note).where(
             ReviewAssignment.challenge_id == challenge.id,
             ReviewAssignment.state == PanelSeatState.DECLINED)).all())
     bidders = bidder_organizations(challenge)
+    barred = barred_people([r.id for r in reviewers])  # 失信: neither proposed nor seated
     found = {}
     for reviewer in reviewers:
         bidder = bidders.get(f"id:{reviewer.organization_id}") or bidders.get(reviewer.org_name)
@@ -76,6 +78,8 @@ def conflicts_for(challenge: Challenge, reviewers: list[User]) -> dict[int, str]
             found[reviewer.id] = _("与揭榜单位（%(org)s）相同", org=bidder)
         elif reviewer.id in declined:
             found[reviewer.id] = _("已声明回避：%(note)s", note=declined[reviewer.id])
+        elif reviewer.id in barred:
+            found[reviewer.id] = barred[reviewer.id]
     return found
 
 
