@@ -553,6 +553,15 @@ EVENT_LABELS.update({"draw": _l("随机抽取评审专家")})
 EVENT_LABELS.update({
     "acknowledge_flag": _l("确认评分异常提示"), "evidence_pack": _l("生成廉洁评审证据包"),
 })
+# After a failure: the determination, 风险补偿, 失信 records (awarding/diligence.py, integrity/).
+OBJECT_LABELS["integrity_record"] = _l("失信记录")
+EVENT_LABELS.update({
+    "determine": _l("登记尽职认定"), "add_receipt": _l("上传研发投入凭证"),
+    "verify_receipt": _l("核定研发投入"), "compensate": _l("登记风险补偿"),
+    "set_compensation_cap": _l("设定风险补偿上限"), "record_finding": _l("记录失信行为"),
+    "object": _l("对失信记录提出异议"), "answer_objection": _l("答复失信异议"),
+    "publish": _l("公示失信记录"), "unpublish": _l("撤下失信记录公示"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

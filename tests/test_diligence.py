@@ -320,3 +320,55 @@ def test_recording_checks_its_values(people):
         integrity.record_finding(admin, finding())
     with pytest.raises(Refused, match="科技局"):
         integrity.record_finding(people["issuer"], finding(), organization=org)
+
+
+# -- the pages --------------------------------------------------------------------------------
+
+def test_the_diligence_pages_take_the_story_from_determination_to_compensation(
+        client, auth, people, withheld):
+    board, contract = withheld
+    admin, issuer = people["admin"], people["issuer"]
+    url = f"/contracts/{contract.id}/diligence"
+    auth.login(people["other_solver"])
+    assert client.get(url).status_code == 404  # not a party: the page does not exist for them
+    auth.logout()
+    auth.login(admin)
+    assert "登记认定" in client.get(url).text
+    refused = client.post(f"/contracts/{contract.id}/determination", data={
+        "verdict": "negligent", "determined_by": "expert_group", "determiners": "张三",
+        "reasons": "擅自变更路线"})
+    assert refused.status_code == 400 and "失效日期" in refused.text  # next to the field, kept
+    assert "擅自变更路线" in refused.text and dil.determination_of(contract) is None
+    client.post(f"/contracts/{contract.id}/determination", data={
+        "verdict": "diligent", "determined_by": "third_party", "determiners": "示范市科技评估中心",
+        "reasons": "投入到位，失败系技术风险", "evidence": (io.BytesIO(PDF), "评估报告.pdf")},
+        content_type="multipart/form-data")
+    made = dil.determination_of(contract)
+    assert made.verdict is Diligence.DILIGENT and made.files[0].original_name == "评估报告.pdf"
+    download = client.get(f"/diligence-files/{made.files[0].id}")
+    assert download.data == PDF
+    download.close()
+    auth.logout()
+
+    auth.login(issuer)
+    page = client.get(url)
+    assert "上传凭证" in page.text and "登记风险补偿" not in page.text
+    client.post(f"/contracts/{contract.id}/receipts", data={
+        "description": "样机材料费", "amount": "50", "spent_on": local_today().isoformat(),
+        "file": (io.BytesIO(PDF), "发票.pdf")}, content_type="multipart/form-data")
+    receipt = dil.receipts_of(contract)[0]
+    assert receipt.amount_fen == 50 * WAN
+    auth.logout()
+
+    auth.login(admin)
+    client.post(f"/receipts/{receipt.id}/verify", data={f"r{receipt.id}-verified": "40",
+                                                        f"r{receipt.id}-note": "管理费不予认可"})
+    client.post(f"/contracts/{contract.id}/compensation-cap", data={"cap": "100"})
+    over = client.post(f"/contracts/{contract.id}/compensation", data={
+        "amount": "12.000001", "paid_on": local_today().isoformat(), "reference": "BC-1"})
+    assert over.status_code == 400 and "超出可补偿金额" in over.text  # 30 % of 40 万 = 12 万
+    client.post(f"/contracts/{contract.id}/compensation", data={
+        "amount": "12", "paid_on": local_today().isoformat(), "reference": "BC-1"})
+    assert contract_totals(contract).compensated == 12 * WAN
+    shown = client.get(f"/contracts/{contract.id}").text
+    assert "放行暂扣款" in shown and "尽职" in shown
