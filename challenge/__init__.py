@@ -73,8 +73,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .auth import email_views, two_factor_views  # noqa: F401  (their routes join auth's bp)
     from .auth import init_app as auth_init_app
     from .auth.views import bp as auth_bp
-    from .awarding import progress_views  # noqa: F401  (its routes join awarding's bp)
-    from .awarding import diligence_views  # noqa: F401  (its routes join awarding's bp)
+    from .awarding import (
+        diligence_views,  # noqa: F401  (its routes join awarding's bp)
+        progress_views,  # noqa: F401  (its routes join awarding's bp)
+    )
     from .awarding.views import bp as awarding_bp
     from .bidding import question_views  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp

@@ -12,8 +12,8 @@ from .. import permissions as can
 from ..extensions import db
 from ..integrity.operations import FindingInput
 from ..locales import money
-from ..money import wan_input
 from ..models import AuditEvent, Contract, DiligenceFile, LedgerEntry, SpendReceipt
+from ..money import wan_input
 from ..states import ContractState, DeterminedBy, Diligence, EntryKind, IntegrityGrade, Role
 from ..timeutil import local_today
 from ..uploads import send_stored
