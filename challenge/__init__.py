@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
+    from .integrity.views import bp as integrity_bp
     from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
     from .reviewing import results_views  # noqa: F401  (its routes join reviewing's bp)
@@ -103,6 +104,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(stats_bp)
     app.register_blueprint(awarding_bp)
     app.register_blueprint(orgs_views.bp)
+    app.register_blueprint(integrity_bp)
     filters.register(app)
 
     from .cli import register as register_cli

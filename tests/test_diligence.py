@@ -372,3 +372,46 @@ def test_the_diligence_pages_take_the_story_from_determination_to_compensation(
     assert contract_totals(contract).compensated == 12 * WAN
     shown = client.get(f"/contracts/{contract.id}").text
     assert "放行暂扣款" in shown and "尽职" in shown
+
+
+def test_the_integrity_pages_record_object_answer_and_publish(client, auth, people, make):
+    admin, solver = people["admin"], people["solver"]
+    org = solver.organization
+    head = make.user(Role.SOLVER, org=org, org_admin=True)
+    db.session.commit()
+    today = local_today()
+    auth.login(admin)
+    form = {"party_kind": "organization", "party": org.name, "grade": "serious",
+            "reason": "伪造检测报告", "evidence": "检测机构函", "starts_on": today.isoformat(),
+            "expires_on": today.isoformat()}
+    refused = client.post("/admin/integrity", data=form)
+    assert refused.status_code == 400 and "失效日期须晚于生效日期" in refused.text
+    assert "伪造检测报告" in refused.text and db.session.scalars(select(IntegrityRecord)).all() == []
+    missing = client.post("/admin/integrity", data={**form, "party": "不存在的单位"})
+    assert "没有这个名称的单位" in missing.text
+    client.post("/admin/integrity", data={**form, "expires_on": (today + timedelta(days=730)).isoformat()})
+    record = db.session.scalars(select(IntegrityRecord)).one()
+    assert (record.organization_id, record.published) == (org.id, False)
+    public = client.get(f"/organizations/{org.id}").text
+    assert "伪造检测报告" not in public  # not published yet
+    auth.logout()
+
+    auth.login(solver)  # a member sees it but may not object for the organisation
+    page = client.get("/integrity/mine").text
+    assert "伪造检测报告" in page and "提出异议" not in page
+    auth.logout()
+    auth.login(head)
+    assert "提出异议" in client.get("/integrity/mine").text
+    client.post(f"/integrity/{record.id}/objection", data={"text": "报告系检测机构笔误"})
+    again = client.post(f"/integrity/{record.id}/objection", data={"text": "再议"})
+    assert again.status_code == 400 and "只能提出一次" in again.text
+    assert record.objection == "报告系检测机构笔误"
+    auth.logout()
+
+    auth.login(admin)
+    client.post(f"/admin/integrity/{record.id}", data={"text": "经核实，维持记录"})
+    client.post(f"/admin/integrity/{record.id}/publish")
+    assert (record.answer, record.published) == ("经核实，维持记录", True)
+    auth.logout()
+    public = client.get(f"/organizations/{org.id}").text
+    assert "伪造检测报告" in public and "经核实，维持记录" in public

@@ -55,3 +55,8 @@ def barred_people(user_ids: Iterable[int], today: date | None = None) -> dict[in
     for record in records_in_force(user_ids=user_ids, today=today):
         found.setdefault(record.user_id, _("有在效的失信记录：%(why)s", why=why(record)))
     return found
+
+
+def published_in_force(organization_id: int, today: date | None = None) -> list[IntegrityRecord]:
+    """What the public organisation page shows: findings in force the bureau chose to publish."""
+    return [r for r in records_in_force(organization_ids=[organization_id], today=today) if r.published]
