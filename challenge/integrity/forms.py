@@ -17,10 +17,12 @@ def _required(message):
 
 
 class FindingForm(AppForm):
-    party_kind = RadioField(_l("失信主体"), choices=options([("organization", _l("单位")), ("person", _l("个人"))]),
+    party_kind = RadioField(_l("失信主体"),
+                            choices=options([("organization", _l("单位")), ("person", _l("个人"))]),
                             default="organization", validators=[DataRequired(_l("请选择单位或个人。"))])
     party = StringField(_l("单位名称 / 个人邮箱"), validators=[
-        DataRequired(_l("请填写单位全称或个人账号邮箱。")), Length(max=120, message=_l("不超过 120 个字符。"))])
+        DataRequired(_l("请填写单位全称或个人账号邮箱。")),
+        Length(max=120, message=_l("不超过 120 个字符。"))])
     grade = SelectField(_l("失信等级"), choices=options(IntegrityGrade), validate_choice=False)
     reason = TextAreaField(_l("失信事由"), validators=[
         DataRequired(_l("请填写失信事由。")), Length(max=2000, message=_l("不超过 2000 字。"))])
