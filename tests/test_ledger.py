@@ -529,3 +529,16 @@ def test_a_correction_is_a_new_reversing_entry(paid_entry):
         ops.reverse_payment(reversal, paid_entry.recorded_by, "冲正冲正")
     with pytest.raises(Refused, match="理由"):
         ops.reverse_payment(paid_entry, paid_entry.recorded_by, "  ")
+
+
+@given(verified=st.integers(0, MAX_FEN), share=st.integers(0, SHARE_TOTAL),
+       cap=st.integers(0, MAX_FEN), elsewhere=st.integers(0, MAX_FEN))
+def test_the_compensation_limit_is_the_share_within_what_the_cap_leaves(pure, verified, share, cap,
+                                                                          elsewhere):
+    limit = ledger.compensation_limit(verified, share, cap, elsewhere)
+    assert limit >= 0
+    # never more than the share of the verified spend (exactly, as a fraction), nor the cap left
+    assert Fraction(limit) <= Fraction(verified * share, SHARE_TOTAL)
+    assert limit <= max(cap - elsewhere, 0)
+    # and no 分 is lost to rounding beyond the one the share's fraction cannot pay
+    assert limit == max(cap - elsewhere, 0) or Fraction(verified * share, SHARE_TOTAL) - limit < 1
