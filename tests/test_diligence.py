@@ -89,6 +89,10 @@ def test_a_determination_is_made_once_and_only_for_a_failed_contract(make, peopl
         diligent(active, admin)
     with pytest.raises(Refused, match="科技局"):
         diligent(contract, people["issuer"])
+    unsigned = make.contract(board_for(make, people), admin, solver=people["other_solver"])
+    ops.fail_contract(unsigned, admin, "放弃签约", FailureRule.TERMINATE)
+    with pytest.raises(Refused, match="未签订"):
+        diligent(unsigned, admin)
     with pytest.raises(Refused, match="认定理由"):
         dil.determine(contract, admin, Diligence.DILIGENT, " ", DeterminedBy.THIRD_PARTY, "某检测中心")
     made = dil.determine(contract, admin, Diligence.DILIGENT, "投入到位", DeterminedBy.THIRD_PARTY,

@@ -61,6 +61,8 @@ def determine(contract: Contract, admin: User, verdict: Diligence, reasons: str,
         raise Refused(_("只有科技局可以登记尽职认定。"))
     if contract.state is not ContractState.FAILED:
         raise Refused(_("只有判定失败的合同才需要尽职认定。"))
+    if contract.signed_at is None:
+        raise Refused(_("合同未签订即已放弃，无需尽职认定。"))
     if determination_of(contract) is not None:
         raise Refused(_("本合同已有尽职认定，不能更改。"))
     if not reasons.strip():
