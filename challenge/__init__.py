@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .auth.views import bp as auth_bp
     from .awarding import (
         advance_views,  # noqa: F401  (前置兑现 and 递补 pages, awarding bp)
+        diligence_views,  # noqa: F401  (its routes join awarding's bp)
         progress_views,  # noqa: F401  (its routes join awarding's bp)
     )
     from .awarding.views import bp as awarding_bp
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
+    from .integrity.views import bp as integrity_bp
     from .orgs import views as orgs_views
     from .posting.views import bp as posting_bp
     from .reviewing import deadline_views, results_views  # noqa: F401  (routes join reviewing's bp)
@@ -104,6 +106,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(stats_bp)
     app.register_blueprint(awarding_bp)
     app.register_blueprint(orgs_views.bp)
+    app.register_blueprint(integrity_bp)
     filters.register(app)
 
     from .cli import register as register_cli

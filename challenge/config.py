@@ -39,6 +39,9 @@ class DefaultConfig:
     TOTP_ISSUER = "揭榜挂帅平台"
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
+    # 风险补偿: the share (basis points) of an enterprise's verified R&D spend the government may
+    # compensate after a failure determined diligent, within the 榜's cap (compensation_cap_fen).
+    RISK_COMPENSATION_SHARE_BP = 3000
     # Seating by random draw: the draw picks among the K best-matched qualified, conflict-free
     # reviewers with a free seat; K is asked per draw, this is the form's default.
     DRAW_POOL_SIZE = 10

@@ -303,3 +303,27 @@ def can_verify_org(user, org) -> bool:
 def can_view_licence(user, org) -> bool:
     """The licence is a legal document of the organisation: the bureau alone reads it."""
     return is_admin(user) and org.has_licence
+
+
+# -- integrity (失信) findings (challenge/integrity) ----------------------------------------
+
+def is_finding_party(user, record) -> bool:
+    """The person a finding names, or an admitted member of the organisation it names."""
+    if not signed_in(user):
+        return False
+    if record.user_id is not None:
+        return user.id == record.user_id
+    return user.role in MEMBER_ROLES and user.organization_id == record.organization_id
+
+
+def can_object_to_finding(user, record) -> bool:
+    """Once: the person, or the recorded organisation's admin, while no objection is on file."""
+    if record.objected_at is not None or not signed_in(user):
+        return False
+    if record.user_id is not None:
+        return user.id == record.user_id
+    return is_org_admin(user) and user.organization_id == record.organization_id
+
+
+def can_answer_objection(user, record) -> bool:
+    return is_admin(user) and record.objected_at is not None and record.answered_at is None

@@ -162,10 +162,33 @@ class EntryKind(LabelledEnum):
     RECEIVABLE = "receivable"
     RECOVERED = "recovered"
     ADVANCE = "advance"  # 评估后前置兑现: part of the subsidy paid after signing, before milestones
+    COMPENSATION = "compensation"  # 风险补偿: the government to the enterprise after a diligent failure
 
 
-# Lines that are money paid out (an advance is paid money; receivables and receipts are not).
+# Lines that are money paid out (an advance is paid money; receivables, recoveries and 风险补偿 —
+# a grant to the enterprise, not a payment under the contract — are not).
 PAID_KINDS = (EntryKind.PAYMENT, EntryKind.REVERSAL, EntryKind.ADVANCE)
+
+
+class Diligence(LabelledEnum):
+    """A failed contract's determination (尽职免责, SPEC §14)."""
+
+    DILIGENT = "diligent"
+    NEGLIGENT = "negligent"
+
+
+class DeterminedBy(LabelledEnum):
+    """Who made a diligence determination (the bureau records it for them)."""
+
+    EXPERT_GROUP = "expert_group"
+    THIRD_PARTY = "third_party"
+
+
+class IntegrityGrade(LabelledEnum):
+    """The grade of an integrity (失信) finding."""
+
+    GENERAL = "general"
+    SERIOUS = "serious"
 
 
 class OrgState(LabelledEnum):
@@ -349,6 +372,19 @@ LABELS: dict[type, dict] = {
         EntryKind.RECEIVABLE: _l("应收追回款"),
         EntryKind.RECOVERED: _l("追回到账"),
         EntryKind.ADVANCE: _l("前置兑现"),
+        EntryKind.COMPENSATION: _l("风险补偿"),
+    },
+    Diligence: {
+        Diligence.DILIGENT: _l("尽职"),
+        Diligence.NEGLIGENT: _l("失职"),
+    },
+    DeterminedBy: {
+        DeterminedBy.EXPERT_GROUP: _l("专家组"),
+        DeterminedBy.THIRD_PARTY: _l("第三方专业机构"),
+    },
+    IntegrityGrade: {
+        IntegrityGrade.GENERAL: _l("一般失信"),
+        IntegrityGrade.SERIOUS: _l("严重失信"),
     },
     OrgState: {
         OrgState.PENDING: _l("待认证"),
@@ -553,6 +589,15 @@ EVENT_LABELS.update({
 })
 # The need-structuring assistant's record at submission, the readiness score at publication.
 EVENT_LABELS.update({"assistant": _l("记录需求凝练建议"), "readiness": _l("评估揭榜准备度")})
+# After a failure: the determination, 风险补偿, 失信 records (awarding/diligence.py, integrity/).
+OBJECT_LABELS["integrity_record"] = _l("失信记录")
+EVENT_LABELS.update({
+    "determine": _l("登记尽职认定"), "add_receipt": _l("上传研发投入凭证"),
+    "verify_receipt": _l("核定研发投入"), "compensate": _l("登记风险补偿"),
+    "set_compensation_cap": _l("设定风险补偿上限"), "record_finding": _l("记录失信行为"),
+    "object": _l("对失信记录提出异议"), "answer_objection": _l("答复失信异议"),
+    "publish": _l("公示失信记录"), "unpublish": _l("撤下失信记录公示"),
+})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,

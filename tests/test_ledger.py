@@ -25,6 +25,7 @@ from challenge.states import (
     PAID_KINDS,
     ChallengeState,
     ContractState,
+    Diligence,
     EntryKind,
     FailureRule,
     FundingMode,
@@ -144,8 +145,13 @@ advances = st.tuples(st.just("advance"), st.one_of(
     st.just(("limit",)), st.tuples(st.just("part"), st.integers(1, 99)),
     st.tuples(st.just("part"), st.integers(1, 99)), st.just(("over",)),
     st.tuples(st.just("raw"), st.integers(-5, MAX_FEN))))
+# after a failure: the determination, then 风险补偿 against a limit (any, as the 榜 allows)
+determinations = st.tuples(st.just("determine"), st.sampled_from(Diligence))
+compensations = st.tuples(st.just("compensate"), st.integers(-5, MAX_FEN),
+                          st.one_of(st.integers(0, 1000), st.integers(0, MAX_FEN)))
 steps = st.lists(st.one_of(payments, payments, payments, reversals, milestone_moves, contract_ends,
-                           advances, advances), min_size=2, max_size=40)
+                           advances, advances, determinations, compensations),
+                 min_size=2, max_size=40)
 
 
 def advance_size(size, terms: Terms) -> int:
@@ -192,7 +198,8 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
         mine = result.payer(payer)
         committed = terms.committed(payer)
         assert mine.committed == committed
-        assert mine.paid == applied[payer] == sum(x.amount_fen for x in lines if x.payer is payer)
+        assert mine.paid == applied[payer] == sum(x.amount_fen for x in lines if x.payer is payer
+                                                   and x.kind is not EntryKind.COMPENSATION)
         assert 0 <= mine.paid <= committed
         assert mine.remaining == committed - mine.paid
         assert 0 <= mine.due <= mine.remaining
@@ -202,7 +209,10 @@ def check_invariants(terms: Terms, lines: list[Line], applied: dict) -> None:
             here = ledger.net_paid(lines, payer, m.id, by_milestone=True)
             assert here == applied[payer, m.id]
             assert 0 <= here <= allocation[m.id]
-    assert result.paid == sum(x.amount_fen for x in lines)
+    assert result.paid == sum(x.amount_fen for x in lines if x.kind is not EntryKind.COMPENSATION)
+    assert result.compensated == applied["compensation"] >= 0
+    if result.compensated:
+        assert terms.state is ContractState.FAILED and terms.diligence is Diligence.DILIGENT
     assert result.remaining == result.committed - result.paid
     assert result.withheld >= 0 and result.released >= 0
     if terms.state is ContractState.ELIMINATED:
@@ -254,6 +264,13 @@ def _active(mode, *states, amount=1000, subsidy=0):
                         "advance_limit_fen": 100}),
          script=[("advance", ("part", 50)), ("advance", ("limit",)), ("end", ContractState.ACCEPTED),
                  ("pay", Payer.GOVERNMENT, ("raw", 250), None)])
+# withheld, determined diligent, part released to the solver, then compensated
+@example(terms=_active(FundingMode.MILESTONE, MilestoneState.APPROVED, MilestoneState.CONFIRMED,
+                       subsidy=300),
+         script=[("pay", Payer.GOVERNMENT, ("raw", 150), 0), ("end", FailureRule.WITHHOLD),
+                 ("determine", Diligence.DILIGENT), ("pay", Payer.ENTERPRISE, ("raw", 200), 1),
+                 ("pay", Payer.ENTERPRISE, ("over",), 0), ("compensate", 90, 100),
+                 ("compensate", 11, 100)])
 def test_ledger_invariants_hold_for_any_sequence_of_attempts(pure, terms, script):
     run_script(terms, script)
 
@@ -285,8 +302,13 @@ def run_script(terms: Terms, script) -> None:
             milestone_id = None if index is None else 100 + index
             amount = size_of(size, terms, payer, milestone_id)
             problem = ledger.payment_problem(terms, lines, payer, amount, milestone_id)
-            if terms.state in (ContractState.DRAFT, ContractState.FAILED) or amount <= 0:
+            releasing = (terms.state is ContractState.FAILED and terms.diligence is Diligence.DILIGENT
+                         and terms.failure_rule is FailureRule.WITHHOLD)
+            if terms.state in (ContractState.DRAFT, ContractState.FAILED) and not releasing \
+                    or amount <= 0:
                 assert problem is not None  # never paid before signing, after failure, or ≤ 0
+            if releasing and problem is None:  # only 暂扣 money is released, never a 分 more
+                assert amount <= totals(terms, lines).withheld
             event(f"payment {'recorded' if problem is None else 'refused'} on a {terms.state} contract")
             if problem is None:
                 lines.append(Line(next(ids), EntryKind.PAYMENT, payer, amount, milestone_id))
@@ -320,6 +342,18 @@ def run_script(terms: Terms, script) -> None:
                 applied[Payer.GOVERNMENT] += amount
         elif step[0] == "move":
             terms = _move(terms, step[1], step[2])
+        elif step[0] == "determine":
+            if terms.state is ContractState.FAILED and terms.diligence is None:
+                terms = Terms(**{**terms.__dict__, "diligence": step[1]})
+        elif step[0] == "compensate":
+            _, amount, limit = step
+            problem = ledger.compensation_problem(terms, lines, limit, amount)
+            allowed = (terms.state is ContractState.FAILED and terms.diligence is Diligence.DILIGENT
+                       and 0 < amount <= limit - applied["compensation"])
+            assert (problem is None) == allowed
+            if problem is None:
+                lines.append(Line(next(ids), EntryKind.COMPENSATION, Payer.GOVERNMENT, amount))
+                applied["compensation"] += amount
         else:
             terms = _end(terms, step[1])
         check_invariants(terms, lines, applied)
@@ -616,3 +650,16 @@ def test_a_correction_is_a_new_reversing_entry(paid_entry):
         ops.reverse_payment(reversal, paid_entry.recorded_by, "冲正冲正")
     with pytest.raises(Refused, match="理由"):
         ops.reverse_payment(paid_entry, paid_entry.recorded_by, "  ")
+
+
+@given(verified=st.integers(0, MAX_FEN), share=st.integers(0, SHARE_TOTAL),
+       cap=st.integers(0, MAX_FEN), elsewhere=st.integers(0, MAX_FEN))
+def test_the_compensation_limit_is_the_share_within_what_the_cap_leaves(pure, verified, share, cap,
+                                                                          elsewhere):
+    limit = ledger.compensation_limit(verified, share, cap, elsewhere)
+    assert limit >= 0
+    # never more than the share of the verified spend (exactly, as a fraction), nor the cap left
+    assert Fraction(limit) <= Fraction(verified * share, SHARE_TOTAL)
+    assert limit <= max(cap - elsewhere, 0)
+    # and no 分 is lost to rounding beyond the one the share's fraction cannot pay
+    assert limit == max(cap - elsewhere, 0) or Fraction(verified * share, SHARE_TOTAL) - limit < 1

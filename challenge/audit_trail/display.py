@@ -77,6 +77,13 @@ CHANGE_LABELS.update({  # review deadlines and ratings
 CHANGE_LABELS.update({
     "score": _l("揭榜准备度"), "followed": _l("已采纳的建议"), "ignored": _l("未采纳的建议"),
 })
+# After a failure (awarding/diligence.py, integrity/).
+CHANGE_LABELS.update({
+    "verdict": _l("认定结论"), "determined_by": _l("认定主体"), "determiners": _l("专家组成员 / 机构名称"),
+    "receipt": _l("凭证"), "verified_fen": _l("核定金额"), "compensation_cap_fen": _l("风险补偿上限"),
+    "party": _l("失信主体"), "grade": _l("失信等级"), "starts_on": _l("生效日期"),
+    "expires_on": _l("失效日期"), "published": _l("公示"), "evidence": _l("证据材料"),
+})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

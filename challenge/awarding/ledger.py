@@ -25,6 +25,7 @@ from ..money import SHARE_TOTAL, format_wan
 from ..states import (
     PAID_KINDS,
     ContractState,
+    Diligence,
     EntryKind,
     FailureRule,
     FundingMode,
@@ -111,6 +112,7 @@ class Terms:
     failure_rule: FailureRule | None = None
     recovery_fen: int = 0
     advance_limit_fen: int = 0  # 前置兑现: the 榜's share of the subsidy, capped (0: none)
+    diligence: Diligence | None = None  # a failed contract's determination, once made
 
     def committed(self, payer: Payer) -> int:
         return self.amount_fen if payer is Payer.ENTERPRISE else self.subsidy_fen
@@ -161,6 +163,8 @@ class Totals:
     state: ContractState
     failure_rule: FailureRule | None
     advanced: int = 0  # 前置兑现 paid (part of the government's paid)
+    diligence: Diligence | None = None
+    compensated: int = 0  # 风险补偿 paid to the enterprise after a diligent failure
 
     @property
     def paid(self) -> int:
@@ -183,8 +187,11 @@ class Totals:
 
     @property
     def withheld(self) -> int:
-        """Earned but unpaid money frozen by a failure under the withhold rule."""
-        if self.state is ContractState.FAILED and self.failure_rule is FailureRule.WITHHOLD:
+        """Earned but unpaid money frozen by a failure under the withhold rule, until the
+        determination: a diligent one lets the bureau release it to the solver (each release a
+        payment, so what stays withheld shrinks), a negligent one forfeits it (released)."""
+        if self.state is ContractState.FAILED and self.failure_rule is FailureRule.WITHHOLD \
+                and self.diligence is not Diligence.NEGLIGENT:
             return self.enterprise.due + self.government.due
         return 0
 
@@ -229,7 +236,8 @@ def totals(terms: Terms, lines: Sequence[Line]) -> Totals:
         enterprise=of(Payer.ENTERPRISE), government=of(Payer.GOVERNMENT),
         receivable=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECEIVABLE),
         recovered=sum(x.amount_fen for x in lines if x.kind is EntryKind.RECOVERED),
-        state=terms.state, failure_rule=terms.failure_rule, advanced=ahead)
+        state=terms.state, failure_rule=terms.failure_rule, advanced=ahead,
+        diligence=terms.diligence, compensated=compensated(lines))
 
 
 def advance_problem(terms: Terms, lines: Sequence[Line], amount_fen: int) -> str | None:
@@ -274,6 +282,10 @@ def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fe
     if terms.state is ContractState.DRAFT:
         return _("合同尚未签订，不能付款。")
     if terms.state is ContractState.FAILED:
+        if terms.failure_rule is FailureRule.WITHHOLD and terms.diligence is Diligence.DILIGENT:
+            return release_problem(terms, lines, payer, amount_fen, milestone_id)
+        if terms.failure_rule is FailureRule.WITHHOLD and terms.diligence is Diligence.NEGLIGENT:
+            return _("合同经认定失职，暂扣款项不再支付。")
         if terms.failure_rule is FailureRule.WITHHOLD:
             return _("合同已判定失败并暂扣待付款项，不能付款。")
         return _("合同已判定失败（%(rule)s），不能再付款。",
@@ -312,6 +324,49 @@ def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fe
         if paid_here + amount_fen > share:
             return _("超出该里程碑份额：%(payer)s在此里程碑共 %(share)s 万元，已付 %(paid)s 万元。",
                      payer=payer.label, share=format_wan(share), paid=format_wan(paid_here))
+    return None
+
+
+def release_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fen: int,
+                    milestone_id: int | None) -> str | None:
+    """暂扣 money released after a diligent determination: a payment against a milestone the
+    enterprise confirmed before the failure, within its share and within what is withheld."""
+    milestone = next((m for m in terms.milestones if m.id == milestone_id), None)
+    if milestone is None or milestone.state not in EARNED:
+        return _("放行暂扣款须选择失败前已确认的里程碑。")
+    share = terms.allocation(payer)[milestone.id]
+    paid_here = net_paid(lines, payer, milestone.id, by_milestone=True)
+    paid = net_paid(lines, payer)
+    if paid_here + amount_fen > share or paid + amount_fen > terms.earned(payer):
+        return _("超出暂扣金额：%(payer)s在此里程碑暂扣 %(left)s 万元。", payer=payer.label,
+                 left=format_wan(max(min(share - paid_here, terms.earned(payer) - paid), 0)))
+    return None
+
+
+def compensated(lines: Iterable[Line]) -> int:
+    return sum(x.amount_fen for x in lines if x.kind is EntryKind.COMPENSATION)
+
+
+def compensation_limit(verified_fen: int, share_bp: int, cap_fen: int, elsewhere_fen: int) -> int:
+    """The most one failed contract may be compensated in all: the configured share of the
+    enterprise's verified R&D spend (rounded down to the 分), within what the 榜's cap leaves
+    after its other contracts' compensation."""
+    return max(0, min(verified_fen * share_bp // SHARE_TOTAL, cap_fen - elsewhere_fen))
+
+
+def compensation_problem(terms: Terms, lines: Sequence[Line], limit_fen: int,
+                         amount_fen: int) -> str | None:
+    """Why this 风险补偿 may not be recorded, or None."""
+    if amount_fen <= 0:
+        return _("补偿金额必须大于零。")
+    if terms.state is not ContractState.FAILED:
+        return _("只有判定失败的合同才能给予风险补偿。")
+    if terms.diligence is not Diligence.DILIGENT:
+        return _("只有经认定尽职的失败合同才能给予风险补偿。")
+    done = compensated(lines)
+    if done + amount_fen > limit_fen:
+        return _("超出可补偿金额：最多 %(limit)s 万元，已补偿 %(done)s 万元。",
+                 limit=format_wan(limit_fen), done=format_wan(done))
     return None
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Challenge, Contract, ContractMilestone, LedgerEntry, Proposal
+from ..models import Challenge, Contract, ContractMilestone, Determination, LedgerEntry, Proposal
 from ..money import SHARE_TOTAL
 from ..states import ContractState, MilestoneState, ProposalState
 from ..timeutil import local_today
@@ -32,7 +32,9 @@ def terms_of(contract: Contract) -> Terms:
                  subsidy_fen=contract.subsidy_fen,
                  milestones=tuple(Milestone(m.id, m.share_bp, m.state) for m in contract.milestones),
                  failure_rule=contract.failure_rule, recovery_fen=contract.recovery_fen,
-                 advance_limit_fen=advance_limit(contract))
+                 advance_limit_fen=advance_limit(contract),
+                 diligence=db.session.scalar(select(Determination.verdict).where(
+                     Determination.contract_id == contract.id)) if contract.id else None)
 
 
 def lines_of(contract: Contract) -> list[Line]:

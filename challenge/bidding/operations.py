@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Refused
 from ..extensions import db
+from ..integrity.rules import organization_problem
 from ..locking import lock_for_write
 from ..models import (
     Challenge,
@@ -84,6 +85,9 @@ def start_proposal(challenge: Challenge, user: User, values: dict) -> Proposal:
     lock_for_write(Organization, user.organization_id)
     if live_proposal_of(user.organization_id, challenge) is not None:
         raise Refused(_one_bid())
+    barred = organization_problem(user.organization_id, user.organization.name)
+    if barred:
+        raise Refused(barred)
     proposal = Proposal(challenge=challenge, lead_org_id=user.organization_id,
                         team_lead_id=user.id, state=ProposalState.DRAFT, title="",
                         technical_approach="", requested_fen=0, budget=[], members=[])

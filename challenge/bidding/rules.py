@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from .. import permissions as can
 from ..extensions import db
+from ..integrity.rules import organization_problem
 from ..models import Challenge, Proposal, User
 from ..money import SHARE_TOTAL, format_share
 from ..orgs.rules import unverified_problem
@@ -30,6 +31,14 @@ def eligibility_problems(user: User, challenge: Challenge,
     if challenge.confidentiality is not Confidentiality.PUBLIC and not can.has_body_access(
             user, challenge):
         problems.append(_("揭榜前需获得发榜方授权并签署保密承诺，查阅保密内容。"))
+    barred = organization_problem(org.id, org.name)
+    if barred:
+        problems.append(barred)
+    for partner in proposal.partners if proposal is not None else []:
+        barred = organization_problem(partner.organization_id, partner.organization_name,
+                                      as_partner=True)
+        if barred:
+            problems.append(barred)
     live = live_proposal_of(org.id, challenge) if org is not None else None
     if live is not None and live is not proposal:
         problems.append(_("贵单位已在本榜提交（或正在编写）揭榜方案，每个单位只能作为牵头单位揭榜一次。"))

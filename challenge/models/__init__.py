@@ -3,27 +3,28 @@
 from .access import AccessGrant, AccessLog
 from .audit import AuditEvent, AuditImmutableError
 from .award import (
-                    Acceptance,
-                    AcceptanceItem,
-                    AwardFile,
-                    Contract,
-                    ContractMilestone,
-                    LedgerEntry,
-                    LedgerImmutableError,
+    Acceptance,
+    AcceptanceItem,
+    AwardFile,
+    Contract,
+    ContractMilestone,
+    LedgerEntry,
+    LedgerImmutableError,
 )
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
+from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
 from .notification import Notification
 from .organization import JoinRequest, Organization, OrgInvitation
 from .proposal import (
-                    IndicatorResponse,
-                    Proposal,
-                    ProposalAttachment,
-                    ProposalMilestone,
-                    ProposalPartner,
-                    ProposalVersion,
+    IndicatorResponse,
+    Proposal,
+    ProposalAttachment,
+    ProposalMilestone,
+    ProposalPartner,
+    ProposalVersion,
 )
 from .question import Question
 from .review import (
@@ -50,4 +51,5 @@ __all__ = [
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
     "ReviewerRating", "ReviewReminder", "ReviewPledge",
+    "Determination", "DiligenceFile", "IntegrityRecord", "SpendReceipt",
 ]

@@ -75,6 +75,8 @@ class Challenge(CreatedMixin, db.Model):
     summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     worldwide: Mapped[bool] = mapped_column(default=False, server_default=false())
     bounty_fen: Mapped[int] = mapped_column(BigInteger)
+    # 风险补偿: the most the government compensates over this 榜's failed contracts (0 = none).
+    compensation_cap_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     investment_fen: Mapped[int] = mapped_column(BigInteger)
     funding_mode: Mapped[FundingMode] = enum_column(FundingMode)
     max_winners: Mapped[int] = mapped_column(default=1)

@@ -11,6 +11,7 @@ from .. import permissions as can
 from ..caching import public_page
 from ..extensions import db
 from ..hall.views import listed_for
+from ..integrity.rules import published_in_force
 from ..models import AuditEvent, Challenge, Contract, JoinRequest, Organization, OrgInvitation, User
 from ..posting.forms import ReasonForm
 from ..reviewing.queries import contract_outcome
@@ -314,4 +315,5 @@ def organization(org_id: int):
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("orgs/organization.html", org=org, page=page, summary=summary,
                            outcomes={c.id: contract_outcome(c) for c in page.items},
+                           findings=published_in_force(org.id),
                            title=_("揭榜单位档案：%(name)s", name=org.name))

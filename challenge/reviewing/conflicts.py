@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
+from ..integrity.rules import barred_people
 from ..locales import punctuation
 from ..models import Challenge, Contract, ExpertProfile, Organization, Proposal, ReviewAssignment, User
 from ..models.expert import author_names, named_lines, normalise_name
@@ -39,7 +40,7 @@ from ..timeutil import utcnow
 
 # Kinds of conflict, in the order they are reported.
 KINDS = ("issuer", "bidder", "member", "member_org", "history", "consortium", "team", "contract",
-         "panel", "coauthor", "declared_by_team", "relative", "declined")
+         "panel", "coauthor", "declared_by_team", "relative", "declined", "integrity")
 
 SUBMITTED = LIVE_PROPOSAL_STATES - {ProposalState.DRAFT}
 
@@ -184,6 +185,8 @@ def find_conflicts(challenge: Challenge, reviewers: list[User]) -> dict[int, lis
         if reviewer.id in declined:
             found[reviewer.id].append(Conflict("declined", _("已声明回避：%(note)s",
                                                             note=declined[reviewer.id])))
+    for rid, why in barred_people([r.id for r in reviewers]).items():  # 失信: never seated
+        found[rid].append(Conflict("integrity", why))
     return {rid: _unique(items) for rid, items in found.items() if items}
 
 
