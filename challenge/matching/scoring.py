@@ -255,31 +255,32 @@ class Engine:
     def _rank(self, query: Query, k: int, exclude: Collection[Hashable], shortlist: int
               ) -> tuple[list[Scored], QueryVector]:
         vec = self.vector(query)
-        doc_ids, lex = self.index.scores(vec.ids, vec.weights)
-        if vec.total > 0:
-            lex = lex / vec.total
+        all_scores = self.index.scores(vec.ids, vec.weights)
+        doc_ids, lex = all_scores.ids, all_scores.values
+        scale = 1.0 / vec.total if vec.total > 0 else 1.0
         lex_of: dict[Hashable, float]
         if k <= 0 or len(doc_ids) <= shortlist:
-            lex_of = dict(zip(doc_ids.tolist(), lex.tolist(), strict=True))
+            lex_of = dict(zip(doc_ids.tolist(), (lex * scale).tolist(), strict=True))
         else:
             size = min(len(doc_ids), max(shortlist, 4 * (k + len(exclude))))
             top = np.argpartition(-lex, size - 1)[:size]
             top = top[lex[top] > 0]
-            lex_of = dict(zip(doc_ids[top].tolist(), lex[top].tolist(), strict=True))
+            lex_of = dict(zip(doc_ids[top].tolist(), (lex[top] * scale).tolist(), strict=True))
         for doc_id in self._keyword_candidates(query.phrases):
             if doc_id not in lex_of:
-                lex_of[doc_id] = self._lex_one(doc_id, vec)
+                # Looked up, not recomputed: the sparse product above scored every document.
+                lex_of[doc_id] = all_scores.of(doc_id) * scale
         for doc_id in exclude:
             lex_of.pop(doc_id, None)
         scored = self._rerank(query, lex_of)
         scored.sort(key=lambda s: (-s.raw, str(s.id)))
-        if k <= 0:
-            return scored, vec
-        return [s for s in scored[:k] if s.score > 0], vec
-
-    def _lex_one(self, doc_id: Hashable, vec: QueryVector) -> float:
-        _, contrib = self.contributions(doc_id, vec)
-        return float(contrib.sum()) / vec.total if vec.total > 0 else 0.0
+        if k > 0:
+            scored = [s for s in scored[:k] if s.score > 0]
+        # Which keywords matched is only worth spelling out for the documents returned.
+        for s, hits in zip(scored, self._keyword_hits(query.phrases, [s.id for s in scored]),
+                           strict=True):
+            s.keyword_hits = hits
+        return scored, vec
 
     def contributions(self, doc_id: Hashable, vec: QueryVector) -> tuple[np.ndarray, np.ndarray]:
         """Term ids shared by the query and document, with their BM25 contributions."""
@@ -317,46 +318,66 @@ class Engine:
     def _rerank(self, query: Query, lex_of: dict[Hashable, float]) -> list[Scored]:
         """Blend the sparse score with fuzzy keyword similarity and map it onto 0–100."""
         ids = list(lex_of)
-        best, hits = self._keyword_matches(query.phrases, ids)
-        out = []
-        for i, doc_id in enumerate(ids):
-            lex = lex_of[doc_id]
-            fz = float(best[i].mean()) / 100 if best is not None else 0.0
-            raw = lex + FUZZY_WEIGHT * fz
-            out.append(Scored(doc_id, lex, fz, raw, 100.0 * (1.0 - math.exp(-ALPHA * raw)), hits[i]))
-        return out
+        lex = np.fromiter(lex_of.values(), dtype=np.float64, count=len(ids))
+        best = self._keyword_best(query.phrases, ids)
+        fz = best.mean(axis=1) / 100 if best is not None else np.zeros(len(ids))
+        raw = lex + FUZZY_WEIGHT * fz
+        score = 100.0 * (1.0 - np.exp(-ALPHA * raw))
+        return [Scored(doc_id, lx, f, r, sc, []) for doc_id, lx, f, r, sc
+                in zip(ids, lex.tolist(), fz.tolist(), raw.tolist(), score.tolist(), strict=True)]
 
-    def _keyword_matches(self, phrases: Sequence[str], ids: list[Hashable]
-                         ) -> tuple[np.ndarray | None, list[list[str]]]:
-        """Per document: best similarity for each query phrase, and the keywords that matched."""
-        hits: list[list[str]] = [[] for _ in ids]
-        if not phrases or not ids:
-            return None, hits
-        doc_phrases = [self._phrases.get(i, ()) for i in ids]
-        vocab = list(dict.fromkeys(p for ps in doc_phrases for p in ps))
-        best = np.zeros((len(ids), len(phrases)), dtype=np.float32)
-        if not vocab:
-            return best, hits
-        col = {p: j for j, p in enumerate(vocab)}
+    def _keyword_sims(self, phrases: Sequence[str], vocab: list[str]) -> np.ndarray:
+        """Similarity of each query phrase to each keyword, 0 below the cutoff, scaled by the
+        keyword's rarity: a keyword shared by few documents says more than one everybody lists."""
         sims = self._phrase_sims(phrases, vocab)
         sims[sims < FUZZY_CUTOFF] = 0
-        # A keyword shared by few documents says more than one everybody lists.
         n = len(self.index) + 0.5
         df = np.array([len(self._phrase_docs.get(p, ())) for p in vocab], dtype=np.float64)
         sims *= (np.log1p((n - df) / (df + 0.5)) / math.log1p((n - 1) / 1.5))[np.newaxis, :]
+        return sims
+
+    def _keyword_best(self, phrases: Sequence[str], ids: list[Hashable]) -> np.ndarray | None:
+        """Per document (row) and query phrase (column): its best keyword similarity.
+
+        One vectorised pass over all shortlisted documents: their keywords laid end to end,
+        and the maximum taken per document with np.maximum.reduceat.
+        """
+        if not phrases or not ids:
+            return None
+        doc_phrases = [self._phrases.get(i, ()) for i in ids]
+        best = np.zeros((len(ids), len(phrases)), dtype=np.float32)
+        col: dict[str, int] = {}
+        flat = [col.setdefault(p, len(col)) for ps in doc_phrases for p in ps]
+        if not flat:
+            return best
+        sims = self._keyword_sims(phrases, list(col))
+        sizes = np.fromiter(map(len, doc_phrases), dtype=np.int64, count=len(ids))
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        has = sizes > 0
+        best[has] = np.maximum.reduceat(sims[:, flat], starts[has], axis=1).T
+        return best
+
+    def _keyword_hits(self, phrases: Sequence[str], ids: list[Hashable]) -> list[list[str]]:
+        """Per document: the keywords that matched a query phrase, as explanations."""
+        hits: list[list[str]] = [[] for _ in ids]
+        doc_phrases = [self._phrases.get(i, ()) for i in ids]
+        vocab = list(dict.fromkeys(p for ps in doc_phrases for p in ps))
+        if not phrases or not vocab:
+            return hits
+        col = {p: j for j, p in enumerate(vocab)}
+        sims = self._keyword_sims(phrases, vocab)
         for i, ps in enumerate(doc_phrases):
             if not ps:
                 continue
             block = sims[:, [col[p] for p in ps]]
             arg = block.argmax(axis=1)
-            best[i] = block[np.arange(len(phrases)), arg]
             for qi, j in enumerate(arg.tolist()):
-                if best[i, qi] > 0:
+                if block[qi, j] > 0:
                     hit = ps[j]
                     label = f"keyword={hit}" if hit == phrases[qi] else f"keyword≈{hit}"
                     if label not in hits[i]:
                         hits[i].append(label)
-        return best, hits
+        return hits
 
     def explain(self, scored: Scored, vec: QueryVector) -> list[str]:
         """The few terms that contributed most, without repeating overlapping ones."""
