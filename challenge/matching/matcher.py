@@ -10,7 +10,8 @@ from rapidfuzz import fuzz, process
 
 from .models import Id, Match, Need, Profile
 from .normalize import normalize
-from .scoring import ALPHA, SHORTLIST, Engine, Fields, Query, pick_labels
+from .scoring import ALPHA, SHORTLIST, SOUND_SIMILARITY, Engine, Fields, Query, pick_labels
+from .sound import fold_sound
 from .text import tokenize
 
 # Field weights: what someone lists as keywords or puts in a title says most about them.
@@ -95,6 +96,7 @@ class NeedIndex:
     def __init__(self, needs: Iterable[Need] = ()) -> None:
         self._engine = Engine()
         self._titles: dict[Id, str] = {}
+        self._title_sounds: dict[Id, str] = {}  # the titles as they read (see `fold_sound`)
         self._title_tokens: dict[Id, str] = {}
         for n in needs:
             self.add(n)
@@ -111,6 +113,7 @@ class NeedIndex:
         with self._engine.lock:
             self._engine.add(need.id, need_fields(need), need_phrases(need))
             self._titles[need.id] = title
+            self._title_sounds[need.id] = fold_sound(title)
             self._title_tokens[need.id] = title_tokens
 
     def update(self, need: Need) -> None:
@@ -125,7 +128,7 @@ class NeedIndex:
         with self._engine.lock:
             if not self._engine.remove(need_id):
                 return False
-            del self._titles[need_id], self._title_tokens[need_id]
+            del self._titles[need_id], self._title_tokens[need_id], self._title_sounds[need_id]
             return True
 
     def top_needs(self, profile: Profile, k: int = 10, exclude: Collection[Id] = frozenset()
@@ -186,15 +189,19 @@ class NeedIndex:
         q = Query.from_fields([(query, 1.0)])
         scored, vec = engine.rank(q, SHORTLIST)
         text = normalize(query)
+        sound = fold_sound(text)
         lex = {s.id: s for s in scored if s.lex > 0}
         if len(lex) < k and text and self._titles:
-            for _, _, need_id in process.extract(text, self._titles, scorer=fuzz.partial_ratio,
-                                                 score_cutoff=TITLE_CUTOFF, limit=k):
-                if need_id not in lex:
-                    lex[need_id] = None
+            for titles, probe in ((self._titles, text), (self._title_sounds, sound)):
+                for _, _, need_id in process.extract(probe, titles, scorer=fuzz.partial_ratio,
+                                                     score_cutoff=TITLE_CUTOFF, limit=k):
+                    lex.setdefault(need_id, None)
         results: list[tuple[float, Match]] = []
         for need_id, s in lex.items():
-            sim = fuzz.partial_ratio(text, self._titles[need_id]) if text else 0.0
+            # A title that only reads like the query (溶喷布 / 熔喷布) counts a little less.
+            sim = max(fuzz.partial_ratio(text, self._titles[need_id]),
+                      SOUND_SIMILARITY * fuzz.partial_ratio(sound, self._title_sounds[need_id])
+                      ) if text else 0.0
             title_part = sim / 100 if sim >= TITLE_CUTOFF else 0.0
             raw = (s.lex if s else 0.0) + TITLE_WEIGHT * title_part
             if raw <= 0:

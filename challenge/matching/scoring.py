@@ -19,10 +19,15 @@ from rapidfuzz import fuzz, process
 from .index import SparseIndex
 from .models import Match
 from .normalize import normalize
+from .sound import fold_sound
 from .text import BIGRAM, CONCEPT, PHRASE, add_features
 
 Fields = Sequence[tuple[str, float]]
 
+# Keywords and titles that only read alike (homophone typos) count this much of an exact
+# match. Sounds are compared there only: as index features they cost ranking quality (nDCG@10
+# 0.8849 → 0.8826 on bench/data with pinyin bigrams at query weight 0.3).
+SOUND_SIMILARITY = 0.85
 # Query-side weight per feature kind: bigrams are many and overlap words, concepts are strong,
 # an English word pair adds to its two words.
 TYPE_WEIGHTS = {BIGRAM: 0.5, CONCEPT: 1.5, PHRASE: 1.0}
@@ -50,9 +55,11 @@ def core(phrase: str) -> str:
 
 
 def _grams(phrase: str) -> set[str]:
-    """Keys for finding fuzzy keyword candidates: CJK bigrams and Latin trigrams."""
+    """Keys for finding fuzzy keyword candidates: CJK bigrams (of the characters and of their
+    sounds, see `fold_sound`) and Latin trigrams."""
     grams: set[str] = set()
-    for part in phrase.split():
+    sounded = fold_sound(phrase)
+    for part in phrase.split() + (sounded.split() if sounded != phrase else []):
         n = 2 if not part.isascii() else 3
         if len(part) <= n:
             grams.add(part)
@@ -135,6 +142,7 @@ class Engine:
         self._phrase_docs: dict[str, set[Hashable]] = {}
         self._gram_phrases: dict[str, set[str]] = {}
         self._core: dict[str, str] = {}
+        self._sounds: dict[str, str] = {}
         self._ascii_terms: set[str] = set()
         self._ascii_list: list[str] | None = None
 
@@ -159,6 +167,7 @@ class Engine:
             if docs is None:
                 docs = self._phrase_docs[phrase] = set()
                 self._core[phrase] = core(phrase)
+                self._sounds[phrase] = fold_sound(phrase)
                 for gram in _grams(phrase):
                     self._gram_phrases.setdefault(gram, set()).add(phrase)
             docs.add(doc_id)
@@ -180,7 +189,7 @@ class Engine:
             docs.discard(doc_id)
             if not docs:
                 del self._phrase_docs[phrase]
-                del self._core[phrase]
+                del self._core[phrase], self._sounds[phrase]
                 for gram in _grams(phrase):
                     bucket = self._gram_phrases[gram]
                     bucket.discard(phrase)
@@ -308,12 +317,20 @@ class Engine:
         return found
 
     def _phrase_sims(self, queries: Sequence[str], choices: Sequence[str]) -> np.ndarray:
-        """Keyword similarity 0–100: plain edit ratio, or slightly less for equal cores."""
+        """Keyword similarity 0–100: plain edit ratio, or slightly less for equal cores or
+        for keywords that only read alike (溶喷布 / 熔喷布, a homophone typo)."""
         raw = process.cdist(queries, choices, scorer=fuzz.ratio, dtype=np.float32)
         q_core = [core(q) for q in queries]
         c_core = [self._core.get(c) or core(c) for c in choices]
         cored = process.cdist(q_core, c_core, scorer=fuzz.ratio, dtype=np.float32) * 0.9
-        return np.maximum(raw, cored)
+        sounded = process.cdist([fold_sound(q) for q in queries],
+                                [self._sound(c) for c in choices],
+                                scorer=fuzz.ratio, dtype=np.float32) * SOUND_SIMILARITY
+        return np.maximum(np.maximum(raw, cored), sounded)
+
+    def _sound(self, phrase: str) -> str:
+        found = self._sounds.get(phrase)
+        return found if found is not None else fold_sound(phrase)
 
     def _rerank(self, query: Query, lex_of: dict[Hashable, float]) -> list[Scored]:
         """Blend the sparse score with fuzzy keyword similarity and map it onto 0–100."""
