@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable
 
 import numpy as np
@@ -29,10 +30,42 @@ def _list(items: Iterable[str] | str) -> list[str]:
     return [items] if isinstance(items, str) else list(items)
 
 
+# A profile's works each count on their own: a recent one fully, one WORK_HALF_LIFE years older
+# than the profile's newest half (never below WORK_FLOOR: old expertise is not nothing). A work
+# longer than WORK_LENGTH characters weighs no more in total than one of that length (its words
+# spread thinner), so one long abstract cannot drown the other works, and topics repeated
+# across works add up.
+WORK_HALF_LIFE = 8.0
+WORK_FLOOR = 0.25
+WORK_LENGTH = 60
+_YEAR_RE = re.compile(r"[（(]\s*((?:19|20)\d\d)\s*[)）]|(?<!\d)((?:19|20)\d\d)年")
+
+
+def work_year(text: str) -> int | None:
+    """The year a work gives, as the app writes it ("标题（2019）：摘要") or as "2019年"."""
+    m = _YEAR_RE.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def work_weights(works: list[str]) -> list[float]:
+    """Relative weight of each work (see WORK_HALF_LIFE, WORK_LENGTH)."""
+    years = [work_year(w) for w in works]
+    newest = max((y for y in years if y is not None), default=None)
+    out = []
+    for text, year in zip(works, years, strict=True):
+        recency = 1.0 if year is None or newest is None else max(
+            WORK_FLOOR, 0.5 ** ((newest - year) / WORK_HALF_LIFE))
+        length = max(1, len(text))
+        out.append(recency * min(1.0, WORK_LENGTH / length))
+    return out
+
+
 def profile_fields(p: Profile) -> Fields:
     w = PROFILE_WEIGHTS
+    works = _list(p.works)
     return [(_join(p.keywords), w["keywords"]), (_join(p.fields), w["fields"]),
-            (_join(p.works), w["works"]), (p.bio, w["bio"])]
+            *((text, w["works"] * k) for text, k in zip(works, work_weights(works), strict=True)),
+            (p.bio, w["bio"])]
 
 
 def need_fields(n: Need) -> Fields:
