@@ -20,6 +20,7 @@ from .index import SparseIndex
 from .models import Match
 from .normalize import normalize
 from .sound import fold_sound
+from .synonyms import find_sound_concepts
 from .text import BIGRAM, CONCEPT, PHRASE, add_features
 
 Fields = Sequence[tuple[str, float]]
@@ -99,7 +100,16 @@ class Query:
 
     @classmethod
     def from_fields(cls, fields: Fields, phrases: Iterable[str] = ()) -> Query:
+        """A query's features; a homophone of a synonym-table term (溶喷布 for 熔喷布) also asks
+        for its concept, at SOUND_SIMILARITY of the field's weight (documents are indexed as
+        written: a typo is the asker's, so it is read through on the asking side)."""
         counts, variants = weighted_features(fields)
+        for text, weight in fields:
+            for written, canon in find_sound_concepts(normalize(text)):
+                key = CONCEPT + canon
+                if key not in counts:
+                    counts[key] = weight * SOUND_SIMILARITY
+                    variants[key] = written
         return cls(counts, variants, _unique_phrases(phrases))
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from challenge.matching import Matcher, Need, NeedIndex, Profile
 from challenge.matching.sound import fold_sound
+from challenge.matching.synonyms import find_sound_concepts
 
 PROFILES = [
     Profile("melt", fields=["纺织科学与工程"], keywords=["熔喷布", "驻极"]),
@@ -38,3 +39,14 @@ def test_title_search_reads_through_homophones():
     assert [m.id for m in index.search("溶喷布")][:1] == [1]
     assert [m.id for m in index.search("轴承刚")][:1] == [3]
     assert index.search("你好世界") == []
+
+
+def test_a_homophone_of_a_synonym_reaches_its_concept():
+    """溶喷布 shares no bigram and no close title with 医用熔喷非织造布, but reads like 熔喷布,
+    whose synonym group holds 熔喷非织造布."""
+    index = NeedIndex([Need(1, "医用熔喷非织造布高效低阻过滤"), Need(2, "车规级功率模块焊层空洞率"),
+                       Need(3, "高端轴承钢冶炼纯净度")])
+    found = index.search("溶喷布")
+    assert [m.id for m in found] == [1]
+    assert "溶喷布=熔喷布" in found[0].terms
+    assert list(find_sound_concepts("熔喷布")) == []  # written right: nothing to read through
