@@ -8,6 +8,8 @@ import pytest
 
 from challenge.matching_service import SEARCH_MIN_SCORE, search_ids, service
 
+pytestmark = pytest.mark.slow  # each test seeds the demo (~10 s)
+
 
 def titles(html: str) -> list[str]:
     return re.findall(r'class="stretched-link[^"]*"[^>]*>([^<]+)</a>', html)
