@@ -6,10 +6,12 @@
 Each index size is built in a fresh child process, so its peak memory (resource.getrusage
 ru_maxrss of that process: interpreter, jieba dictionary, generated input and index) is
 not inflated by earlier runs. Figures printed: build time and peak RSS; top-10 latency for
-single needs (median, p95); a batch of needs; reviewer assignment with HiGHS (all on Chinese
-profiles); then English profiles (from bench/en_inventory.py) indexed and queried twice in the
-same run: with the English-aware tokeniser, and with English words only lower-cased (no stop
-list, stemming or phrase pairs, as before English-aware matching) for comparison.
+single needs (median, p95), on needs as the bench writes them and on needs full of generic
+words as enterprises write them; a batch of needs; the batch CLI timed from outside (gaps
+between its output per need); reviewer assignment with HiGHS (all on Chinese profiles); then
+English profiles (from bench/en_inventory.py) indexed and queried twice in the same
+run: with the English-aware tokeniser, and with English words only lower-cased (no stop list,
+stemming or phrase pairs, as before English-aware matching) for comparison.
 """
 
 from __future__ import annotations
@@ -91,6 +93,18 @@ class Synth:
         works = [f"{terms[2]}对{core}{self.rare()}的影响研究",
                  f"一种{core}的{terms[3]}方法"][: r.randint(1, 2)]
         return Profile(pid, f"专家{pid}", [core], [core, *terms[:3], self.rare()], bio, works)
+
+    def generic_need(self, nid: int) -> Need:
+        """A need as enterprises write one: the subject buried in generic words (技术, 研究,
+        国际先进水平, 关键技术) that nearly every profile and need shares."""
+        r = self.rng
+        core, terms = self._pick()
+        return Need(nid, f"{core}关键技术研究与产业化应用",
+                    f"围绕{core}开展关键技术研究，突破{terms[0]}等核心技术，技术水平达到国际先进"
+                    f"水平，形成具有自主知识产权的技术成果，提升企业技术创新能力和研究开发水平。",
+                    ["技术研究", core],
+                    f"技术指标达到国际先进水平；{terms[1]}关键技术取得突破，研究成果实现产业化应用，"
+                    f"相关技术性能提升{r.randint(10, 50)}%以上。")
 
     def need(self, nid: int) -> Need:
         r = self.rng
@@ -186,6 +200,8 @@ def child_index(n: int, latency_needs: int, batch_needs: int) -> dict:
     del profiles
     if latency_needs:
         out.update(latencies(matcher, [synth.need(i) for i in range(latency_needs)]))
+        generic = latencies(matcher, [synth.generic_need(i) for i in range(latency_needs)])
+        out.update({f"generic_{k}": v for k, v in generic.items()})
     if batch_needs:
         needs = [synth.need(10_000 + i) for i in range(batch_needs)]
         t = time.perf_counter()
@@ -218,6 +234,50 @@ def child_assign(n_needs: int, n_reviewers: int, per_need: int, load: int, candi
             "max_load_used": max(loads.values(), default=0), "problems": result.problems}
 
 
+def child_cli(n: int, extra: int) -> dict:
+    """The batch CLI from outside: `python -m challenge.matching --top 10` on *n* profiles and
+    1 + *extra* generic needs, its output read as it comes (unbuffered). A need's time is the
+    gap between its first output line and the previous need's, so neither start-up nor the
+    build enters it; the median of those gaps is what a batch pays per extra need. The CPU
+    figure is the child's CPU time minus that of a run with the first need only."""
+    import tempfile
+
+    synth = Synth(n)
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        profiles, one, many = (Path(tmp) / f for f in ("p.jsonl", "n1.jsonl", "nk.jsonl"))
+        with open(profiles, "w", encoding="utf-8") as f:
+            for i in range(n):
+                f.write(json.dumps(synth.profile(i).__dict__, ensure_ascii=False) + "\n")
+        needs = [synth.generic_need(i).__dict__ for i in range(1 + extra)]
+        for path, rows in ((one, needs[:1]), (many, needs)):
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        cpu = {}
+        gaps: list[float] = []
+        for label, path in (("one", one), ("many", many)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            with subprocess.Popen([sys.executable, "-m", "challenge.matching", "--profiles",
+                                   str(profiles), "--needs", str(path), "--top", "10"],
+                                  stdout=subprocess.PIPE, text=True, cwd=root,
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1"}) as proc:
+                assert proc.stdout is not None
+                current, last = None, 0.0
+                for line in proc.stdout:
+                    need_id = json.loads(line)["need"]
+                    if need_id != current:
+                        now = time.perf_counter()
+                        if current is not None and label == "many":
+                            gaps.append((now - last) * 1000)
+                        current, last = need_id, now
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[label] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    gaps.sort()
+    return {"n": n, "extra": extra, "wall_ms_median": statistics.median(gaps),
+            "wall_ms_p95": gaps[int(0.95 * (len(gaps) - 1))],
+            "cpu_ms_per_need": (cpu["many"] - cpu["one"]) / extra * 1000}
+
+
 def run_child(*args: str) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
                           text=True, check=False)
@@ -233,15 +293,18 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         kind, *nums = args.child
-        fn = {"index": child_index, "assign": child_assign, "english": child_english}[kind]
+        fn = {"index": child_index, "assign": child_assign, "english": child_english,
+              "cli": child_cli}[kind]
         print(json.dumps(fn(*map(int, nums))))
         return 0
 
     if args.quick:
         small, large, lat, batch, assign = 2_000, 10_000, 50, 100, (100, 1_000, 3, 2, 50)
+        cli_extra = 20
         en = (10_000, 100)
     else:
         small, large, lat, batch, assign = 10_000, 100_000, 200, 1_000, (500, 5_000, 3, 2, 50)
+        cli_extra = 100
         en = (50_000, 200)
     print(f"machine: {machine()}")
     print("memory: peak RSS of a fresh child process (resource.getrusage ru_maxrss), "
@@ -256,6 +319,14 @@ def main() -> int:
                   f"p95 {r['latency_p95_ms']:.1f} ms")
             print(f"  batch: {r['batch_needs']:,} needs x {n:,} profiles in {r['batch_s']:.1f} s "
                   f"({r['batch_s'] / r['batch_needs'] * 1000:.1f} ms/need)")
+            print(f"  top-10 latency over {latency} generic needs (技术, 研究, 国际先进水平, 关键技术): "
+                  f"median {r['generic_latency_median_ms']:.1f} ms, "
+                  f"p95 {r['generic_latency_p95_ms']:.1f} ms")
+    c = run_child("cli", str(large), str(cli_extra))
+    print(f"batch CLI from outside (python -m challenge.matching --top 10), {large:,} profiles, "
+          f"1 + {cli_extra} generic needs: per extra need median {c['wall_ms_median']:.1f} ms, "
+          f"p95 {c['wall_ms_p95']:.1f} ms (between output lines); "
+          f"{c['cpu_ms_per_need']:.1f} ms CPU (vs a run with 1 need)")
     a = run_child("assign", *map(str, assign))
     print(f"assignment: {a['needs']} needs x {a['reviewers']:,} reviewers, {assign[2]} per need, "
           f"load <= {assign[3]}, top-{assign[4]} candidates per need ({a['pairs']:,} pairs, "

@@ -203,12 +203,18 @@ def why(terms: list[str], limit: int = 6) -> list[str]:
     return for_reader(shown[:limit])
 
 
-def search_ids(text: str, k: int = 100) -> list[int]:
-    """Ids of 榜 whose public face matches free text, best first, typos tolerated."""
-    matches = service().needs.search(text, k=k)
+def search_ids(text: str, k: int = 100, keep=None) -> list[int]:
+    """Ids of 榜 whose public face matches free text, best first, typos tolerated. *keep*
+    (ids → the subset the reader may list) filters before the band is drawn, so the band is
+    measured from the best hit the reader will see: a hidden 榜 scoring higher must not push
+    the visible ones out of the list."""
+    matches = [m for m in service().needs.search(text, k=k) if m.score >= SEARCH_MIN_SCORE]
+    if keep is not None and matches:
+        visible = keep([m.id for m in matches])
+        matches = [m for m in matches if m.id in visible]
     if not matches:
         return []
-    floor = max(SEARCH_MIN_SCORE, matches[0].score - SEARCH_BAND)
+    floor = matches[0].score - SEARCH_BAND
     return [m.id for m in matches if m.score >= floor]
 
 

@@ -157,7 +157,8 @@ def _listing() -> dict:
         if not db.session.scalar(select(Challenge.id).where(*filters, *kind_filter, *text_filter)
                                  .limit(1)):
             # Nothing contains the words as typed: ask the matcher (typos, other segmentation).
-            ids = search_ids(q)
+            ids = search_ids(q, keep=lambda found: set(db.session.scalars(
+                select(Challenge.id).where(*filters, *kind_filter, Challenge.id.in_(found)))))
             if ids:
                 fuzzy = True
                 text_filter = [Challenge.id.in_(ids)]

@@ -28,6 +28,21 @@ class DocTerms:
 
 
 @dataclass
+class Scores:
+    """Every live document's score for one query, and a lookup of any one document's."""
+
+    ids: np.ndarray  # object array of document ids
+    values: np.ndarray  # their scores, parallel to ids
+    _full: dict[int, np.ndarray]  # id(segment) → scores of all its positions, dead ones too
+    _where: dict[Hashable, tuple[_Segment, int]]
+
+    def of(self, doc_id: Hashable) -> float:
+        """One document's score, by its segment position (no search through *ids*)."""
+        seg, pos = self._where[doc_id]
+        return float(self._full[id(seg)][pos])
+
+
+@dataclass
 class _Segment:
     ids: np.ndarray  # object array: position → document id
     matrix: sp.csr_array  # terms × documents, BM25 term-frequency parts
@@ -117,15 +132,17 @@ class SparseIndex:
         norm = self.k1 * (1 - self.b + self.b * length / self.avgdl)
         return tf * (self.k1 + 1) / (tf + norm)
 
-    def scores(self, term_ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Score every live document: returns (document ids, scores) as parallel arrays."""
+    def scores(self, term_ids: np.ndarray, weights: np.ndarray) -> Scores:
+        """Score every live document (ids and scores as parallel arrays)."""
         self._flush()
         out_ids: list[np.ndarray] = []
         out_scores: list[np.ndarray] = []
+        full: dict[int, np.ndarray] = {}
         for seg in self._segments:
             known = term_ids < seg.matrix.shape[0]
             rows = seg.matrix[term_ids[known]]
             scores = rows.T @ weights[known].astype(np.float32)
+            full[id(seg)] = scores
             if seg.dead:
                 out_ids.append(seg.ids[seg.alive])
                 out_scores.append(scores[seg.alive])
@@ -133,8 +150,9 @@ class SparseIndex:
                 out_ids.append(seg.ids)
                 out_scores.append(scores)
         if not out_ids:
-            return np.empty(0, dtype=object), np.empty(0, dtype=np.float32)
-        return np.concatenate(out_ids), np.concatenate(out_scores)
+            return Scores(np.empty(0, dtype=object), np.empty(0, dtype=np.float32), full,
+                          self._where)
+        return Scores(np.concatenate(out_ids), np.concatenate(out_scores), full, self._where)
 
     def _term_id(self, term: str) -> int:
         tid = self.vocab.get(term)

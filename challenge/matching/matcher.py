@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable
 
 import numpy as np
@@ -10,7 +11,8 @@ from rapidfuzz import fuzz, process
 
 from .models import Id, Match, Need, Profile
 from .normalize import normalize
-from .scoring import ALPHA, SHORTLIST, Engine, Fields, Query, pick_labels
+from .scoring import ALPHA, SHORTLIST, SOUND_SIMILARITY, Engine, Fields, Query, pick_labels
+from .sound import fold_sound
 from .text import tokenize
 
 # Field weights: what someone lists as keywords or puts in a title says most about them.
@@ -28,10 +30,42 @@ def _list(items: Iterable[str] | str) -> list[str]:
     return [items] if isinstance(items, str) else list(items)
 
 
+# A profile's works each count on their own: a recent one fully, one WORK_HALF_LIFE years older
+# than the profile's newest half (never below WORK_FLOOR: old expertise is not nothing). A work
+# longer than WORK_LENGTH characters weighs no more in total than one of that length (its words
+# spread thinner), so one long abstract cannot drown the other works, and topics repeated
+# across works add up.
+WORK_HALF_LIFE = 8.0
+WORK_FLOOR = 0.25
+WORK_LENGTH = 60
+_YEAR_RE = re.compile(r"[（(]\s*((?:19|20)\d\d)\s*[)）]|(?<!\d)((?:19|20)\d\d)年")
+
+
+def work_year(text: str) -> int | None:
+    """The year a work gives, as the app writes it ("标题（2019）：摘要") or as "2019年"."""
+    m = _YEAR_RE.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def work_weights(works: list[str]) -> list[float]:
+    """Relative weight of each work (see WORK_HALF_LIFE, WORK_LENGTH)."""
+    years = [work_year(w) for w in works]
+    newest = max((y for y in years if y is not None), default=None)
+    out = []
+    for text, year in zip(works, years, strict=True):
+        recency = 1.0 if year is None or newest is None else max(
+            WORK_FLOOR, 0.5 ** ((newest - year) / WORK_HALF_LIFE))
+        length = max(1, len(text))
+        out.append(recency * min(1.0, WORK_LENGTH / length))
+    return out
+
+
 def profile_fields(p: Profile) -> Fields:
     w = PROFILE_WEIGHTS
+    works = _list(p.works)
     return [(_join(p.keywords), w["keywords"]), (_join(p.fields), w["fields"]),
-            (_join(p.works), w["works"]), (p.bio, w["bio"])]
+            *((text, w["works"] * k) for text, k in zip(works, work_weights(works), strict=True)),
+            (p.bio, w["bio"])]
 
 
 def need_fields(n: Need) -> Fields:
@@ -95,6 +129,7 @@ class NeedIndex:
     def __init__(self, needs: Iterable[Need] = ()) -> None:
         self._engine = Engine()
         self._titles: dict[Id, str] = {}
+        self._title_sounds: dict[Id, str] = {}  # the titles as they read (see `fold_sound`)
         self._title_tokens: dict[Id, str] = {}
         for n in needs:
             self.add(n)
@@ -111,6 +146,7 @@ class NeedIndex:
         with self._engine.lock:
             self._engine.add(need.id, need_fields(need), need_phrases(need))
             self._titles[need.id] = title
+            self._title_sounds[need.id] = fold_sound(title)
             self._title_tokens[need.id] = title_tokens
 
     def update(self, need: Need) -> None:
@@ -125,7 +161,7 @@ class NeedIndex:
         with self._engine.lock:
             if not self._engine.remove(need_id):
                 return False
-            del self._titles[need_id], self._title_tokens[need_id]
+            del self._titles[need_id], self._title_tokens[need_id], self._title_sounds[need_id]
             return True
 
     def top_needs(self, profile: Profile, k: int = 10, exclude: Collection[Id] = frozenset()
@@ -186,15 +222,19 @@ class NeedIndex:
         q = Query.from_fields([(query, 1.0)])
         scored, vec = engine.rank(q, SHORTLIST)
         text = normalize(query)
+        sound = fold_sound(text)
         lex = {s.id: s for s in scored if s.lex > 0}
         if len(lex) < k and text and self._titles:
-            for _, _, need_id in process.extract(text, self._titles, scorer=fuzz.partial_ratio,
-                                                 score_cutoff=TITLE_CUTOFF, limit=k):
-                if need_id not in lex:
-                    lex[need_id] = None
+            for titles, probe in ((self._titles, text), (self._title_sounds, sound)):
+                for _, _, need_id in process.extract(probe, titles, scorer=fuzz.partial_ratio,
+                                                     score_cutoff=TITLE_CUTOFF, limit=k):
+                    lex.setdefault(need_id, None)
         results: list[tuple[float, Match]] = []
         for need_id, s in lex.items():
-            sim = fuzz.partial_ratio(text, self._titles[need_id]) if text else 0.0
+            # A title that only reads like the query (溶喷布 / 熔喷布) counts a little less.
+            sim = max(fuzz.partial_ratio(text, self._titles[need_id]),
+                      SOUND_SIMILARITY * fuzz.partial_ratio(sound, self._title_sounds[need_id])
+                      ) if text else 0.0
             title_part = sim / 100 if sim >= TITLE_CUTOFF else 0.0
             raw = (s.lex if s else 0.0) + TITLE_WEIGHT * title_part
             if raw <= 0:

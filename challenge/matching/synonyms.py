@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from .normalize import normalize
+from .sound import fold_sound
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # 集成电路 / 半导体
@@ -176,3 +177,31 @@ def find_concepts(normalized_text: str) -> Iterator[tuple[str, str]]:
 def canonical_terms() -> list[str]:
     """Every normalised CJK variant, so the word segmenter keeps them whole."""
     return [v for v in _CANONICAL if not v.isascii() and " " not in v]
+
+
+def _sounds() -> list[tuple[str, str, str]]:
+    """(sound, variant, canonical) of each Chinese variant of three or more characters, longest
+    first; shorter ones read like too many other words to be guessed from their sound."""
+    rows = [(fold_sound(v), v, c) for v, c in _CANONICAL.items()
+            if len(v) >= 3 and not v.isascii() and " " not in v]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+_SOUNDS = _sounds()
+
+
+def find_sound_concepts(normalized_text: str) -> Iterator[tuple[str, str]]:
+    """Yield (what was written, canonical) for every synonym-table term that *normalized_text*
+    does not contain but contains a homophone of (溶喷布 reads like 熔喷布), each concept once."""
+    sounded = fold_sound(normalized_text)
+    if sounded == normalized_text:
+        return
+    seen: set[str] = set()
+    for sound, variant, canon in _SOUNDS:
+        i = sounded.find(sound)
+        if i < 0 or canon in seen:
+            continue
+        written = normalized_text[i : i + len(variant)]
+        if written != variant:
+            seen.add(canon)
+            yield written, canon
