@@ -11,6 +11,7 @@ from .award import (
                     LedgerEntry,
                     LedgerImmutableError,
 )
+from .body import BodyAppointment, Finding, FindingFile, FindingItem
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
@@ -46,4 +47,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
+    "BodyAppointment", "Finding", "FindingFile", "FindingItem",
 ]
