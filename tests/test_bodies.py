@@ -91,7 +91,7 @@ def test_a_body_records_findings_only_for_its_purpose_and_at_that_stage(make, pe
     assert can_record_finding(body, board, BodyPurpose.EVALUATION)
     assert not can_record_finding(body, board, BodyPurpose.SCREENING)  # not at this stage
     with pytest.raises(Refused, match="不能在本榜当前阶段提交「验收测试」"):
-        ops.record_finding(board, body, ACCEPT, results(board))
+        ops.record_finding(board, body, ACCEPT, results(board, passes=(True,)))
     assert not can_record_finding(make.user(Role.BODY), board, BodyPurpose.EVALUATION)
 
 
@@ -225,3 +225,19 @@ def test_findings_listed_per_body(make, people, body):
     assert ops.findings(board, body) == [mine]
     assert ops.findings(board) == [theirs, mine]
     assert db.session.scalar(select(Finding.id).where(Finding.body_id == other.id)) == theirs.id
+
+
+def test_a_screening_opinion_needs_no_indicator_rows_or_report(make, people, body):
+    admin = people["admin"]
+    board = make.challenge(people["issuer"], ChallengeState.SCREENING, admin=admin,
+                           confidentiality=Confidentiality.DESENSITIZED)
+    ops.appoint(board, admin, body.id, BodyPurpose.SCREENING)
+    opinion = ops.record_finding(board, body, BodyPurpose.SCREENING, ops.FindingInput(
+        summary="指标表述可测，建议发布", passed=True))
+    ops.adopt(opinion, admin)
+    db.session.commit()
+    assert opinion.items == [] and opinion.files == [] and opinion.final_passed is True
+    perform(board, "publish", admin, deadline_at=board.created_at.replace(year=2099))
+    db.session.commit()
+    with pytest.raises(Refused, match="不能在本榜当前阶段提交「验收测试」"):
+        ops.record_finding(board, body, ACCEPT, results(board, passes=(True,)))
