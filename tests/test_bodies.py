@@ -91,7 +91,7 @@ def test_a_body_records_findings_only_for_its_purpose_and_at_that_stage(make, pe
     assert can_record_finding(body, board, BodyPurpose.EVALUATION)
     assert not can_record_finding(body, board, BodyPurpose.SCREENING)  # not at this stage
     with pytest.raises(Refused, match="不能在本榜当前阶段提交「验收测试」"):
-        ops.record_finding(board, body, ACCEPT, results(board, passes=(True,)))
+        ops.record_finding(board, body, ACCEPT, results(board))
     assert not can_record_finding(make.user(Role.BODY), board, BodyPurpose.EVALUATION)
 
 
