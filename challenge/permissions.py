@@ -287,6 +287,15 @@ def can_view_finding(user, finding) -> bool:
                               and is_appointed_body(user, finding.challenge))
 
 
+def can_read_acceptance(user, contract) -> bool:
+    """A contract's 验收 file and its milestone and evidence files: whoever sees the contract,
+    and a body appointed to its 榜 for acceptance testing or performance evaluation (it reads
+    them for its finding and acts on none of them)."""
+    return can_view_contract(user, contract) or any(
+        is_appointed_body(user, contract.challenge, purpose)
+        for purpose in (BodyPurpose.ACCEPTANCE, BodyPurpose.EVALUATION))
+
+
 # -- organisations and membership -----------------------------------------------------------
 
 MEMBER_ROLES = (Role.ENTERPRISE, Role.SOLVER)

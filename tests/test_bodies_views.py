@@ -73,3 +73,38 @@ def test_appoint_record_override_over_http(client, auth, make, people):
     assert finding.state is FindingState.OVERRIDDEN and finding.final_passed is True
     page = text(client.get(f"/findings/{finding.id}"))
     assert "复测报告表明呼吸阻力 78 Pa" in page and 'data-testid="adopt"' not in page
+
+
+def test_a_body_appointed_for_acceptance_reads_the_acceptance_file_and_acts_on_nothing(
+        client, auth, make, people):
+    from challenge.bodies import operations as ops
+    from tests.test_award_progress import submitted_acceptance
+
+    contract = signed_contract(make, people)
+    acceptance = submitted_acceptance(contract, people)
+    evidence = acceptance.items[0].files[0]
+    appointed, other = make.user(Role.BODY), make.user(Role.BODY)
+    ops.appoint(contract.challenge, people["admin"], appointed.id, BodyPurpose.ACCEPTANCE)
+    db.session.commit()
+
+    auth.login(other)
+    assert client.get(f"/contracts/{contract.id}/acceptance").status_code == 404
+    assert client.get(f"/award-files/{evidence.id}").status_code == 404
+    assert client.get(f"/contracts/{contract.id}").status_code == 404  # no contract, no ledger
+    auth.logout()
+
+    auth.login(appointed)
+    assert f"/contracts/{contract.id}/acceptance" in text(
+        client.get(f"/body/challenges/{contract.challenge_id}"))
+    page = client.get(f"/contracts/{contract.id}/acceptance")
+    html = text(page)
+    assert page.status_code == 200 and "99.98" in html and "证明.pdf" in html
+    for action in ("acceptance/pass", "acceptance/reject", "acceptance/sign-off",
+                   "acceptance/send-back", "acceptance/submit"):
+        assert action not in html, action
+    download = client.get(f"/award-files/{evidence.id}")
+    assert download.status_code == 200 and download.data == PDF
+    download.close()
+    assert client.post(f"/award-files/{evidence.id}/delete").status_code == 403
+    assert client.get(f"/contracts/{contract.id}").status_code == 404
+    assert client.post(f"/contracts/{contract.id}/acceptance/pass").status_code in (403, 404)

@@ -12,7 +12,14 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
 from ..money import share_of
-from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
+from ..permissions import (
+    can_read_acceptance,
+    can_view_body,
+    can_view_contract,
+    is_admin,
+    is_contract_solver,
+    is_issuer,
+)
 from ..posting.forms import ReasonForm
 from ..posting.operations import log_body_view
 from ..states import AcceptanceState, ContractState, MilestoneState
@@ -214,7 +221,7 @@ def rework(milestone_id: int):
 def _file_or_404(file_id: int) -> tuple[AwardFile, Contract]:
     item = get_or_404(AwardFile, file_id)
     contract = db.session.get(Contract, item.contract_id)
-    if contract is None or not can_view_contract(current_user, contract):
+    if contract is None or not can_read_acceptance(current_user, contract):
         abort(404)
     return item, contract
 
@@ -336,7 +343,9 @@ def _sign_rows(form: SignOffForm) -> dict[int, object]:
 @bp.route("/contracts/<int:contract_id>/acceptance")
 @login_required
 def acceptance(contract_id: int):
-    contract = _contract_or_404(contract_id)
+    contract = get_or_404(Contract, contract_id)
+    if not can_read_acceptance(current_user, contract):  # a body appointed to test it, too
+        abort(404)
     found = contract.acceptance
     if (found is None and contract.state is ContractState.ACTIVE
             and (is_contract_solver(current_user, contract) or is_admin(current_user))):

@@ -12,7 +12,16 @@ from ..errors import Refused
 from ..extensions import db
 from ..locales import later
 from ..locking import lock_for_write
-from ..models import BodyAppointment, Challenge, Finding, FindingFile, FindingItem, Notification, User
+from ..models import (
+    BodyAppointment,
+    Challenge,
+    Contract,
+    Finding,
+    FindingFile,
+    FindingItem,
+    Notification,
+    User,
+)
 from ..notices import admin_user_ids
 from ..states import BodyPurpose, FindingSource, FindingState, Role
 from ..timeutil import utcnow
@@ -45,6 +54,11 @@ def my_appointments(user: User) -> list[BodyAppointment]:
     return list(db.session.scalars(select(BodyAppointment).where(
         BodyAppointment.body_id == user.id, BodyAppointment.ended_at.is_(None))
         .order_by(BodyAppointment.id.desc())))
+
+
+def contracts(challenge: Challenge) -> list[Contract]:
+    return list(db.session.scalars(select(Contract).where(Contract.challenge_id == challenge.id)
+                                   .order_by(Contract.id)))
 
 
 def findings(challenge: Challenge, body: User | None = None) -> list[Finding]:

@@ -35,8 +35,9 @@ def challenge(challenge_id: int):
     board = get_or_404(Challenge, challenge_id)
     require(can.is_appointed_body(current_user, board))
     mine = [a for a in ops.my_appointments(current_user) if a.challenge_id == board.id]
+    contracts = [c for c in ops.contracts(board) if can.can_read_acceptance(current_user, c)]
     return render_template("bodies/challenge.html", challenge=board, appointments=mine,
-                           findings=ops.findings(board, current_user))
+                           findings=ops.findings(board, current_user), contracts=contracts)
 
 
 @bp.route("/challenges/<int:challenge_id>/findings/new/<purpose>", methods=["GET", "POST"])
