@@ -62,6 +62,11 @@ def test_acceptance_by_a_third_party_body(browser, live_server, make, people, sh
     tester.goto(f"{base}/me/")
     expect(tester.get_by_test_id("appointments")).to_contain_text(board.title)
     tester.get_by_test_id("appointments").get_by_text(board.title).click()
+    tester.get_by_test_id("contracts").get_by_text(contract.number).click()  # the solver's file
+    expect(tester.locator("main")).to_contain_text("证明.pdf")
+    expect(tester.locator("main form")).to_have_count(0)  # it reads; it acts on nothing there
+    shots(tester, "body-reads-acceptance-file")
+    tester.go_back()
     tester.click("a:has-text('提交意见')")
     first, second = board.indicators
     tester.fill(f"#measured_{first.id}", "99.98")
