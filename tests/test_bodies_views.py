@@ -91,6 +91,7 @@ def test_a_body_appointed_for_acceptance_reads_the_acceptance_file_and_acts_on_n
     assert client.get(f"/contracts/{contract.id}/acceptance").status_code == 404
     assert client.get(f"/award-files/{evidence.id}").status_code == 404
     assert client.get(f"/contracts/{contract.id}").status_code == 404  # no contract, no ledger
+    assert client.get(f"/milestones/{contract.milestones[0].id}").status_code == 404
     auth.logout()
 
     auth.login(appointed)
@@ -106,5 +107,11 @@ def test_a_body_appointed_for_acceptance_reads_the_acceptance_file_and_acts_on_n
     assert download.status_code == 200 and download.data == PDF
     download.close()
     assert client.post(f"/award-files/{evidence.id}/delete").status_code == 403
+    assert f'href="/contracts/{contract.id}"' not in html  # no link to a page it cannot open
     assert client.get(f"/contracts/{contract.id}").status_code == 404
     assert client.post(f"/contracts/{contract.id}/acceptance/pass").status_code in (403, 404)
+    milestone = contract.milestones[0]
+    page = client.get(f"/milestones/{milestone.id}")
+    assert page.status_code == 200 and f'href="/contracts/{contract.id}"' not in text(page)
+    for action in ("report", "confirm", "approve", "send-back", "rework"):
+        assert f"/milestones/{milestone.id}/{action}" not in text(page), action

@@ -106,7 +106,7 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
         "awarding/progress_milestone.html", milestone=milestone, contract=contract,
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
-        overdue=is_overdue(milestone), contract_url=url_for("awarding.show", contract_id=contract.id),
+        overdue=is_overdue(milestone), contract_url=_contract_url(contract),
         amount_fen=share_of(contract.amount_fen, milestone.share_bp),
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
@@ -118,7 +118,17 @@ def _to_milestone(milestone: ContractMilestone, anchor: str = ""):
 @bp.route("/milestones/<int:milestone_id>")
 @login_required
 def milestone(milestone_id: int):
-    return _milestone_page(_milestone_or_404(milestone_id))
+    found = get_or_404(ContractMilestone, milestone_id)
+    if not can_read_acceptance(current_user, found.contract):  # a body appointed to test it, too
+        abort(404)
+    return _milestone_page(found)
+
+
+def _contract_url(contract: Contract) -> str | None:
+    """The contract page, for those who see it (an appointed body reads the 验收 and milestone
+    files only)."""
+    return (url_for("awarding.show", contract_id=contract.id)
+            if can_view_contract(current_user, contract) else None)
 
 
 def _add_files(owner, uploads, field) -> bool:
@@ -297,7 +307,7 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
                          ("reopen_form", "reopen")):
         forms.setdefault(name, ReasonForm(prefix=prefix, **blank))
     context = {"contract": contract, "challenge": contract.challenge, "acceptance": acceptance,
-               "contract_url": url_for("awarding.show", contract_id=contract.id), "problems": problems or [],
+               "contract_url": _contract_url(contract), "problems": problems or [],
                "unfinished": _unfinished_milestones(contract), "sign_error": sign_error,
                "title": _("验收：%(t)s", t=contract.challenge.title), **forms}
     if acceptance is None:
