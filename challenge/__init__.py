@@ -14,7 +14,7 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 # The stages whose flows.py register their steps with the door (challenge/workflow.py).
-STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs")
+STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs", "bodies")
 
 
 class InsecureConfigError(RuntimeError):
@@ -81,6 +81,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .awarding.views import bp as awarding_bp
     from .bidding import question_views  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp
+    from .bodies.views import bp as bodies_bp
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
@@ -107,6 +108,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(awarding_bp)
     app.register_blueprint(orgs_views.bp)
     app.register_blueprint(integrity_bp)
+    app.register_blueprint(bodies_bp)
     filters.register(app)
 
     from .cli import register as register_cli

@@ -132,6 +132,13 @@ ORGANIZATIONS = [
         "region": "省会某市",
         "credit_code": "12320000466110785X",
     },
+    # ---- 第三方专业机构（科技局委托的检验检测机构） ----
+    {
+        "key": "qa_inst",
+        "name": "示范市产品质量检验研究院",
+        "type": "institute",
+        "region": "示范市高新区",
+    },
     # ---- 其他：新型研发机构 ----
     {
         "key": "innov_center",
@@ -198,6 +205,8 @@ USERS = [
     {"email": "reviewer4@demo.cn", "name": "邓晓峰", "role": "reviewer", "org": "dzu", "password": "demo-pass-2026"},
     {"email": "reviewer5@demo.cn", "name": "钱淑芬", "role": "reviewer", "org": "innov_center", "password": "demo-pass-2026"},
     {"email": "reviewer6@demo.cn", "name": "罗志明", "role": "reviewer", "org": "slu", "password": "demo-pass-2026"},
+    # ---- 第三方专业机构（与管理员一样，首次登录时开启两步验证） ----
+    {"email": "body1@demo.cn", "name": "刘检", "role": "body", "org": "qa_inst", "password": "demo-pass-2026"},
 ]
 
 # 专家库：每位揭榜方、评审专家各一份档案，另有未注册账号的专家供匹配推荐使用。

@@ -4,12 +4,20 @@ from flask import g
 from sqlalchemy import select
 
 from .extensions import db
-from .models import AccessGrant, Challenge, ChallengeInvitation, ReviewAssignment, ReviewPledge
+from .models import (
+    AccessGrant,
+    BodyAppointment,
+    Challenge,
+    ChallengeInvitation,
+    ReviewAssignment,
+    ReviewPledge,
+)
 from .states import (
     EDITABLE_BY_ISSUER,
     PUBLIC_STATES,
     RESULT_STATES,
     AccessState,
+    BodyPurpose,
     ChallengeState,
     Confidentiality,
     JoinState,
@@ -100,9 +108,24 @@ def is_pledged_panel_member(user, challenge: Challenge) -> bool:
     return is_sitting_panel_member(user, challenge) and has_pledged(user, challenge)
 
 
+def is_appointed_body(user, challenge: Challenge, purpose: BodyPurpose | None = None) -> bool:
+    """A third-party professional body (专业机构) the bureau appointed to this 榜 (for *purpose*,
+    else for any), and the appointment not ended."""
+    if not signed_in(user) or user.role is not Role.BODY or not user.active:
+        return False
+    query = select(BodyAppointment.id).where(
+        BodyAppointment.challenge_id == challenge.id, BodyAppointment.body_id == user.id,
+        BodyAppointment.ended_at.is_(None))
+    if purpose is not None:
+        query = query.where(BodyAppointment.purpose == purpose)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
-    """The public face: listed states for everyone, 定向 only for invitees and its panel."""
-    if is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge):
+    """The public face: listed states for everyone, 定向 only for invitees, its panel and the
+    bodies appointed to it."""
+    if (is_admin(user) or is_issuer(user, challenge) or is_panel_member(user, challenge)
+            or is_appointed_body(user, challenge)):
         return True
     if challenge.state not in PUBLIC_STATES:
         return False
@@ -123,7 +146,8 @@ def can_view_body(user, challenge: Challenge) -> bool:
     if challenge.confidentiality is Confidentiality.PUBLIC:
         return True
     return (is_admin(user) or is_issuer(user, challenge)
-            or is_pledged_panel_member(user, challenge) or has_body_access(user, challenge))
+            or is_pledged_panel_member(user, challenge) or has_body_access(user, challenge)
+            or is_appointed_body(user, challenge))
 
 
 def can_request_access(user, challenge: Challenge) -> bool:
@@ -249,6 +273,50 @@ def can_view_contract(user, contract) -> bool:
     """The bureau, the issuing enterprise and the contracted solver organization; nobody else
     (amounts and outcomes are public on the results page, the working file is not)."""
     return is_admin(user) or is_issuer(user, contract.challenge) or is_contract_solver(user, contract)
+
+
+# -- third-party professional bodies (专业机构) ---------------------------------------------
+
+# When a finding for each purpose can be recorded: a screening opinion while the 榜 is screened,
+# open or under review; acceptance testing while it is contracted (before 验收 is decided);
+# performance evaluation from signing on, also after a failure.
+FINDING_STATES = {
+    BodyPurpose.SCREENING: frozenset({ChallengeState.SCREENING, ChallengeState.OPEN,
+                                      ChallengeState.REVIEWING}),
+    BodyPurpose.ACCEPTANCE: frozenset({ChallengeState.CONTRACTED}),
+    BodyPurpose.EVALUATION: frozenset({ChallengeState.CONTRACTED, ChallengeState.ACCEPTED,
+                                       ChallengeState.AWARDED, ChallengeState.CLOSED,
+                                       ChallengeState.FAILED}),
+}
+
+
+def can_record_finding(user, challenge: Challenge, purpose: BodyPurpose) -> bool:
+    """The body appointed for *purpose* records its finding; the bureau records an expert
+    panel's; both only while the 榜 is at that stage."""
+    if challenge.state not in FINDING_STATES[purpose]:
+        return False
+    return is_admin(user) or is_appointed_body(user, challenge, purpose)
+
+
+def can_manage_bodies(user, challenge: Challenge) -> bool:
+    """Appoint bodies to a 榜, end appointments, adopt or override findings: the bureau."""
+    return is_admin(user) and challenge.state not in (ChallengeState.DRAFT,
+                                                      ChallengeState.WITHDRAWN)
+
+
+def can_view_finding(user, finding) -> bool:
+    """The bureau, and the body that recorded it while still appointed to the 榜."""
+    return is_admin(user) or (finding.body_id == getattr(user, "id", None)
+                              and is_appointed_body(user, finding.challenge))
+
+
+def can_read_acceptance(user, contract) -> bool:
+    """A contract's 验收 file and its milestone and evidence files: whoever sees the contract,
+    and a body appointed to its 榜 for acceptance testing or performance evaluation (it reads
+    them for its finding and acts on none of them)."""
+    return can_view_contract(user, contract) or any(
+        is_appointed_body(user, contract.challenge, purpose)
+        for purpose in (BodyPurpose.ACCEPTANCE, BodyPurpose.EVALUATION))
 
 
 # -- organisations and membership -----------------------------------------------------------

@@ -32,6 +32,7 @@ class Role(LabelledEnum):
     SOLVER = "solver"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    BODY = "body"  # 第三方专业机构: appointed by the bureau to a 榜 (challenge/bodies)
 
 
 class OrgType(LabelledEnum):
@@ -191,6 +192,28 @@ class IntegrityGrade(LabelledEnum):
     SERIOUS = "serious"
 
 
+class BodyPurpose(LabelledEnum):
+    """What the bureau appoints a third-party professional body (专业机构) to a 榜 for."""
+
+    SCREENING = "screening"
+    ACCEPTANCE = "acceptance"
+    EVALUATION = "evaluation"
+
+
+class FindingSource(LabelledEnum):
+    """Who reached a finding: an appointed body (it records it), or an expert panel (the bureau
+    records the panel's finding for it)."""
+
+    BODY = "body"
+    PANEL = "panel"
+
+
+class FindingState(LabelledEnum):
+    SUBMITTED = "submitted"
+    ADOPTED = "adopted"
+    OVERRIDDEN = "overridden"
+
+
 class OrgState(LabelledEnum):
     """An organisation's verification by the bureau (SPEC §2)."""
 
@@ -255,6 +278,8 @@ TONES: dict[type, dict] = {
     },
     OrgState: {OrgState.PENDING: WARNING, OrgState.VERIFIED: SUCCESS, OrgState.RETURNED: WARNING},
     JoinState: {JoinState.PENDING: WARNING, JoinState.APPROVED: SUCCESS, JoinState.REFUSED: DANGER},
+    FindingState: {FindingState.SUBMITTED: WARNING, FindingState.ADOPTED: SUCCESS,
+                   FindingState.OVERRIDDEN: DANGER},
 }
 
 # Labels per enum class: equal values in different enums (Role.ENTERPRISE and
@@ -265,6 +290,21 @@ LABELS: dict[type, dict] = {
         Role.SOLVER: _l("揭榜方"),
         Role.REVIEWER: _l("评审专家"),
         Role.ADMIN: _l("管理员"),
+        Role.BODY: _l("专业机构"),
+    },
+    BodyPurpose: {
+        BodyPurpose.SCREENING: _l("初审意见"),
+        BodyPurpose.ACCEPTANCE: _l("验收测试"),
+        BodyPurpose.EVALUATION: _l("绩效评价"),
+    },
+    FindingSource: {
+        FindingSource.BODY: _l("专业机构"),
+        FindingSource.PANEL: _l("专家组"),
+    },
+    FindingState: {
+        FindingState.SUBMITTED: _l("待科技局认定"),
+        FindingState.ADOPTED: _l("已采纳"),
+        FindingState.OVERRIDDEN: _l("未采纳（已改判）"),
     },
     OrgType: {
         OrgType.ENTERPRISE: _l("企业"),
@@ -531,6 +571,14 @@ JOIN_TRANSITIONS: tuple[Transition, ...] = (
     T("refuse",    {JS.PENDING},                 JS.REFUSED,     {E, S, A, SYSTEM}, True, _l("拒绝加入")),
 )
 
+# A third-party body's (or an expert panel's) finding: the bureau adopts it, or overrides it
+# with a reason and its own conclusion (challenge/bodies).
+FS = FindingState
+FINDING_TRANSITIONS: tuple[Transition, ...] = (
+    T("adopt",     {FS.SUBMITTED},               FS.ADOPTED,     {A},           False, _l("采纳意见")),
+    T("override",  {FS.SUBMITTED},               FS.OVERRIDDEN,  {A},           True,  _l("不采纳并改判")),
+)
+
 
 # Every kind of object the platform audits, as the audit trail names it.
 OBJECT_LABELS = {
@@ -540,6 +588,7 @@ OBJECT_LABELS = {
     "milestone": _l("合同里程碑"), "acceptance": _l("验收"), "user": _l("账号"),
     "expert_profile": _l("专家档案"), "expert_import": _l("专家库导入"), "export": _l("数据导出"),
     "organization": _l("单位"), "join_request": _l("加入单位申请"),
+    "body_appointment": _l("专业机构委托"), "finding": _l("专业意见"),
 }
 # Audit actions that are not transitions (audit_trail.display.action_label reads all of these).
 EVENT_LABELS = {
@@ -564,6 +613,12 @@ EVENT_LABELS = {
 # Where one kind of object words an event its own way.
 OBJECT_EVENT_LABELS = {
     "expert_profile": {"edit": _l("修改档案"), "activate": _l("恢复入库"), "deactivate": _l("停用")},
+    # 失信 records (challenge/integrity): a professional body's finding is "record_finding" too
+    "integrity_record": {
+        "record_finding": _l("记录失信行为"), "object": _l("对失信记录提出异议"),
+        "answer_objection": _l("答复失信异议"), "publish": _l("公示失信记录"),
+        "unpublish": _l("撤下失信记录公示"),
+    },
 }
 # Account events (challenge/auth).
 EVENT_LABELS.update({
@@ -594,19 +649,21 @@ OBJECT_LABELS["integrity_record"] = _l("失信记录")
 EVENT_LABELS.update({
     "determine": _l("登记尽职认定"), "add_receipt": _l("上传研发投入凭证"),
     "verify_receipt": _l("核定研发投入"), "compensate": _l("登记风险补偿"),
-    "set_compensation_cap": _l("设定风险补偿上限"), "record_finding": _l("记录失信行为"),
-    "object": _l("对失信记录提出异议"), "answer_objection": _l("答复失信异议"),
-    "publish": _l("公示失信记录"), "unpublish": _l("撤下失信记录公示"),
+    "set_compensation_cap": _l("设定风险补偿上限"),
 })
+# Third-party professional bodies (challenge/bodies).
+EVENT_LABELS.update({"appoint_body": _l("委托专业机构"), "end_appointment": _l("解除专业机构委托"),
+                     "record_finding": _l("提交专业意见")})
 STATE_ENUMS = {"challenge": ChallengeState, "access_grant": AccessState,
                "review_assignment": PanelSeatState, "proposal": ProposalState,
                "review": ReviewState, "objection": ObjectionState, "contract": ContractState,
                "milestone": MilestoneState, "acceptance": AcceptanceState,
-               "organization": OrgState, "join_request": JoinState}
+               "organization": OrgState, "join_request": JoinState,
+               "finding": FindingState}
 ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type, table in (
     ("challenge", CHALLENGE_TRANSITIONS), ("access_grant", ACCESS_TRANSITIONS),
     ("review_assignment", PANEL_TRANSITIONS), ("proposal", PROPOSAL_TRANSITIONS),
     ("review", REVIEW_TRANSITIONS), ("objection", OBJECTION_TRANSITIONS),
     ("contract", CONTRACT_TRANSITIONS), ("milestone", MILESTONE_TRANSITIONS),
     ("acceptance", ACCEPTANCE_TRANSITIONS), ("organization", ORG_TRANSITIONS),
-    ("join_request", JOIN_TRANSITIONS))}
+    ("join_request", JOIN_TRANSITIONS), ("finding", FINDING_TRANSITIONS))}

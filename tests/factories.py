@@ -82,14 +82,15 @@ def make_user(role: Role, org: Organization | None = None, email: str | None = N
     n = next(_seq)
     if org is None and not no_org:
         org_type = {Role.ENTERPRISE: OrgType.ENTERPRISE, Role.SOLVER: OrgType.UNIVERSITY,
-                    Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER}[role]
+                    Role.REVIEWER: OrgType.INSTITUTE, Role.ADMIN: OrgType.OTHER,
+                    Role.BODY: OrgType.INSTITUTE}[role]
         org = make_org(type=org_type)
     now = utcnow()
     user = User(email=email or f"{role.value}{n}@example.cn", name=name or f"用户{n}", role=role,
                 organization=org, active=active, org_admin=org_admin, email_confirmed_at=now,
                 terms_version="test", terms_accepted_at=now)
     user.password_hash = PASSWORD_HASH
-    if role is Role.ADMIN:  # admins must sign in with a second factor; theirs is enrolled
+    if role in (Role.ADMIN, Role.BODY):  # they must sign in with a second factor; it is enrolled
         user.totp_secret = pyotp.random_base32()
         user.totp_enabled_at = now
     db.session.add(user)

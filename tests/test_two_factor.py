@@ -198,3 +198,19 @@ def test_a_nul_code_is_refused_at_the_request_boundary(client, make):
     response = client.post("/auth/two-factor", data={"code": "\x00" * 6})
     assert response.status_code == 400
     assert client.get("/admin/").status_code == 302  # still not signed in
+
+
+def test_a_professional_body_enrols_before_anything_else(client, make):
+    """A 专业机构 account reads the confidential body of the 榜 it is appointed to and its
+    findings decide 验收: two-factor sign-in is required of it as of the bureau."""
+    body = make.user(Role.BODY)
+    body.totp_secret = body.totp_enabled_at = None
+    db.session.commit()
+    assert password_step(client, body).status_code == 302
+    for path in ("/body/", "/me/", "/"):
+        assert client.get(path).headers["Location"] == "/auth/two-factor/setup", path
+    assert "专业机构账号可查阅受托榜单的保密内容，必须开启两步验证" in client.get(
+        "/auth/two-factor/setup").get_data(as_text=True)
+    enrol(client)
+    db.session.refresh(body)
+    assert body.two_factor_enabled and client.get("/body/").status_code == 200

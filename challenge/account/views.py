@@ -32,6 +32,8 @@ bp = Blueprint("account", __name__, url_prefix="/me")
 def home():
     if current_user.role is Role.ADMIN:
         return redirect(url_for("admin.index"))
+    if current_user.role is Role.BODY:
+        return redirect(url_for("bodies.home"))
     if current_user.role is Role.ENTERPRISE:
         late = overdue_count(current_user)
         if late:

@@ -14,7 +14,8 @@ class UserCreateForm(AppForm):
     role = SelectField(_l("角色"), choices=options([(Role.REVIEWER.value, _l("评审专家")),
                                              (Role.ADMIN.value, _l("管理员")),
                                              (Role.ENTERPRISE.value, _l("发榜方（企业）")),
-                                             (Role.SOLVER.value, _l("揭榜方"))]))
+                                             (Role.SOLVER.value, _l("揭榜方")),
+                                             (Role.BODY.value, _l("专业机构"))]))
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")), Length(max=50)])
     email = EmailField(_l("邮箱"), validators=[
         DataRequired(_l("请输入邮箱。")), Email(_l("邮箱格式不正确。")), Length(max=120)])

@@ -12,7 +12,14 @@ from ..errors import Refused
 from ..extensions import db
 from ..models import Acceptance, AcceptanceItem, AuditEvent, AwardFile, Contract, ContractMilestone, User
 from ..money import share_of
-from ..permissions import can_view_body, can_view_contract, is_admin, is_contract_solver, is_issuer
+from ..permissions import (
+    can_read_acceptance,
+    can_view_body,
+    can_view_contract,
+    is_admin,
+    is_contract_solver,
+    is_issuer,
+)
 from ..posting.forms import ReasonForm
 from ..posting.operations import log_body_view
 from ..states import AcceptanceState, ContractState, MilestoneState
@@ -99,7 +106,7 @@ def _milestone_page(milestone: ContractMilestone, status: int = 200, **forms):
         "awarding/progress_milestone.html", milestone=milestone, contract=contract,
         challenge=contract.challenge, can=can, can_upload=can_upload,
         deletable=_deletable(milestone.files, files_open), events=events, returned=returned,
-        overdue=is_overdue(milestone), contract_url=url_for("awarding.show", contract_id=contract.id),
+        overdue=is_overdue(milestone), contract_url=_contract_url(contract),
         amount_fen=share_of(contract.amount_fen, milestone.share_bp),
         title=_("里程碑：%(t)s", t=milestone.title), **forms), status
 
@@ -111,7 +118,17 @@ def _to_milestone(milestone: ContractMilestone, anchor: str = ""):
 @bp.route("/milestones/<int:milestone_id>")
 @login_required
 def milestone(milestone_id: int):
-    return _milestone_page(_milestone_or_404(milestone_id))
+    found = get_or_404(ContractMilestone, milestone_id)
+    if not can_read_acceptance(current_user, found.contract):  # a body appointed to test it, too
+        abort(404)
+    return _milestone_page(found)
+
+
+def _contract_url(contract: Contract) -> str | None:
+    """The contract page, for those who see it (an appointed body reads the 验收 and milestone
+    files only)."""
+    return (url_for("awarding.show", contract_id=contract.id)
+            if can_view_contract(current_user, contract) else None)
 
 
 def _add_files(owner, uploads, field) -> bool:
@@ -214,7 +231,7 @@ def rework(milestone_id: int):
 def _file_or_404(file_id: int) -> tuple[AwardFile, Contract]:
     item = get_or_404(AwardFile, file_id)
     contract = db.session.get(Contract, item.contract_id)
-    if contract is None or not can_view_contract(current_user, contract):
+    if contract is None or not can_read_acceptance(current_user, contract):
         abort(404)
     return item, contract
 
@@ -290,7 +307,7 @@ def _acceptance_page(contract: Contract, acceptance: Acceptance | None, status: 
                          ("reopen_form", "reopen")):
         forms.setdefault(name, ReasonForm(prefix=prefix, **blank))
     context = {"contract": contract, "challenge": contract.challenge, "acceptance": acceptance,
-               "contract_url": url_for("awarding.show", contract_id=contract.id), "problems": problems or [],
+               "contract_url": _contract_url(contract), "problems": problems or [],
                "unfinished": _unfinished_milestones(contract), "sign_error": sign_error,
                "title": _("验收：%(t)s", t=contract.challenge.title), **forms}
     if acceptance is None:
@@ -336,7 +353,9 @@ def _sign_rows(form: SignOffForm) -> dict[int, object]:
 @bp.route("/contracts/<int:contract_id>/acceptance")
 @login_required
 def acceptance(contract_id: int):
-    contract = _contract_or_404(contract_id)
+    contract = get_or_404(Contract, contract_id)
+    if not can_read_acceptance(current_user, contract):  # a body appointed to test it, too
+        abort(404)
     found = contract.acceptance
     if (found is None and contract.state is ContractState.ACTIVE
             and (is_contract_solver(current_user, contract) or is_admin(current_user))):

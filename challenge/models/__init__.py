@@ -11,6 +11,7 @@ from .award import (
     LedgerEntry,
     LedgerImmutableError,
 )
+from .body import BodyAppointment, Finding, FindingFile, FindingItem
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .email import OutboundEmail
@@ -52,4 +53,5 @@ __all__ = [
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
     "ReviewerRating", "ReviewReminder", "ReviewPledge",
     "Determination", "DiligenceFile", "IntegrityRecord", "SpendReceipt",
+    "BodyAppointment", "Finding", "FindingFile", "FindingItem",
 ]
