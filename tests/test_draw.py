@@ -59,6 +59,23 @@ def one_seat_each(app, monkeypatch):
     monkeypatch.setitem(app.config, "REVIEWER_MAX_LOAD", 1)
 
 
+def test_the_record_names_who_was_passed_over_and_why(board, people, one_seat_each):
+    """Who could not be drawn, and why, travels with the draw's audit event (and so with the
+    evidence pack): the better-matched experts left out on the way to the K candidates."""
+    meltblown, crew = board
+    made = draws.draw_panel(meltblown, 5, people["admin"])
+    db.session.commit()
+    event = db.session.get(AuditEvent, made.audit_event_id)
+    passed = {p["reviewer"]: p["why"] for p in event.changes["passed_over"][1]}
+    assert passed == {crew["insider"].id: "须回避：与发榜单位相同",
+                      crew["busy"].id: "已承担 1 个榜的评审，达到上限"}
+    assert not set(passed) & {c["reviewer"] for c in made.candidates}
+    replayed = draws.replay(made)
+    assert replayed.same  # the extra field does not disturb the replay
+    assert replayed.passed_over == event.changes["passed_over"][1]
+    assert replayed.names[crew["insider"].id] == "发榜企业的专家"  # the page names them
+
+
 def test_the_draw_fills_the_open_seats_from_the_pool_and_replays(board, people, one_seat_each):
     meltblown, crew = board
     ranked = [c.reviewer.id for c in ops.candidates_for(meltblown)]

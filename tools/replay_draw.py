@@ -62,7 +62,8 @@ def replay(record: dict) -> list[str]:
 
 def from_event(event: dict) -> dict:
     """A draw record read from its audit event."""
-    record = {key: value[1] for key, value in event["changes"].items()}
+    record = {key: value[1] for key, value in event["changes"].items()
+              if key != "passed_over"}  # who could not be drawn and why: for the reader
     record.update(challenge=event["object_id"], drawn_at=event["occurred_at"],
                   audit_event=event.get("id"))
     if "prev_hash" in event and event["prev_hash"] != record["chain_head"]:

@@ -67,7 +67,7 @@ CHANGE_LABELS = {
 CHANGE_LABELS.update({
     "algorithm": _l("算法"), "chain_head": _l("抽取前的审计链头"), "seed": _l("种子"),
     "pool_size": _l("候选人数 K"), "seats": _l("抽取席位数"), "candidates": _l("候选名单"),
-    "drawn": _l("抽中的专家"),
+    "drawn": _l("抽中的专家"), "passed_over": _l("未入候选名单的专家及原因"),
 })
 CHANGE_LABELS.update({  # review deadlines and ratings
     "review_due_on": _l("评审截止日期"), "reminder": _l("提醒类型"), "owed": _l("未提交评分数"),

@@ -75,9 +75,11 @@ def pick(seed: str, reviewer_ids: list[int], seats: int) -> list[int]:
     return [reviewer_ids[i] for i in order[:seats]]
 
 
-def pool_for(challenge: Challenge, size: int) -> list[ops.Candidate]:
-    """The K best-matched reviewers who may sit now. Call it holding the 榜's lock: it locks
-    the candidates (after the 榜, as seat_reviewer does) and reads their load under the lock."""
+def pool_for(challenge: Challenge, size: int) -> tuple[list[ops.Candidate], list[dict]]:
+    """The K best-matched reviewers who may sit now, and the better-matched ones passed over on
+    the way with the reason each could not be drawn (for the record: who could not review and
+    why). Call it holding the 榜's lock: it locks the candidates (after the 榜, as seat_reviewer
+    does) and reads their load under the lock."""
     candidates = ops.candidates_for(challenge)
     ids = [c.reviewer.id for c in candidates]
     lock_for_write(User, *ids)
@@ -85,11 +87,23 @@ def pool_for(challenge: Challenge, size: int) -> list[ops.Candidate]:
     on_panel = set(db.session.scalars(select(ReviewAssignment.reviewer_id).where(
         ReviewAssignment.challenge_id == challenge.id)))
     max_load = current_app.config["REVIEWER_MAX_LOAD"]
-    eligible = [c for c in candidates
-                if not c.conflict and load.get(c.reviewer.id, 0) < max_load
-                and c.reviewer.id not in on_panel
-                and c.reviewer.role is Role.REVIEWER and c.reviewer.active]
-    return eligible[:size]
+    pool, passed = [], []
+    for c in candidates:
+        if len(pool) == size:
+            break
+        if c.reviewer.id in on_panel:
+            why = _("已在本榜评审组")
+        elif c.reviewer.role is not Role.REVIEWER or not c.reviewer.active:
+            why = _("不是在册的评审专家")
+        elif c.conflict:
+            why = _("须回避：%(why)s", why=c.conflict)
+        elif load.get(c.reviewer.id, 0) >= max_load:
+            why = _("已承担 %(n)d 个榜的评审，达到上限", n=max_load)
+        else:
+            pool.append(c)
+            continue
+        passed.append({"reviewer": c.reviewer.id, "score": c.match.score, "why": str(why)})
+    return pool, passed
 
 
 def draw_panel(challenge: Challenge, size: int, actor: User) -> PanelDraw:
@@ -105,7 +119,7 @@ def draw_panel(challenge: Challenge, size: int, actor: User) -> PanelDraw:
     if not open_seats <= size <= ops.CANDIDATES_PER_CHALLENGE:
         raise Refused(_("候选人数应在 %(low)d 到 %(high)d 之间（不少于空缺席位数）。",
                         low=open_seats, high=ops.CANDIDATES_PER_CHALLENGE), field="pool_size")
-    pool = pool_for(challenge, size)
+    pool, passed_over = pool_for(challenge, size)
     if len(pool) < open_seats:
         raise Refused(_("符合条件（无利益冲突、未达评审上限）的候选专家只有 %(n)d 位，不足以抽取 "
                         "%(seats)d 个席位。", n=len(pool), seats=open_seats))
@@ -116,8 +130,10 @@ def draw_panel(challenge: Challenge, size: int, actor: User) -> PanelDraw:
     drawn = pick(seed, [c["reviewer"] for c in candidates], open_seats)
     values = {"algorithm": ALGORITHM, "chain_head": head, "seed": seed, "pool_size": size,
               "seats": open_seats, "candidates": candidates, "drawn": drawn}
+    # Beside what the replay needs, the event keeps who was passed over on the way and why.
     event = record(challenge, "draw", actor, now=moment,
-                   changes={key: [None, value] for key, value in values.items()})
+                   changes={key: [None, value] for key, value in
+                            {**values, "passed_over": passed_over}.items()})
     if event.prev_hash != head:  # nothing may come between reading the head and the event
         raise RuntimeError("the draw's audit event does not follow the head its seed names")
     row = PanelDraw(challenge_id=challenge.id, drawn_by_id=actor.id, drawn_at=moment,
@@ -153,6 +169,7 @@ class Replay:
     recomputed: list[int]
     tickets: dict[int, str]  # reviewer id → ticket from the recorded seed
     names: dict[int, str]    # reviewer id → name today
+    passed_over: list[dict]  # better-matched experts left out of the pool, with why (the event's)
 
     @property
     def same(self) -> bool:
@@ -185,8 +202,12 @@ def replay(draw: PanelDraw) -> Replay:
         _seats_check(draw),
     ]
     tickets = {rid: ticket(draw.seed, i + 1, rid) for i, rid in enumerate(ids)} if usable else {}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-    return Replay(draw, checks, recomputed, tickets, names)
+    event = db.session.get(AuditEvent, draw.audit_event_id)
+    passed = (event.changes or {}).get("passed_over") if event is not None else None
+    passed = passed[1] if isinstance(passed, list) and len(passed) == 2 else []
+    everyone = ids + [p.get("reviewer") for p in passed]
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(everyone))).all())
+    return Replay(draw, checks, recomputed, tickets, names, passed)
 
 
 def _event_check(draw: PanelDraw) -> Check:
@@ -194,7 +215,7 @@ def _event_check(draw: PanelDraw) -> Check:
     if event is None:
         return Check("event", False, _("审计事件 #%(id)s 不存在。", id=draw.audit_event_id))
     recorded = {key: value[1] for key, value in (event.changes or {}).items()
-                if isinstance(value, list) and len(value) == 2}
+                if key in RECORDED and isinstance(value, list) and len(value) == 2}
     mine = {key: getattr(draw, key) for key in RECORDED}
     ok = (event.object_type == "challenge" and event.object_id == draw.challenge_id
           and event.action == "draw" and event.prev_hash == draw.chain_head
