@@ -12,6 +12,7 @@ from .award import (
                     LedgerImmutableError,
 )
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
+from .change import ChallengeAddendum, ChangeRequest, ContractVersion
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
@@ -27,12 +28,12 @@ from .proposal import (
 )
 from .question import Question
 from .review import (
-    FlagAcknowledgement,
-    Objection,
-    PanelDraw,
-    Review,
-    ReviewAssignment,
-    ReviewOpening,
+                    FlagAcknowledgement,
+                    Objection,
+                    PanelDraw,
+                    Review,
+                    ReviewAssignment,
+                    ReviewOpening,
 )
 from .user import RecoveryCode, User
 
@@ -46,4 +47,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
+    "ChallengeAddendum", "ChangeRequest", "ContractVersion",
 ]
