@@ -14,7 +14,7 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 # The stages whose flows.py register their steps with the door (challenge/workflow.py).
-STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs")
+STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs", "changes")
 
 
 class InsecureConfigError(RuntimeError):
