@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .auth.views import bp as auth_bp
     from .awarding import progress_views  # noqa: F401  (its routes join awarding's bp)
     from .awarding.views import bp as awarding_bp
+    from .changes.views import bp as changes_bp
     from .bidding import question_views  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp
     from .experts.views import bp as experts_bp
@@ -92,6 +93,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(posting_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(changes_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(reviewing_bp)

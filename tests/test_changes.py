@@ -187,8 +187,8 @@ def test_an_approved_change_moves_the_dates_and_keeps_the_versions(make, people,
     dates = (first.due_on, second.due_on)
     cr = changes.request_change(contract, people["solver"], changes.ChangeInput(
         reason="设备到货延迟", milestone_dates={second.id: dates[1] + timedelta(days=60)},
-        budget=[{"item": "设备费", "amount_fen": 30_000_00, "note": ""},
-                {"item": "测试费", "amount_fen": 5_000_00, "note": "第三方"}]))
+        budget=[{"item": "设备费", "amount_fen": 30_000_000, "note": ""},
+                {"item": "测试费", "amount_fen": 5_000_000, "note": "第三方"}]))
     db.session.commit()
     assert second.due_on == dates[1]  # nothing moves before the approvals
     changes.answer(cr, people["issuer"], "agree")
