@@ -284,3 +284,76 @@ def test_a_contract_no_longer_active_takes_no_change(make, people):
         changes.answer(cr, people["admin"], "approve")
     db.session.rollback()
     assert [db.session.get(ContractMilestone, m.id).due_on for m in contract.milestones] == dates
+
+
+# -- the pages -------------------------------------------------------------------------------
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_bureau_extends_a_deadline_through_its_page(interested, people, client, auth):
+    board, crowd = interested
+    auth.login(people["issuer"])
+    assert client.get(f"/admin/challenges/{board.id}/addenda").status_code == 403
+    auth.logout()
+    auth.login(people["admin"])
+    old = board.deadline_at
+    # a date before the current deadline: the reason next to the field, nothing changed
+    refused = client.post(f"/admin/challenges/{board.id}/addenda", data={
+        "ext-deadline": (old - timedelta(days=3)).date().isoformat(), "ext-note": "提前"})
+    assert refused.status_code == 200 and "新的截止时间必须晚于原截止时间" in page(refused)
+    db.session.expire_all()
+    assert board.deadline_at == old
+    new_day = (old + timedelta(days=20)).date()
+    done = client.post(f"/admin/challenges/{board.id}/addenda", data={
+        "ext-deadline": new_day.isoformat(), "ext-note": "因春节顺延"})
+    assert done.status_code == 302
+    shown = page(client.get(f"/challenges/{board.id}"))
+    assert "因春节顺延" in shown and 'data-testid="addendum"' in shown
+    assert new_day.isoformat() in shown
+    empty = client.post(f"/admin/challenges/{board.id}/addenda", data={"add-body": ""})
+    assert empty.status_code == 200 and "请填写补充通知的内容" in page(empty)
+
+
+def test_a_change_request_travels_through_the_pages(make, people, client, auth):
+    contract = signed_contract(make, people)
+    first, second = contract.milestones
+    moved = second.due_on + timedelta(days=45)
+    auth.login(people["other_solver"])
+    assert client.get(f"/contracts/{contract.id}/changes").status_code == 403
+    auth.logout()
+
+    auth.login(people["solver"])
+    form = page(client.get(f"/contracts/{contract.id}/changes"))
+    assert f'name="due_{second.id}"' in form
+    bad = client.post(f"/contracts/{contract.id}/changes", data={
+        f"due_{first.id}": first.due_on.isoformat(), f"due_{second.id}": moved.isoformat(),
+        "budget": "设备费 | 很多", "reason": "设备到货延迟"})
+    assert bad.status_code == 200 and "第 1 行金额" in page(bad)
+    assert db.session.scalar(select(func.count(ChangeRequest.id))) == 0
+    sent = client.post(f"/contracts/{contract.id}/changes", data={
+        f"due_{first.id}": first.due_on.isoformat(), f"due_{second.id}": moved.isoformat(),
+        "budget": "设备费 | 30 | 进口", "reason": "设备到货延迟"})
+    assert sent.status_code == 302
+    cr = db.session.scalar(select(ChangeRequest))
+    assert cr.changes == {"milestones": {str(second.id): moved.isoformat()},
+                          "budget": [{"item": "设备费", "amount_fen": 30_000_000, "note": "进口"}]}
+    # the asker sees no agree button on its own request
+    assert 'data-testid="cr-agree"' not in page(client.get(sent.headers["Location"]))
+    auth.logout()
+
+    auth.login(people["issuer"])
+    mine = page(client.get(sent.headers["Location"]))
+    assert 'data-testid="cr-agree"' in mine and 'data-testid="cr-approve"' not in mine
+    no_reason = client.post(sent.headers["Location"], data={"action": "decline", "reason": ""})
+    assert no_reason.status_code == 200 and "需要填写理由" in page(no_reason)
+    assert client.post(sent.headers["Location"], data={"action": "agree"}).status_code == 302
+    auth.logout()
+
+    auth.login(people["admin"])
+    assert client.post(sent.headers["Location"], data={"action": "approve"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ContractMilestone, second.id).due_on == moved
+    versions = page(client.get(f"/contracts/{contract.id}/versions"))
+    assert "第 2 版" in versions and "设备费 30.00 万元" in versions and moved.isoformat() in versions

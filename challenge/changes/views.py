@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from .. import permissions as can
 from ..models import Challenge, ChangeRequest, Contract
-from ..states import ContractState, Role
+from ..states import ChangeRequestState, ContractState, Role
 from ..timeutil import end_of_local_day
 from ..views_common import attempt, get_or_404, require, role_required
-from ..workflow import allowed
+from ..workflow import problems
 from . import operations as ops
 from .flows import OPEN_MILESTONES, current_budget, side_of
 from .forms import AddendumForm, AnswerForm, ExtensionForm, budget_text, change_form
@@ -97,7 +97,7 @@ def show(contract_id: int, cr_id: int):
     cr = get_or_404(ChangeRequest, cr_id)
     require(cr.contract_id == contract.id)
     form = AnswerForm()
-    actions = [a for a in ACTIONS if allowed(cr, a, current_user)]
+    actions = [a for a in ACTIONS if not problems(cr, a, current_user)]
     if form.validate_on_submit():
         action = request.form.get("action", "")
         if action in actions:
@@ -106,11 +106,13 @@ def show(contract_id: int, cr_id: int):
             if done:
                 flash(_("已办理：%(a)s。", a=ACTIONS[action]), "success")
                 return redirect(url_for("changes.show", contract_id=contract.id, cr_id=cr.id))
-            actions = [a for a in ACTIONS if allowed(cr, a, current_user)]
+            actions = [a for a in ACTIONS if not problems(cr, a, current_user)]
         else:
             flash(_("您没有权限办理这一步。"), "danger")
     by_id = {m.id: m for m in contract.milestones}
-    return render_template("changes/show.html", contract=contract, cr=cr, form=form,
+    blocked = (problems(cr, "approve", current_user)
+               if current_user.role is Role.ADMIN and cr.state is ChangeRequestState.AGREED else [])
+    return render_template("changes/show.html", contract=contract, cr=cr, form=form, blocked=blocked,
                            actions={a: ACTIONS[a] for a in actions}, milestones=by_id,
                            title=_("合同变更申请"))
 
