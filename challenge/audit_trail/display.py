@@ -66,6 +66,8 @@ CHANGE_LABELS.update({
     "pool_size": _l("候选人数 K"), "seats": _l("抽取席位数"), "candidates": _l("候选名单"),
     "drawn": _l("抽中的专家"),
 })
+# Extensions, addenda and contract change requests (challenge/changes).
+CHANGE_LABELS.update({"budget": _l("预算"), "addendum": _l("补充通知")})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},
