@@ -75,9 +75,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .auth.views import bp as auth_bp
     from .awarding import progress_views  # noqa: F401  (its routes join awarding's bp)
     from .awarding.views import bp as awarding_bp
-    from .changes.views import bp as changes_bp
     from .bidding import question_views  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp
+    from .changes.views import bp as changes_bp
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp

@@ -16,6 +16,7 @@ from challenge.models import (
     AccessLog,
     AuditEvent,
     ChallengeAddendum,
+    ChallengeViewer,
     ChangeRequest,
     ContractMilestone,
     Notification,
@@ -45,8 +46,9 @@ def interested(make, people):
     """An open 榜 and one person for each way of taking an interest in it, plus a bystander."""
     board = make.challenge(people["issuer"], ChallengeState.OPEN, admin=people["admin"])
     crowd = {name: make.user(Role.SOLVER, name=name)
-             for name in ("viewer", "asker", "requester", "drafter", "bystander")}
+             for name in ("reader", "viewer", "asker", "requester", "drafter", "bystander")}
     db.session.add_all([
+        ChallengeViewer(challenge_id=board.id, user_id=crowd["reader"].id),  # opened the page
         AccessLog(challenge_id=board.id, user_id=crowd["viewer"].id),
         AccessLog(challenge_id=board.id, user_id=crowd["viewer"].id),  # viewed twice
         Question(challenge_id=board.id, asker_id=crowd["asker"].id, body="能否延期？"),
@@ -74,14 +76,28 @@ def test_an_extension_tells_each_interested_person_once_and_nobody_else(interest
     assert board.deadline_at == new
     told = {name: notices_of(user) - before[name] for name, user in everyone.items()}
     # the issuer's two accounts are told too; the bureau, who acted, and strangers are not
-    assert told == {"viewer": 1, "asker": 1, "requester": 1, "drafter": 1, "bystander": 0,
+    assert told == {"reader": 1, "viewer": 1, "asker": 1, "requester": 1, "drafter": 1, "bystander": 0,
                     "issuer": 1, "colleague": 1, "admin": 0, "other_enterprise": 0,
                     "other_solver": 0, "reviewer": 0}
-    assert addendum.notified == 6
+    assert addendum.notified == 7
     assert (addendum.old_deadline_at, addendum.new_deadline_at) == (old, new)
     [event] = events("challenge", "extend_deadline")
     assert event.changes["deadline_at"] == [old.isoformat(), new.isoformat()]
     assert event.reason == "应多家单位请求延期两周"
+
+
+def test_opening_the_page_signed_in_is_remembered_once(interested, people, client, auth):
+    board, crowd = interested
+    auth.login(crowd["bystander"])
+    for _ in range(3):
+        assert client.get(f"/challenges/{board.id}").status_code == 200
+    auth.logout()
+    client.get(f"/challenges/{board.id}")  # anonymous: nobody to tell later
+    assert list(db.session.scalars(select(ChallengeViewer.user_id).where(
+        ChallengeViewer.challenge_id == board.id))) == [crowd["reader"].id, crowd["bystander"].id]
+    changes.publish_addendum(board, people["admin"], "补充：现场踏勘安排。")
+    db.session.commit()
+    assert notices_of(crowd["bystander"]) == 1
 
 
 def test_an_addendum_is_told_once_per_addendum_and_shown_on_the_board(interested, people, client):
@@ -90,6 +106,7 @@ def test_an_addendum_is_told_once_per_addendum_and_shown_on_the_board(interested
     changes.publish_addendum(board, people["admin"], "补充：答辩改为线上。")
     db.session.commit()
     assert notices_of(crowd["asker"]) == 2 and notices_of(crowd["bystander"]) == 0
+    assert notices_of(crowd["reader"]) == 2
     assert len(events("challenge", "publish_addendum")) == 2
     page = client.get(f"/challenges/{board.id}").get_data(as_text=True)
     assert "补充：测试样品由企业提供。" in page and "补充：答辩改为线上。" in page

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..errors import Refused
 from ..extensions import db
@@ -20,6 +22,7 @@ from ..models import (
     AccessLog,
     Challenge,
     ChallengeAddendum,
+    ChallengeViewer,
     ChangeRequest,
     Contract,
     ContractVersion,
@@ -42,11 +45,26 @@ MAX_TEXT = 5000
 
 # -- extensions and addenda ------------------------------------------------------------------
 
+def note_viewer(challenge: Challenge, user) -> None:
+    """Remember that a signed-in user opened the 榜's page (the first time only; a concurrent
+    first view is absorbed by the unique key). The caller commits."""
+    if not getattr(user, "is_authenticated", False) or user.role is Role.ADMIN:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    db.session.execute(insert(ChallengeViewer).values(
+        challenge_id=challenge.id, user_id=user.id, first_viewed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["challenge_id", "user_id"]))
+
+
 def interested_user_ids(challenge: Challenge) -> list[int]:
-    """Everyone who viewed the confidential body, asked a question, requested access or drafted
-    a bid (any state), and the issuer: each once, active accounts only."""
+    """Everyone who opened the 榜's page signed in or viewed its confidential body, asked a
+    question, requested access or drafted a bid (any state), and the issuer: each once, active
+    accounts only."""
     who = union(
-        select(AccessLog.user_id.label("uid")).where(AccessLog.challenge_id == challenge.id),
+        select(ChallengeViewer.user_id.label("uid")).where(
+            ChallengeViewer.challenge_id == challenge.id),
+        select(AccessLog.user_id).where(AccessLog.challenge_id == challenge.id),
         select(Question.asker_id).where(Question.challenge_id == challenge.id),
         select(AccessGrant.user_id).where(AccessGrant.challenge_id == challenge.id),
         select(Proposal.team_lead_id).where(Proposal.challenge_id == challenge.id),

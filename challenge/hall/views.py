@@ -26,6 +26,7 @@ from ..caching import (
     page_key,
     public_page,
 )
+from ..changes.operations import ADDENDUM_STATES, note_viewer
 from ..extensions import db
 from ..locales import english_locale
 from ..matching_service import search_ids
@@ -227,6 +228,9 @@ def visible_challenge_or_404(challenge_id: int) -> Challenge:
 @public_page
 def detail(challenge_id: int):
     challenge = visible_challenge_or_404(challenge_id)
+    if current_user.is_authenticated and challenge.state in ADDENDUM_STATES:
+        note_viewer(challenge, current_user)  # told of later extensions and addenda (changes)
+        db.session.commit()
     grant = can.grant_for(current_user, challenge)
     return render_template("hall/detail.html", challenge=challenge, grant=grant,
                            title=challenge.face_title(english_locale()))

@@ -12,7 +12,7 @@ from .award import (
                     LedgerImmutableError,
 )
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
-from .change import ChallengeAddendum, ChangeRequest, ContractVersion
+from .change import ChallengeAddendum, ChallengeViewer, ChangeRequest, ContractVersion
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
@@ -47,5 +47,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
-    "ChallengeAddendum", "ChangeRequest", "ContractVersion",
+    "ChallengeAddendum", "ChallengeViewer", "ChangeRequest", "ContractVersion",
 ]

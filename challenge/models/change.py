@@ -39,6 +39,19 @@ class ChallengeAddendum(db.Model):
         return f"<ChallengeAddendum challenge={self.challenge_id} {self.kind}>"
 
 
+class ChallengeViewer(db.Model):
+    """A signed-in user who opened a published 榜's page (once per user: the first time), so
+    that an extension or addendum reaches everyone who looked, not only those who asked."""
+
+    __tablename__ = "challenge_viewers"
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ChangeRequest(db.Model):
     """One party's request to change a signed contract's terms: milestone due dates and/or the
     budget lines (`changes` = {"milestones": {milestone id: "YYYY-MM-DD"}, "budget": [lines]})."""

@@ -1,5 +1,5 @@
-"""changes: a 榜's deadline extensions and addenda (补充通知), change requests to a signed
-contract, and the contract's versions
+"""changes: a 榜's deadline extensions and addenda (补充通知) and who viewed it, change requests
+to a signed contract, and the contract's versions
 
 Plain CREATE TABLEs on both databases; each enum column carries its named CHECK
 (ck_<table>_<enum>) as the models declare it (migration 0013's convention).
@@ -40,6 +40,21 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_addenda')),
     )
     op.create_index(op.f('ix_challenge_addenda_challenge_id'), 'challenge_addenda',
+                    ['challenge_id'], unique=False)
+    op.create_table(
+        'challenge_viewers',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('challenge_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('first_viewed_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'],
+                                name=op.f('fk_challenge_viewers_challenge_id_challenges')),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_challenge_viewers_user_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_viewers')),
+        sa.UniqueConstraint('challenge_id', 'user_id', name=op.f('uq_challenge_viewers_challenge_id')),
+    )
+    op.create_index(op.f('ix_challenge_viewers_challenge_id'), 'challenge_viewers',
                     ['challenge_id'], unique=False)
     op.create_table(
         'change_requests',
@@ -97,5 +112,7 @@ def downgrade():
     op.drop_table('contract_versions')
     op.drop_index(op.f('ix_change_requests_contract_id'), table_name='change_requests')
     op.drop_table('change_requests')
+    op.drop_index(op.f('ix_challenge_viewers_challenge_id'), table_name='challenge_viewers')
+    op.drop_table('challenge_viewers')
     op.drop_index(op.f('ix_challenge_addenda_challenge_id'), table_name='challenge_addenda')
     op.drop_table('challenge_addenda')
