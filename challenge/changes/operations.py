@@ -202,15 +202,13 @@ def request_change(contract: Contract, user: User, change: ChangeInput,
     if not dates and budget is None:
         raise Refused(_("申请的内容与现行合同相同，没有需要变更的地方。"))
     changes = {"milestones": dates} | ({"budget": budget} if budget is not None else {})
-    cr = ChangeRequest(contract_id=contract.id, requested_by_id=user.id, side=side, reason=reason,
+    cr = ChangeRequest(contract=contract, requested_by_id=user.id, side=side, reason=reason,
                        changes=changes, requested_at=now)
+    problems = change_problems(cr)  # checked before the request joins the session
+    if problems:
+        raise Refused(items=problems, field="milestones")
     db.session.add(cr)
     db.session.flush()
-    problems = change_problems(cr)
-    if problems:
-        db.session.delete(cr)
-        db.session.flush()
-        raise Refused(items=problems, field="milestones")
     record(cr, "request_change", user, reason=reason, now=now, changes={
         "milestones": [None, dates], "budget": [None, budget]})
     _tell_other_party(cr, user, now)
