@@ -14,7 +14,7 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 # The stages whose flows.py register their steps with the door (challenge/workflow.py).
-STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs", "bodies")
+STAGES = ("posting", "bidding", "reviewing", "awarding", "orgs", "bodies", "changes")
 
 
 class InsecureConfigError(RuntimeError):
@@ -82,6 +82,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .bidding import question_views  # noqa: F401  (its routes join bidding's bp)
     from .bidding.views import bp as bidding_bp
     from .bodies.views import bp as bodies_bp
+    from .changes.views import bp as changes_bp
     from .experts.views import bp as experts_bp
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(posting_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(changes_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(reviewing_bp)

@@ -667,3 +667,41 @@ ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type
     ("contract", CONTRACT_TRANSITIONS), ("milestone", MILESTONE_TRANSITIONS),
     ("acceptance", ACCEPTANCE_TRANSITIONS), ("organization", ORG_TRANSITIONS),
     ("join_request", JOIN_TRANSITIONS), ("finding", FINDING_TRANSITIONS))}
+
+
+# -- changes after publishing and after signing (challenge/changes) ---------------------------
+class ChangeRequestState(LabelledEnum):
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class AddendumKind(LabelledEnum):
+    EXTENSION = "extension"
+    ADDENDUM = "addendum"
+
+
+CR = ChangeRequestState
+# A change to a signed contract: one party asks, the other agrees (or declines), then the bureau
+# approves (or refuses). That the answering party is the *other* one is a guard (changes/flows).
+CHANGE_REQUEST_TRANSITIONS: tuple[Transition, ...] = (
+    T("agree",     {CR.PROPOSED},                CR.AGREED,      {E, S},        False, _l("同意变更")),
+    T("decline",   {CR.PROPOSED},                CR.REFUSED,     {E, S},        True,  _l("不同意变更")),
+    T("approve",   {CR.AGREED},                  CR.APPROVED,    {A},           False, _l("批准变更")),
+    T("refuse",    {CR.AGREED},                  CR.REFUSED,     {A},           True,  _l("不批准变更")),
+    T("withdraw",  {CR.PROPOSED, CR.AGREED},     CR.WITHDRAWN,   {E, S},        True,  _l("撤回变更申请")),
+)
+LABELS[ChangeRequestState] = {
+    CR.PROPOSED: _l("待对方确认"), CR.AGREED: _l("待科技局审批"), CR.APPROVED: _l("已批准"),
+    CR.REFUSED: _l("未获同意"), CR.WITHDRAWN: _l("已撤回"),
+}
+LABELS[AddendumKind] = {AddendumKind.EXTENSION: _l("延长截止时间"), AddendumKind.ADDENDUM: _l("补充通知")}
+TONES[ChangeRequestState] = {CR.PROPOSED: WARNING, CR.AGREED: ACTIVE, CR.APPROVED: SUCCESS,
+                             CR.REFUSED: DANGER, CR.WITHDRAWN: NEUTRAL}
+OBJECT_LABELS["change_request"] = _l("合同变更申请")
+EVENT_LABELS.update({"request_change": _l("申请合同变更"), "extend_deadline": _l("延长截止时间"),
+                     "publish_addendum": _l("发布补充通知")})
+STATE_ENUMS["change_request"] = ChangeRequestState
+ACTION_LABELS["change_request"] = {t.action: t.label for t in CHANGE_REQUEST_TRANSITIONS}

@@ -18,6 +18,8 @@ TABLES = {
     "acceptance": (states.ACCEPTANCE_TRANSITIONS, m.ACCEPTANCE, states.AcceptanceState),
     "organization": (states.ORG_TRANSITIONS, m.ORGANIZATION, states.OrgState),
     "join_request": (states.JOIN_TRANSITIONS, m.JOIN_REQUEST, states.JoinState),
+    "change_request": (states.CHANGE_REQUEST_TRANSITIONS, m.CHANGE_REQUEST,
+                       states.ChangeRequestState),
 }
 LETTER = {role: letter for letter, role in m.WHO.items()}
 

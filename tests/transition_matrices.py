@@ -106,6 +106,17 @@ approve  approved  -    ESA     -        -
 refuse   refused   yes  ESAY    -        -
 """
 
+# A contract change request (challenge/changes): that the *other* party agrees or declines and
+# only the asking party withdraws is a guard, pinned in tests/test_changes.py APPROVALS.
+CHANGE_REQUEST = """
+action    to         why  proposed agreed approved refused withdrawn
+agree     agreed     -    ES       -      -        -       -
+decline   refused    yes  ES       -      -        -       -
+approve   approved   -    -        A      -        -       -
+refuse    refused    yes  -        A      -        -       -
+withdraw  withdrawn  yes  ES       ES     -        -       -
+"""
+
 WHO = {"E": Role.ENTERPRISE, "S": Role.SOLVER, "R": Role.REVIEWER, "A": Role.ADMIN, "Y": SYSTEM}
 
 

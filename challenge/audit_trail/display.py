@@ -84,6 +84,8 @@ CHANGE_LABELS.update({
     "party": _l("失信主体"), "grade": _l("失信等级"), "starts_on": _l("生效日期"),
     "expires_on": _l("失效日期"), "published": _l("公示"), "evidence": _l("证据材料"),
 })
+# Extensions, addenda and contract change requests (challenge/changes).
+CHANGE_LABELS.update({"budget": _l("预算"), "addendum": _l("补充通知")})
 OBJECT_CHANGE_LABELS = {
     "challenge": {**FIELD_LABELS, "bounty_fen": _l("榜额"), "investment_fen": _l("研发总投入")},
     "proposal": {**FIELD_LABELS, "title": _l("方案名称")},

@@ -31,6 +31,7 @@ from ..caching import (
     page_key,
     public_page,
 )
+from ..changes.operations import ADDENDUM_STATES, note_viewer
 from ..extensions import db
 from ..locales import english_locale
 from ..matching_service import search_ids
@@ -234,6 +235,9 @@ def visible_challenge_or_404(challenge_id: int) -> Challenge:
 @public_page
 def detail(challenge_id: int):
     challenge = visible_challenge_or_404(challenge_id)
+    if (current_user.is_authenticated and challenge.state in ADDENDUM_STATES
+            and note_viewer(challenge, current_user)):  # told of later extensions and addenda
+        db.session.commit()
     # The access grant only matters to a confidential 榜's box; a public 榜 needs no query.
     grant = can.grant_for(current_user, challenge) if challenge.is_confidential else None
     return render_template("hall/detail.html", challenge=challenge, grant=grant,

@@ -14,6 +14,7 @@ from .award import (
 from .body import BodyAppointment, Finding, FindingFile, FindingItem
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
 from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
+from .change import ChallengeAddendum, ChallengeViewer, ChangeRequest, ContractVersion
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
@@ -54,4 +55,5 @@ __all__ = [
     "ReviewerRating", "ReviewReminder", "ReviewPledge",
     "Determination", "DiligenceFile", "IntegrityRecord", "SpendReceipt",
     "BodyAppointment", "Finding", "FindingFile", "FindingItem",
+    "ChallengeAddendum", "ChallengeViewer", "ChangeRequest", "ContractVersion",
 ]
