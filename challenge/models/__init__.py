@@ -13,8 +13,8 @@ from .award import (
 )
 from .body import BodyAppointment, Finding, FindingFile, FindingItem
 from .challenge import Challenge, ChallengeIndicator, ChallengeInvitation
-from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .change import ChallengeAddendum, ChallengeViewer, ChangeRequest, ContractVersion
+from .diligence import Determination, DiligenceFile, IntegrityRecord, SpendReceipt
 from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
