@@ -20,6 +20,7 @@ TABLES = {
     "join_request": (states.JOIN_TRANSITIONS, m.JOIN_REQUEST, states.JoinState),
     "change_request": (states.CHANGE_REQUEST_TRANSITIONS, m.CHANGE_REQUEST,
                        states.ChangeRequestState),
+    "finding": (states.FINDING_TRANSITIONS, m.FINDING, states.FindingState),
 }
 LETTER = {role: letter for letter, role in m.WHO.items()}
 

@@ -117,6 +117,13 @@ refuse    refused    yes  -        A      -        -       -
 withdraw  withdrawn  yes  ES       ES     -        -       -
 """
 
+# A professional body's (or an expert panel's) finding: the bureau adopts it or overrides it.
+FINDING = """
+action    to          why  submitted adopted overridden
+adopt     adopted     -    A         -       -
+override  overridden  yes  A         -       -
+"""
+
 WHO = {"E": Role.ENTERPRISE, "S": Role.SOLVER, "R": Role.REVIEWER, "A": Role.ADMIN, "Y": SYSTEM}
 
 
