@@ -16,6 +16,7 @@ from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
 from .notification import Notification
+from .outcome import OutcomeReport
 from .organization import JoinRequest, Organization, OrgInvitation
 from .proposal import (
                     IndicatorResponse,
@@ -46,4 +47,5 @@ __all__ = [
     "PanelDraw", "ProposalAttachment", "ProposalMilestone",
     "ProposalPartner", "ProposalVersion", "Question", "Objection", "OutboundEmail", "Review",
     "ReviewAssignment", "RecoveryCode", "User", "FlagAcknowledgement", "ReviewOpening",
+    "OutcomeReport",
 ]
