@@ -287,3 +287,13 @@ def can_verify_org(user, org) -> bool:
 def can_view_licence(user, org) -> bool:
     """The licence is a legal document of the organisation: the bureau alone reads it."""
     return is_admin(user) and org.has_licence
+
+
+# -- outcome reports (challenge/outcomes) --------------------------------------------------
+
+def can_report_outcome(user, report) -> bool:
+    """Only the contract's own parties, each for its own report: a solver of the contracted
+    organisation reports the solver's, a member of the issuing enterprise the enterprise's."""
+    if not (signed_in(user) and user.active and user.organization_id == report.organization_id):
+        return False
+    return user.role is (Role.SOLVER if report.party == "solver" else Role.ENTERPRISE)

@@ -530,3 +530,5 @@ ACTION_LABELS = {object_type: {t.action: t.label for t in table} for object_type
     ("contract", CONTRACT_TRANSITIONS), ("milestone", MILESTONE_TRANSITIONS),
     ("acceptance", ACCEPTANCE_TRANSITIONS), ("organization", ORG_TRANSITIONS),
     ("join_request", JOIN_TRANSITIONS))}
+# Outcome reports after acceptance (challenge/outcomes).
+EVENT_LABELS.update({"report_outcome": _l("提交成果报告"), "remind_outcome": _l("提醒填报成果报告")})

@@ -4,6 +4,8 @@
   two simultaneous closes write (the other is skipped);
 - remind-overdue: a milestone is marked reminded in the same transaction as its notifications,
   under its version column, so it is reminded once;
+- remind-outcomes: the same for outcome reports (challenge/outcomes), after scheduling them
+  (a unique key keeps one row per report when two nodes schedule at once);
 - send-outbox: rows are claimed atomically before sending (challenge/mail.py), each leaves once;
 - export: the job moves queued → running in one conditional UPDATE, so a duplicate delivery of
   the task does nothing;
@@ -25,6 +27,7 @@ PERIODIC = {
     "send-outbox": ("jobs.send_outbox", "JOBS_SEND_OUTBOX_SECONDS"),
     "refresh-index": ("jobs.refresh_index", "JOBS_REFRESH_INDEX_SECONDS"),
     "prune": ("jobs.prune", "JOBS_PRUNE_SECONDS"),
+    "remind-outcomes": ("jobs.remind_outcomes", "JOBS_REMIND_OUTCOMES_SECONDS"),
 }
 
 
@@ -45,6 +48,20 @@ def remind_overdue() -> str:
         notified = remind()
         db.session.commit()
     except StaleDataError:  # another node reminded the same milestone meanwhile
+        db.session.rollback()
+        return "reminded 0 (another run got there first)"
+    return f"reminded {notified}"
+
+
+def remind_outcomes() -> str:
+    """Outcome reports owed 1 and 3 years after acceptance: scheduled, then reminded (a row's
+    reminded_on is set with its notices, under its version column, so it is reminded once)."""
+    from ..outcomes.operations import remind_outcomes as remind
+
+    try:
+        notified = remind()
+        db.session.commit()
+    except StaleDataError:
         db.session.rollback()
         return "reminded 0 (another run got there first)"
     return f"reminded {notified}"
@@ -81,7 +98,8 @@ def prune() -> str:
 
 
 JOBS = {"close-expired": close_expired, "remind-overdue": remind_overdue,
-        "send-outbox": send_outbox, "refresh-index": refresh_index, "prune": prune}
+        "send-outbox": send_outbox, "refresh-index": refresh_index, "prune": prune,
+        "remind-outcomes": remind_outcomes}
 
 
 def leased(name: str) -> str:
@@ -97,6 +115,11 @@ def close_expired_task() -> str:
 @shared_task(name="jobs.remind_overdue")
 def remind_overdue_task() -> str:
     return leased("remind-overdue")
+
+
+@shared_task(name="jobs.remind_outcomes")
+def remind_outcomes_task() -> str:
+    return leased("remind-outcomes")
 
 
 @shared_task(name="jobs.send_outbox")

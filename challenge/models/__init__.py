@@ -16,8 +16,8 @@ from .email import OutboundEmail
 from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
 from .notification import Notification
-from .outcome import OutcomeReport
 from .organization import JoinRequest, Organization, OrgInvitation
+from .outcome import OutcomeReport
 from .proposal import (
                     IndicatorResponse,
                     Proposal,
