@@ -81,6 +81,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .exports.views import bp as exports_bp
     from .hall.views import bp as hall_bp
     from .orgs import views as orgs_views
+    from .outcomes.views import bp as outcomes_bp
     from .posting.views import bp as posting_bp
     from .reviewing import results_views  # noqa: F401  (its routes join reviewing's bp)
     from .reviewing.views import bp as reviewing_bp
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(stats_bp)
     app.register_blueprint(awarding_bp)
     app.register_blueprint(orgs_views.bp)
+    app.register_blueprint(outcomes_bp)
     filters.register(app)
 
     from .cli import register as register_cli

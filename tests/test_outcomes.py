@@ -1,6 +1,7 @@
 """Outcome reports after acceptance (issue 15 item 7): the schedule, the reminders, and who may
 report. Expected dates and counts are written out by hand."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 
 from challenge.errors import Refused
 from challenge.extensions import db
-from challenge.models import AuditEvent, Contract, Notification
+from challenge.models import AuditEvent, Contract, Notification, OutcomeReport
 from challenge.outcomes import operations as ops
 from challenge.outcomes.rules import reminder_due, schedule, years_after
 from challenge.states import ChallengeState, ContractState, Role
@@ -186,3 +187,71 @@ def test_patents_granted_later_count_against_those_filed_earlier(app, make, peop
         ops.submit_report(third, people["solver"], values(patents_filed=0, patents_granted=4))
     ops.submit_report(third, people["solver"], values(patents_filed=0, patents_granted=3))
     assert third.patents_granted == 3
+
+
+# -- the pages -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who, status", [("solver", 200), ("issuer", 200), ("colleague", 200),
+                                         ("admin", 200), ("other_solver", 404),
+                                         ("other_enterprise", 404), ("reviewer", 404)])
+def test_the_schedule_page_is_for_the_parties_and_the_bureau(client, auth, make, people, who, status):
+    contract = accepted(make, people, date(2026, 4, 1))
+    auth.login(people[who])
+    page = client.get(f"/contracts/{contract.id}/outcomes")
+    assert page.status_code == status
+    if status == 200:
+        assert "2027-04-01" in page.text and "2029-04-01" in page.text
+        mine = {"solver": ["solver-1", "solver-3"], "issuer": ["enterprise-1", "enterprise-3"],
+                "colleague": ["enterprise-1", "enterprise-3"], "admin": []}[who]
+        assert sorted(re.findall(r'data-testid="report-(\w+-\d)"', page.text)) == sorted(mine)
+
+
+@pytest.mark.parametrize("who, party, status", [("issuer", "solver", 403), ("solver", "enterprise", 403),
+                                                ("admin", "solver", 403), ("other_solver", "solver", 404)])
+def test_the_form_refuses_anyone_but_the_party(client, auth, make, people, who, party, status):
+    contract = accepted(make, people)
+    auth.login(people[who])
+    url = f"/contracts/{contract.id}/outcomes/{party}/1"
+    assert client.get(url).status_code == status
+    assert client.post(url, data=FORM).status_code == status
+    assert db.session.scalar(select(func.count(OutcomeReport.id)).where(
+        OutcomeReport.submitted_at.is_not(None))) == 0
+
+
+FORM = {"tech_contract_no": "2027440101000123", "tech_contract_amount": "123.456",
+        "results_no": "9442027Y0123", "patents_filed": "3", "patents_granted": "1",
+        "products": "高效熔喷滤材", "sales": "500", "rd_spend": "80", "note": ""}
+
+
+def test_the_solver_files_through_the_form(client, auth, make, people):
+    contract = accepted(make, people)
+    auth.login(people["solver"])
+    page = client.post(f"/contracts/{contract.id}/outcomes/solver/1", data=FORM, follow_redirects=True)
+    assert page.status_code == 200 and "成果报告已提交" in page.text
+    report = db.session.scalars(select(OutcomeReport).where(OutcomeReport.party == "solver",
+                                                            OutcomeReport.year == 1)).one()
+    # 万元 → 分: 123.456 万 = 1,234,560 元; 500 万 = 5,000,000 元; 80 万 = 800,000 元.
+    assert (report.tech_contract_fen, report.sales_fen, report.rd_spend_fen) == (
+        123_456_000, 500_000_000, 80_000_000)
+    assert (report.patents_filed, report.patents_granted) == (3, 1)
+    again = client.get(f"/contracts/{contract.id}/outcomes/solver/1", follow_redirects=True)
+    assert "不能再修改" in again.text
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("patents_filed", "三", "请填写 0 到 10000 之间的整数"),
+    ("patents_granted", "9", "累计授权专利数（9）不能多于累计申请专利数（3）"),
+    ("tech_contract_amount", "abc", "万元"),
+    ("tech_contract_no", "", "请同时填写技术合同登记号"),
+])
+def test_bad_input_is_shown_next_to_its_field_and_nothing_is_lost(client, auth, make, people,
+                                                                    field, value, message):
+    contract = accepted(make, people)
+    auth.login(people["solver"])
+    page = client.post(f"/contracts/{contract.id}/outcomes/solver/1", data=FORM | {field: value})
+    assert page.status_code == 200
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"',
+                     page.text), field
+    assert message in page.text and "高效熔喷滤材" in page.text and "9442027Y0123" in page.text
+    assert db.session.scalar(select(func.count(OutcomeReport.id)).where(
+        OutcomeReport.submitted_at.is_not(None))) == 0
