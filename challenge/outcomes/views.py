@@ -40,10 +40,12 @@ def show(contract_id: int):
                            parties=PARTY_LABELS, today=local_today(), title=_("成果报告"))
 
 
-@bp.route("/contracts/<int:contract_id>/outcomes/<party>/<int:year>", methods=["GET", "POST"])
+@bp.route("/contracts/<int:contract_id>/outcomes/<any(solver, enterprise):party>/<any('1', '3'):when>",
+          methods=["GET", "POST"])
 @login_required
-def report(contract_id: int, party: str, year: int):
+def report(contract_id: int, party: str, when: str):
     contract = _contract_or_404(contract_id)
+    year = int(when)
     if party not in OUTCOME_PARTIES or year not in OUTCOME_YEARS:
         abort(404)
     slot = next((s for s in schedule(contract) if s.party == party and s.year == year), None)
