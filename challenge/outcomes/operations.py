@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..errors import Refused
 from ..extensions import db
@@ -44,19 +45,17 @@ def reports_of(contract: Contract) -> list[OutcomeReport]:
 
 
 def ensure_schedule(contract: Contract) -> list[OutcomeReport]:
-    """Create the rows an accepted contract owes and does not have yet (idempotent; when two
-    nodes race, the unique (contract, party, year) keeps one and the other's savepoint rolls
-    back)."""
-    have = {(r.party, r.year) for r in reports_of(contract)}
-    for slot in schedule(contract):
-        if (slot.party, slot.year) in have:
-            continue
-        try:
-            with db.session.begin_nested():
-                db.session.add(OutcomeReport(contract_id=contract.id, party=slot.party, year=slot.year,
-                                             due_on=slot.due_on, organization_id=slot.organization_id))
-        except IntegrityError:
-            pass
+    """Create the rows an accepted contract owes and does not have yet: one INSERT … ON CONFLICT
+    DO NOTHING on the unique (contract, party, year), so two nodes (or two requests) scheduling
+    at once leave one row each and neither fails."""
+    slots = schedule(contract)
+    if slots:
+        insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql"
+                  else sqlite_insert)
+        db.session.execute(insert(OutcomeReport).values([
+            {"contract_id": contract.id, "party": slot.party, "year": slot.year,
+             "due_on": slot.due_on, "organization_id": slot.organization_id} for slot in slots])
+            .on_conflict_do_nothing(index_elements=["contract_id", "party", "year"]))
     return reports_of(contract)
 
 
