@@ -15,6 +15,7 @@ from challenge.outcomes.operations import remind_outcomes
 from challenge.states import ChallengeState
 from challenge.timeutil import utcnow
 from tests.browser.helpers import login
+from tests.browser.test_axe import audit, axe_context
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ def test_solver_reports_outcomes_and_the_bureau_counts_them(browser, live_server
     assert remind_outcomes() == 2
     db.session.commit()
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = axe_context(browser)  # each page of the story also passes axe-core
     page = context.new_page()
     login(page, live_server, people["solver"].email)
     page.goto(f"{live_server}/me/notifications")
@@ -37,6 +38,7 @@ def test_solver_reports_outcomes_and_the_bureau_counts_them(browser, live_server
     page.get_by_test_id("outcomes-link").click()
     expect(page.locator("h1")).to_have_text("成果报告")
     expect(page.get_by_test_id("report-enterprise-1")).to_have_count(0)  # not the solver's to file
+    assert audit(page) == []
     page.get_by_test_id("report-solver-1").click()
     page.fill("#tech_contract_no", "2027440101000123")
     page.fill("#tech_contract_amount", "123.45")
@@ -49,6 +51,7 @@ def test_solver_reports_outcomes_and_the_bureau_counts_them(browser, live_server
     expect(page.locator("#patents_filed")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#products")).to_have_value("高效低阻熔喷滤材")
     shots(page, "outcome-form-error")
+    assert audit(page) == []
     page.fill("#patents_filed", "3")
     page.get_by_test_id("submit-outcome").click()
     row = page.get_by_test_id("outcome-solver-1")
@@ -56,9 +59,10 @@ def test_solver_reports_outcomes_and_the_bureau_counts_them(browser, live_server
     expect(row).to_contain_text("2027440101000123")
     expect(row).to_contain_text("3 / 1")
     shots(page, "outcome-filed")
+    assert audit(page) == []
     context.close()
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = axe_context(browser)
     page = context.new_page()
     login(page, live_server, people["admin"].email)
     page.goto(f"{live_server}/admin/statistics?period=all")
@@ -72,4 +76,5 @@ def test_solver_reports_outcomes_and_the_bureau_counts_them(browser, live_server
     expect(page.get_by_test_id("records-total")).to_have_attribute("data-value", "123450000")
     expect(page.get_by_test_id("records")).to_contain_text("2027440101000123")
     shots(page, "records-tech-contracts")
+    assert audit(page) == []
     context.close()
