@@ -149,3 +149,21 @@ def test_the_export_carries_the_outcome_figures_and_the_leverage(client, auth, p
     leverage = cells[("转化率", "每元财政资金带动研发投入（带动研发投入 ÷ 财政资金实付）")]
     assert leverage[2].value == 10.0 and leverage[2].number_format == "0.00" and leverage[3].value == "元/元"
     assert cells[("成果转化", "技术合同成交额")][2].value == 150.5
+
+
+def test_overdue_reports_are_counted_whatever_the_period(client, auth, people, world):
+    """Reports the job scheduled, past due and not filed: as of today, not by period."""
+    _xc, yc = world
+    owed = [r for r in ops.reports_of(yc) if r.submitted_at is None]
+    assert len(owed) == 3                           # Y's enterprise twice, Y's solver in year 3
+    owed[0].due_on = date(2026, 3, 1)
+    db.session.commit()
+    for f in (period(), period("2020-01-01", "2020-01-31")):
+        board = dashboard(f)
+        rows = db.session.scalars(drill(figure_for("outcome_overdue"), f).query).all()
+        assert board.values["outcome_overdue"] == len(rows) == 1 and rows[0].id == owed[0].id
+    auth.login(people["admin"])
+    page = client.get("/admin/statistics?period=all")
+    assert value(page.text, "figure-outcome_overdue") == "1"
+    listing = client.get("/admin/statistics/records?figure=outcome_overdue&period=all")
+    assert value(listing.text, "records-count") == "1" and "2026-03-01" in listing.text

@@ -24,7 +24,7 @@ SECTIONS = (
     (_l("周期"), ("days_to_contract", "days_to_accept")),
     (_l("执行与评审"), ("overdue", "assignments", "reviews")),
     (_l("成果转化"), ("tech_contract_amount", "tech_contracts", "results_registered", "patents_filed",
-                  "patents_granted", "outcome_sales", "fiscal_paid")),
+                  "patents_granted", "outcome_sales", "fiscal_paid", "outcome_overdue")),
 )
 PER_YUAN = "per_yuan"  # yuan of R&D investment per yuan of government money (a RATIO cell)
 # Derived figures: (label, numerator, denominator, unit).

@@ -34,7 +34,13 @@ from ..states import (
 )
 from ..timeutil import local_today
 from .filters import StatsFilter
-from .records import OUTCOME_MEASURES, fiscal_conditions, outcome_conditions, thresholds_wan
+from .records import (
+    OUTCOME_MEASURES,
+    fiscal_conditions,
+    outcome_conditions,
+    overdue_outcome_conditions,
+    thresholds_wan,
+)
 from .scope import (
     QUALIFIED_BID,
     as_int,
@@ -225,7 +231,11 @@ def single_figures(f: StatsFilter, today: date) -> dict[str, int]:
               .join(Contract, Contract.id == LedgerEntry.contract_id)
               .join(Challenge, Challenge.id == Contract.challenge_id)
               .where(*fiscal_conditions(f))).subquery()
-    parts = [bids, on_published, contracts, paid, overdue, outcomes, fiscal]
+    outcome_overdue = (select(func.count(OutcomeReport.id).label("outcome_overdue"))
+                       .join(Contract, Contract.id == OutcomeReport.contract_id)
+                       .join(Challenge, Challenge.id == Contract.challenge_id)
+                       .where(*overdue_outcome_conditions(f, today))).subquery()
+    parts = [bids, on_published, contracts, paid, overdue, outcomes, fiscal, outcome_overdue]
     query = select(*[c for p in parts for c in p.c]).select_from(parts[0])
     for p in parts[1:]:
         query = query.join(p, true())

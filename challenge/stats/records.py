@@ -95,6 +95,7 @@ _FIXED = [
     Figure("patents_granted", _l("授权专利"), COUNT, "reported", "outcome"),
     Figure("outcome_sales", _l("产品销售额"), MONEY, "reported", "outcome"),
     Figure("fiscal_paid", _l("财政资金实付（签约榜单）"), MONEY, "contracted", "entry"),
+    Figure("outcome_overdue", _l("逾期未报的成果报告"), COUNT, "today", "outcome"),
 ]
 FIGURES = {f.key: f for f in _FIXED}
 
@@ -293,6 +294,22 @@ def _outcomes(figure, f, arg, today):
     return Drill(figure, query, total.where(*conds), amount)
 
 
+def overdue_outcome_conditions(f: StatsFilter, today: date) -> list:
+    """Reports the remind-outcomes job has scheduled, past their due date and not filed."""
+    return [*scope(f), OutcomeReport.submitted_at.is_(None), OutcomeReport.due_on < today]
+
+
+def _outcome_overdue(figure, f, arg, today):
+    conds = overdue_outcome_conditions(f, today)
+    joins = ((Contract, Contract.id == OutcomeReport.contract_id),
+             (Challenge, Challenge.id == Contract.challenge_id))
+    query, total = select(OutcomeReport), select(func.count(OutcomeReport.id))
+    for target, onclause in joins:
+        query, total = query.join(target, onclause), total.join(target, onclause)
+    return Drill(figure, query.where(*conds).order_by(OutcomeReport.due_on, OutcomeReport.id),
+                 total.where(*conds))
+
+
 def fiscal_conditions(f: StatsFilter) -> list:
     """The government's net payments (payments and reversals), whenever made, on the contracts
     of the 榜 contracted in the period: what 带动研发投入 is set against."""
@@ -338,4 +355,5 @@ _BUILDERS = {
     "reviews": _reviews,
     **{key: _outcomes for key in OUTCOME_MEASURES},
     "fiscal_paid": _fiscal,
+    "outcome_overdue": _outcome_overdue,
 }
