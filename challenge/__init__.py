@@ -88,6 +88,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from .hall.views import bp as hall_bp
     from .integrity.views import bp as integrity_bp
     from .orgs import views as orgs_views
+    from .outcomes.views import bp as outcomes_bp
     from .posting.views import bp as posting_bp
     from .reviewing import deadline_views, results_views  # noqa: F401  (routes join reviewing's bp)
     from .reviewing.views import bp as reviewing_bp
@@ -111,6 +112,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(orgs_views.bp)
     app.register_blueprint(integrity_bp)
     app.register_blueprint(bodies_bp)
+    app.register_blueprint(outcomes_bp)
     filters.register(app)
 
     from .cli import register as register_cli

@@ -395,3 +395,11 @@ def can_object_to_finding(user, record) -> bool:
 
 def can_answer_objection(user, record) -> bool:
     return is_admin(user) and record.objected_at is not None and record.answered_at is None
+# -- outcome reports (challenge/outcomes) --------------------------------------------------
+
+def can_report_outcome(user, report) -> bool:
+    """Only the contract's own parties, each for its own report: a solver of the contracted
+    organisation reports the solver's, a member of the issuing enterprise the enterprise's."""
+    if not (signed_in(user) and user.active and user.organization_id == report.organization_id):
+        return False
+    return user.role is (Role.SOLVER if report.party == "solver" else Role.ENTERPRISE)

@@ -705,3 +705,5 @@ EVENT_LABELS.update({"request_change": _l("申请合同变更"), "extend_deadlin
                      "publish_addendum": _l("发布补充通知")})
 STATE_ENUMS["change_request"] = ChangeRequestState
 ACTION_LABELS["change_request"] = {t.action: t.label for t in CHANGE_REQUEST_TRANSITIONS}
+# Outcome reports after acceptance (challenge/outcomes).
+EVENT_LABELS.update({"report_outcome": _l("提交成果报告"), "remind_outcome": _l("提醒填报成果报告")})

@@ -39,6 +39,7 @@ DEFAULTS = {
     "JOBS_SEND_OUTBOX_SECONDS": 60,
     "JOBS_REFRESH_INDEX_SECONDS": 300,
     "JOBS_PRUNE_SECONDS": 86400,
+    "JOBS_REMIND_OUTCOMES_SECONDS": 3600,
     # Periodic jobs after responses (eager mode only); None: on unless TESTING.
     "JOBS_ON_REQUESTS": None,
     # Eager exports in a thread of their own (None: unless TESTING, where they run after the

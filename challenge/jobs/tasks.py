@@ -6,6 +6,8 @@
   under its version column, so it is reminded once;
 - remind-reviewers: a reminder is a row unique per seat and kind (review_reminders), written in
   the same transaction as its notice, so each reviewer hears once per reminder kind;
+- remind-outcomes: the same for outcome reports (challenge/outcomes), after scheduling them
+  (a unique key keeps one row per report when two nodes schedule at once);
 - send-outbox: rows are claimed atomically before sending (challenge/mail.py), each leaves once;
 - export: the job moves queued → running in one conditional UPDATE, so a duplicate delivery of
   the task does nothing;
@@ -28,6 +30,7 @@ PERIODIC = {
     "send-outbox": ("jobs.send_outbox", "JOBS_SEND_OUTBOX_SECONDS"),
     "refresh-index": ("jobs.refresh_index", "JOBS_REFRESH_INDEX_SECONDS"),
     "prune": ("jobs.prune", "JOBS_PRUNE_SECONDS"),
+    "remind-outcomes": ("jobs.remind_outcomes", "JOBS_REMIND_OUTCOMES_SECONDS"),
 }
 
 
@@ -58,6 +61,20 @@ def remind_reviewers() -> str:
 
     notified = remind()
     db.session.commit()
+    return f"reminded {notified}"
+
+
+def remind_outcomes() -> str:
+    """Outcome reports owed 1 and 3 years after acceptance: scheduled, then reminded (a row's
+    reminded_on is set with its notices, under its version column, so it is reminded once)."""
+    from ..outcomes.operations import remind_outcomes as remind
+
+    try:
+        notified = remind()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return "reminded 0 (another run got there first)"
     return f"reminded {notified}"
 
 
@@ -93,7 +110,8 @@ def prune() -> str:
 
 JOBS = {"close-expired": close_expired, "remind-overdue": remind_overdue,
         "remind-reviewers": remind_reviewers,
-        "send-outbox": send_outbox, "refresh-index": refresh_index, "prune": prune}
+        "send-outbox": send_outbox, "refresh-index": refresh_index, "prune": prune,
+        "remind-outcomes": remind_outcomes}
 
 
 def leased(name: str) -> str:
@@ -114,6 +132,11 @@ def remind_overdue_task() -> str:
 @shared_task(name="jobs.remind_reviewers")
 def remind_reviewers_task() -> str:
     return leased("remind-reviewers")
+
+
+@shared_task(name="jobs.remind_outcomes")
+def remind_outcomes_task() -> str:
+    return leased("remind-outcomes")
 
 
 @shared_task(name="jobs.send_outbox")

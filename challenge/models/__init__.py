@@ -20,6 +20,7 @@ from .expert import ExpertProfile, ExpertWork
 from .job import ExportJob, JobRun
 from .notification import Notification
 from .organization import JoinRequest, Organization, OrgInvitation
+from .outcome import OutcomeReport
 from .proposal import (
     IndicatorResponse,
     Proposal,
@@ -56,4 +57,5 @@ __all__ = [
     "Determination", "DiligenceFile", "IntegrityRecord", "SpendReceipt",
     "BodyAppointment", "Finding", "FindingFile", "FindingItem",
     "ChallengeAddendum", "ChallengeViewer", "ChangeRequest", "ContractVersion",
+    "OutcomeReport",
 ]

@@ -23,7 +23,10 @@ SECTIONS = (
                  "subsidy_committed", "paid_total", "paid_enterprise", "paid_government")),
     (_l("周期"), ("days_to_contract", "days_to_accept")),
     (_l("执行与评审"), ("overdue", "assignments", "reviews")),
+    (_l("成果转化"), ("tech_contract_amount", "tech_contracts", "results_registered", "patents_filed",
+                  "patents_granted", "outcome_sales", "fiscal_paid", "outcome_overdue")),
 )
+PER_YUAN = "per_yuan"  # yuan of R&D investment per yuan of government money (a RATIO cell)
 # Derived figures: (label, numerator, denominator, unit).
 RATES = (
     (_l("发布率（发布 ÷ 征集）"), "published", "submitted", RATE),
@@ -32,8 +35,10 @@ RATES = (
     (_l("验收率（验收 ÷ 签约）"), "accepted", "contracted", RATE),
     (_l("匹配率（有合格方案的榜 ÷ 发布）"), "matched", "published", RATE),
     (_l("平均每榜方案数（方案 ÷ 发布）"), "published_bids", "published", RATIO),
+    (_l("每元财政资金带动研发投入（带动研发投入 ÷ 财政资金实付）"), "investment", "fiscal_paid", PER_YUAN),
 )
-UNITS = {COUNT: _l("项"), MONEY: _l("万元"), DAYS: _l("天"), RATE: "%", RATIO: _l("个/榜")}
+UNITS = {COUNT: _l("项"), MONEY: _l("万元"), DAYS: _l("天"), RATE: "%", RATIO: _l("个/榜"),
+         PER_YUAN: _l("元/元")}
 
 
 
@@ -57,7 +62,7 @@ class Line:
             return f"{self.value * 100:.1f}%"
         if self.unit == DAYS:
             return f"{self.value:.1f}"
-        if self.unit == RATIO:
+        if self.unit in (RATIO, PER_YUAN):
             return f"{self.value:.2f}"
         return f"{self.value:,}"
 
@@ -93,8 +98,8 @@ def _csv_number(line: Line) -> str:
         return str(shown if shown == line.value else line.value.normalize())
     if line.unit == RATE:
         return f"{line.value * 100:.1f}"
-    if line.unit in (DAYS, RATIO):
-        return f"{line.value:.2f}" if line.unit == RATIO else f"{line.value:.1f}"
+    if line.unit in (DAYS, RATIO, PER_YUAN):
+        return f"{line.value:.1f}" if line.unit == DAYS else f"{line.value:.2f}"
     return str(line.value)
 
 
@@ -117,7 +122,7 @@ def to_xlsx(board: Dashboard, f: StatsFilter) -> bytes:
     book.add_table(_("统计指标"), [Column(str(HEADERS[0]), TEXT, 14), Column(str(HEADERS[1]), TEXT, 34),
                                 Column(str(HEADERS[2]), TEXT, 16), Column(str(HEADERS[3]), TEXT, 8),
                                 Column(str(HEADERS[4]), TEXT, 44)],
-                   ([line.section, line.label, Typed(line.unit, _xlsx_value(line)),
+                   ([line.section, line.label, Typed(_cell_kind(line), _xlsx_value(line)),
                      str(UNITS[line.unit]), line.basis] for line in figure_lines(board)))
     group_columns = [Column(_("发布榜单"), COUNT, 12), Column(_("签约榜单"), COUNT, 12),
                      Column(_("揭榜总金额（万元）"), MONEY, 20),
@@ -136,6 +141,10 @@ def to_xlsx(board: Dashboard, f: StatsFilter) -> bytes:
     book.add_table(_("筛选条件"), [Column(_("项目"), TEXT, 18), Column(_("内容"), TEXT, 60)],
                    [[_("统计期间与筛选"), f.describe()]])
     return book.bytes()
+
+
+def _cell_kind(line: Line) -> str:
+    return RATIO if line.unit == PER_YUAN else line.unit
 
 
 def _xlsx_value(line: Line):

@@ -17,6 +17,7 @@ from ..models import (
     ContractMilestone,
     LedgerEntry,
     Organization,
+    OutcomeReport,
     Proposal,
     Review,
     ReviewAssignment,
@@ -33,7 +34,13 @@ from ..states import (
 )
 from ..timeutil import local_today
 from .filters import StatsFilter
-from .records import thresholds_wan
+from .records import (
+    OUTCOME_MEASURES,
+    fiscal_conditions,
+    outcome_conditions,
+    overdue_outcome_conditions,
+    thresholds_wan,
+)
 from .scope import (
     QUALIFIED_BID,
     as_int,
@@ -212,7 +219,23 @@ def single_figures(f: StatsFilter, today: date) -> dict[str, int]:
     if conds:
         overdue = overdue.join(Challenge, Challenge.id == Contract.challenge_id).where(*conds)
     overdue = overdue.subquery()
-    parts = [bids, on_published, contracts, paid, overdue]
+    # What came of it: the outcome reports filed in the period (each figure as its drill-down
+    # counts or sums it), and the government's net payments on the 榜 contracted in the period.
+    outcome_measures = [(count_if(cond) if amount is None else sum_if(cond, amount)).label(key)
+                        for key, (cond, amount) in OUTCOME_MEASURES.items()]
+    outcomes = (select(*outcome_measures).select_from(OutcomeReport)
+                .join(Contract, Contract.id == OutcomeReport.contract_id)
+                .join(Challenge, Challenge.id == Contract.challenge_id)
+                .where(*outcome_conditions(f))).subquery()
+    fiscal = (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0).label("fiscal_paid"))
+              .join(Contract, Contract.id == LedgerEntry.contract_id)
+              .join(Challenge, Challenge.id == Contract.challenge_id)
+              .where(*fiscal_conditions(f))).subquery()
+    outcome_overdue = (select(func.count(OutcomeReport.id).label("outcome_overdue"))
+                       .join(Contract, Contract.id == OutcomeReport.contract_id)
+                       .join(Challenge, Challenge.id == Contract.challenge_id)
+                       .where(*overdue_outcome_conditions(f, today))).subquery()
+    parts = [bids, on_published, contracts, paid, overdue, outcomes, fiscal, outcome_overdue]
     query = select(*[c for p in parts for c in p.c]).select_from(parts[0])
     for p in parts[1:]:
         query = query.join(p, true())

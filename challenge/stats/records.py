@@ -16,6 +16,7 @@ from ..models import (
     Contract,
     ContractMilestone,
     LedgerEntry,
+    OutcomeReport,
     Proposal,
     Review,
     ReviewAssignment,
@@ -50,6 +51,7 @@ BASIS = {
     "today": _l("截至今天（北京时间），不受期间限制"),
     "assigned": _l("按评审分配日期计入期间（不含已回避）"),
     "reviewed": _l("按评分提交日期计入期间"),
+    "reported": _l("按成果报告提交日期计入期间（验收后第 1、3 年由揭榜方和发榜单位分别填报）"),
 }
 
 
@@ -59,7 +61,7 @@ class Figure:
     label: str
     unit: str        # count | money (分) | days (a median)
     basis: str       # a BASIS key
-    records: str     # challenge | bid | contract | entry | milestone | assignment | review
+    records: str     # challenge | bid | contract | entry | milestone | assignment | review | outcome
 
 
 _FIXED = [
@@ -84,6 +86,16 @@ _FIXED = [
     Figure("overdue", _l("逾期里程碑"), COUNT, "today", "milestone"),
     Figure("assignments", _l("评审分配"), COUNT, "assigned", "assignment"),
     Figure("reviews", _l("提交评分"), COUNT, "reviewed", "review"),
+    # What came of it (challenge/outcomes): the parties' outcome reports, and the money the
+    # government put into the 榜 contracted in the period (the leverage figure's denominator).
+    Figure("tech_contract_amount", _l("技术合同成交额"), MONEY, "reported", "outcome"),
+    Figure("tech_contracts", _l("技术合同登记数"), COUNT, "reported", "outcome"),
+    Figure("results_registered", _l("成果登记数"), COUNT, "reported", "outcome"),
+    Figure("patents_filed", _l("申请专利"), COUNT, "reported", "outcome"),
+    Figure("patents_granted", _l("授权专利"), COUNT, "reported", "outcome"),
+    Figure("outcome_sales", _l("产品销售额"), MONEY, "reported", "outcome"),
+    Figure("fiscal_paid", _l("财政资金实付（签约榜单）"), MONEY, "contracted", "entry"),
+    Figure("outcome_overdue", _l("逾期未报的成果报告"), COUNT, "today", "outcome"),
 ]
 FIGURES = {f.key: f for f in _FIXED}
 
@@ -251,6 +263,72 @@ def _reviews(figure, f, arg, today):
     return Drill(figure, query, select(func.count(Review.id)).join(*join).where(*conds))
 
 
+# Outcome figures: the reports that count (beyond being filed in the period) and the column
+# summed (None: the reports are counted).
+OUTCOME_MEASURES = {
+    "tech_contract_amount": (OutcomeReport.tech_contract_no != "", OutcomeReport.tech_contract_fen),
+    "tech_contracts": (OutcomeReport.tech_contract_no != "", None),
+    "results_registered": (OutcomeReport.results_no != "", None),
+    "patents_filed": (OutcomeReport.patents_filed > 0, OutcomeReport.patents_filed),
+    "patents_granted": (OutcomeReport.patents_granted > 0, OutcomeReport.patents_granted),
+    "outcome_sales": (OutcomeReport.sales_fen > 0, OutcomeReport.sales_fen),
+}
+
+
+def outcome_conditions(f: StatsFilter) -> list:
+    """Filed reports in the period, on 榜 the filter keeps (join Contract and Challenge)."""
+    return [*scope(f), OutcomeReport.submitted_at.is_not(None), within(OutcomeReport.submitted_at, f)]
+
+
+def _outcomes(figure, f, arg, today):
+    counts, amount = OUTCOME_MEASURES[figure.key]
+    conds = [*outcome_conditions(f), counts]
+    joins = ((Contract, Contract.id == OutcomeReport.contract_id),
+             (Challenge, Challenge.id == Contract.challenge_id))
+    query = select(OutcomeReport)
+    total = select(func.coalesce(func.sum(amount), 0) if amount is not None
+                   else func.count(OutcomeReport.id))
+    for target, onclause in joins:
+        query, total = query.join(target, onclause), total.join(target, onclause)
+    query = query.where(*conds).order_by(OutcomeReport.submitted_at.desc(), OutcomeReport.id.desc())
+    return Drill(figure, query, total.where(*conds), amount)
+
+
+def overdue_outcome_conditions(f: StatsFilter, today: date) -> list:
+    """Reports the remind-outcomes job has scheduled, past their due date and not filed."""
+    return [*scope(f), OutcomeReport.submitted_at.is_(None), OutcomeReport.due_on < today]
+
+
+def _outcome_overdue(figure, f, arg, today):
+    conds = overdue_outcome_conditions(f, today)
+    joins = ((Contract, Contract.id == OutcomeReport.contract_id),
+             (Challenge, Challenge.id == Contract.challenge_id))
+    query, total = select(OutcomeReport), select(func.count(OutcomeReport.id))
+    for target, onclause in joins:
+        query, total = query.join(target, onclause), total.join(target, onclause)
+    return Drill(figure, query.where(*conds).order_by(OutcomeReport.due_on, OutcomeReport.id),
+                 total.where(*conds))
+
+
+def fiscal_conditions(f: StatsFilter) -> list:
+    """The government's net payments (payments, reversals and advances: PAID_KINDS), whenever
+    made, on the contracts of the 榜 contracted in the period: what 带动研发投入 is set against."""
+    return [*scope(f), LedgerEntry.payer == Payer.GOVERNMENT,
+            LedgerEntry.kind.in_(PAID_KINDS),
+            within(Challenge.contracted_at, f)]
+
+
+def _fiscal(figure, f, arg, today):
+    conds = fiscal_conditions(f)
+    query = (select(LedgerEntry).join(Contract, Contract.id == LedgerEntry.contract_id)
+             .join(Challenge, Challenge.id == Contract.challenge_id).where(*conds)
+             .order_by(LedgerEntry.paid_on.desc(), LedgerEntry.id.desc()))
+    total = (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0))
+             .join(Contract, Contract.id == LedgerEntry.contract_id)
+             .join(Challenge, Challenge.id == Contract.challenge_id).where(*conds))
+    return Drill(figure, query, total, LedgerEntry.amount_fen)
+
+
 _BUILDERS = {
     "submitted": _by_stamp(Challenge.submitted_at),
     "published": _by_stamp(Challenge.published_at),
@@ -275,4 +353,7 @@ _BUILDERS = {
     "overdue": _overdue,
     "assignments": _assignments,
     "reviews": _reviews,
+    **{key: _outcomes for key in OUTCOME_MEASURES},
+    "fiscal_paid": _fiscal,
+    "outcome_overdue": _outcome_overdue,
 }

@@ -17,6 +17,7 @@ from ..models import (
     ContractMilestone,
     LedgerEntry,
     Organization,
+    OutcomeReport,
     Proposal,
     Review,
     ReviewAssignment,
@@ -49,6 +50,8 @@ LOADERS = {
     "review": (selectinload(Review.proposal).selectinload(Proposal.challenge),
                selectinload(Review.proposal).selectinload(Proposal.lead_org),
                selectinload(Review.reviewer)),
+    "outcome": (selectinload(OutcomeReport.contract).selectinload(Contract.challenge),
+                selectinload(OutcomeReport.organization)),
 }
 
 
@@ -127,6 +130,7 @@ def records():
         label = f"{label} · {reviewer.name}"
     context = {"figure": figure, "label": label, "f": f, "errors": errors, "basis": BASIS,
                "args": f.args(), "page": None, "total": None, "median": None, "money": MONEY,
+               "amount_shown": False,
                "today": local_today(),
                "title": _("统计明细：%(label)s", label=label), **_choices()}
     if not errors:
@@ -134,6 +138,7 @@ def records():
         query = found.query.options(*LOADERS[figure.records])
         context["total"] = db.session.scalar(found.total) or 0
         counted = found.amount is None  # the figure is the number of records: count them once
+        context["amount_shown"] = not counted
         context["page"] = page = db.paginate(query, per_page=current_app.config.get("PER_PAGE", 12) * 2,
                                              error_out=False, count=not counted)
         if counted:

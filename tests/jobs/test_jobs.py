@@ -174,7 +174,7 @@ def test_eager_requests_run_the_due_periodic_jobs_after_responding(app, make, pe
     db.session.expire_all()
     names = Counter(db.session.scalars(select(JobRun.name)))
     assert names == Counter({n: 1 for n in ("close-expired", "remind-overdue", "remind-reviewers",
-                                             "send-outbox", "prune")})
+                                             "send-outbox", "prune", "remind-outcomes")})
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "overdue")) == 1
     with node.app_context():
