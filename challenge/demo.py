@@ -476,7 +476,7 @@ def _accept(contract, spec: dict, solver: User, admin: User) -> None:
 
 def _panels(admin: User, users: dict[str, User]) -> None:
     """Qualify the demo bids, seat panels by the matcher's proposal and score: the first 榜's
-    panel complete (ready for the bureau's decision), the second waiting for reviewer1."""
+    panel complete (ready for the bureau's decision), the last waiting for one demo reviewer."""
 
     with_bids = [c for c in db.session.scalars(select(Challenge).where(
         Challenge.state == ChallengeState.REVIEWING).order_by(Challenge.id))
@@ -484,11 +484,17 @@ def _panels(admin: User, users: dict[str, User]) -> None:
     for challenge in with_bids:
         for proposal in _submitted(challenge):
             perform(proposal, "qualify", admin, reason="资格审查合格。")
-    waiting = with_bids[-1:] if len(with_bids) > 1 else []
-    reviewer1 = users["reviewer1@demo.cn"]
-    for challenge in waiting:
-        if not panels.conflicts_for(challenge, [reviewer1]):
-            panels.seat_reviewer(challenge, reviewer1, admin)
+    # The waiting panel: the last 榜 after the first, seated first with the first demo reviewer
+    # free of conflicts with it (reviewer1 unless the demo's ties — an organisation bidding,
+    # a past 联合体 — rule them out), who has not scored yet.
+    demo_reviewers = [users[e] for e in sorted(users) if e.startswith("reviewer")]
+    waiting, waiter = [], None
+    for challenge in reversed(with_bids[1:]):
+        waiter = next((r for r in demo_reviewers if not panels.conflicts_for(challenge, [r])), None)
+        if waiter is not None:
+            waiting = [challenge]
+            panels.seat_reviewer(challenge, waiter, admin)
+            break
     plans, _ = panels.propose_panels(with_bids)
     for plan in plans:
         for reviewer_id in plan.proposed:
@@ -497,7 +503,7 @@ def _panels(admin: User, users: dict[str, User]) -> None:
         _pledge_panel(challenge)
         for reviewer_id in scoring.seated_reviewer_ids(challenge):
             reviewer = db.session.get(User, reviewer_id)
-            if challenge in waiting and reviewer is reviewer1:
+            if challenge in waiting and reviewer is waiter:
                 continue
             for proposal in scoring.scored_proposals(challenge):
                 _score(scoring, reviewer, proposal)

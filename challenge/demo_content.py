@@ -1998,7 +1998,7 @@ CHALLENGES = [
         "bids": [
             {"solver": "solver1@demo.cn", "title": "SMS 非织造布在线抗静电整理与透湿微孔调控",
              "approach": "纺粘层添加永久性抗静电母粒，熔喷层微孔结构调控提升透湿，在线浸轧整理。",
-             "wan": "150", "partner": "示范市先进材料研究院"},
+             "wan": "150", "partner": "示范市产品质量检验研究院"},
             {"solver": "solver5@demo.cn", "title": "医用防护材料生物相容性抗静电涂层",
              "approach": "水性抗静电涂层结合生物相容性评价，兼顾皮肤接触安全。",
              "wan": "140", "partner": ""},

@@ -194,8 +194,13 @@ def english_user(*args, **kw):
 _make_user = factories.make_user
 
 
+# A hidden input's value is machine data the page's script reads (the assistant's advice codes
+# name the tags it suggested), never shown to a reader.
+HIDDEN_INPUT = re.compile(r'<input\b[^>]*\btype="hidden"[^>]*>')
+
+
 def _cjk_snippets(html: str) -> list[str]:
-    text = MARKED_CHINESE.sub("", html)
+    text = HIDDEN_INPUT.sub("", MARKED_CHINESE.sub("", html))
     for allowed in ALLOWED:
         text = text.replace(allowed, "")
     return [text[max(0, m.start() - 40):m.end() + 40].replace("\n", " ")
