@@ -231,13 +231,24 @@ def visible_challenge_or_404(challenge_id: int) -> Challenge:
     return challenge
 
 
+def _note_viewer(challenge: Challenge) -> None:
+    """The signed-in reader is told of later extensions and addenda (challenge/changes): noted
+    once in the database, and remembered in the cache for the generation (a viewer row adds no
+    audit event, so the key holds), so a busy page does not ask again on every view."""
+    key = f"viewer:{generation()}:{challenge.id}:{current_user.id}"
+    if cache.get(key):
+        return
+    if note_viewer(challenge, current_user):
+        db.session.commit()
+    cache.set(key, True)
+
+
 @bp.route("/challenges/<int:challenge_id>")
 @public_page
 def detail(challenge_id: int):
     challenge = visible_challenge_or_404(challenge_id)
-    if (current_user.is_authenticated and challenge.state in ADDENDUM_STATES
-            and note_viewer(challenge, current_user)):  # told of later extensions and addenda
-        db.session.commit()
+    if current_user.is_authenticated and challenge.state in ADDENDUM_STATES:
+        _note_viewer(challenge)
     # The access grant only matters to a confidential 榜's box; a public 榜 needs no query.
     grant = can.grant_for(current_user, challenge) if challenge.is_confidential else None
     return render_template("hall/detail.html", challenge=challenge, grant=grant,
