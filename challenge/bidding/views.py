@@ -108,10 +108,12 @@ def new(challenge_id: int):
     challenge = get_or_404(Challenge, challenge_id)
     if not can.can_view_challenge(current_user, challenge):
         abort(404)
+    # Eligibility first, the organisation's own bid after it: a colleague's bid committed while
+    # these checks run then sends this member to that bid, never to the "ineligible" page.
+    problems = eligibility_problems(current_user, challenge)
     existing = live_proposal_of(current_user.organization_id, challenge)
     if existing is not None:
         return redirect(url_for("bidding.view", proposal_id=existing.id))
-    problems = eligibility_problems(current_user, challenge)
     if not challenge.is_open_for_bids():
         problems.insert(0, _("本榜不在揭榜期内。"))
     if problems:

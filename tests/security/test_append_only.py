@@ -185,7 +185,9 @@ def assert_guards_work(tables=TABLES, *, full: bool = True) -> None:
         db.session.remove()
         attempts = [f"UPDATE {table} SET id = id", f"DELETE FROM {table} WHERE id = {row_id}"]
         if full:
-            attempts.append(f"TRUNCATE {table}" if USE_POSTGRES
+            # CASCADE: a table another references (audit_events by panel_draws) would otherwise be
+            # refused by PostgreSQL's foreign-key check before its own guard is reached.
+            attempts.append(f"TRUNCATE {table} CASCADE" if USE_POSTGRES
                             else rewrite(table, row_id, "INSERT OR REPLACE"))
         for statement in attempts:
             with db.engine.connect() as conn:
