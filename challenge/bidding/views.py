@@ -28,14 +28,6 @@ from .rules import eligibility_problems, live_proposal_of, submission_problems
 bp = Blueprint("bidding", __name__)
 
 
-@bp.app_template_global()
-def own_proposal(challenge: Challenge) -> Proposal | None:
-    """The signed-in solver's organization's live bid on this 榜, if any."""
-    if not current_user.is_authenticated or current_user.organization_id is None:
-        return None
-    return live_proposal_of(current_user.organization_id, challenge)
-
-
 def _blank_rows():
     return {"partner": PartnerForm(prefix="partners-__index__-"),
             "member": MemberForm(prefix="members-__index__-"),
