@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_compress import Compress
@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     compress.init_app(app)
     app.jinja_env.globals["fragment_key"] = fragment_key
+    app.jinja_env.globals["url_for"] = _keeping_static_urls(app.url_for)
     app.url_defaults(_version_static_urls)
     app.after_request(_cache_headers)
 
@@ -184,6 +185,26 @@ def _version_static_urls(endpoint: str, values: dict) -> None:
         version = _file_version(folder, values["filename"])
         if version:
             values["v"] = version
+
+
+def _keeping_static_urls(url_for):
+    """The templates' `url_for`, keeping each static file's URL once built: every page asks for
+    the same stylesheets and scripts, and each URL costs a route build plus the version hook.
+    Kept per script root (an app mounted under a path prefix); the version is per process
+    already (`_file_version`), so nothing kept is staler than it."""
+    kept: dict[tuple[str, str, str], str] = {}
+
+    def template_url_for(endpoint: str, **values) -> str:
+        if (values.keys() == {"filename"} and (endpoint == "static" or endpoint.endswith(".static"))
+                and has_request_context()):
+            key = (endpoint, values["filename"], request.script_root)
+            url = kept.get(key)
+            if url is None:
+                url = kept[key] = url_for(endpoint, **values)
+            return url
+        return url_for(endpoint, **values)
+
+    return template_url_for
 
 
 def _cache_headers(response):

@@ -1,6 +1,6 @@
 """Sign-in counters in an SQLite file, shared by every process of one host.
 
-`limits` (under Flask-Limiter) keeps counters in memory, Redis, Memcached, MongoDB or etcd. In
+`limits` (the engine under Flask-Limiter) keeps counters in memory, Redis, Memcached, MongoDB or etcd. In
 memory each gunicorn worker counts alone, so `make run`'s five workers allowed about five times
 the sign-in limits; Redis is the answer for several hosts, but the embedded default has no Redis.
 No published storage keeps them in a file, so this one does, for the moving-window strategy the

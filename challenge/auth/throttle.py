@@ -1,8 +1,11 @@
 """Failed sign-ins slowed, then refused for a while, per account and per client address.
 
-Flask-Limiter holds the counters in RATELIMIT_STORAGE_URI: by default an SQLite file in the
-instance folder that every worker of the host shares (counters.py), "redis://host:6379" so several
-app servers share them. Only failures count:
+`limits` (the engine under Flask-Limiter) holds the counters in RATELIMIT_STORAGE_URI: by default
+an SQLite file in the instance folder that every worker of the host shares (counters.py),
+"redis://host:6379" so several app servers share them; RATELIMIT_ENABLED = False turns the
+throttle off. The moving-window strategy is used directly: Flask-Limiter's own part is route
+decorators and a check before every request, and this app limits no route, only sign-ins and
+mail links, so its hooks cost every page some 0.1 ms for nothing. Only failures count:
 - per account, an attempt takes a hit *before* the password is checked (so parallel guesses
   cannot all slip through) and a success clears the account's counter;
 - per address, a failure takes a hit and a success takes none, so one office behind one address
@@ -17,9 +20,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..timeutil import local
@@ -28,18 +31,27 @@ from . import counters  # noqa: F401  (registers the "sqlite" scheme with limits
 EXTENSION = "login_throttle"
 
 
+@dataclass
+class Counters:
+    storage: object  # a limits storage (counters.SQLiteFileStorage, Redis, memory, ...)
+    limiter: MovingWindowRateLimiter
+
+
 def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):  # one file for all the workers of this host
         app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{Path(app.instance_path) / 'counters.sqlite'}"
-    limiter = Limiter(get_remote_address, default_limits=[], strategy="moving-window")
-    limiter.init_app(app)
-    app.extensions[EXTENSION] = limiter if limiter.enabled else None
+    counters_ = None
+    if app.config.get("RATELIMIT_ENABLED", True):
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"],
+                                      **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+        counters_ = Counters(storage, MovingWindowRateLimiter(storage))
+    app.extensions[EXTENSION] = counters_
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies:  # behind nginx every request comes from the proxy: count the client instead
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
 
 
-def _limiter() -> Limiter | None:
+def _limiter() -> Counters | None:
     return current_app.extensions.get(EXTENSION)
 
 
@@ -79,7 +91,7 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _until(limiter: Limiter, item, *keys: str) -> datetime:
+def _until(limiter: Counters, item, *keys: str) -> datetime:
     reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
     return datetime.fromtimestamp(max(reset_at, time.time() + 1), UTC)
 

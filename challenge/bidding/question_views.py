@@ -35,8 +35,22 @@ class QuestionBoard:
     limit: int = MAX_UNANSWERED
     question_max: int = QUESTION_MAX
     remaining: int = 0
-    ask_form: QuestionAskForm | None = None
+    # The ask form that failed on this request's POST (typed text, errors), if any; the blank one
+    # is built only when the page renders it (`ask_form`): it is kept (kept_form) and mostly
+    # comes from the cache, so most views need no form object at all.
+    failed_ask: QuestionAskForm | None = None
     answer_forms: dict[int, QuestionAnswerForm] = field(default_factory=dict)
+    _blank_ask: QuestionAskForm | None = None
+
+    @property
+    def ask_form(self) -> QuestionAskForm | None:
+        if not self.can_ask:
+            return None
+        if self.failed_ask is not None:
+            return self.failed_ask
+        if self._blank_ask is None:
+            self._blank_ask = QuestionAskForm(formdata=None)
+        return self._blank_ask
 
 
 # Built once: every signed-in 榜 page runs one, and building it cost more than running it.
@@ -72,8 +86,7 @@ def questions_for(challenge: Challenge) -> QuestionBoard:
         board.by_bureau = {q.id for q in board.answered if q.answered_by_id in admins}
     if board.can_ask:
         board.remaining = max(0, MAX_UNANSWERED - sum(1 for q in board.pending))
-        failed_ask = g.get("question_ask_form")
-        board.ask_form = QuestionAskForm(formdata=None) if failed_ask is None else failed_ask
+        board.failed_ask = g.get("question_ask_form")
     failed_id, failed_form = g.get("question_answer_form", (None, None))
     for q in (*board.pending, *board.answered):
         if can.can_answer_question(user, q):

@@ -273,8 +273,9 @@ def own_bid(challenge: Challenge):
     if not (can.signed_in(user) and user.role is Role.SOLVER and user.organization_id
             and challenge.state is ChallengeState.OPEN):
         return None
-    return db.session.execute(_OWN_BID, {"challenge": challenge.id,
-                                         "org": user.organization_id}).first()
+    # On the session's connection, past the ORM's statement handling: two plain columns.
+    return db.session.connection().execute(_OWN_BID, {"challenge": challenge.id,
+                                                      "org": user.organization_id}).first()
 
 
 @bp.route("/challenges/<int:challenge_id>/body")
