@@ -22,6 +22,11 @@ the app of this tree: each cell is measured in `--rounds` alternating turns (bas
 baseline, app, ...), so both see the same moments of a busy machine; the figures of a cell add
 up its turns.
 
+Periodic jobs are off in the measured servers (FLASK_JOBS_ON_REQUESTS=false): without a broker
+they ride on responses (challenge/jobs), and an hourly reminder sweep over 100k 榜 landing in one
+cell would be charged to that page; with Celery they run in the worker, not the app. `--jobs`
+leaves them on.
+
 The client runs on the same machine and takes CPU from the server: the bare app's figures are
 measured under the same handicap, in the same run, which keeps the comparison fair. The
 machine is shared; rerun when the load average printed at the top is high.
@@ -289,6 +294,8 @@ def main() -> None:
     parser.add_argument("--only", help="only pages whose label contains this")
     parser.add_argument("--baseline", metavar="REV",
                         help="also serve the app of this git revision and measure it alongside")
+    parser.add_argument("--jobs", action="store_true",
+                        help="leave the periodic jobs on in the app servers (see above)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="alternating turns per cell (baseline and app), seconds each")
     args = parser.parse_args()
@@ -300,11 +307,14 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)}
     if args.redis:
         env["FLASK_CACHE_REDIS_URL"] = args.redis
+    if not args.jobs:
+        env["FLASK_JOBS_ON_REQUESTS"] = "false"
     g_args = gunicorn_args(args.workers)
     print(machine())
     print(f"database: {url.split('@')[-1]}; gunicorn {' '.join(g_args)}; "
           f"{args.seconds:g} s per page and concurrency; page cache: "
-          f"{'Redis' if args.redis else 'SimpleCache (in each worker)'}")
+          f"{'Redis' if args.redis else 'SimpleCache (in each worker)'}; periodic jobs "
+          f"{'on' if args.jobs else 'off'}")
 
     logs = Path("/tmp")
     bare = Server("bare app", "bench.hello_app:app", g_args, env, logs / "bench-load-bare.log")

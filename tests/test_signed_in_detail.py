@@ -11,12 +11,15 @@ import re
 import pytest
 from sqlalchemy import update
 
+from challenge.bidding import operations as bidding
+from challenge.bidding.questions import answer_question, ask_question
 from challenge.caching import cache
 from challenge.extensions import db
 from challenge.hall.views import CSRF_MARK
 from challenge.models import Notification, Organization, Proposal, User
 from challenge.states import ChallengeState, ProposalState, Role
 from challenge.timeutil import utcnow
+from challenge.workflow import perform
 
 from .conftest import _config, isolated_app
 from .factories import PASSWORD
@@ -176,6 +179,60 @@ def test_the_side_button_shows_the_organisations_own_live_bid(client, auth, make
         auth.login(user)
         html = client.get(path).get_data(as_text=True)
         assert "我要揭榜" not in html and "查看我单位的方案" not in html
+
+
+def test_the_kept_bids_follow_each_bid_through_the_door(served, make, people):
+    """With the page cache on, the side button reads the 榜's live bids kept per generation:
+    creating, submitting and withdrawing a bid each show on the very next view."""
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    challenge = make.challenge(issuer, ChallengeState.OPEN, admin=admin)
+    path = f"/challenges/{challenge.id}"
+    web = served.test_client()
+    sign_in(web, solver)
+    assert BID.format(id=challenge.id) in web.get(path).get_data(as_text=True)
+    assert kept(served, f":{challenge.id}") and kept(served, "live-bids:")
+
+    bid = bidding.start_proposal(challenge, solver, {
+        "title": "我单位的方案", "technical_approach": "路线", "requested_fen": 0, "budget": [],
+        "members": [], "partners": [], "responses": {}, "milestones": [], "commitment": False})
+    db.session.commit()
+    assert OWN.format(pid=bid.id, label="草稿") in web.get(path).get_data(as_text=True)
+
+    perform(bid, "withdraw", solver, reason="改投他榜")
+    db.session.commit()
+    html = web.get(path).get_data(as_text=True)
+    assert BID.format(id=challenge.id) in html and "查看我单位的方案" not in html
+
+    # What no audit event announces stays unseen until one does (the generation, caching.py).
+    draft = draft_bid(challenge, solver)
+    assert "查看我单位的方案" not in web.get(path).get_data(as_text=True)
+    ask_question(challenge, solver, "新的一代")
+    db.session.commit()
+    assert OWN.format(pid=draft.id, label="草稿") in web.get(path).get_data(as_text=True)
+
+
+def test_the_kept_question_count_follows_asking_and_answering(served, make, people):
+    issuer, admin, solver = people["issuer"], people["admin"], people["solver"]
+    challenge = make.challenge(issuer, ChallengeState.OPEN, admin=admin)
+    path = f"/challenges/{challenge.id}"
+    reader = served.test_client()
+    sign_in(reader, people["other_solver"])
+    assert 'data-testid="qa-empty"' in reader.get(path).get_data(as_text=True)
+    assert [count for count in kept(served, "qa-count:") if count == 0]
+
+    question = ask_question(challenge, solver, "接口标准是哪一版？")
+    db.session.commit()
+    html = reader.get(path).get_data(as_text=True)  # unanswered: only its asker sees it
+    assert 'data-testid="qa-empty"' in html and "接口标准是哪一版" not in html
+    asker = served.test_client()
+    sign_in(asker, solver)
+    assert "接口标准是哪一版" in asker.get(path).get_data(as_text=True)
+
+    answer_question(question, issuer, "GB/T 2025 版。")
+    db.session.commit()
+    html = reader.get(path).get_data(as_text=True)
+    assert "接口标准是哪一版" in html and "GB/T 2025 版。" in html
+    assert 'data-testid="qa-empty"' not in html
 
 
 def test_no_bid_button_once_the_challenge_is_closed(client, auth, make, people):

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
+from ..caching import cache, generation
 from ..extensions import db
 from ..hall import views as hall
 from ..models import Challenge, Question, User
@@ -60,6 +61,21 @@ _QUESTIONS_WITH_ASKERS = _QUESTIONS.options(
     selectinload(Question.asker).selectinload(User.organization))
 
 
+_COUNT = select(func.count(Question.id)).where(Question.challenge_id == bindparam("challenge"))
+
+
+def question_count(challenge: Challenge) -> int:
+    """How many questions the 榜 has, kept per generation: most 榜 have none, and then the page
+    needs no query for them. A question is asked and answered only with an audit event in the
+    same commit (questions.py: record), which starts a new generation (caching.py)."""
+    key = f"qa-count:{generation()}:{challenge.id}"
+    count = cache.get(key)
+    if count is None:
+        count = db.session.scalar(_COUNT, {"challenge": challenge.id}) or 0
+        cache.set(key, count)
+    return count
+
+
 @bp.app_template_global()
 def questions_for(challenge: Challenge) -> QuestionBoard:
     """The 答疑 section of a 榜 page for the current user (templates/hall/_questions.html)."""
@@ -68,7 +84,8 @@ def questions_for(challenge: Challenge) -> QuestionBoard:
         return QuestionBoard()
     staff = can.is_admin(user) or can.is_issuer(user, challenge)
     query = _QUESTIONS_WITH_ASKERS if can.is_admin(user) else _QUESTIONS
-    rows = db.session.scalars(query, {"challenge": challenge.id}).all()
+    rows = (db.session.scalars(query, {"challenge": challenge.id}).all()
+            if question_count(challenge) else [])
     my_id = user.id if can.signed_in(user) else None
     board = QuestionBoard(
         open=challenge.state is ChallengeState.OPEN,

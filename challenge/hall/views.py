@@ -2,6 +2,7 @@
 parts of signed-in pages kept in the cache (the navbar of every page, the blank 答疑 form)."""
 
 import hashlib
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -256,26 +257,37 @@ def detail(challenge_id: int):
                            title=challenge.face_title(english_locale()))
 
 
-# Built once (building it cost more than running it). The live-bid condition is written as the
-# partial unique index uq_proposals_live_per_org states it (a literal, not a bound parameter), so
-# SQLite and PostgreSQL answer from that index; with a parameter SQLite walks every bid of the
-# organisation instead.
-_OWN_BID = select(Proposal.id, Proposal.state).where(
-    Proposal.challenge_id == bindparam("challenge"), Proposal.lead_org_id == bindparam("org"),
+# The live-bid condition is written as the partial unique index uq_proposals_live_per_org states
+# it (a literal, not a bound parameter), so SQLite and PostgreSQL answer from that index.
+_LIVE_BIDS = select(Proposal.lead_org_id, Proposal.id, Proposal.state).where(
+    Proposal.challenge_id == bindparam("challenge"),
     text(f"proposals.state != '{ProposalState.WITHDRAWN.value}'"))
 
 
 def own_bid(challenge: Challenge):
     """The signed-in solver's organisation's live bid on this open 榜, as (id, state), for the
-    side button ("查看我单位的方案" / "我要揭榜"); None otherwise. Two columns, not a Proposal:
-    the page shows nothing else of it, and the signed-in 榜 page is the busiest there is."""
+    side button ("查看我单位的方案" / "我要揭榜"); None otherwise.
+
+    The signed-in 榜 page is the busiest there is, so the 榜's live bids (organisation → id,
+    state) are read once per generation and kept: a bid is created, submitted, withdrawn or
+    moved on only through the door, whose audit event starts a new generation in the same
+    commit (caching.py), so the kept map is never older than the bids it describes."""
     user = current_user
     if not (can.signed_in(user) and user.role is Role.SOLVER and user.organization_id
             and challenge.state is ChallengeState.OPEN):
         return None
-    # On the session's connection, past the ORM's statement handling: two plain columns.
-    return db.session.connection().execute(_OWN_BID, {"challenge": challenge.id,
-                                                      "org": user.organization_id}).first()
+    key = f"live-bids:{generation()}:{challenge.id}"
+    bids = cache.get(key)
+    if bids is None:
+        bids = {org: OwnBid(bid_id, state) for org, bid_id, state in db.session.connection()
+                .execute(_LIVE_BIDS, {"challenge": challenge.id})}
+        cache.set(key, bids)
+    return bids.get(user.organization_id)
+
+
+class OwnBid(NamedTuple):
+    id: int
+    state: ProposalState
 
 
 @bp.route("/challenges/<int:challenge_id>/body")
