@@ -24,7 +24,7 @@ from challenge.bidding.questions import answer_question, ask_question
 from challenge.extensions import db
 from challenge.models import Challenge, Contract
 from challenge.posting import operations as ops
-from challenge.states import SYSTEM, ChallengeState, Confidentiality, ContractState
+from challenge.states import SYSTEM, ChallengeState, Confidentiality, ContractState, Role
 from challenge.timeutil import utcnow
 from challenge.workflow import perform
 
@@ -398,6 +398,16 @@ def test_signed_in_solvers_share_the_public_listing_but_not_a_private_one(server
     assert f"</i> {invited.name} <small" in html and f"</i> {plain.name} <small" not in html
     edit(public, admin, "措辞", title="审核后的标题")
     assert "审核后的标题" in page(first, "/")
+    # Whose hall is the public one is kept per generation: an invitation (audited) ends it at
+    # once, even when another solver has rendered the new generation's shared listing first.
+    ops.invite_solver(directed, issuer, plain)
+    third = make.user(Role.SOLVER)
+    db.session.commit()
+    other = servers[0].test_client()
+    sign_in(other, third)
+    assert "定向邀请的榜" not in page(other, "/")
+    assert "定向邀请的榜" in page(first, "/")
+    assert "定向邀请的榜" not in page(other, "/")
 
 
 def test_signed_in_detail_fragments_follow_the_door_and_the_viewer(servers, make, people):

@@ -128,10 +128,23 @@ def sees_public_hall(user) -> bool:
     is listed and whose name is shown); the bureau and enterprises see their own."""
     if user.role not in (Role.SOLVER, Role.REVIEWER):
         return False
-    invited = select(ChallengeInvitation.id).where(ChallengeInvitation.user_id == user.id)
-    opened = select(AccessGrant.id).where(AccessGrant.user_id == user.id,
-                                          AccessGrant.state == AccessState.GRANTED)
-    return not db.session.scalar(select(or_(invited.exists(), opened.exists())))
+    # Kept per generation: invitations and grants change only with an audit event in the same
+    # commit (posting.operations: invite, grant, revoke), which starts a new one (caching.py).
+    # It must never be stale: a private hall taken for the public one would be rendered into
+    # the listing every solver is then served.
+    key = f"public-hall:{generation()}:{user.id}"
+    public = cache.get(key)
+    if public is None:
+        public = not db.session.scalar(_INVITED_OR_OPENED, {"user": user.id})
+        cache.set(key, public)
+    return public
+
+
+# Built once: the signed-in hall asks on every view, and building it cost more than running it.
+_INVITED_OR_OPENED = select(or_(
+    select(ChallengeInvitation.id).where(ChallengeInvitation.user_id == bindparam("user")).exists(),
+    select(AccessGrant.id).where(AccessGrant.user_id == bindparam("user"),
+                                 AccessGrant.state == AccessState.GRANTED).exists()))
 
 
 def _listing() -> dict:
