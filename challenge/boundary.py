@@ -73,5 +73,7 @@ def _strings(value):
 
 
 def refuse_unstorable_text() -> None:
-    if any(UNSTORABLE.search(text) for text in _texts()):
+    # One search over the texts joined by a newline (a character the pattern allows): the same
+    # answer as one search per text, at a fraction of the cost on every request.
+    if UNSTORABLE.search("\n".join(_texts())):
         raise UnstorableText()
