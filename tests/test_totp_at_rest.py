@@ -18,7 +18,7 @@ from challenge.extensions import db
 from challenge.models import AuditEvent
 from challenge.states import Role
 from tests import factories
-from tests.conftest import TOTP_TEST_KEY, USE_POSTGRES, _config, isolated_app
+from tests.conftest import POSTGRES_URL, TOTP_TEST_KEY, USE_POSTGRES, _config, isolated_app
 from tests.factories import PASSWORD
 
 NEW_KEY = "Q0SBknYlaPVcOn3ise-GtL60svTiMyOMHmX9PeAy4hA="
@@ -176,17 +176,31 @@ def _column_length(conn) -> int:
                 if c["name"] == "totp_secret")
 
 
-@pytest.mark.skipif(USE_POSTGRES, reason="builds its own SQLite file")
+def own_database(tmp_path) -> str:
+    """An empty database for this test alone: an SQLite file, or a PostgreSQL database beside
+    the test database (the shared one stays at head for the other tests)."""
+    if not USE_POSTGRES:
+        return f"sqlite:///{tmp_path / 'm.sqlite'}"
+    base = sa.engine.make_url(POSTGRES_URL)
+    name = f"{base.database}_m0026"
+    server = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def test_0026_seals_plain_secrets_and_its_downgrade_opens_them(tmp_path, capfd):
-    app = isolated_app(_config(f"sqlite:///{tmp_path / 'm.sqlite'}"))
+    app = isolated_app(_config(own_database(tmp_path)))
     with app.app_context():
         upgrade(revision="0025")
-        admin = factories.make_user(Role.ADMIN)
+        enrolled = factories.make_user(Role.SOLVER)  # (a factory admin would come sealed)
         solver = factories.make_user(Role.SOLVER)
         db.session.commit()
-        ids = admin.id, solver.id
+        ids = enrolled.id, solver.id
         db.session.execute(sa.text("UPDATE users SET totp_secret = :s WHERE id = :id"),
-                           {"s": SECRET, "id": admin.id})
+                           {"s": SECRET, "id": enrolled.id})
         db.session.commit()
         db.session.remove()
 
