@@ -37,6 +37,9 @@ class DefaultConfig:
     TWO_FACTOR_REQUIRED_FOR_ADMINS = True
     TWO_FACTOR_STEP_SECONDS = 300  # time to type the code after the password was accepted
     TOTP_ISSUER = "揭榜挂帅平台"
+    # Fernet keys (comma-separated) sealing the two-factor secrets at rest: the first seals, all
+    # open. Empty: one key derived from SECRET_KEY (challenge/auth/totp_keys.py).
+    TOTP_ENCRYPTION_KEYS = ""
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     REVIEWER_MAX_LOAD = 5  # panels of 榜 under review one reviewer may sit on at once
     # 风险补偿: the share (basis points) of an enterprise's verified R&D spend the government may

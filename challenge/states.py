@@ -627,6 +627,7 @@ EVENT_LABELS.update({
     "enable_2fa": _l("开启两步验证"), "disable_2fa": _l("关闭两步验证"),
     "use_recovery_code": _l("使用恢复码登录"), "renew_recovery_codes": _l("更换恢复码"),
     "login_throttled": _l("登录失败过多被暂停"),
+    "rotate_totp_key": _l("重新加密两步验证密钥"),
 })
 # 评估后前置兑现 (issue 15 item 3).
 EVENT_LABELS.update({"advance": _l("前置兑现补助"), "advance_terms": _l("设置前置兑现")})

@@ -21,6 +21,11 @@ from . import factories
 from .factories import PASSWORD
 
 ISOLATED_INSTANCE = Path(tempfile.mkdtemp(prefix="challenge-test-instance-"))
+# One deployment's two-factor keys for every app, server and worker the tests start (each has a
+# SECRET_KEY of its own, from which the key would otherwise be derived), as production nodes
+# share them (challenge/auth/totp_keys.py).
+TOTP_TEST_KEY = "3WXuc7zss5tNa-XsH9iUnH7-l7i1tQ2FvdY7HXbvfRE="
+os.environ["TOTP_ENCRYPTION_KEYS"] = TOTP_TEST_KEY
 
 
 def _database_of_this_worker(url: str) -> str:

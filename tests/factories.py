@@ -8,6 +8,7 @@ import pyotp
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
+from challenge.auth import totp_keys
 from challenge.awarding import operations as award_ops
 from challenge.extensions import db
 from challenge.models import (
@@ -91,7 +92,7 @@ def make_user(role: Role, org: Organization | None = None, email: str | None = N
                 terms_version="test", terms_accepted_at=now)
     user.password_hash = PASSWORD_HASH
     if role in (Role.ADMIN, Role.BODY):  # they must sign in with a second factor; it is enrolled
-        user.totp_secret = pyotp.random_base32()
+        user.totp_secret = totp_keys.seal(pyotp.random_base32())  # sealed, as enable() stores it
         user.totp_enabled_at = now
     db.session.add(user)
     db.session.flush()
@@ -107,7 +108,7 @@ def totp_code(email: str) -> str:
     secret, last = db.session.execute(select(User.totp_secret, User.totp_last_step).where(
         func.lower(User.email) == email.lower())).one()
     assert secret, f"{email} has no two-factor secret"
-    totp = pyotp.TOTP(secret)
+    totp = pyotp.TOTP(totp_keys.unseal(secret))
     current = totp.timecode(time.time())
     step = current if last is None else max(current, last + 1)
     if step > current + 1:

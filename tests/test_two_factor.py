@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from challenge.auth.totp_keys import unseal
 from challenge.extensions import db
 from challenge.models import AuditEvent, RecoveryCode
 from challenge.states import Role
@@ -53,7 +54,8 @@ def test_an_admin_without_two_factor_enrols_before_anything_else(client, make):
     codes = re.findall(r"<li class=\"col\">([a-z2-9]{5}-[a-z2-9]{5})</li>", html)
     assert len(codes) == 10 and len(set(codes)) == 10
     db.session.refresh(admin)
-    assert admin.two_factor_enabled and admin.totp_secret == secret
+    assert admin.two_factor_enabled and unseal(admin.totp_secret) == secret
+    assert secret not in admin.totp_secret  # stored sealed (tests/test_totp_at_rest.py)
     stored = db.session.scalars(select(RecoveryCode.code_hash).where(
         RecoveryCode.user_id == admin.id)).all()
     assert len(stored) == 10 and not set(codes) & set(stored)  # only digests are kept
@@ -143,7 +145,7 @@ def test_the_code_step_needs_a_fresh_password_step(client, make, app, pending):
         app.config["TWO_FACTOR_STEP_SECONDS"] = -1
     try:
         response = client.post("/auth/two-factor",
-                               data={"code": pyotp.TOTP(admin.totp_secret).now()})
+                               data={"code": pyotp.TOTP(unseal(admin.totp_secret)).now()})
     finally:
         app.config["TWO_FACTOR_STEP_SECONDS"] = 300
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

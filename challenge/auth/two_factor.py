@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -17,6 +18,9 @@ from ..models import RecoveryCode, User
 from ..states import Role
 from ..timeutil import utcnow
 from ..workflow import record
+from .totp_keys import SecretUnavailable, seal, unseal
+
+log = logging.getLogger(__name__)
 
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
@@ -58,10 +62,31 @@ def matching_step(secret: str, code: str, after: int | None = None) -> int | Non
     return None
 
 
+def secret_of(user: User) -> str | None:
+    """The account's plain TOTP secret, opened from its sealed column (totp_keys); None when it
+    has none or no key opens it (logged: the operators must restore the key)."""
+    if not user.totp_secret:
+        return None
+    try:
+        return unseal(user.totp_secret)
+    except SecretUnavailable:
+        log.error("two-factor secret of user %s cannot be opened: check TOTP_ENCRYPTION_KEYS",
+                  user.id)
+        return None
+
+
+def totp_unavailable(user: User) -> bool:
+    """Enrolled, but no configured key opens the secret: no TOTP code can be checked."""
+    return user.two_factor_enabled and secret_of(user) is None
+
+
 def use_totp(user: User, code: str) -> bool:
     """A current code not used before; spends its step with one conditional UPDATE, so the same
-    code typed twice (or raced) is accepted once."""
-    step = matching_step(user.totp_secret, code, after=user.totp_last_step)
+    code typed twice (or raced) is accepted once. Fails closed when the secret cannot be opened."""
+    secret = secret_of(user)
+    if secret is None:
+        return False
+    step = matching_step(secret, code, after=user.totp_last_step)
     if step is None:
         return False
     spent = db.session.execute(update(User).where(
@@ -122,7 +147,7 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
     step = matching_step(secret, code)
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)  # never stored in the clear
     user.totp_last_step = step
     user.totp_enabled_at = utcnow()
     record(user, "enable_2fa", user, object_type="user")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..locales import current, save_choice
 from ..workflow import record
-from . import two_factor
+from . import totp_keys, two_factor
 from .forms import LanguageForm, TwoFactorDisableForm, TwoFactorSetupForm
 from .views import bp
 
@@ -47,9 +47,7 @@ def two_factor_setup():
     if current_user.two_factor_enabled:
         return redirect(url_for("auth.security"))
     form = TwoFactorSetupForm()
-    secret = session.get(SETUP_KEY)
-    if not secret:
-        secret = session[SETUP_KEY] = two_factor.new_secret()
+    secret = _setup_secret()
     if form.validate_on_submit():
         codes = two_factor.enable(current_user, secret, form.code.data)
         if codes is not None:
@@ -61,6 +59,22 @@ def two_factor_setup():
     return render_template("auth/two_factor_setup.html", form=form, secret=secret,
                            qr=two_factor.qr_svg(uri, _("两步验证二维码")),
                            required=two_factor.required_for(current_user), title=_("开启两步验证"))
+
+
+def _setup_secret() -> str:
+    """The secret being enrolled. It waits in the session cookie between the page and the code
+    typed back, sealed like the stored ones (Flask's cookie is signed, not encrypted): any app
+    server with the keys opens it, none has to remember it. A token no key opens (the keys
+    changed meanwhile) is replaced by a new secret."""
+    sealed = session.get(SETUP_KEY)
+    if sealed:
+        try:
+            return totp_keys.unseal(sealed)
+        except totp_keys.SecretUnavailable:
+            pass
+    secret = two_factor.new_secret()
+    session[SETUP_KEY] = totp_keys.seal(secret)
+    return secret
 
 
 @bp.route("/two-factor/disable", methods=["POST"])

@@ -181,7 +181,11 @@ def two_factor():
             session.pop("pending_2fa", None)
             return complete_login(user, remember=bool(pending.get("remember")))
         _failed(user, account_key)
-        form.code.errors.append(_("验证码不正确或已过期。"))
+        if second_factor.totp_unavailable(user):  # a key is missing: say so, accept no TOTP code
+            form.code.errors.append(_("暂时无法核对身份验证器的验证码（服务器的两步验证密钥配置有误）。"
+                                      "请输入一个恢复码登录，或联系科技局管理员。"))
+        else:
+            form.code.errors.append(_("验证码不正确或已过期。"))
     return render_template("auth/two_factor.html", form=form, title=_("两步验证"))
 
 

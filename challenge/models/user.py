@@ -41,7 +41,8 @@ class User(UserMixin, CreatedMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     terms_version: Mapped[str | None] = mapped_column(String(20))
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed with Fernet (challenge/auth/totp_keys.py), never the plain base32 secret.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column()

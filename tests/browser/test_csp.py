@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from challenge.auth.totp_keys import seal
 from challenge.demo_content import USERS
 from challenge.extensions import db
 from challenge.models import Challenge, Contract, Proposal, Review, User
@@ -98,7 +99,7 @@ def demo(runner):
     # The demo admin enrols in two-factor on first sign-in (tests/browser/test_account_security.py
     # walks that); here it has enrolled already, as the factories' admins have.
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.cn"))
-    admin.totp_secret, admin.totp_enabled_at = pyotp.random_base32(), utcnow()
+    admin.totp_secret, admin.totp_enabled_at = seal(pyotp.random_base32()), utcnow()
     db.session.commit()
 
 
