@@ -7,7 +7,7 @@ opens with none of the keys.
 SQLite widens the column by rebuilding users (batch mode), keeping its triggers and partial
 indexes as 0013 does; PostgreSQL alters the column's type.
 
-Revision ID: 0026_totp
+Revision ID: 0026
 Revises: 0025
 Create Date: 2026-12-05 03:45:00
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0026_totp'
+revision = '0026'
 down_revision = '0025'
 branch_labels = None
 depends_on = None
