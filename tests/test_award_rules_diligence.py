@@ -104,6 +104,27 @@ def test_a_release_takes_what_is_withheld_and_not_a_fen_more(pure):
     assert ledger.payment_problem(terms, lines, Payer.ENTERPRISE, 1, FIRST) is not None
 
 
+def test_a_release_after_an_advance_takes_the_milestones_netted_share(pure):
+    # 30 万 subsidy, 40 % / 60 %, 9 万 advanced: the milestones share the other 21 万, so the
+    # first's netted share is 8.4 万 (the second's 12.6 万). The first approved, the contract
+    # fails under withhold and is found diligent: the government has earned 9 + 8.4 = 17.4 万 and
+    # paid the 9 万 advance, so 8.4 万 is withheld, and all of it (not a 分 more) may be released
+    # against the first milestone. (Before the fix the release was held to the gross share and
+    # the gross earnings, 12 万 − 9 万 = 3 万, while the page showed 8.4 万 withheld.)
+    terms = Terms(mode=FundingMode.MILESTONE, state=ContractState.FAILED, amount_fen=100 * WAN,
+                  subsidy_fen=30 * WAN, advance_limit_fen=9 * WAN,
+                  milestones=(Milestone(FIRST, 4000, MilestoneState.APPROVED),
+                              Milestone(SECOND, 6000, MilestoneState.CANCELLED)),
+                  failure_rule=FailureRule.WITHHOLD, diligence=Diligence.DILIGENT)
+    lines = [Line(1, EntryKind.ADVANCE, Payer.GOVERNMENT, 9 * WAN, None)]
+    assert totals(terms, lines).government.due == 8_400_000
+    assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, 8_400_001, FIRST) is not None
+    assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, 8_400_000, FIRST) is None
+    lines.append(Line(2, EntryKind.PAYMENT, Payer.GOVERNMENT, 8_400_000, FIRST))
+    assert totals(terms, lines).government.due == 0
+    assert ledger.payment_problem(terms, lines, Payer.GOVERNMENT, 1, FIRST) is not None
+
+
 @pytest.mark.parametrize("diligence,withheld,released", [
     (None, 42 * WAN, 78 * WAN),                   # frozen until determined
     (Diligence.DILIGENT, 42 * WAN, 78 * WAN),     # still withheld until the bureau releases it

@@ -330,16 +330,19 @@ def payment_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fe
 def release_problem(terms: Terms, lines: Sequence[Line], payer: Payer, amount_fen: int,
                     milestone_id: int | None) -> str | None:
     """暂扣 money released after a diligent determination: a payment against a milestone the
-    enterprise confirmed before the failure, within its share and within what is withheld."""
+    enterprise confirmed before the failure, within its share and within what is withheld.
+    After an advance the government's shares are those netted of it, as for any payment."""
     milestone = next((m for m in terms.milestones if m.id == milestone_id), None)
     if milestone is None or milestone.state not in EARNED:
         return _("放行暂扣款须选择失败前已确认的里程碑。")
-    share = terms.allocation(payer)[milestone.id]
+    ahead = advanced(lines) if payer is Payer.GOVERNMENT else 0
+    share = terms.allocation(payer, ahead)[milestone.id]
+    earned = terms.earned(payer, ahead)
     paid_here = net_paid(lines, payer, milestone.id, by_milestone=True)
     paid = net_paid(lines, payer)
-    if paid_here + amount_fen > share or paid + amount_fen > terms.earned(payer):
+    if paid_here + amount_fen > share or paid + amount_fen > earned:
         return _("超出暂扣金额：%(payer)s在此里程碑暂扣 %(left)s 万元。", payer=payer.label,
-                 left=format_wan(max(min(share - paid_here, terms.earned(payer) - paid), 0)))
+                 left=format_wan(max(min(share - paid_here, earned - paid), 0)))
     return None
 
 
