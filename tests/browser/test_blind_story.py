@@ -45,6 +45,7 @@ def test_pledge_then_blind_scoring_on_a_phone(browser, live_server, make, people
     page.get_by_role("button", name="签署评审承诺书").click()
     expect(page.get_by_test_id("blind-note")).to_contain_text("已被遮盖")  # the score page
     assert db.session.query(ReviewPledge).filter_by(reviewer_id=reviewer.id).count() == 1
+    page.wait_for_load_state("load")  # a click led here: measure once the stylesheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shots(page, "blind-score")
     assert audit(page) == []

@@ -103,6 +103,9 @@ def test_draw_pledge_blind_score_anomaly_decision_feedback(browser, live_server,
                     else "阻力指标论证偏弱，需补充试验。")
         mobile.get_by_role("button", name="提交评分").click()
         expect(mobile.locator(".alert-success")).to_contain_text("评分已提交")
+    # The page a click led to, measured once its stylesheets apply: the DOM comes first, and on a
+    # busy machine this once measured 474 px, the width of this page without Bootstrap's CSS.
+    mobile.wait_for_load_state("load")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shots(mobile, "blind-scored-on-a-phone")
     phone.close()
