@@ -97,6 +97,18 @@ def generation() -> str:
     return g.page_generation
 
 
+def per_generation(name: str, compute):
+    """*compute()*, kept in the cache under *name* for the current generation: for what changes
+    only with an audit event in the same commit (so a new generation starts with the change).
+    *compute* may return anything but None, which stands for "not kept"."""
+    key = f"{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
 def forget_generation() -> None:
     """This request committed a change itself (the deadline check closed a 榜): read anew."""
     g.pop("page_generation", None)

@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app
 
 SETTING = "TOTP_ENCRYPTION_KEYS"
-TOKEN_PREFIX = "gAAAAA"  # every Fernet token: version byte 0x80, then a 64-bit timestamp
 _HKDF_SALT = b"challenge totp-at-rest salt v1"
 _HKDF_INFO = b"challenge: Fernet key sealing users.totp_secret, derived from SECRET_KEY"
 

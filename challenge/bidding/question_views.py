@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions as can
-from ..caching import cache, generation
+from ..caching import per_generation
 from ..extensions import db
 from ..hall import views as hall
 from ..models import Challenge, Question, User
@@ -68,12 +68,8 @@ def question_count(challenge: Challenge) -> int:
     """How many questions the 榜 has, kept per generation: most 榜 have none, and then the page
     needs no query for them. A question is asked and answered only with an audit event in the
     same commit (questions.py: record), which starts a new generation (caching.py)."""
-    key = f"qa-count:{generation()}:{challenge.id}"
-    count = cache.get(key)
-    if count is None:
-        count = db.session.scalar(_COUNT, {"challenge": challenge.id}) or 0
-        cache.set(key, count)
-    return count
+    return per_generation(f"qa-count:{challenge.id}",
+                          lambda: db.session.scalar(_COUNT, {"challenge": challenge.id}) or 0)
 
 
 @bp.app_template_global()

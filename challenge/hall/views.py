@@ -30,6 +30,7 @@ from ..caching import (
     forget_generation,
     generation,
     page_key,
+    per_generation,
     public_page,
 )
 from ..changes.operations import ADDENDUM_STATES, note_viewer
@@ -132,12 +133,8 @@ def sees_public_hall(user) -> bool:
     # commit (posting.operations: invite, grant, revoke), which starts a new one (caching.py).
     # It must never be stale: a private hall taken for the public one would be rendered into
     # the listing every solver is then served.
-    key = f"public-hall:{generation()}:{user.id}"
-    public = cache.get(key)
-    if public is None:
-        public = not db.session.scalar(_INVITED_OR_OPENED, {"user": user.id})
-        cache.set(key, public)
-    return public
+    return per_generation(f"public-hall:{user.id}",
+                          lambda: not db.session.scalar(_INVITED_OR_OPENED, {"user": user.id}))
 
 
 # Built once: the signed-in hall asks on every view, and building it cost more than running it.
@@ -214,12 +211,8 @@ def field_choices(user) -> list[str]:
 
 
 def _cached_fields(name: str, *conditions) -> list[str]:
-    key = f"hall-fields:{name}:{generation()}"
-    fields = cache.get(key)
-    if fields is None:
-        fields = list(db.session.scalars(select(Challenge.field).where(*conditions).distinct()))
-        cache.set(key, fields)
-    return fields
+    return per_generation(f"hall-fields:{name}", lambda: list(db.session.scalars(
+        select(Challenge.field).where(*conditions).distinct())))
 
 
 def _bounty_filters(args, errors: dict[str, str]) -> list:
@@ -289,12 +282,9 @@ def own_bid(challenge: Challenge):
     if not (can.signed_in(user) and user.role is Role.SOLVER and user.organization_id
             and challenge.state is ChallengeState.OPEN):
         return None
-    key = f"live-bids:{generation()}:{challenge.id}"
-    bids = cache.get(key)
-    if bids is None:
-        bids = {org: OwnBid(bid_id, state) for org, bid_id, state in db.session.connection()
-                .execute(_LIVE_BIDS, {"challenge": challenge.id})}
-        cache.set(key, bids)
+    bids = per_generation(f"live-bids:{challenge.id}", lambda: {
+        org: OwnBid(bid_id, state) for org, bid_id, state in db.session.connection()
+        .execute(_LIVE_BIDS, {"challenge": challenge.id})})
     return bids.get(user.organization_id)
 
 
